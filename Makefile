@@ -1,0 +1,31 @@
+# The README's two commands: `make run` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test validate clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test,docs]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## run: set up, check the policy and print what it holds
+run: setup
+	$(BIN)/policykit validate
+	$(BIN)/policykit show
+
+## test: set up and run every test
+test: setup
+	$(BIN)/policykit validate
+	$(BIN)/python -m pytest
+
+validate: setup
+	$(BIN)/policykit validate
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .hypothesis

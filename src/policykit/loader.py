@@ -1,0 +1,322 @@
+"""Loading and validating a policy directory.
+
+``policy/policy.yaml`` holds the metadata and the section layout; ``policy/clauses/*.yaml``
+holds one clause per file. ``check_policy_dir`` returns the model and every problem found
+(file:line:col, all at once); ``load_policy_dir`` raises ``PolicyError`` if there is any."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from .conditions import TESTS, parse_condition
+from .errors import PolicyError, PolicyIssue, did_you_mean
+from .model import (
+    Case,
+    Clause,
+    ClauseVersion,
+    Interpretation,
+    ObligationSpec,
+    PolicyDocument,
+    Reference,
+    Section,
+)
+from .schemaerrors import schema_issues
+from .vocabulary import Vocabulary, load_vocabulary
+from .yamlfile import JsonPath, YamlDocument, read_yaml
+
+#: Which outcomes each kind of clause may yield: strength follows the policy's own verb.
+ALLOWED_OUTCOMES = {
+    "prohibition": ("prohibited", "requires_approval"),
+    "obligation": ("prohibited", "requires_approval"),
+    "recommendation": ("discouraged",),
+    "permission": ("permitted",),
+    "notice": (),
+    "definition": (),
+}
+_KIND_VERBS = {
+    "prohibition": "a prohibition ('prohibited', 'may not') can only make an action prohibited or "
+                   "needing approval",
+    "obligation": "an obligation ('shall', 'are required') can only make an action prohibited or "
+                  "needing approval",
+    "recommendation": "a recommendation ('should') can only make an action discouraged",
+    "permission": "a permission can only make an action permitted",
+    "notice": "a notice never changes an outcome; give it a notice, not an outcome",
+    "definition": "a definition never changes an outcome; give it a notice, not an outcome",
+}
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it, else absolute."""
+    absolute = path.resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(absolute)
+
+
+def check_policy_dir(root: Path | str) -> tuple[PolicyDocument | None, list[PolicyIssue]]:
+    """Read and check every file of a policy directory. The model is None when any error was found."""
+    root = Path(root)
+    issues: list[PolicyIssue] = []
+    meta_path = root / "policy.yaml"
+    if not root.is_dir():
+        return None, [PolicyIssue(display_path(root), 1, 1, "no such policy directory", "missing-dir")]
+    if not meta_path.is_file():
+        return None, [PolicyIssue(display_path(meta_path), 1, 1,
+                                  "policy.yaml is missing from the policy directory", "missing-file")]
+    meta = _read_checked(meta_path, "policy", issues)
+    clause_docs = [doc for path in sorted((root / "clauses").glob("*.yaml"))
+                   if (doc := _read_checked(path, "clause", issues)) is not None]
+    if not (root / "clauses").is_dir() or not list((root / "clauses").glob("*.yaml")):
+        issues.append(PolicyIssue(display_path(root / "clauses"), 1, 1,
+                                  "no clause files found (expected policy/clauses/<id>.yaml)", "no-clauses"))
+
+    vocabulary = load_vocabulary()
+    clauses: list[Clause] = []
+    for doc in clause_docs:
+        found = list(_clause_issues(doc, vocabulary))
+        issues.extend(found)
+        if not found:
+            clauses.append(_build_clause(doc))
+    if meta is not None:
+        issues.extend(_metadata_issues(meta))
+        issues.extend(_cross_issues(meta, clause_docs))
+    if issues or meta is None:
+        return None, sorted(set(issues))
+    return _build_policy(meta, clauses, root), []
+
+
+def load_policy_dir(root: Path | str) -> PolicyDocument:
+    """Load a policy directory, raising ``PolicyError`` with every problem if it is not valid."""
+    document, issues = check_policy_dir(root)
+    if document is None:
+        raise PolicyError(issues)
+    return document
+
+
+def _read_checked(path: Path, schema: str, issues: list[PolicyIssue]) -> YamlDocument | None:
+    """Read one file and check it against its schema; None if it cannot be used further."""
+    doc, read_issues = read_yaml(path, display_path(path))
+    issues.extend(read_issues)
+    if doc is None:
+        return None
+    if doc.data is None:
+        issues.append(PolicyIssue(doc.path, 1, 1, "the file is empty", "empty-file"))
+        return None
+    # A trap already reported at a place (say an unquoted 'yes') is not reported again by the schema.
+    reported = {(i.line, i.column) for i in read_issues}
+    found = [i for i in schema_issues(doc, schema) if (i.line, i.column) not in reported]
+    issues.extend(found)
+    return None if found or read_issues else doc
+
+
+def _parse_date(doc: YamlDocument, path: JsonPath, text: str) -> Iterator[PolicyIssue]:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        yield doc.issue(path, f"'{text}' is not a real calendar date", "bad-date")
+
+
+def _metadata_issues(meta: YamlDocument) -> Iterator[PolicyIssue]:
+    data = meta.data
+    yield from _parse_date(meta, ("adopted",), data["adopted"])
+    revisions = data["revisions"]
+    for i, text in enumerate(revisions):
+        yield from _parse_date(meta, ("revisions", i), text)
+    for i in range(1, len(revisions)):
+        if revisions[i] <= revisions[i - 1]:
+            yield meta.issue(("revisions", i), f"revisions must be in date order: {revisions[i]} comes "
+                                               f"after {revisions[i - 1]}", "date-order")
+    if revisions and revisions[0] < data["adopted"]:
+        yield meta.issue(("revisions", 0), f"revision {revisions[0]} is before the adoption date "
+                                           f"{data['adopted']}", "date-order")
+    seen: dict[str, int] = {}
+    for i, section in enumerate(data["sections"]):
+        if section["id"] in seen:
+            yield meta.issue(("sections", i, "id"), f"duplicate section id '{section['id']}'", "duplicate-id")
+        seen[section["id"]] = i
+
+
+def _clause_issues(doc: YamlDocument, vocabulary: Vocabulary) -> Iterator[PolicyIssue]:
+    data = doc.data
+    clause_id, section = data["id"], data["section"]
+    if not clause_id.startswith(section + "."):
+        yield doc.issue(("id",), f"clause id '{clause_id}' must start with its section '{section}.'",
+                        "id-prefix")
+    versions = data["versions"]
+    for i, version in enumerate(versions):
+        yield from _parse_date(doc, ("versions", i, "effective"), version["effective"])
+        if i and version["effective"] <= versions[i - 1]["effective"]:
+            yield doc.issue(("versions", i, "effective"),
+                            f"versions must be in date order, oldest first: {version['effective']} "
+                            f"comes after {versions[i - 1]['effective']}", "date-order")
+        for j, case in enumerate(version.get("rule", ())):
+            path = ("versions", i, "rule", j)
+            outcome = case.get("outcome")
+            if outcome is not None and outcome not in ALLOWED_OUTCOMES[data["kind"]]:
+                yield doc.issue(path + ("outcome",), f"'{outcome}' does not fit a clause of kind "
+                                                     f"'{data['kind']}': {_KIND_VERBS[data['kind']]}",
+                                "kind-outcome")
+            if "when" in case:
+                yield from _condition_issues(doc, path + ("when",), case["when"], vocabulary)
+            met_by = case.get("obligation", {}).get("met_by")
+            if met_by is not None:
+                fact = vocabulary.get(met_by)
+                if fact is None or fact.kind != "boolean":
+                    booleans = [f.path for f in vocabulary.facts if f.kind == "boolean"]
+                    yield doc.issue(path + ("obligation", "met_by"),
+                                    f"'{met_by}' is not a yes/no fact of the request"
+                                    f"{did_you_mean(met_by, booleans)}; use one of: {', '.join(booleans)}",
+                                    "unknown-fact")
+
+
+def _condition_issues(doc: YamlDocument, path: JsonPath, data: dict,
+                      vocabulary: Vocabulary) -> Iterator[PolicyIssue]:
+    for key in ("all", "any"):
+        for i, item in enumerate(data.get(key, ())):
+            yield from _condition_issues(doc, path + (key, i), item, vocabulary)
+    if "not" in data:
+        yield from _condition_issues(doc, path + ("not",), data["not"], vocabulary)
+    if "fact" not in data:
+        return
+    name = data["fact"]
+    fact = vocabulary.get(name)
+    if fact is None:
+        yield doc.issue(path + ("fact",), f"unknown fact '{name}'{did_you_mean(name, vocabulary.names())}; "
+                                          f"facts are: {', '.join(vocabulary.names())}", "unknown-fact")
+        return
+    op = next(key for key in TESTS if key in data)
+    value = data[op]
+    fits = {
+        "is": ("choice", "boolean"),
+        "in": ("choice",),
+        "has": ("list",),
+        "has_any": ("list",),
+        "given": ("choice", "list", "boolean", "object", "date"),
+    }[op]
+    if fact.kind not in fits:
+        hint = {"list": "use has or has_any for a list", "choice": "use is or in for a single value",
+                "boolean": "use is: true or is: false", "object": "use given", "date": "use given"}[fact.kind]
+        yield doc.issue(path + (op,), f"the test '{op}' does not fit '{name}' ({fact.kind}); {hint}",
+                        "test-kind")
+        return
+    if fact.kind == "boolean":
+        if not isinstance(value, bool):
+            yield doc.issue(path + (op,), f"'{name}' is a yes/no fact: test it with is: true or is: false",
+                            "not-allowed")
+        return
+    if op == "given":
+        return
+    allowed = fact.value_names
+    values = value if isinstance(value, list) else [value]
+    for i, item in enumerate(values):
+        if item not in allowed:
+            where = path + (op, i) if isinstance(value, list) else path + (op,)
+            yield doc.issue(where, f"'{item}' is not a value of {name}{did_you_mean(item, allowed)}; "
+                                   f"allowed: {', '.join(allowed)}", "unknown-value")
+
+
+def _cross_issues(meta: YamlDocument, clause_docs: list[YamlDocument]) -> Iterator[PolicyIssue]:
+    """Checks across files: unique ids, sections, listing, revisions, related clauses."""
+    data = meta.data
+    sections = {s["id"]: i for i, s in enumerate(data["sections"])}
+    listed: dict[str, tuple[str, JsonPath]] = {}
+    for i, section in enumerate(data["sections"]):
+        for j, clause_id in enumerate(section["clauses"]):
+            if clause_id in listed:
+                yield meta.issue(("sections", i, "clauses", j), f"clause '{clause_id}' is listed twice",
+                                 "duplicate-id")
+            listed[clause_id] = (section["id"], ("sections", i, "clauses", j))
+    revisions = set(data["revisions"])
+    first_file: dict[str, str] = {}
+    for doc in clause_docs:
+        clause = doc.data
+        clause_id = clause["id"]
+        if clause_id in first_file:
+            yield doc.issue(("id",), f"duplicate clause id '{clause_id}' (also in {first_file[clause_id]})",
+                            "duplicate-id")
+            continue
+        first_file[clause_id] = doc.path
+        if clause["section"] not in sections:
+            yield doc.issue(("section",), f"unknown section '{clause['section']}'"
+                                          f"{did_you_mean(clause['section'], sections)}; sections are: "
+                                          f"{', '.join(sections)}", "unknown-section")
+        elif clause_id not in listed:
+            yield doc.issue(("id",), f"clause '{clause_id}' is not listed in section '{clause['section']}' "
+                                     f"of {meta.path}", "unlisted")
+        elif listed[clause_id][0] != clause["section"]:
+            yield doc.issue(("section",), f"clause '{clause_id}' says section '{clause['section']}' but "
+                                          f"{meta.path} lists it under '{listed[clause_id][0]}'", "wrong-section")
+        for i, version in enumerate(clause["versions"]):
+            if version["effective"] not in revisions:
+                yield doc.issue(("versions", i, "effective"),
+                                f"effective date {version['effective']} is not one of the policy's revisions "
+                                f"({', '.join(sorted(revisions))}); add it to revisions in {meta.path}",
+                                "unknown-revision")
+    all_ids = set(first_file)
+    for clause_id, (_, path) in listed.items():
+        if clause_id not in all_ids:
+            yield meta.issue(path, f"clause '{clause_id}' is listed but there is no clause file with that id"
+                                   f"{did_you_mean(clause_id, all_ids)}", "missing-clause")
+    for doc in clause_docs:
+        for i, related in enumerate(doc.data.get("related", ())):
+            if related not in all_ids:
+                yield doc.issue(("related", i), f"unknown clause '{related}'{did_you_mean(related, all_ids)}",
+                                "unknown-clause")
+
+
+def _build_clause(doc: YamlDocument) -> Clause:
+    data = doc.data
+    versions = []
+    for version in data["versions"]:
+        rule = tuple(
+            Case(
+                when=parse_condition(case["when"]) if "when" in case else None,
+                on_outcome=tuple(case.get("on_outcome", ())),
+                outcome=case.get("outcome"),
+                obligation=ObligationSpec(case["obligation"]["text"], case["obligation"].get("met_by"))
+                if "obligation" in case else None,
+                notice=case.get("notice"),
+            )
+            for case in version.get("rule", ())
+        )
+        versions.append(ClauseVersion(date.fromisoformat(version["effective"]), version["text"].strip(),
+                                      version["note"], rule))
+    interpretation = data.get("interpretation")
+    return Clause(
+        id=data["id"],
+        title=data["title"],
+        section=data["section"],
+        kind=data["kind"],
+        versions=tuple(versions),
+        interpretation=Interpretation(interpretation["text"], interpretation["status"]) if interpretation else None,
+        related=tuple(data.get("related", ())),
+        source=doc.path,
+    )
+
+
+def _build_policy(meta: YamlDocument, clauses: list[Clause], root: Path) -> PolicyDocument:
+    data = meta.data
+    by_id = {clause.id: clause for clause in clauses}
+    sections = tuple(Section(s["id"], s["title"], s.get("heading"), tuple(s["clauses"])) for s in data["sections"])
+    ordered = tuple(by_id[clause_id] for section in sections for clause_id in section.clause_ids)
+    document = data["document"]
+    return PolicyDocument(
+        id=data["id"],
+        title=data["title"],
+        series=data["series"],
+        district=data["district"],
+        adopted=date.fromisoformat(data["adopted"]),
+        revisions=tuple(date.fromisoformat(r) for r in data["revisions"]),
+        header=tuple(document["header"]),
+        references_heading=document["references_heading"],
+        footer=tuple(document["footer"]),
+        sections=sections,
+        references=tuple(Reference(r["text"], r["citation"], r["jurisdiction"], r.get("group"), r.get("note"))
+                         for r in data["references"]),
+        clauses=ordered,
+        root=os.fspath(root),
+    )

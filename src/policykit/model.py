@@ -1,0 +1,128 @@
+"""The policy as frozen values: metadata, sections, references and versioned clauses."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import date
+
+from .conditions import Condition
+
+OUTCOMES = ("permitted", "discouraged", "requires_approval", "prohibited")
+"""Outcomes from weakest to strongest; the strongest applicable outcome wins."""
+
+KIND_WORDS = {
+    "prohibition": "prohibited",
+    "obligation": "required",
+    "recommendation": "recommended",
+    "permission": "permitted",
+    "notice": "for your information",
+    "definition": "for your information",
+}
+"""Each clause kind in the plain words the site and decisions use."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    text: str
+    citation: str
+    jurisdiction: str
+    group: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    heading: str | None
+    clause_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    text: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ObligationSpec:
+    """An obligation a rule case imposes; ``met_by`` names the yes/no fact that settles it."""
+
+    text: str
+    met_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case of a rule: a condition over facts (``when``) or over the decision's outcome
+    (``on_outcome``), and what it yields."""
+
+    when: Condition | None
+    on_outcome: tuple[str, ...]
+    outcome: str | None
+    obligation: ObligationSpec | None
+    notice: str | None
+
+
+@dataclass(frozen=True)
+class ClauseVersion:
+    effective: date
+    text: str
+    note: str
+    rule: tuple[Case, ...]
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    title: str
+    section: str
+    kind: str
+    versions: tuple[ClauseVersion, ...]
+    interpretation: Interpretation | None = None
+    related: tuple[str, ...] = ()
+    source: str = ""
+
+    def version_on(self, day: date) -> ClauseVersion | None:
+        """The version in force on ``day`` (versions are sorted by effective date)."""
+        index = bisect.bisect_right([v.effective for v in self.versions], day)
+        return self.versions[index - 1] if index else None
+
+    @property
+    def kind_words(self) -> str:
+        return KIND_WORDS[self.kind]
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """Everything in ``policy/``: the metadata of ``policy.yaml`` and the clauses, in printed order."""
+
+    id: str
+    title: str
+    series: str
+    district: str
+    adopted: date
+    revisions: tuple[date, ...]
+    header: tuple[str, ...]
+    references_heading: str
+    footer: tuple[str, ...]
+    sections: tuple[Section, ...]
+    references: tuple[Reference, ...]
+    clauses: tuple[Clause, ...]
+    root: str = ""
+
+    def clause(self, clause_id: str) -> Clause:
+        for clause in self.clauses:
+            if clause.id == clause_id:
+                return clause
+        raise KeyError(clause_id)
+
+    def revision_on(self, day: date) -> date | None:
+        """The latest revision in force on ``day``, or None before the first encoded one."""
+        index = bisect.bisect_right(self.revisions, day)
+        return self.revisions[index - 1] if index else None
+
+    def effective_dates(self) -> tuple[date, ...]:
+        """Every date on which some clause version takes effect, sorted."""
+        return tuple(sorted({v.effective for c in self.clauses for v in c.versions}))

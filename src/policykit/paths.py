@@ -1,0 +1,26 @@
+"""Where the shipped policy and schemas live: beside the package when installed from a wheel,
+at the project root when run from a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_PROJECT_ROOT = _PACKAGE.parent.parent
+
+
+def _data_dir(name: str) -> Path:
+    bundled = _PACKAGE / "_data" / name
+    if bundled.is_dir():
+        return bundled
+    return _PROJECT_ROOT / name
+
+
+def schema_dir() -> Path:
+    """The directory holding the JSON Schemas (policy, clause, request, decision)."""
+    return _data_dir("schema")
+
+
+def default_policy_dir() -> Path:
+    """The project's own policy directory."""
+    return _data_dir("policy")
