@@ -8,8 +8,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import textwrap
+from datetime import date
+
 from . import __version__
-from .errors import PolicyIssue
+from .api import Policy, load_policy
+from .decision import Decision
+from .errors import PolicyError, PolicyIssue, RequestError, did_you_mean
+from .vocabulary import load_vocabulary
 from .loader import check_policy_dir, display_path
 from .model import PolicyDocument
 from .paths import default_policy_dir
@@ -64,6 +70,164 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _request_error_dict(error: RequestError) -> dict[str, object]:
+    return {"code": "invalid_request", "message": "the request is malformed", "errors": error.errors}
+
+
+def _print_request_error(error: RequestError) -> None:
+    print("error: the request is malformed:", file=sys.stderr)
+    for item in error.errors:
+        print(f"  {item['pointer'] or '/'}: {item['message']}", file=sys.stderr)
+
+
+def request_from_settings(settings: Sequence[str], role: str) -> dict[str, object]:
+    """Build a request from ``--set fact=value`` pairs. Lists take commas (audience=student,staff);
+    yes/no facts take true or false; a dot reaches inside an object (site.approved=true)."""
+    vocabulary = load_vocabulary()
+    settable = [f.path for f in vocabulary.facts if f.kind != "object"]
+    request: dict[str, object] = {}
+    problems: list[str] = []
+    for setting in settings:
+        name, sep, raw = setting.partition("=")
+        name = name.strip()
+        fact = vocabulary.get(name)
+        if not sep or fact is None or fact.kind == "object":
+            hint = did_you_mean(name, settable)
+            problems.append(f"--set {setting}: expected FACT=VALUE with a known fact{hint}; "
+                            f"facts: {', '.join(settable)}")
+            continue
+        value: object = raw.strip()
+        if fact.kind == "list":
+            value = [item.strip() for item in raw.split(",") if item.strip()]
+        elif fact.kind == "boolean":
+            lowered = raw.strip().lower()
+            value = {"true": True, "yes": True, "false": False, "no": False}.get(lowered, raw.strip())
+        target = request
+        *parents, leaf = name.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})  # type: ignore[assignment]
+        target[leaf] = value
+    if problems:
+        raise SystemExit("\n".join(f"error: {p}" for p in problems))
+    request.setdefault("actor", {}).setdefault("role", role)  # type: ignore[union-attr]
+    return request
+
+
+def format_decision(decision: Decision, width: int = 88) -> str:
+    """A decision laid out for a terminal."""
+    headline = {"permitted": "PERMITTED", "discouraged": "DISCOURAGED (allowed, but advised against)",
+                "requires_approval": "REQUIRES APPROVAL (not allowed yet)", "prohibited": "PROHIBITED",
+                "undetermined": "UNDETERMINED (depends on facts not given)"}[decision.outcome]
+    lines = [headline, ""]
+    lines += textwrap.wrap(decision.explanation, width, break_on_hyphens=False)
+    if decision.missing_facts:
+        lines += ["", f"Missing facts: {', '.join(decision.missing_facts)}",
+                  f"Could be: {', '.join(decision.possible_outcomes)}"]
+    if decision.reasons:
+        lines += ["", "Clauses at stake:" if decision.outcome == "undetermined" else "Because of:"]
+        for reason in decision.reasons:
+            lines.append(f"  {reason.id} ({reason.kind}): {reason.title}")
+            for paragraph in reason.text.splitlines():
+                lines += textwrap.wrap(paragraph, width, initial_indent="    | ", subsequent_indent="    | ")
+    if decision.obligations:
+        lines += ["", "You must:"]
+        for obligation in decision.obligations:
+            mark = {True: "[x] done", False: "[ ] not yet", None: "[?] check"}[obligation.met]
+            lines += textwrap.wrap(f"{mark}  {obligation.text} ({obligation.clause})", width,
+                                   initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False)
+    if decision.notices:
+        lines += ["", "Good to know:"]
+        for notice in decision.notices:
+            lines += textwrap.wrap(f"{notice.text} ({notice.clause})", width,
+                                   initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
+    stamp = decision.policy
+    lines += ["", f"policy {stamp.id}, revision {stamp.revision}, as of {stamp.as_of}",
+              f"digest {stamp.digest}", f"decision {decision.decision_id}"]
+    return "\n".join(lines)
+
+
+def _read_input(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    return Path(source).read_text(encoding="utf-8")
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as error:
+        _print_issues(error.issues)
+        return EXIT_FAILURE
+    as_of = args.as_of
+    if args.batch:
+        return _decide_batch(policy, args.source or "-", as_of)
+    if args.set:
+        if args.source:
+            raise SystemExit("error: give a request FILE or --set facts, not both")
+        request: object = request_from_settings(args.set, args.role)
+    else:
+        if not args.source:
+            raise SystemExit("error: give a request FILE (or - for standard input), or --set FACT=VALUE")
+        try:
+            request = json.loads(_read_input(args.source))
+        except OSError as error:
+            print(f"error: cannot read {args.source}: {error.strerror}", file=sys.stderr)
+            return EXIT_FAILURE
+        except json.JSONDecodeError as error:
+            failure = RequestError([_json_problem(error)])
+            return _report_request_error(failure, args.format)
+    try:
+        decision = policy.decide(request, as_of=as_of)
+    except RequestError as error:
+        return _report_request_error(error, args.format)
+    if args.format == "json":
+        print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_decision(decision))
+    return EXIT_OK
+
+
+def _json_problem(error: json.JSONDecodeError):
+    from .errors import RequestProblem
+
+    return RequestProblem("", f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+
+
+def _report_request_error(error: RequestError, fmt: str) -> int:
+    if fmt == "json":
+        print(json.dumps(_request_error_dict(error), ensure_ascii=False, indent=2))
+    else:
+        _print_request_error(error)
+    return EXIT_USAGE
+
+
+def _decide_batch(policy: Policy, source: str, as_of: date | None) -> int:
+    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    failures = 0
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                request = json.loads(line)
+                result = policy.decide(request, as_of=as_of).to_dict()
+            except json.JSONDecodeError as error:
+                failures += 1
+                result = {"line": number, "error": _request_error_dict(RequestError([_json_problem(error)]))}
+            except RequestError as error:
+                failures += 1
+                result = {"line": number, "error": _request_error_dict(error)}
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return EXIT_USAGE if failures else EXIT_OK
+
+
+def _date_argument(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
 def _print_issues(issues: Sequence[PolicyIssue]) -> None:
     for issue in issues:
         print(issue, file=sys.stderr)
@@ -93,6 +257,33 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("policy_dir", nargs="?", metavar="POLICY_DIR",
                       help="the policy directory (default: the project's own policy/)")
     show.set_defaults(func=cmd_show)
+
+    decide = commands.add_parser(
+        "decide", help="ask whether an action is allowed",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Answer a request (a JSON object following schema/request.schema.json) with a "
+                    "decision: the outcome, why, what you must do and what you should know.",
+        epilog="examples:\n"
+               "  policykit decide request.json\n"
+               "  echo '{\"actor\": {\"role\": \"coach\"}, \"action\": \"post\"}' | policykit decide -\n"
+               "  policykit decide --set action=message --set channel=text_message --set audience=student\n"
+               "  policykit decide --batch requests.jsonl > decisions.jsonl\n\n"
+               "exit status: 0 decided, 2 malformed request, 1 anything else")
+    decide.add_argument("source", nargs="?", metavar="FILE",
+                        help="the request as JSON; - reads standard input (with --batch: JSON Lines)")
+    decide.add_argument("--set", action="append", metavar="FACT=VALUE",
+                        help="state one fact instead of giving a file (repeat it); lists take commas, "
+                             "e.g. audience=student,parent_guardian; yes/no facts take true or false")
+    decide.add_argument("--role", default="teacher", choices=load_vocabulary()["actor.role"].value_names,
+                        help="with --set: the employee's role unless actor.role is set (default: teacher)")
+    decide.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people (default) or json (the decision schema)")
+    decide.add_argument("--batch", action="store_true",
+                        help="read JSON Lines, write one decision (or error object) per line")
+    decide.add_argument("--as-of", type=_date_argument, metavar="YYYY-MM-DD",
+                        help="the date for requests that give none (default: today)")
+    decide.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    decide.set_defaults(func=cmd_decide)
     return parser
 
 

@@ -67,23 +67,33 @@ def check_policy_dir(root: Path | str) -> tuple[PolicyDocument | None, list[Poli
     if not meta_path.is_file():
         return None, [PolicyIssue(display_path(meta_path), 1, 1,
                                   "policy.yaml is missing from the policy directory", "missing-file")]
-    meta = _read_checked(meta_path, "policy", issues)
-    clause_docs = [doc for path in sorted((root / "clauses").glob("*.yaml"))
-                   if (doc := _read_checked(path, "clause", issues)) is not None]
+    meta, _ = _read_checked(meta_path, "policy", issues)
+    clause_docs: list[YamlDocument] = []
+    unchecked_ids: set[str] = set()  # ids of clause files too broken to check further
+    for path in sorted((root / "clauses").glob("*.yaml")):
+        doc, claimed = _read_checked(path, "clause", issues)
+        if doc is not None:
+            clause_docs.append(doc)
+        else:
+            unchecked_ids.update(claimed)
     if not (root / "clauses").is_dir() or not list((root / "clauses").glob("*.yaml")):
         issues.append(PolicyIssue(display_path(root / "clauses"), 1, 1,
                                   "no clause files found (expected policy/clauses/<id>.yaml)", "no-clauses"))
 
     vocabulary = load_vocabulary()
     clauses: list[Clause] = []
+    found: list[PolicyIssue] = []
     for doc in clause_docs:
-        found = list(_clause_issues(doc, vocabulary))
-        issues.extend(found)
-        if not found:
+        clause_found = list(_clause_issues(doc, vocabulary))
+        found.extend(clause_found)
+        if not clause_found:
             clauses.append(_build_clause(doc))
     if meta is not None:
-        issues.extend(_metadata_issues(meta))
-        issues.extend(_cross_issues(meta, clause_docs))
+        found.extend(_metadata_issues(meta))
+        found.extend(_cross_issues(meta, clause_docs, unchecked_ids))
+    # A problem already reported at a place (say an unquoted 'yes') is not reported again.
+    reported = {(i.path, i.line, i.column) for i in issues}
+    issues.extend(i for i in found if (i.path, i.line, i.column) not in reported)
     if issues or meta is None:
         return None, sorted(set(issues))
     return _build_policy(meta, clauses, root), []
@@ -97,20 +107,28 @@ def load_policy_dir(root: Path | str) -> PolicyDocument:
     return document
 
 
-def _read_checked(path: Path, schema: str, issues: list[PolicyIssue]) -> YamlDocument | None:
-    """Read one file and check it against its schema; None if it cannot be used further."""
+def _read_checked(path: Path, schema: str, issues: list[PolicyIssue]) -> tuple[YamlDocument | None, set[str]]:
+    """Read one file and check it against its schema. Returns the document when its data can be
+    checked further (the YAML traps found in it are reported but do not stop later checks), else
+    None with the ids the file claims (its name and its id field), so that it is not also reported
+    as missing."""
     doc, read_issues = read_yaml(path, display_path(path))
     issues.extend(read_issues)
+    claimed = {path.stem}
     if doc is None:
-        return None
+        return None, claimed
     if doc.data is None:
         issues.append(PolicyIssue(doc.path, 1, 1, "the file is empty", "empty-file"))
-        return None
+        return None, claimed
     # A trap already reported at a place (say an unquoted 'yes') is not reported again by the schema.
     reported = {(i.line, i.column) for i in read_issues}
-    found = [i for i in schema_issues(doc, schema) if (i.line, i.column) not in reported]
-    issues.extend(found)
-    return None if found or read_issues else doc
+    found = list(schema_issues(doc, schema))
+    issues.extend(i for i in found if (i.line, i.column) not in reported)
+    if found:
+        if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+            claimed.add(doc.data["id"])
+        return None, claimed
+    return doc, claimed
 
 
 def _parse_date(doc: YamlDocument, path: JsonPath, text: str) -> Iterator[PolicyIssue]:
@@ -118,6 +136,14 @@ def _parse_date(doc: YamlDocument, path: JsonPath, text: str) -> Iterator[Policy
         date.fromisoformat(text)
     except ValueError:
         yield doc.issue(path, f"'{text}' is not a real calendar date", "bad-date")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _metadata_issues(meta: YamlDocument) -> Iterator[PolicyIssue]:
@@ -185,8 +211,9 @@ def _condition_issues(doc: YamlDocument, path: JsonPath, data: dict,
     name = data["fact"]
     fact = vocabulary.get(name)
     if fact is None:
-        yield doc.issue(path + ("fact",), f"unknown fact '{name}'{did_you_mean(name, vocabulary.names())}; "
-                                          f"facts are: {', '.join(vocabulary.names())}", "unknown-fact")
+        # With a close match the hint is enough; without one, list every fact.
+        hint = did_you_mean(name, vocabulary.names()) or f"; facts are: {', '.join(vocabulary.names())}"
+        yield doc.issue(path + ("fact",), f"unknown fact '{name}'{hint}", "unknown-fact")
         return
     op = next(key for key in TESTS if key in data)
     value = data[op]
@@ -195,7 +222,7 @@ def _condition_issues(doc: YamlDocument, path: JsonPath, data: dict,
         "in": ("choice",),
         "has": ("list",),
         "has_any": ("list",),
-        "given": ("choice", "list", "boolean", "object", "date"),
+        "given": ("object",),
     }[op]
     if fact.kind not in fits:
         hint = {"list": "use has or has_any for a list", "choice": "use is or in for a single value",
@@ -219,8 +246,10 @@ def _condition_issues(doc: YamlDocument, path: JsonPath, data: dict,
                                    f"allowed: {', '.join(allowed)}", "unknown-value")
 
 
-def _cross_issues(meta: YamlDocument, clause_docs: list[YamlDocument]) -> Iterator[PolicyIssue]:
-    """Checks across files: unique ids, sections, listing, revisions, related clauses."""
+def _cross_issues(meta: YamlDocument, clause_docs: list[YamlDocument],
+                  unchecked_ids: set[str]) -> Iterator[PolicyIssue]:
+    """Checks across files: unique ids, sections, listing, revisions, related clauses.
+    ``unchecked_ids`` are claimed by clause files too broken to read: not reported missing."""
     data = meta.data
     sections = {s["id"]: i for i, s in enumerate(data["sections"])}
     listed: dict[str, tuple[str, JsonPath]] = {}
@@ -251,21 +280,31 @@ def _cross_issues(meta: YamlDocument, clause_docs: list[YamlDocument]) -> Iterat
             yield doc.issue(("section",), f"clause '{clause_id}' says section '{clause['section']}' but "
                                           f"{meta.path} lists it under '{listed[clause_id][0]}'", "wrong-section")
         for i, version in enumerate(clause["versions"]):
-            if version["effective"] not in revisions:
+            if version["effective"] not in revisions and _is_date(version["effective"]):
                 yield doc.issue(("versions", i, "effective"),
                                 f"effective date {version['effective']} is not one of the policy's revisions "
                                 f"({', '.join(sorted(revisions))}); add it to revisions in {meta.path}",
                                 "unknown-revision")
     all_ids = set(first_file)
     for clause_id, (_, path) in listed.items():
-        if clause_id not in all_ids:
+        if clause_id not in all_ids and clause_id not in unchecked_ids:
             yield meta.issue(path, f"clause '{clause_id}' is listed but there is no clause file with that id"
-                                   f"{did_you_mean(clause_id, all_ids)}", "missing-clause")
+                                   f"{_id_hint(clause_id, all_ids)}", "missing-clause")
     for doc in clause_docs:
         for i, related in enumerate(doc.data.get("related", ())):
-            if related not in all_ids:
-                yield doc.issue(("related", i), f"unknown clause '{related}'{did_you_mean(related, all_ids)}",
+            if related not in all_ids and related not in unchecked_ids:
+                yield doc.issue(("related", i), f"unknown clause '{related}'{_id_hint(related, all_ids)}",
                                 "unknown-clause")
+
+
+def _id_hint(clause_id: str, ids: set[str]) -> str:
+    """A did-you-mean for a clause id. Ids share long section prefixes, so names are compared
+    within the id's section; whole ids only when that section has no clauses (a misspelled section)."""
+    section, _, name = clause_id.partition(".")
+    names = {i.partition(".")[2]: i for i in ids if i.partition(".")[0] == section}
+    if not names:
+        return did_you_mean(clause_id, ids)
+    return did_you_mean(clause_id, [full for other, full in names.items() if did_you_mean(name, [other])])
 
 
 def _build_clause(doc: YamlDocument) -> Clause:

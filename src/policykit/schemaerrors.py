@@ -7,7 +7,9 @@ an editor understands, mapped back to the YAML line and column."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -48,10 +50,21 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@dataclass(frozen=True)
+class SchemaProblem:
+    """One schema violation in words: where (a path of keys and indexes) and what."""
+
+    path: JsonPath
+    message: str
+    code: str
+    at_key: bool = False  # point at the field's name rather than its value
+
+
 def schema_issues(doc: YamlDocument, schema_name: str) -> Iterator[PolicyIssue]:
     """Every schema violation in ``doc``, located and worded for an editor."""
     for error in validator(schema_name).iter_errors(doc.data):
-        yield from _translate(doc, error)
+        for problem in explain(error):
+            yield doc.issue(problem.path, problem.message, problem.code, key=problem.at_key)
 
 
 def _describe_value(value: object) -> str:
@@ -85,7 +98,8 @@ def _consts(schema: dict) -> list | None:
     return None
 
 
-def _translate(doc: YamlDocument, error: ValidationError) -> Iterator[PolicyIssue]:
+def explain(error: ValidationError) -> Iterator[SchemaProblem]:
+    """A jsonschema error in plain words (one problem per offending field)."""
     path: JsonPath = tuple(error.absolute_path)
     kind, schema, value = error.validator, error.schema, error.instance
     name = _field_name(path)
@@ -94,24 +108,26 @@ def _translate(doc: YamlDocument, error: ValidationError) -> Iterator[PolicyIssu
         allowed = list(schema.get("properties", {}))
         for key in sorted(set(value) - set(allowed)):
             hint = did_you_mean(key, allowed)
-            yield doc.issue(path + (key,), f"unknown field '{key}'{hint}; allowed here: {', '.join(allowed)}",
-                            "unknown-field", key=True)
+            yield SchemaProblem(path + (key,), f"unknown field '{key}'{hint}; allowed here: {', '.join(allowed)}",
+                            "unknown-field", at_key=True)
         return
     if kind == "required":
-        missing = [key for key in error.validator_value if key not in value]
-        for key in missing:
-            yield doc.issue(path, f"missing required field '{key}'", "missing-field")
+        # jsonschema raises one error per missing field, naming it in its message.
+        named = re.match(r"'(.+)' is a required property", error.message)
+        missing = [named.group(1)] if named else [key for key in error.validator_value if key not in value]
+        for key in missing:  # located at the missing field; a YAML file falls back to its parent
+            yield SchemaProblem(path + (key,), f"missing required field '{key}'", "missing-field")
         return
     if kind == "type":
         expected = error.validator_value
         expected = [expected] if isinstance(expected, str) else expected
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
-        yield doc.issue(path, f"'{name}' should be {words}, not {_describe_value(value)}", "type")
+        yield SchemaProblem(path, f"'{name}' should be {words}, not {_describe_value(value)}", "type")
         return
     if kind in ("oneOf", "enum") and _consts(schema) is not None:
         allowed = _consts(schema)
         hint = did_you_mean(value, [str(a) for a in allowed])
-        yield doc.issue(path, f"{_describe_value(value)} is not an allowed {name}{hint}; "
+        yield SchemaProblem(path, f"{_describe_value(value)} is not an allowed {name}{hint}; "
                               f"use one of: {', '.join(map(str, allowed))}", "not-allowed")
         return
     if kind == "oneOf" and "when" in schema.get("properties", {}):
@@ -120,17 +136,17 @@ def _translate(doc: YamlDocument, error: ValidationError) -> Iterator[PolicyIssu
             message = "a case has both 'when' and 'on_outcome'; give only one"
         else:
             message = "a case needs a condition: 'when' (facts of the request) or 'on_outcome'"
-        yield doc.issue(path, message, "case-shape")
+        yield SchemaProblem(path, message, "case-shape")
         return
     if kind == "anyOf" and "when" in schema.get("properties", {}):
-        yield doc.issue(path, "a case yields nothing; give it an outcome, an obligation or a notice", "case-shape")
+        yield SchemaProblem(path, "a case yields nothing; give it an outcome, an obligation or a notice", "case-shape")
         return
     if kind == "oneOf" and "fact" in schema.get("properties", {}):
-        yield doc.issue(path, _condition_shape(value), "condition-shape")
+        yield SchemaProblem(path, _condition_shape(value), "condition-shape")
         return
     if kind == "pattern":
         if "[0-9]{4}" in error.validator_value:
-            message = f"{_describe_value(value)} is not a date written YYYY-MM-DD (in quotes)"
+            message = f"{_describe_value(value)} is not a date written YYYY-MM-DD"
         elif "\\." in error.validator_value and "[a-z_]" not in error.validator_value:
             message = (f"{_describe_value(value)} is not a clause id: write section.name in lowercase "
                        "letters, digits and hyphens (e.g. relationships.texting-and-calling)")
@@ -138,19 +154,23 @@ def _translate(doc: YamlDocument, error: ValidationError) -> Iterator[PolicyIssu
             message = f"{_describe_value(value)} is not a fact name (e.g. channel, site.approved)"
         else:
             message = f"{_describe_value(value)} is not a valid {name}: use lowercase letters, digits and hyphens"
-        yield doc.issue(path, message, "pattern")
+        yield SchemaProblem(path, message, "pattern")
         return
     if kind == "minItems":
-        yield doc.issue(path, f"'{name}' needs at least {error.validator_value} "
+        yield SchemaProblem(path, f"'{name}' needs at least {error.validator_value} "
                               f"entr{'y' if error.validator_value == 1 else 'ies'}", "too-few")
         return
     if kind == "minLength":
-        yield doc.issue(path, f"'{name}' must not be empty", "empty")
+        yield SchemaProblem(path, f"'{name}' must not be empty", "empty")
         return
     if kind == "uniqueItems":
-        yield doc.issue(path, f"'{name}' lists the same value more than once", "repeated")
+        yield SchemaProblem(path, f"'{name}' lists the same value more than once", "repeated")
         return
-    yield doc.issue(path, error.message, kind)
+    if kind == "format" and error.validator_value == "date":
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            yield SchemaProblem(path, f"{_describe_value(value)} is not a real calendar date", "bad-date")
+        return  # otherwise the pattern's message says it better
+    yield SchemaProblem(path, error.message, kind)
 
 
 def _condition_shape(value: object) -> str:

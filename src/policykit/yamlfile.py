@@ -8,13 +8,17 @@ position is kept so that later checks (the JSON Schema, the rule vocabulary) can
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.parser import ParserError
 from yaml.events import AliasEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.tokens import ScalarToken
 
 from .errors import PolicyIssue
 
@@ -70,25 +74,30 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | No
         raw = path.read_bytes()
     except OSError as exc:
         return None, [PolicyIssue(name, 1, 1, f"cannot read the file: {exc.strerror.lower()}", "unreadable")]
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # The column counts characters, as an editor does, not bytes.
+        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
         byte = raw[exc.start]
         return None, [PolicyIssue(name, line, column,
                                   f"the file is not UTF-8 text: byte 0x{byte:02X} cannot be read; "
                                   "save the file with UTF-8 encoding", "encoding")]
-    if text.startswith("\ufeff"):
-        text = text[1:]
     tab_issues = list(_tab_issues(name, text))
     if tab_issues:
         return None, tab_issues
+    issues: list[PolicyIssue] = []
     try:
-        issues = list(_anchor_issues(name, text))
+        issues.extend(_anchor_issues(name, text))
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_issue(name, exc)]
+        if isinstance(exc, ComposerError) and "undefined alias" in (exc.problem or "") and issues:
+            return None, issues  # the alias itself is already reported
+        return None, [_syntax_issue(name, exc, text)]
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
         return None, [PolicyIssue(name, 1, 1, f"not valid YAML: {exc}", "syntax")]
     doc = YamlDocument(name, None)
@@ -120,12 +129,63 @@ def _anchor_issues(name: str, text: str) -> Iterator[PolicyIssue]:
                               "anchor")
 
 
-def _syntax_issue(name: str, exc: yaml.MarkedYAMLError) -> PolicyIssue:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+def _quote_before(text: str, mark: yaml.Mark | None) -> ScalarToken | None:
+    """The quoted text that ends on the line of the error at ``mark``, before it, if any: the
+    usual cause of a confusing parser error is a missing or misplaced closing quote."""
+    if mark is None:
+        return None
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            if isinstance(token, ScalarToken) and token.style in ('"', "'") and token.end_mark.line == mark.line:
+                found = token
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _syntax_issue(name: str, exc: yaml.MarkedYAMLError, text: str = "") -> PolicyIssue:
+    """PyYAML's parser error, reworded for an editor and placed where the mistake most likely is."""
     problem = (exc.problem or "invalid YAML").rstrip(".")
-    context = f" {exc.context}" if exc.context else ""
-    return PolicyIssue(name, line, column, f"not valid YAML: {problem}{context}", "syntax")
+    context = exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    message = None
+    quoted = _quote_before(text, exc.problem_mark) if isinstance(exc, ParserError) else None
+    if quoted is not None and quoted.start_mark.line < quoted.end_mark.line:
+        mark = quoted.start_mark
+        message = (f"the quoted text starting here runs on to line {exc.problem_mark.line + 1}; "
+                   "add its closing quote")
+    elif quoted is not None and problem.startswith("expected <block end>"):
+        message = "text after a closing quote; quote the whole value, and inside '...' write '' for an apostrophe"
+    elif "end of stream" in problem and "quoted scalar" in context:
+        mark = exc.context_mark or mark
+        message = "a quoted text starts here and is never closed; add the closing quote"
+    elif problem == "mapping values are not allowed here":
+        message = "a ':' inside a value; put the value in quotes, or check the indentation"
+    elif problem == "could not find expected ':'":
+        mark = exc.context_mark or mark
+        message = "expected 'field: value' on this line; add the ':' or put the text in quotes"
+    elif problem.startswith("expected <block end>"):
+        message = "this line's indentation does not fit the lines above; check its spaces"
+    elif problem.startswith(("expected ',' or ']'", "expected ',' or '}'")) and exc.context_mark:
+        opened, closer = ("[", "]") if problem[17] == "]" else ("{", "}")
+        message = (f"expected ',' or '{closer}' here: separate the items with commas, and close the "
+                   f"'{opened}' opened on line {exc.context_mark.line + 1}")
+    elif problem == "found character '\\t' that cannot start any token":
+        message = "a tab is not allowed here; use spaces"
+    elif "that cannot start any token" in problem:
+        char = problem.split("'")[1]
+        message = f"a value cannot start with '{char}'; put it in quotes"
+    elif "single document" in context:
+        message = "a policy file holds a single document; remove the second '---' and what follows it"
+    if message is None:
+        message = f"not valid YAML: {problem}{f' {context}' if context else ''}"
+    else:
+        message = f"not valid YAML: {message}"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return PolicyIssue(name, line, column, message, "syntax")
 
 
 class _Builder:

@@ -1,0 +1,127 @@
+"""The Python API: load the policy once, then ask it questions.
+
+    >>> import policykit
+    >>> policy = policykit.load_policy()
+    >>> decision = policy.decide({"actor": {"role": "teacher"}, "action": "message",
+    ...                           "channel": "text_message", "audience": ["student"],
+    ...                           "purpose": "personal"}, as_of=date(2026, 1, 5))
+    >>> decision.outcome
+    'prohibited'
+
+This layer is the shell around the pure engine: it reads files once, supplies today's date
+when the request gives none, and mints decision ids."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import os
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from . import engine
+from .compiler import AtomLayout, Program, compile_program
+from .decision import Decision, PolicyStamp, Verdict
+from .errors import RequestError, RequestProblem
+from .loader import load_policy_dir
+from .model import PolicyDocument
+from .paths import default_policy_dir
+from .request import build_encoder, request_problems
+from .vocabulary import load_vocabulary
+
+
+class Policy:
+    """A loaded, compiled policy. Thread-safe for ``decide``; build it once and reuse it."""
+
+    def __init__(self, document: PolicyDocument):
+        self.document = document
+        vocabulary = load_vocabulary()
+        self.layout = AtomLayout.from_vocabulary(vocabulary)
+        self._encode = build_encoder(vocabulary, self.layout)
+        # One program per period between effective dates: every clause version in force is fixed
+        # within a period, so a question's date only has to find its period.
+        self._starts = list(document.effective_dates())
+        self._programs = [compile_program(document, day, self.layout) for day in self._starts]
+        self._first = self._starts[0]
+        self._id_prefix = os.urandom(6).hex()
+        self._ids = itertools.count(1)
+        self._dates: dict[str, date] = {}
+        # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown) -> verdict.
+        self._verdicts: dict[tuple[int, int, int], Verdict] = {}
+        self._stamps: dict[tuple[int, str], PolicyStamp] = {}
+        self.cache_size = 65536
+
+    @property
+    def first_date(self) -> date:
+        """The earliest date the policy can answer for (its first encoded revision)."""
+        return self._first
+
+    def program(self, day: date) -> Program:
+        """The compiled clauses in force on ``day``; RequestError before the first revision."""
+        index = bisect.bisect_right(self._starts, day) - 1
+        if index < 0:
+            raise RequestError([_too_early(day, self._first)])
+        return self._programs[index]
+
+    def decide(self, request: object, *, as_of: date | None = None, decision_id: str | None = None) -> Decision:
+        """Answer one request.
+
+        ``request`` is a dict following ``schema/request.schema.json``. Its own ``as_of`` wins;
+        otherwise ``as_of`` here, otherwise today. Raises ``RequestError`` (with every problem,
+        each with a JSON pointer) for a malformed request or a date before the first revision.
+        """
+        encoded = self._encode(request)
+        if encoded is None:
+            raise RequestError(request_problems(request) or
+                               [RequestProblem("", "the request does not match the request schema")])
+        true, unknown, as_of_text = encoded
+        if as_of_text is not None:
+            day = self._dates.get(as_of_text)
+            if day is None:
+                day = date.fromisoformat(as_of_text)
+                if len(self._dates) < 4096:
+                    self._dates[as_of_text] = day
+        else:
+            day = as_of if as_of is not None else date.today()
+            as_of_text = day.isoformat()
+        if day < self._first:
+            raise RequestError([_too_early(day, self._first)])
+        index = bisect.bisect_right(self._starts, day) - 1
+        key = (index, true, unknown)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = engine.evaluate(self._programs[index], true, unknown)
+            if len(self._verdicts) < self.cache_size:
+                self._verdicts[key] = verdict
+        stamp = self._stamps.get((index, as_of_text))
+        if stamp is None:
+            program = self._programs[index]
+            stamp = PolicyStamp(program.policy_id, program.revision, program.digest, as_of_text)
+            if len(self._stamps) < 4096:
+                self._stamps[(index, as_of_text)] = stamp
+        if decision_id is None:
+            decision_id = f"{self._id_prefix}-{next(self._ids):x}"
+        return Decision(verdict, stamp, decision_id)
+
+    def decide_many(self, requests: Iterable[object], *, as_of: date | None = None) -> list[Decision | RequestError]:
+        """Answer several requests; a malformed one yields its RequestError in its place."""
+        results: list[Decision | RequestError] = []
+        for request in requests:
+            try:
+                results.append(self.decide(request, as_of=as_of))
+            except RequestError as error:
+                results.append(error)
+        return results
+
+
+def _too_early(day: date, first: date) -> RequestProblem:
+    return RequestProblem("/as_of", f"{day.isoformat()} is before {first.isoformat()}, the earliest revision "
+                                    "on record; the policy's earlier text is not encoded, so questions about "
+                                    "earlier dates cannot be answered")
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Load and compile a policy directory (None: the project's own ``policy/``).
+    Raises ``PolicyError`` listing every problem if the files are not valid."""
+    return Policy(load_policy_dir(path if path is not None else default_policy_dir()))

@@ -1,0 +1,134 @@
+"""The answer to a request: a frozen value that explains itself and serialises to the
+decision schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+ALLOWED = {"permitted": True, "discouraged": True, "requires_approval": False, "prohibited": False,
+           "undetermined": None}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A clause that determined the outcome."""
+
+    id: str
+    title: str
+    kind: str
+    text: str
+    url: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "kind": self.kind, "text": self.text, "url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """Something the employee must do; ``met`` is None when no fact can tell."""
+
+    clause: str
+    text: str
+    met: bool | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"clause": self.clause, "text": self.text, "met": self.met}
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the employee should know."""
+
+    clause: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"clause": self.clause, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyStamp:
+    """Which policy answered: enough to replay the decision."""
+
+    id: str
+    revision: str
+    digest: str
+    as_of: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "revision": self.revision, "digest": self.digest, "as_of": self.as_of}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the policy says about a request: everything in a decision except its provenance.
+    A pure function of the clauses in force and the request's facts."""
+
+    outcome: str
+    reasons: tuple[Reason, ...]
+    obligations: tuple[Obligation, ...]
+    notices: tuple[Notice, ...]
+    missing_facts: tuple[str, ...]
+    possible_outcomes: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The policy's answer to one request (SPEC §4): a verdict, which policy gave it, and an id."""
+
+    verdict: Verdict
+    policy: PolicyStamp
+    decision_id: str
+
+    @property
+    def outcome(self) -> str:
+        """permitted, discouraged, requires_approval, prohibited or undetermined."""
+        return self.verdict.outcome
+
+    @property
+    def allowed(self) -> bool | None:
+        """True for permitted and discouraged, False for requires_approval and prohibited,
+        None for undetermined."""
+        return ALLOWED[self.verdict.outcome]
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.verdict.reasons
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]:
+        return self.verdict.obligations
+
+    @property
+    def notices(self) -> tuple[Notice, ...]:
+        return self.verdict.notices
+
+    @property
+    def missing_facts(self) -> tuple[str, ...]:
+        return self.verdict.missing_facts
+
+    @property
+    def possible_outcomes(self) -> tuple[str, ...]:
+        return self.verdict.possible_outcomes
+
+    @property
+    def explanation(self) -> str:
+        return self.verdict.explanation
+
+    def to_dict(self) -> dict[str, Any]:
+        """The decision as a JSON-ready dict matching ``schema/decision.schema.json``."""
+        verdict = self.verdict
+        return {
+            "outcome": verdict.outcome,
+            "allowed": ALLOWED[verdict.outcome],
+            "reasons": [r.to_dict() for r in verdict.reasons],
+            "obligations": [o.to_dict() for o in verdict.obligations],
+            "notices": [n.to_dict() for n in verdict.notices],
+            "missing_facts": list(verdict.missing_facts),
+            "possible_outcomes": list(verdict.possible_outcomes),
+            "explanation": verdict.explanation,
+            "policy": self.policy.to_dict(),
+            "decision_id": self.decision_id,
+        }

@@ -1,0 +1,124 @@
+"""The pure decision function (SPEC §4): no clock, no I/O, no logging.
+
+``evaluate`` takes a compiled program, an encoded request (``true`` and ``unknown`` bitsets),
+and returns a ``Verdict``; ``decide`` adds the date the question is about and an id to make a
+``Decision``:
+
+* every case whose condition is true contributes its outcome, obligation and notice;
+* the outcome is the strongest true outcome (``permitted`` when none);
+* if a case whose condition is *unknown* would yield a stronger outcome, the decision is
+  ``undetermined``: ``missing_facts`` are the unknown facts those cases read and
+  ``possible_outcomes`` what they could yield;
+* cases triggered by the outcome (``on_outcome``) are added once the outcome is known.
+"""
+
+from __future__ import annotations
+
+from .compiler import Program
+from .decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
+from .model import OUTCOMES
+
+_PHRASES = {
+    "permitted": "This is permitted",
+    "discouraged": "This is allowed but discouraged",
+    "requires_approval": "This is not allowed until approved",
+    "prohibited": "This is prohibited",
+}
+
+
+def _members(mask: int, term_case: tuple[int, ...]) -> list[int]:
+    """The case indexes of the terms in ``mask``, in order, each once."""
+    found: list[int] = []
+    while mask:
+        low = mask & -mask
+        case = term_case[low.bit_length() - 1]
+        if not found or found[-1] != case:  # a case's terms are adjacent
+            found.append(case)
+        mask ^= low
+    return found
+
+
+def term_states(program: Program, true: int, unknown: int) -> tuple[int, int]:
+    """Every term's Kleene state at once, as two masks: the true terms and the unknown ones
+    (the rest are false). OR-ing the slices' precomputed masks does it."""
+    false = not_true = 0
+    shift = program.unknown_shift
+    for mask, table in program.slices:
+        slice_false, slice_not_true = table[(true & mask) | (unknown & mask) << shift]
+        false |= slice_false
+        not_true |= slice_not_true
+    return program.all_terms & ~not_true, not_true & ~false
+
+
+def decide(program: Program, true: int, unknown: int, as_of: str, decision_id: str) -> Decision:
+    """Decide an encoded request against ``program``."""
+    return Decision(evaluate(program, true, unknown),
+                    PolicyStamp(program.policy_id, program.revision, program.digest, as_of), decision_id)
+
+
+def evaluate(program: Program, true: int, unknown: int) -> Verdict:
+    """The verdict of ``program`` on an encoded request."""
+    true_terms, unknown_terms = term_states(program, true, unknown)
+
+    rank_terms = program.rank_terms
+    best = 3
+    while best and not true_terms & rank_terms[best]:
+        best -= 1  # permitted (0) is the default
+    cases = program.cases
+    at_stake = unknown_terms & program.above[best]
+    if at_stake:
+        outcome = "undetermined"
+        stake_cases = [cases[i] for i in _members(at_stake, program.term_case)]
+        reasons = _reasons(program, stake_cases)
+        missing = {}
+        for case in stake_cases:
+            for order, fact, fact_mask in case.reads:
+                if fact_mask & unknown:
+                    missing[order] = fact
+        missing_facts = tuple(missing[k] for k in sorted(missing))
+        possible = tuple(OUTCOMES[r] for r in sorted({best, *(case.rank for case in stake_cases)}))
+        effects = [cases[i] for i in _members(true_terms & program.effect_terms, program.term_case)]
+    else:
+        outcome = OUTCOMES[best]
+        reasons = _reasons(program, [cases[i] for i in _members(true_terms & rank_terms[best], program.term_case)])
+        missing_facts = possible = ()
+        effects = [cases[i] for i in _members(true_terms & program.effect_terms, program.term_case)]
+        trigger = 1 << best
+        extra = [case for case in program.outcome_cases if case.on_outcome & trigger]
+        if extra:
+            effects = sorted(effects + extra, key=lambda case: case.order)
+
+    obligations = tuple(
+        Obligation(program.reasons[case.clause].id, case.obligation_text,
+                   bool(true & case.met_bit) if case.met_bit else None)
+        for case in effects if case.obligation_text is not None)
+    notices: tuple[Notice, ...] = tuple(case.notice for case in effects if case.notice is not None)
+    explanation = _explain(outcome, reasons, obligations, missing_facts, possible)
+    return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, explanation)
+
+
+def _reasons(program: Program, cases: list) -> tuple[Reason, ...]:
+    return tuple(program.reasons[index] for index in sorted({case.clause for case in cases}))
+
+
+def _titles(reasons: tuple[Reason, ...]) -> str:
+    names = [f"“{r.title}” ({r.id})" for r in reasons]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _explain(outcome: str, reasons: tuple[Reason, ...], obligations: tuple[Obligation, ...],
+             missing: tuple[str, ...], possible: tuple[str, ...]) -> str:
+    if outcome == "undetermined":
+        could = " or ".join(o.replace("_", " ") for o in possible)
+        return (f"The answer depends on facts the question did not give ({', '.join(missing)}): "
+                f"it could be {could}. Clauses at stake: {_titles(reasons)}.")
+    if not reasons:
+        sentence = "Nothing in the policy restricts this, so it is permitted."
+    else:
+        sentence = f"{_PHRASES[outcome]} under {_titles(reasons)}."
+    due = [o.text for o in obligations if o.met is not True]
+    if due:
+        sentence += " You must " + "; and ".join(due) + "."
+    return sentence

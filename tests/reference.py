@@ -1,0 +1,108 @@
+"""A deliberately plain reading of SPEC §4 over the model, with the reference interpreter of
+``policykit.conditions``: no bitsets, no tables, no caches. Tests compare the engine to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from policykit.conditions import UNKNOWN, evaluate
+from policykit.model import OUTCOMES, PolicyDocument
+from policykit.vocabulary import load_vocabulary
+
+VOCABULARY = load_vocabulary()
+
+
+@dataclass(frozen=True)
+class Expected:
+    outcome: str
+    reasons: tuple[str, ...]
+    obligations: tuple[tuple[str, str, bool | None], ...]
+    notices: tuple[tuple[str, str], ...]
+    missing_facts: tuple[str, ...]
+    possible_outcomes: tuple[str, ...]
+
+
+def lookup_in(request: dict):
+    """Fact values with SPEC §3's defaults: lists and booleans closed, scalars and audience open."""
+
+    def lookup(path: str) -> object:
+        node: object = request
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                fact = VOCABULARY[path]
+                if fact.kind == "boolean":
+                    return False
+                if fact.kind == "list" and path != "audience":
+                    return []
+                return UNKNOWN
+            node = node[part]
+        return node
+
+    return lookup
+
+
+def reference_decision(document: PolicyDocument, request: dict, day: date) -> Expected:
+    lookup = lookup_in(request)
+    true_cases, unknown_cases, outcome_cases = [], [], []
+    for clause in document.clauses:
+        version = clause.version_on(day)
+        if version is None:
+            continue
+        for case in version.rule:
+            if case.when is None:
+                outcome_cases.append((clause, case))
+                continue
+            state = evaluate(case.when, lookup)
+            if state is True:
+                true_cases.append((clause, case))
+            elif state is None and case.outcome:
+                unknown_cases.append((clause, case))
+    rank = {o: i for i, o in enumerate(OUTCOMES)}
+    best = max((rank[c.outcome] for _, c in true_cases if c.outcome), default=0)
+    stake = [(cl, c) for cl, c in unknown_cases if rank[c.outcome] > best]
+    fired = list(true_cases)
+
+    def ids(pairs):
+        seen: list[str] = []
+        for clause, _ in pairs:
+            if clause.id not in seen:
+                seen.append(clause.id)
+        return tuple(seen)
+
+    if stake:
+        outcome = "undetermined"
+        reasons = ids(stake)
+        order = [f.path for f in VOCABULARY.facts]
+        missing = {fact for _, c in stake for fact in _facts(c.when) if lookup(fact) is UNKNOWN}
+        missing_facts = tuple(sorted(missing, key=order.index))
+        possible = tuple(OUTCOMES[r] for r in sorted({best, *(rank[c.outcome] for _, c in stake)}))
+    else:
+        outcome = OUTCOMES[best]
+        reasons = ids([(cl, c) for cl, c in true_cases if c.outcome and rank[c.outcome] == best])
+        missing_facts = possible = ()
+        fired += [(cl, c) for cl, c in outcome_cases if outcome in c.on_outcome]
+    clause_order = [c.id for c in document.clauses]
+    fired.sort(key=lambda pair: clause_order.index(pair[0].id))  # stable: case order within a clause
+    obligations = tuple(
+        (cl.id, c.obligation.text, (lookup(c.obligation.met_by) is True) if c.obligation.met_by else None)
+        for cl, c in fired if c.obligation)
+    notices = tuple((cl.id, c.notice) for cl, c in fired if c.notice)
+    return Expected(outcome, reasons, obligations, notices, missing_facts, possible)
+
+
+def _facts(condition) -> set[str]:
+    from policykit.conditions import facts_read
+
+    return set(facts_read(condition))
+
+
+def observed(decision) -> Expected:
+    return Expected(
+        decision.outcome,
+        tuple(r.id for r in decision.reasons),
+        tuple((o.clause, o.text, o.met) for o in decision.obligations),
+        tuple((n.clause, n.text) for n in decision.notices),
+        decision.missing_facts,
+        decision.possible_outcomes,
+    )

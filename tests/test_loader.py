@@ -1,0 +1,247 @@
+"""The loader and validator: the shipped policy is valid and holds the clauses of SPEC §2; every
+kind of mistake in a policy file is reported as path:line:col: message, all at once, sorted."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import BROKEN, BROKEN_CASES, MINIMAL, MakePolicy, expected_lines
+
+from policykit.conditions import All
+from policykit.conditions import Test as FactTest
+from policykit.errors import PolicyError, PolicyIssue
+from policykit.loader import check_policy_dir, load_policy_dir
+from policykit.model import Case, Clause, ClauseVersion, PolicyDocument
+
+#: SPEC §2, the contract: every clause id, in printed order, with its kind. The section is the
+#: part of the id before the dot.
+SPEC_CLAUSES: tuple[tuple[str, str], ...] = (
+    ("scope.purpose", "definition"),
+    ("scope.definition", "definition"),
+    ("relationships.personal-relationships", "prohibition"),
+    ("relationships.peer-communication", "prohibition"),
+    ("relationships.texting-and-calling", "prohibition"),
+    ("relationships.inappropriate-images", "prohibition"),
+    ("relationships.private-matters", "prohibition"),
+    ("relationships.sexualized-dialogue", "prohibition"),
+    ("communications.school-business-only", "recommendation"),
+    ("communications.district-email", "recommendation"),
+    ("communications.prohibited-content", "prohibition"),
+    ("communications.respectful-speech", "obligation"),
+    ("communications.harmful-statements", "recommendation"),
+    ("communications.monitoring-and-foia", "notice"),
+    ("social-media.self-expression", "permission"),
+    ("social-media.disclaimers", "notice"),
+    ("social-media.personal-responsibility", "notice"),
+    ("social-media.professional-judgment", "recommendation"),
+    ("social-media.student-conduct-images", "prohibition"),
+    ("social-media.personal-liability", "notice"),
+    ("social-media.confidentiality", "obligation"),
+    ("social-media.district-equipment", "obligation"),
+    ("approved-sites.prior-notice", "obligation"),
+    ("approved-sites.parent-notification", "obligation"),
+    ("approved-sites.content-monitoring", "obligation"),
+    ("approved-sites.policy-compliance", "obligation"),
+    ("approved-sites.prohibited-uses", "prohibition"),
+    ("monitoring.definition", "definition"),
+    ("monitoring.district-systems", "notice"),
+    ("discipline.investigation", "notice"),
+    ("discipline.permanence", "notice"),
+    ("discipline.grounds", "prohibition"),
+    ("discipline.consequences", "notice"),
+)
+SPEC_SECTIONS = ("scope", "relationships", "communications", "social-media", "approved-sites", "monitoring",
+                 "discipline")
+
+
+# --- the shipped policy ---------------------------------------------------------------------
+
+def test_shipped_policy_has_no_issues(policy_root: Path) -> None:
+    document, issues = check_policy_dir(policy_root)
+    assert issues == []
+    assert isinstance(document, PolicyDocument)
+
+
+def test_shipped_policy_holds_exactly_the_clauses_of_the_spec(policy: PolicyDocument) -> None:
+    assert len(SPEC_CLAUSES) == 33
+    assert [(c.id, c.kind) for c in policy.clauses] == list(SPEC_CLAUSES)
+    assert [(c.id, c.section) for c in policy.clauses] == [(i, i.split(".")[0]) for i, _ in SPEC_CLAUSES]
+    assert [s.id for s in policy.sections] == list(SPEC_SECTIONS)
+    assert [(s.id, c) for s in policy.sections for c in s.clause_ids] == [
+        (i.split(".")[0], i) for i, _ in SPEC_CLAUSES]
+
+
+def test_shipped_policy_metadata(policy: PolicyDocument) -> None:
+    assert (policy.title, policy.district, policy.adopted, policy.revisions) == (
+        "Use of Electronic Communications and Social Media", "Ledyard Public Schools",
+        date(2012, 6, 20), (date(2015, 11, 18),))
+    assert [r.citation for r in policy.references] == [
+        "Conn. Gen. Stat. § 10-221", "Conn. Gen. Stat. § 31-48d", "Conn. Gen. Stat. § 31-51q",
+        "Conn. Gen. Stat. §§ 53a-24 to 53a-323", "28 U.S.C. §§ 2510-2520"]
+    ecpa = policy.references[-1]
+    assert ecpa.text.startswith("28 U.S.C. 2510-2520")
+    assert ecpa.note is not None and "18 U.S.C. 2510" in ecpa.note
+
+
+def test_every_shipped_clause_is_in_force_from_the_seed_revision_only(policy: PolicyDocument) -> None:
+    """The 2012 text is not on record: before 2015-11-18 there is no version, never the 2015 one."""
+    for clause in policy.clauses:
+        assert [v.effective for v in clause.versions] == [date(2015, 11, 18)], clause.id
+        assert clause.version_on(date(2015, 11, 17)) is None, clause.id
+        assert clause.version_on(date(2012, 6, 20)) is None, clause.id
+        assert clause.version_on(date(2015, 11, 18)) is clause.versions[0], clause.id
+        assert clause.version_on(date(2030, 1, 1)) is clause.versions[0], clause.id
+    assert policy.revision_on(date(2015, 11, 17)) is None
+
+
+def test_every_policy_file_names_its_schema_for_editors(policy_root: Path, project_root: Path) -> None:
+    files = [policy_root / "policy.yaml", *sorted((policy_root / "clauses").glob("*.yaml"))]
+    assert len(files) == 34
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match, path
+        expected = "policy" if path.name == "policy.yaml" else "clause"
+        assert (path.parent / match.group(1)).resolve() == project_root / "schema" / f"{expected}.schema.json"
+
+
+def test_each_clause_file_is_named_by_its_id(policy: PolicyDocument) -> None:
+    assert [Path(c.source).name for c in policy.clauses] == [f"{i}.yaml" for i, _ in SPEC_CLAUSES]
+
+
+# --- the model -------------------------------------------------------------------------------
+
+def test_minimal_policy_model(make_policy: MakePolicy) -> None:
+    root = make_policy()
+    document = load_policy_dir(".")
+    assert document.root == "."
+    assert root.is_dir()
+    assert [c.id for c in document.clauses] == [
+        "relationships.texting", "communications.email", "communications.consequences"]
+    assert document.clause("communications.email") == Clause(
+        id="communications.email",
+        title="Use district e-mail",
+        section="communications",
+        kind="recommendation",
+        versions=(ClauseVersion(
+            effective=date(2015, 11, 18),
+            text="Employees should use district e-mail with students.",
+            note="First version.",
+            rule=(Case(when=All((FactTest("audience", "has", "student"), FactTest("account", "is", "personal"))),
+                       on_outcome=(), outcome="discouraged", obligation=None, notice=None),),
+        ),),
+        interpretation=None,
+        related=(),
+        source="clauses/communications.email.yaml",
+    )
+    assert document.clause("communications.consequences").versions[0].rule == (
+        Case(when=None, on_outcome=("prohibited",), outcome=None, obligation=None,
+             notice="Violations may lead to discipline."),)
+
+
+def test_version_on_picks_the_version_in_force(make_policy: MakePolicy) -> None:
+    make_policy()
+    clause = load_policy_dir(".").clause("relationships.texting")
+    first, second = clause.versions
+    assert [clause.version_on(day) for day in (
+        date(2015, 11, 17), date(2015, 11, 18), date(2020, 6, 30), date(2020, 7, 1), date(2031, 1, 1))] == [
+        None, first, first, second, second]
+    assert (first.text, second.text) == (
+        "Texting with students is prohibited.", "Texting or calling students is prohibited.")
+
+
+def test_model_is_frozen(policy: PolicyDocument) -> None:
+    clause = policy.clauses[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        policy.title = "changed"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        clause.kind = "prohibition"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        clause.versions[0].text = "changed"  # type: ignore[misc]
+    assert isinstance(policy.clauses, tuple) and isinstance(clause.versions, tuple)
+    assert all(isinstance(s.clause_ids, tuple) for s in policy.sections)
+
+
+# --- broken policies -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", BROKEN_CASES)
+def test_broken_fixture_reports_exactly_the_expected_errors(case: str, make_policy: MakePolicy) -> None:
+    make_policy(BROKEN / case)
+    document, issues = check_policy_dir(".")
+    assert document is None
+    assert [str(issue) for issue in issues] == expected_lines(case)
+
+
+def test_there_are_enough_broken_fixtures() -> None:
+    assert len(BROKEN_CASES) >= 14
+    for case in BROKEN_CASES:
+        assert expected_lines(case), f"{case}/expected.txt is empty"
+
+
+def test_all_errors_in_several_files_are_reported_at_once_and_sorted(make_policy: MakePolicy) -> None:
+    make_policy(BROKEN / "several-files")
+    _, issues = check_policy_dir(".")
+    assert issues == sorted(issues)
+    assert [(i.path, i.line, i.column, i.code) for i in issues] == [
+        ("clauses/communications.email.yaml", 4, 7, "not-allowed"),
+        ("clauses/relationships.texting.yaml", 13, 22, "unknown-fact"),
+        ("clauses/relationships.texting.yaml", 17, 5, "duplicate-key"),
+        ("policy.yaml", 5, 10, "unquoted-date"),
+    ]
+
+
+def test_load_policy_dir_raises_with_every_issue(make_policy: MakePolicy) -> None:
+    make_policy(BROKEN / "several-files")
+    with pytest.raises(PolicyError) as caught:
+        load_policy_dir(".")
+    assert [str(i) for i in caught.value.issues] == expected_lines("several-files")
+    assert str(caught.value).splitlines() == expected_lines("several-files")
+
+
+def test_a_broken_clause_file_is_not_also_reported_missing(make_policy: MakePolicy) -> None:
+    """A listed clause whose file cannot be read is reported once, in its own file."""
+    make_policy({"clauses/communications.email.yaml": "id: communications.email\ntitle: [\n"})
+    _, issues = check_policy_dir(".")
+    assert [i.path for i in issues] == ["clauses/communications.email.yaml"]
+
+
+def test_a_trap_does_not_hide_the_other_checks_of_its_file(make_policy: MakePolicy) -> None:
+    """An unquoted yes is reported once (not again as a wrong value), and the rest is still checked."""
+    text = (BROKEN / "yes-no-word" / "clauses" / "communications.email.yaml").read_text(encoding="utf-8")
+    make_policy({"clauses/communications.email.yaml": text.replace("has: student", "has: pupil")})
+    _, issues = check_policy_dir(".")
+    assert [(i.line, i.column, i.code) for i in issues] == [(12, 37, "unknown-value"), (13, 47, "yes-no-word")]
+
+
+def test_an_empty_clause_file(make_policy: MakePolicy) -> None:
+    make_policy({"clauses/communications.extra.yaml": "# nothing yet\n"})
+    assert check_policy_dir(".")[1] == [
+        PolicyIssue("clauses/communications.extra.yaml", 1, 1, "the file is empty", "empty-file")]
+
+
+def test_a_missing_directory_and_a_missing_policy_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert [str(i) for i in check_policy_dir("nowhere")[1]] == ["nowhere:1:1: no such policy directory"]
+    (tmp_path / "empty").mkdir()
+    assert [str(i) for i in check_policy_dir("empty")[1]] == [
+        "empty/policy.yaml:1:1: policy.yaml is missing from the policy directory"]
+
+
+def test_paths_are_shown_relative_to_the_working_directory(make_policy: MakePolicy,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_policy(BROKEN / "bad-kind")
+    monkeypatch.chdir(root.parent)
+    assert [i.path for i in check_policy_dir("policy")[1]] == ["policy/clauses/communications.email.yaml"]
+
+
+def test_a_trap_that_also_breaks_the_schema_is_reported_once(make_policy: MakePolicy) -> None:
+    """kind: yes is one mistake, reported as the trap; the file is not checked further."""
+    text = (MINIMAL / "clauses" / "communications.email.yaml").read_text(encoding="utf-8")
+    make_policy({"clauses/communications.email.yaml": text.replace("kind: recommendation", "kind: yes")})
+    _, issues = check_policy_dir(".")
+    assert [(i.path, i.line, i.column, i.code) for i in issues] == [
+        ("clauses/communications.email.yaml", 4, 7, "yes-no-word")]
