@@ -127,3 +127,110 @@ def test_console_script_validates_and_fails(project_root: Path, make_policy: Mak
                             check=False, timeout=60)
     assert broken.returncode == 1
     assert broken.stdout.splitlines() == expected_lines("unknown-fact")
+
+
+# --- policykit decide -------------------------------------------------------------------------
+
+TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "audience": ["student"],
+           "purpose": "personal", "as_of": "2026-01-05"}
+
+
+def test_decide_reads_a_file_and_prints_the_decision_as_json(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "request.json"
+    source.write_text(json.dumps(TEXTING), encoding="utf-8")
+    code, out, err = run(["decide", str(source), "--format", "json"], capsys)
+    assert (code, err) == (0, "")
+    decision = json.loads(out)
+    assert decision["outcome"] == "prohibited" and decision["allowed"] is False
+    assert [r["id"] for r in decision["reasons"]] == ["relationships.peer-communication",
+                                                      "relationships.texting-and-calling"]
+    assert decision["policy"]["as_of"] == "2026-01-05"
+
+
+def test_decide_text_format_shows_outcome_reasons_and_notices(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "request.json"
+    source.write_text(json.dumps(TEXTING), encoding="utf-8")
+    code, out, _ = run(["decide", str(source)], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "PROHIBITED"
+    assert "  relationships.texting-and-calling (prohibition): No personal texting or calling with students" in lines
+    assert any(line.startswith("    | - “Texting” with students") for line in lines)
+    assert "Good to know:" in lines
+    assert lines[-1].startswith("decision ")
+
+
+def test_decide_shorthand_sets_facts_and_defaults_the_role(capsys) -> None:
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message",
+                        "--set", "audience=student", "--set", "as_of=2026-01-05", "--format", "json"], capsys)
+    decision = json.loads(out)
+    assert (code, decision["outcome"], decision["missing_facts"]) == (0, "undetermined", ["purpose"])
+    code, out, _ = run(["decide", "--set", "action=post", "--set", "confidentiality_uncertain=true",
+                        "--set", "supervisor_consulted=yes", "--set", "site.approved=false", "--role", "coach",
+                        "--as-of", "2026-01-05", "--format", "json"], capsys)
+    decision = json.loads(out)
+    assert decision["obligations"][0] == {"clause": "social-media.confidentiality",
+                                          "text": "consult your immediate supervisor before posting", "met": True}
+
+
+def test_decide_shorthand_rejects_an_unknown_fact(capsys) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["decide", "--set", "chanel=email", "--set", "action=post"])
+    assert "--set chanel=email: expected FACT=VALUE with a known fact (did you mean 'channel'?)" in str(raised.value)
+
+
+def test_decide_malformed_request_exits_2_with_every_problem(capsys, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO(json.dumps({"actor": {"role": "teacher"},
+                                                                             "action": "msg", "chanel": "email"})))
+    code, out, err = run(["decide", "-"], capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == "error: the request is malformed:"
+    assert err.splitlines()[1].startswith("  /action: 'msg' is not an allowed action (did you mean 'message'?)")
+    assert err.splitlines()[2].startswith("  /chanel: unknown field 'chanel' (did you mean 'channel'?)")
+
+
+def test_decide_invalid_json_is_a_malformed_request(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text("{not json", encoding="utf-8")
+    code, out, _ = run(["decide", str(source), "--format", "json"], capsys)
+    error = json.loads(out)
+    assert code == 2 and error["code"] == "invalid_request"
+    assert error["errors"][0]["message"].startswith("not valid JSON: ")
+
+
+def test_decide_batch_answers_every_line_and_reports_bad_ones_in_place(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "requests.jsonl"
+    source.write_text("\n".join([json.dumps(TEXTING), "{oops", json.dumps({"actor": {"role": "x"}, "action": "post"}),
+                                 "", json.dumps(dict(TEXTING, purpose="school_business"))]) + "\n", encoding="utf-8")
+    code, out, _ = run(["decide", "--batch", str(source)], capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 2
+    assert [row.get("outcome") or row["error"]["code"] for row in rows] == [
+        "prohibited", "invalid_request", "invalid_request", "discouraged"]
+    assert [row.get("line") for row in rows] == [None, 2, 3, None]
+    assert rows[2]["error"]["errors"][0]["pointer"] == "/actor/role"
+
+
+def test_decide_with_a_broken_policy_exits_1(make_policy, capsys) -> None:
+    root = make_policy(BROKEN / "unknown-fact")
+    code, _, err = run(["decide", "--policy", str(root), "--set", "action=post"], capsys)
+    assert code == 1 and expected_lines("unknown-fact")[0] in err
+
+
+def test_decide_an_internal_fault_exits_1_never_a_decision(capsys, monkeypatch) -> None:
+    from policykit import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated fault")
+
+    monkeypatch.setattr(engine, "evaluate", broken)
+    code, out, err = run(["decide", "--set", "action=browse", "--set", "as_of=2099-01-01"], capsys)
+    assert (code, out) == (1, "")
+    assert err == "internal error: RuntimeError: simulated fault\n"
+
+
+def test_decide_as_a_subprocess_reads_standard_input() -> None:
+    done = subprocess.run(command() + ["decide", "-", "--format", "json"], input=json.dumps(TEXTING),
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["outcome"] == "prohibited"

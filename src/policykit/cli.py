@@ -180,6 +180,9 @@ def cmd_decide(args: argparse.Namespace) -> int:
         decision = policy.decide(request, as_of=as_of)
     except RequestError as error:
         return _report_request_error(error, args.format)
+    except Exception as error:  # fail closed: an internal fault is an error, never a decision
+        print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     if args.format == "json":
         print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -203,7 +206,7 @@ def _report_request_error(error: RequestError, fmt: str) -> int:
 
 def _decide_batch(policy: Policy, source: str, as_of: date | None) -> int:
     stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
-    failures = 0
+    failures = faults = 0
     with stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
@@ -217,8 +220,12 @@ def _decide_batch(policy: Policy, source: str, as_of: date | None) -> int:
             except RequestError as error:
                 failures += 1
                 result = {"line": number, "error": _request_error_dict(error)}
+            except Exception as error:  # fail closed, and go on with the next line
+                faults += 1
+                result = {"line": number, "error": {"code": "internal_error", "message": f"{type(error).__name__}: "
+                                                    f"{error}", "errors": []}}
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-    return EXIT_USAGE if failures else EXIT_OK
+    return EXIT_FAILURE if faults else EXIT_USAGE if failures else EXIT_OK
 
 
 def _date_argument(text: str) -> date:
