@@ -90,21 +90,13 @@ def evaluate(condition: Condition, lookup: Callable[[str], object]) -> bool | No
 
     This is the reference interpreter: simple and obviously right. The compiler produces a
     faster equivalent, and the tests check that the two agree."""
-    if isinstance(condition, All):
-        result: bool | None = True
+    if isinstance(condition, (All, Any)):
+        settles = isinstance(condition, Any)  # one true item settles any; one false item settles all
+        result: bool | None = not settles
         for item in condition.items:
             value = evaluate(item, lookup)
-            if value is False:
-                return False
-            if value is None:
-                result = None
-        return result
-    if isinstance(condition, Any):
-        result = False
-        for item in condition.items:
-            value = evaluate(item, lookup)
-            if value is True:
-                return True
+            if value is settles:
+                return settles
             if value is None:
                 result = None
         return result
