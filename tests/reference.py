@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from policykit.conditions import UNKNOWN, evaluate
+import itertools
+
+from policykit.conditions import UNKNOWN, evaluate, facts_read, tests
 from policykit.model import OUTCOMES, PolicyDocument
 from policykit.vocabulary import load_vocabulary
 
@@ -74,7 +76,7 @@ def reference_decision(document: PolicyDocument, request: dict, day: date) -> Ex
         outcome = "undetermined"
         reasons = ids(stake)
         order = [f.path for f in VOCABULARY.facts]
-        missing = {fact for _, c in stake for fact in _facts(c.when) if lookup(fact) is UNKNOWN}
+        missing = {fact for _, c in stake for fact in relevant_unknowns(c.when, request)}
         missing_facts = tuple(sorted(missing, key=order.index))
         possible = tuple(OUTCOMES[r] for r in sorted({best, *(rank[c.outcome] for _, c in stake)}))
     else:
@@ -91,10 +93,40 @@ def reference_decision(document: PolicyDocument, request: dict, day: date) -> Ex
     return Expected(outcome, reasons, obligations, notices, missing_facts, possible)
 
 
-def _facts(condition) -> set[str]:
-    from policykit.conditions import facts_read
+def _mentioned(condition, fact: str) -> list[str]:
+    return sorted({v for t in tests(condition) if t.fact == fact
+                   for v in (t.value if isinstance(t.value, tuple) else (t.value,))})
 
-    return set(facts_read(condition))
+
+def relevant_unknowns(condition, request: dict) -> set[str]:
+    """The unknown facts that are not dummies of the condition, by brute force with the
+    interpreter: a fact counts if, for some values of the other unknown facts, two of its
+    values give different answers. Values the condition never names behave alike, so each
+    fact ranges over the values it names (plus one it does not, or for a list every subset)."""
+    lookup = lookup_in(request)
+    unknown = sorted(f for f in facts_read(condition) if lookup(f) is UNKNOWN)
+    domains = {}
+    for fact in unknown:
+        named = _mentioned(condition, fact)
+        values = VOCABULARY[fact].value_names
+        if VOCABULARY[fact].kind == "list":
+            domains[fact] = [[v for i, v in enumerate(named) if mask >> i & 1] for mask in range(1 << len(named))]
+        else:
+            domains[fact] = named + [v for v in values if v not in named][:1]
+    found = set()
+    for fact in unknown:
+        others = [f for f in unknown if f != fact]
+        for combo in itertools.product(*(domains[f] for f in others)):
+            fixed = dict(zip(others, combo))
+            answers = {evaluate(condition, _with(lookup, {**fixed, fact: value})) for value in domains[fact]}
+            if len(answers) > 1:
+                found.add(fact)
+                break
+    return found
+
+
+def _with(lookup, values: dict):
+    return lambda path: values[path] if path in values else lookup(path)
 
 
 def observed(decision) -> Expected:

@@ -27,7 +27,7 @@ from .errors import RequestError, RequestProblem
 from .loader import load_policy_dir
 from .model import PolicyDocument
 from .paths import default_policy_dir
-from .request import build_encoder, request_problems
+from .request import build_encoder, request_problems, valid_date
 from .vocabulary import load_vocabulary
 
 
@@ -73,8 +73,13 @@ class Policy:
         """
         encoded = self._encode(request)
         if encoded is None:
-            raise RequestError(request_problems(request) or
-                               [RequestProblem("", "the request does not match the request schema")])
+            problems = request_problems(request) or [RequestProblem("", "the request does not match the request "
+                                                                        "schema")]
+            as_of_text = request.get("as_of") if isinstance(request, dict) else None
+            if valid_date(as_of_text) and date.fromisoformat(as_of_text) < self._first:
+                problems = sorted([*problems, _too_early(date.fromisoformat(as_of_text), self._first)],
+                                  key=lambda problem: problem.pointer)
+            raise RequestError(problems)
         true, unknown, as_of_text = encoded
         if as_of_text is not None:
             day = self._dates.get(as_of_text)

@@ -146,6 +146,8 @@ class Program:
     slices: tuple[tuple[int, dict[int, tuple[int, int]]], ...]  # (fact-bit mask, state -> (false, not true))
     unknown_shift: int  # a slice's state key is (true & mask) | (unknown & mask) << unknown_shift
     term_case: tuple[int, ...]  # term index -> index into cases
+    term_reads: tuple[tuple[tuple[int, str, int], ...], ...]  # term index -> (order, fact, mask) it reads
+    term_pairs: tuple[tuple[int, int], ...]  # term index -> its (P, N) masks
     all_terms: int
     rank_terms: tuple[int, ...]  # per outcome rank: the terms of cases yielding it
     above: tuple[int, ...]  # per outcome rank: the terms of cases yielding a stronger outcome
@@ -246,6 +248,8 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> 
     cases: list[CompiledCase] = []
     outcome_cases: list[CompiledCase] = []
     term_case: list[int] = []
+    term_reads: list[tuple[tuple[int, str, int], ...]] = []
+    term_pairs: list[tuple[int, int]] = []
     need_p: dict[int, int] = {}
     need_n: dict[int, int] = {}
     rank_terms = [0] * len(OUTCOMES)
@@ -269,6 +273,8 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> 
             for positive, negative in to_terms(case.when, layout):
                 term = 1 << len(term_case)
                 term_case.append(len(cases))
+                term_reads.append(tuple(read for read in reads if read[2] & (positive | negative)))
+                term_pairs.append((positive, negative))
                 for bit in _bits_of(positive):
                     need_p[bit] = need_p.get(bit, 0) | term
                 for bit in _bits_of(negative):
@@ -283,5 +289,5 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> 
     slices = tuple(_slice_table(layout, group, need_p, need_n, shift) for group in _slices(layout, read_facts))
     above = tuple(_union(rank_terms[r + 1:]) for r in range(len(OUTCOMES)))
     return Program(document.id, revision.isoformat(), digest_of(document, in_force), day, tuple(cases),
-                   tuple(outcome_cases), tuple(reasons), slices, shift, tuple(term_case),
-                   (1 << len(term_case)) - 1, tuple(rank_terms), above, effect_terms, layout)
+                   tuple(outcome_cases), tuple(reasons), slices, shift, tuple(term_case), tuple(term_reads),
+                   tuple(term_pairs), (1 << len(term_case)) - 1, tuple(rank_terms), above, effect_terms, layout)

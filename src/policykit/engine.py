@@ -70,12 +70,7 @@ def evaluate(program: Program, true: int, unknown: int) -> Verdict:
         outcome = "undetermined"
         stake_cases = [cases[i] for i in _members(at_stake, program.term_case)]
         reasons = _reasons(program, stake_cases)
-        missing = {}
-        for case in stake_cases:
-            for order, fact, fact_mask in case.reads:
-                if fact_mask & unknown:
-                    missing[order] = fact
-        missing_facts = tuple(missing[k] for k in sorted(missing))
+        missing_facts = _missing_facts(program, at_stake, true, unknown)
         possible = tuple(OUTCOMES[r] for r in sorted({best, *(case.rank for case in stake_cases)}))
         effects = [cases[i] for i in _members(true_terms & program.effect_terms, program.term_case)]
     else:
@@ -95,6 +90,78 @@ def evaluate(program: Program, true: int, unknown: int) -> Verdict:
     notices: tuple[Notice, ...] = tuple(case.notice for case in effects if case.notice is not None)
     explanation = _explain(outcome, reasons, obligations, missing_facts, possible)
     return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, explanation)
+
+
+_ENUMERATION_LIMIT = 4096
+
+
+def _missing_facts(program: Program, at_stake: int, true: int, unknown: int) -> tuple[str, ...]:
+    """The unknown facts whose values could change an at-stake rule, in request-schema order.
+
+    A fact a rule reads is listed only if it is not a dummy: some values of the other unknown
+    facts exist under which changing this one changes the rule's answer. The undecided terms of
+    each case are tried over every combination of the unknown facts' relevant states (each
+    value a term mentions, plus "any other value"), a small space; past a safety limit every
+    unknown fact read is listed instead."""
+    by_case: dict[int, list[int]] = {}
+    mask = at_stake
+    while mask:
+        low = mask & -mask
+        by_case.setdefault(program.term_case[low.bit_length() - 1], []).append(low.bit_length() - 1)
+        mask ^= low
+    wanted: dict[int, str] = {}
+    for terms in by_case.values():
+        reads = {read for term in terms for read in program.term_reads[term] if read[2] & unknown}
+        pairs = [program.term_pairs[term] for term in terms]
+        mentioned = 0
+        for positive, negative in pairs:
+            mentioned |= positive | negative
+        facts = sorted(reads)
+        domains = [_states(fact_mask & mentioned, fact_mask, fact in program.layout.choice_facts)
+                   for _, fact, fact_mask in facts]
+        size = 1
+        for domain in domains:
+            size *= len(domain)
+        if size > _ENUMERATION_LIMIT:
+            wanted.update((order, fact) for order, fact, _ in facts)
+            continue
+        for index, (order, fact, _) in enumerate(facts):
+            if _is_relevant(pairs, true, domains, index):
+                wanted[order] = fact
+    return tuple(wanted[k] for k in sorted(wanted))
+
+
+def _states(mentioned: int, whole: int, single: bool) -> list[int]:
+    """The states of one unknown fact worth trying: for a single-valued fact each mentioned value
+    and, if some value is not mentioned, one of those; for a list every subset of the mentioned values."""
+    bits = []
+    rest = mentioned
+    while rest:
+        low = rest & -rest
+        bits.append(low)
+        rest ^= low
+    if single:
+        return bits + ([0] if mentioned != whole else [])
+    states = [0]
+    for bit in bits:
+        states += [state | bit for state in states]
+    return states
+
+
+def _holds(pairs: list[tuple[int, int]], true: int) -> bool:
+    return any(not positive & ~true and not negative & true for positive, negative in pairs)
+
+
+def _is_relevant(pairs: list[tuple[int, int]], true: int, domains: list[list[int]], index: int) -> bool:
+    others = domains[:index] + domains[index + 1:]
+    combos = [true]
+    for domain in others:
+        combos = [combo | state for combo in combos for state in domain]
+    for combo in combos:
+        answers = {_holds(pairs, combo | state) for state in domains[index]}
+        if len(answers) > 1:
+            return True
+    return False
 
 
 def _reasons(program: Program, cases: list) -> tuple[Reason, ...]:
