@@ -234,3 +234,22 @@ def test_decide_as_a_subprocess_reads_standard_input() -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["outcome"] == "prohibited"
+
+
+def test_the_shared_corpus_gives_the_same_answers_through_the_cli(tmp_path: Path) -> None:
+    """Every corpus case through one `policykit decide --batch` subprocess."""
+    from corpus_cases import CASES, assert_matches, error_pointers
+
+    source = tmp_path / "corpus.jsonl"
+    source.write_text("".join(json.dumps(case.request) + "\n" for case in CASES), encoding="utf-8")
+    done = subprocess.run(command() + ["decide", "--batch", str(source)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 2, done.stderr  # the corpus holds malformed requests too
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == len(CASES)
+    for case, row in zip(CASES, rows):
+        if case.is_error:
+            assert error_pointers(row["error"]["errors"]) == case.expect["error"], case.name
+        else:
+            assert "error" not in row, (case.name, row)
+            assert_matches(row, case.expect)
