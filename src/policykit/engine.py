@@ -14,6 +14,8 @@ and returns a ``Verdict``; ``decide`` adds the date the question is about and an
 
 from __future__ import annotations
 
+import itertools
+
 from .compiler import Program
 from .decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
 from .model import OUTCOMES
@@ -112,6 +114,9 @@ def _missing_facts(program: Program, at_stake: int, true: int, unknown: int) -> 
     wanted: dict[int, str] = {}
     for terms in by_case.values():
         reads = {read for term in terms for read in program.term_reads[term] if read[2] & unknown}
+        if len(terms) == 1:  # one undecided conjunction: every unknown fact in it can decide it
+            wanted.update((order, fact) for order, fact, _ in reads)
+            continue
         pairs = [program.term_pairs[term] for term in terms]
         mentioned = 0
         for positive, negative in pairs:
@@ -125,8 +130,14 @@ def _missing_facts(program: Program, at_stake: int, true: int, unknown: int) -> 
         if size > _ENUMERATION_LIMIT:
             wanted.update((order, fact) for order, fact, _ in facts)
             continue
+        answers = {}
+        for choice in itertools.product(*(range(len(domain)) for domain in domains)):
+            bits = true
+            for domain, pick in zip(domains, choice):
+                bits |= domain[pick]
+            answers[choice] = _holds(pairs, bits)
         for index, (order, fact, _) in enumerate(facts):
-            if _is_relevant(pairs, true, domains, index):
+            if _depends_on(answers, index):
                 wanted[order] = fact
     return tuple(wanted[k] for k in sorted(wanted))
 
@@ -152,14 +163,11 @@ def _holds(pairs: list[tuple[int, int]], true: int) -> bool:
     return any(not positive & ~true and not negative & true for positive, negative in pairs)
 
 
-def _is_relevant(pairs: list[tuple[int, int]], true: int, domains: list[list[int]], index: int) -> bool:
-    others = domains[:index] + domains[index + 1:]
-    combos = [true]
-    for domain in others:
-        combos = [combo | state for combo in combos for state in domain]
-    for combo in combos:
-        answers = {_holds(pairs, combo | state) for state in domains[index]}
-        if len(answers) > 1:
+def _depends_on(answers: dict[tuple[int, ...], bool], index: int) -> bool:
+    """Whether changing the ``index``-th fact alone ever changes the answer."""
+    seen: dict[tuple[int, ...], bool] = {}
+    for choice, answer in answers.items():
+        if seen.setdefault(choice[:index] + choice[index + 1:], answer) != answer:
             return True
     return False
 
