@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import strategies as st
 
@@ -63,7 +63,3 @@ def near_valid_requests() -> st.SearchStrategy[object]:
         st.builds(drop_one, valid_requests(), st.sampled_from(["actor", "action"])),
         junk,
     )
-
-
-def later_date(day: date, days: int) -> date:
-    return day + timedelta(days=days)
