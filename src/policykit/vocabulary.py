@@ -20,6 +20,7 @@ class Value:
     name: str
     title: str
     description: str
+    phrase: str = ""  # the words scenarios use to state this value
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Fact:
     description: str
     values: tuple[Value, ...] = ()
     required: bool = False
+    phrases: tuple[tuple[str, str], ...] = ()  # for yes/no facts, objects and dates: (case, words)
 
     @property
     def pointer(self) -> str:
@@ -83,7 +85,7 @@ def vocabulary_from_schema(schema: dict) -> Vocabulary:
         return node
 
     def values_of(node: dict) -> tuple[Value, ...]:
-        return tuple(Value(b["const"], b.get("title", b["const"]), b.get("description", ""))
+        return tuple(Value(b["const"], b.get("title", b["const"]), b.get("description", ""), b.get("x-phrase", ""))
                      for b in node.get("oneOf", ()))
 
     facts: list[Fact] = []
@@ -94,16 +96,17 @@ def vocabulary_from_schema(schema: dict) -> Vocabulary:
             path = prefix + name
             description = node.get("description", "")
             is_required = name in required
+            phrases = tuple(node.get("x-phrases", {}).items())
             if node.get("type") == "object":
-                facts.append(Fact(path, "object", description, required=is_required))
+                facts.append(Fact(path, "object", description, required=is_required, phrases=phrases))
                 walk(node.get("properties", {}), node.get("required", []), path + ".")
             elif node.get("type") == "array":
                 items = resolve(node["items"])
                 facts.append(Fact(path, "list", description, values_of(items), is_required))
             elif node.get("type") == "boolean":
-                facts.append(Fact(path, "boolean", description, required=is_required))
+                facts.append(Fact(path, "boolean", description, required=is_required, phrases=phrases))
             elif node.get("format") == "date":
-                facts.append(Fact(path, "date", description, required=is_required))
+                facts.append(Fact(path, "date", description, required=is_required, phrases=phrases))
             else:
                 facts.append(Fact(path, "choice", description, values_of(node), is_required))
 
