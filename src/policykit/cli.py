@@ -18,7 +18,7 @@ from .errors import PolicyError, PolicyIssue, RequestError, did_you_mean
 from .vocabulary import load_vocabulary
 from .loader import check_policy_dir, display_path
 from .model import PolicyDocument
-from .paths import default_policy_dir
+from .paths import default_features_dir, default_policy_dir
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -228,6 +228,114 @@ def _decide_batch(policy: Policy, source: str, as_of: date | None) -> int:
     return EXIT_FAILURE if faults else EXIT_USAGE if failures else EXIT_OK
 
 
+def cmd_phrases(args: argparse.Namespace) -> int:
+    from .phrases import load_phrasebook
+    from .scenarios import ASK, CHECK_TEMPLATES
+
+    book = load_phrasebook()
+    if args.format == "json":
+        print(json.dumps({"facts": [{"phrase": p.text, "fact": p.fact, "value": p.value, "description": p.description}
+                                    for p in book.phrases],
+                          "ask": ASK, "checks": CHECK_TEMPLATES}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print("Facts (Given / And):")
+    fact = None
+    for phrase in book.phrases:
+        if phrase.fact != fact:
+            fact = phrase.fact
+            print(f"\n  {fact}")
+        print(f"    {phrase.text}")
+    print("\n  as_of\n    the date is YYYY-MM-DD")
+    print(f"\nAsking (When):\n    {ASK}")
+    print("\nChecks (Then / And):")
+    for template in CHECK_TEMPLATES:
+        print(f"    {template}")
+    return EXIT_OK
+
+
+def _load_scenarios(args: argparse.Namespace):
+    """The policy and the scenarios, or None after printing every problem."""
+    from .scenarios import read_features
+
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as error:
+        _print_issues(error.issues)
+        return None
+    features = Path(args.features) if args.features else default_features_dir()
+    scenarios, issues = read_features(features, [c.id for c in policy.document.clauses])
+    if issues:
+        _print_issues(issues)
+        print(f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in the scenarios", file=sys.stderr)
+        return None
+    return policy, scenarios
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import measure
+
+    loaded = _load_scenarios(args)
+    if loaded is None:
+        return EXIT_FAILURE
+    policy, scenarios = loaded
+    report = measure(policy, scenarios)
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK if report.complete else EXIT_FAILURE
+    width = max(len(c.clause) for c in report.clauses)
+    print(f"{'clause':<{width}}  deciding  notice  near-miss")
+    for item in report.clauses:
+        if not item.has_rule:
+            flag = "(no rule)"
+        else:
+            flag = "" if item.complete else "  <- needs " + " and ".join(
+                word for word, missing in (("a deciding scenario", not (item.deciding or item.notice)),
+                                           ("a near miss", not item.near_miss)) if missing)
+        print(f"{item.clause:<{width}}  {len(item.deciding):>8}  {len(item.notice):>6}  {len(item.near_miss):>9}"
+              f"{'  ' + flag if flag and not item.has_rule else flag}")
+    for title, problems in report.failures:
+        print(f"\nFAILED {title}", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+    incomplete = [c.clause for c in report.clauses if not c.complete]
+    print(f"\n{len(scenarios)} scenarios; {sum(c.has_rule for c in report.clauses) - len(incomplete)} of "
+          f"{sum(c.has_rule for c in report.clauses)} clauses with rules fully covered; "
+          f"{len(report.failures)} failing scenario{'s' if len(report.failures) != 1 else ''}")
+    return EXIT_OK if report.complete else EXIT_FAILURE
+
+
+def cmd_mutate(args: argparse.Namespace) -> int:
+    from . import mutate
+
+    loaded = _load_scenarios(args)
+    if loaded is None:
+        return EXIT_FAILURE
+    policy, scenarios = loaded
+    broken = mutate.first_failure(policy, scenarios)
+    if broken:
+        print(f"error: the scenario '{broken}' fails on the unchanged policy; fix the scenarios first "
+              "(policykit coverage lists every failure)", file=sys.stderr)
+        return EXIT_FAILURE
+    day = args.as_of or date.today()
+
+    def progress(done: int, total: int, result: mutate.MutantResult) -> None:
+        if args.quiet and not result.survived:
+            return
+        verdict = "SURVIVED" if result.survived else f"killed by '{result.killed_by}'"
+        print(f"[{done:>3}/{total}] {result.mutant.clause}: {result.mutant.description} ... {verdict}",
+              file=sys.stderr, flush=True)
+
+    results = mutate.run(policy.document, scenarios, day=day, only=args.clause or (), progress=progress)
+    survivors = [r for r in results if r.survived]
+    if survivors:
+        print(f"{len(survivors)} of {len(results)} mutants survived (no scenario noticed them):")
+        for result in survivors:
+            print(f"  {result.mutant.clause}: {result.mutant.description}")
+        return EXIT_FAILURE
+    print(f"all {len(results)} mutants killed by {len(scenarios)} scenarios")
+    return EXIT_OK
+
+
 def _date_argument(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -291,6 +399,34 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the date for requests that give none (default: today)")
     decide.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
     decide.set_defaults(func=cmd_decide)
+
+    phrases = commands.add_parser(
+        "phrases", help="print the words scenarios are written in",
+        description="Print the scenario vocabulary: one phrase per fact value (generated from "
+                    "schema/request.schema.json), the asking step, and the checks.")
+    phrases.add_argument("--format", choices=("text", "json"), default="text")
+    phrases.set_defaults(func=cmd_phrases)
+
+    for name, func, summary, text in (
+            ("coverage", cmd_coverage, "show which scenarios illustrate each clause",
+             "Run every scenario and list, for each clause, the scenarios where it decides, where only its "
+             "notice or obligation appears, and the near misses tagged with it. Exit 1 when a clause with a "
+             "rule lacks a deciding scenario or a near miss, or when a scenario fails."),
+            ("mutate", cmd_mutate, "check that the scenarios pin every rule down",
+             "Change one rule at a time (drop it, drop a case, make an outcome one step weaker or stronger, drop "
+             "one condition of a case's all) and run every scenario against it. Exit 1 when a change goes "
+             "unnoticed.")):
+        sub = commands.add_parser(name, help=summary, description=text)
+        sub.add_argument("--features", metavar="DIR", help="the scenarios (default: the project's features/)")
+        sub.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+        if name == "coverage":
+            sub.add_argument("--format", choices=("text", "json"), default="text")
+        else:
+            sub.add_argument("--clause", action="append", metavar="ID", help="only mutate this clause (repeatable)")
+            sub.add_argument("--quiet", action="store_true", help="show progress only for surviving mutants")
+            sub.add_argument("--as-of", type=_date_argument, metavar="YYYY-MM-DD",
+                             help="mutate the clause versions in force on this date (default: today)")
+        sub.set_defaults(func=func)
     return parser
 
 

@@ -24,3 +24,8 @@ def schema_dir() -> Path:
 def default_policy_dir() -> Path:
     """The project's own policy directory."""
     return _data_dir("policy")
+
+
+def default_features_dir() -> Path:
+    """The project's Gherkin scenarios."""
+    return _data_dir("features")

@@ -258,13 +258,14 @@ class Scenario:
 
 def read_features(directory: Path | str, clause_ids: Iterable[str] = (),
                   phrasebook: Phrasebook | None = None) -> tuple[list[Scenario], list[PolicyIssue]]:
-    """Every scenario under ``directory`` (``*.feature``), and every problem found: Gherkin syntax,
+    """Every scenario under ``directory`` (``*.feature``; or one feature file), and every problem found: Gherkin syntax,
     unknown phrases and checks, misplaced steps, unknown clause tags (when ``clause_ids`` is given)."""
     phrasebook = phrasebook or load_phrasebook()
     known = set(clause_ids)
     scenarios: list[Scenario] = []
     issues: list[PolicyIssue] = []
-    files = sorted(Path(directory).rglob("*.feature"))
+    root = Path(directory)
+    files = [root] if root.is_file() else sorted(root.rglob("*.feature"))
     if not files:
         issues.append(PolicyIssue(display_path(Path(directory)), 1, 1, "no .feature files found", "no-features"))
     for path in files:
