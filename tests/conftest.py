@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["policykit.bdd"]
+
 from policykit.loader import load_policy_dir
 from policykit.model import PolicyDocument
 

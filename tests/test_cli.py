@@ -253,3 +253,59 @@ def test_the_shared_corpus_gives_the_same_answers_through_the_cli(tmp_path: Path
         else:
             assert "error" not in row, (case.name, row)
             assert_matches(row, case.expect)
+
+
+# --- policykit phrases / coverage / mutate ------------------------------------------------------
+
+FEATURES_TEXTING = Path(__file__).parent / "fixtures" / "features-texting"
+
+
+def test_phrases_lists_the_vocabulary_the_asking_step_and_the_checks(capsys) -> None:
+    code, out, _ = run(["phrases"], capsys)
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "Facts (Given / And):"
+    assert "    it goes by text message" in lines and "    I ask the policy" in lines
+    assert "    it cites <clause-id>" in lines
+    code, out, _ = run(["phrases", "--format", "json"], capsys)
+    data = json.loads(out)
+    assert {"phrase": "it reaches a student", "fact": "audience", "value": "student",
+            "description": "A student enrolled in Ledyard Public Schools."} in data["facts"]
+
+
+def test_coverage_exits_1_while_a_clause_lacks_scenarios(capsys) -> None:
+    code, out, _ = run(["coverage", "--features", str(FEATURES_TEXTING)], capsys)
+    assert code == 1
+    assert re.search(r"relationships\.texting-and-calling\s+1\s+0\s+3$", out, re.M)
+    assert re.search(r"relationships\.peer-communication\s+0\s+0\s+0  <- needs a deciding scenario and a near miss$",
+                     out, re.M)
+    assert out.splitlines()[-1] == "4 scenarios; 1 of 31 clauses with rules fully covered; 0 failing scenarios"
+    code, out, _ = run(["coverage", "--features", str(FEATURES_TEXTING), "--format", "json"], capsys)
+    assert code == 1 and json.loads(out)["complete"] is False
+
+
+def test_coverage_reports_problems_in_the_scenarios(tmp_path: Path, capsys) -> None:
+    (tmp_path / "x.feature").write_text("Feature: X\n  Scenario: Y\n    Given I am a teachr\n    When I ask the policy\n"
+                                        "    Then it is permitted\n", encoding="utf-8")
+    code, _, err = run(["coverage", "--features", str(tmp_path)], capsys)
+    assert code == 1
+    assert "x.feature:3:11: unknown phrase 'I am a teachr'; closest: 'I am a teacher'" in err
+
+
+def test_mutate_shows_progress_and_passes_when_every_mutant_is_killed(capsys) -> None:
+    code, out, err = run(["mutate", "--features", str(FEATURES_TEXTING), "--clause",
+                          "relationships.texting-and-calling"], capsys)
+    assert (code, out) == (0, "all 5 mutants killed by 4 scenarios\n")
+    assert err.splitlines()[0] == ("[  1/5] relationships.texting-and-calling: drop the rule ... killed by "
+                                   "'Texting students, pinned down: Can I text a student about something personal?'")
+
+
+def test_mutate_exits_1_and_lists_survivors(capsys) -> None:
+    code, out, _ = run(["mutate", "--features", str(FEATURES_TEXTING), "--clause", "relationships.peer-communication",
+                        "--quiet"], capsys)
+    assert code == 1
+    assert out.splitlines()[0] == "2 of 4 mutants survived (no scenario noticed them):"
+
+
+def test_mutate_refuses_to_start_while_a_scenario_fails(capsys) -> None:
+    code, _, err = run(["mutate", "--features", str(Path(__file__).parent / "fixtures" / "features")], capsys)
+    assert code == 1 and "fails on the unchanged policy" in err

@@ -206,6 +206,7 @@ class Step:
     kind: str  # Context, Action or Outcome
     text: str
     line: int
+    column: int = 1  # where the step's words start
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,8 @@ def read_features(directory: Path | str, clause_ids: Iterable[str] = (),
         feature = document.get("feature") or {}
         for pickle in Compiler().compile(document):
             line = _pickle_line(document, pickle)
-            steps = tuple(Step(s["type"], s["text"], lines.get(s["astNodeIds"][0], line)) for s in pickle["steps"])
+            steps = tuple(Step(s["type"], s["text"], *lines.get(s["astNodeIds"][0], (line, 1)))
+                          for s in pickle["steps"])
             scenario = Scenario(shown, line, feature.get("name", ""), pickle["name"],
                                 tuple(t["name"] for t in pickle["tags"]), steps)
             scenarios.append(scenario)
@@ -292,13 +294,14 @@ def read_features(directory: Path | str, clause_ids: Iterable[str] = (),
     return scenarios, sorted(set(issues))
 
 
-def _step_lines(document: dict) -> dict[str, int]:
-    lines: dict[str, int] = {}
+def _step_lines(document: dict) -> dict[str, tuple[int, int]]:
+    """Step id -> (line, column of its words)."""
+    lines: dict[str, tuple[int, int]] = {}
 
     def visit(node: object) -> None:
         if isinstance(node, dict):
             if "keyword" in node and "text" in node and "id" in node and "location" in node:
-                lines[node["id"]] = node["location"]["line"]
+                lines[node["id"]] = (node["location"]["line"], node["location"]["column"] + len(node["keyword"]))
             for child in node.values():
                 visit(child)
         elif isinstance(node, list):
@@ -352,6 +355,6 @@ def _scenario_issues(scenario: Scenario, known: set[str], phrasebook: Phrasebook
                     raise PhraseError(f"the check '{step.text}' comes before '{ASK}'")
                 parse_check(step.text)
         except PhraseError as error:
-            yield PolicyIssue(where, step.line, 1, str(error), "phrase")
+            yield PolicyIssue(where, step.line, step.column, str(error), "phrase")
     if not asked:
         yield PolicyIssue(where, scenario.line, 1, f"scenario '{scenario.name}' never says '{ASK}'", "no-ask")

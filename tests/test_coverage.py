@@ -1,0 +1,41 @@
+"""Coverage of clauses by scenarios: deciding, notice, near miss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import policykit
+from policykit.coverage import measure
+from policykit.scenarios import read_features
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def decider() -> policykit.Policy:
+    return policykit.load_policy()
+
+
+def test_tagged_clauses_are_sorted_into_deciding_and_near_miss(decider):
+    scenarios, _ = read_features(FIXTURES / "features-texting")
+    report = measure(decider, scenarios)
+    texting = next(c for c in report.clauses if c.clause == "relationships.texting-and-calling")
+    prefix = "Texting students, pinned down: "
+    assert texting.to_dict() == {
+        "clause": "relationships.texting-and-calling", "has_rule": True,
+        "deciding": [prefix + "Can I text a student about something personal?"], "notice": [],
+        "near_miss": [prefix + "Can I text a student about homework?", prefix + "Can I text a colleague about the weekend?",
+                      prefix + "Can I chat with a student in the hallway about the weekend?"],
+        "complete": True}
+    assert report.failures == ()
+    assert not report.complete  # the other clauses have no scenarios here
+    scope = next(c for c in report.clauses if c.clause == "scope.purpose")
+    assert (scope.has_rule, scope.complete) == (False, True)
+
+
+def test_failing_scenarios_are_reported_and_make_coverage_incomplete(decider):
+    scenarios, _ = read_features(FIXTURES / "features")
+    report = measure(decider, scenarios)
+    assert [title for title, _ in report.failures] == ["Texting students: Can I text a student about something personal?"]
