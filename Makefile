@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test validate clean
+.PHONY: setup run test validate scenarios clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,22 @@ run: setup
 	$(BIN)/policykit validate
 	$(BIN)/policykit show
 
-## test: set up and run every test
+## test: set up and run every test: the policy checks, scenario coverage and mutants, then pytest
+## (scenarios included; pytest goes last so that its summary closes the output)
 test: setup
 	$(BIN)/policykit validate
+	$(BIN)/policykit coverage
+	$(BIN)/policykit mutate --quiet
 	$(BIN)/python -m pytest
 
 validate: setup
 	$(BIN)/policykit validate
+
+## scenarios: run only the scenarios, then coverage and mutants
+scenarios: setup
+	$(BIN)/python -m pytest tests/test_features.py
+	$(BIN)/policykit coverage
+	$(BIN)/policykit mutate --quiet
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .hypothesis
