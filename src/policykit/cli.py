@@ -331,6 +331,8 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         print(f"{len(survivors)} of {len(results)} mutants survived (no scenario noticed them):")
         for result in survivors:
             print(f"  {result.mutant.clause}: {result.mutant.description}")
+        print("Add a scenario that the change would answer differently. If no question could ever be answered "
+              "differently, the rule holds a redundant condition or case: remove it.")
         return EXIT_FAILURE
     print(f"all {len(results)} mutants killed by {len(scenarios)} scenarios")
     return EXIT_OK

@@ -1,0 +1,269 @@
+"""The staff site's pages, generated as Markdown from ``policy/``, ``schema/`` and ``features/``.
+
+``build_pages`` copies the hand-written pages of ``docs/`` into a build directory and writes the
+generated ones beside them; ``mkdocs build --strict`` (Material for MkDocs) then renders the
+whole. No policy text is written by hand: every clause, note, example and date comes from the
+files, so the site cannot drift from the policy."""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .api import Policy
+from .conditions import describe
+from .decision import Decision
+from .model import KIND_WORDS, Clause, PolicyDocument, Section
+from .phrases import Phrasebook, load_phrasebook
+from .scenarios import Scenario
+from .sourcetext import paragraphs
+from .vocabulary import Vocabulary, load_vocabulary
+
+OUTCOME_WORDS = {
+    "permitted": "Permitted",
+    "discouraged": "Allowed, but discouraged",
+    "requires_approval": "Needs approval first",
+    "prohibited": "Prohibited",
+    "undetermined": "Depends on facts not given",
+}
+_ADMONITION = {"permitted": "success", "discouraged": "warning", "requires_approval": "warning",
+               "prohibited": "failure", "undetermined": "question"}
+_KIND_ICON = {"prohibition": "⛔", "obligation": "📌", "recommendation": "💡", "permission": "✅",
+              "notice": "ℹ️", "definition": "ℹ️"}
+
+
+@dataclass(frozen=True)
+class Example:
+    """A scenario as the site shows it: the question, the facts in words, the answer."""
+
+    scenario: Scenario
+    facts: tuple[str, ...]
+    decision: Decision
+
+
+def section_path(section: Section) -> str:
+    """The page of a section, relative to the docs root (decisions' reason URLs point here)."""
+    return f"sections/{section.id}.md"
+
+
+def _examples(policy: Policy, scenarios: Sequence[Scenario], phrasebook: Phrasebook) -> list[Example]:
+    examples = []
+    for scenario in scenarios:
+        facts = tuple(step.text for step in scenario.steps if step.kind == "Context")
+        examples.append(Example(scenario, facts, policy.decide(scenario.request(phrasebook))))
+    return examples
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line if line.strip() else ">" for line in text.splitlines())
+
+
+def _example_block(example: Example, heading: str = "???") -> str:
+    decision = example.decision
+    lines = [f'{heading} {_ADMONITION[decision.outcome]} "{_escape(example.scenario.name)} — '
+             f'{OUTCOME_WORDS[decision.outcome]}"', ""]
+    lines += [f"    - {fact[0].upper()}{fact[1:]}" for fact in example.facts]
+    lines += ["", f"    **{OUTCOME_WORDS[decision.outcome]}.** {_escape(decision.explanation)}"]
+    if decision.obligations:
+        lines += [""] + [f"    - You must {o.text} ({'done' if o.met else 'not yet done' if o.met is False else 'check'})"
+                         for o in decision.obligations]
+    return "\n".join(lines)
+
+
+def _escape(text: str) -> str:
+    return text.replace("*", "\\*").replace("_", "\\_").replace('"', "&quot;")
+
+
+def _clause_block(clause: Clause, day: date, examples: Sequence[Example], document: PolicyDocument) -> str:
+    version = clause.version_on(day)
+    assert version is not None
+    parts = [f"## {clause.title} {{#{clause.id}}}", "",
+             f"{_KIND_ICON[clause.kind]} **{KIND_WORDS[clause.kind].capitalize()}** · `{clause.id}`", "",
+             _quote(version.text), ""]
+    if clause.interpretation:
+        status = "awaiting board confirmation" if clause.interpretation.status == "proposed" else "confirmed by the board"
+        parts += [f'!!! note "How this clause is read ({status})"', "", f"    {clause.interpretation.text}", ""]
+    if version.rule:
+        parts += ["**When it applies**", ""]
+        for case in version.rule:
+            when = (describe(case.when) if case.when else
+                    "the answer is " + " or ".join(case.on_outcome).replace("_", " "))
+            yields = [w for w in (
+                f"the action is **{case.outcome.replace('_', ' ')}**" if case.outcome else "",
+                f"you must {case.obligation.text}" if case.obligation else "",
+                f"you are told: {case.notice}" if case.notice else "") if w]
+            parts.append(f"- When {_escape(when)}: {'; '.join(yields)}.")
+        parts.append("")
+    if clause.related:
+        links = ", ".join(f"[{r}]({_link(document, r)})" for r in clause.related)
+        parts += [f"See also: {links}.", ""]
+    if examples:
+        parts += ["**In practice**", ""]
+        parts += [_example_block(example) + "\n" for example in examples]
+    parts += ["**History**", "", "| effective | version |", "|---|---|"]
+    parts += [f"| {v.effective.isoformat()} | {_escape(v.note)} |" for v in clause.versions]
+    return "\n".join(parts) + "\n"
+
+
+def _link(document: PolicyDocument, clause_id: str, from_root: bool = False) -> str:
+    section = next(s for s in document.sections if clause_id in s.clause_ids)
+    return f"{'sections/' if from_root else ''}{section.id}.md#{clause_id}"
+
+
+def _section_page(section: Section, document: PolicyDocument, day: date,
+                  by_clause: dict[str, list[Example]], loose: Sequence[Example]) -> str:
+    parts = [f"# {section.title}", ""]
+    clauses = [document.clause(cid) for cid in section.clause_ids if document.clause(cid).version_on(day)]
+    parts += [f"- [{c.title}](#{c.id}) — {KIND_WORDS[c.kind]}" for c in clauses] + [""]
+    for clause in clauses:
+        parts.append(_clause_block(clause, day, by_clause.get(clause.id, []), document))
+    if loose:
+        parts += ["## More examples", ""] + [_example_block(e) + "\n" for e in loose]
+    return "\n".join(parts)
+
+
+def _home(document: PolicyDocument, day: date, faq: Sequence[Example]) -> str:
+    scope = [document.clause(cid).version_on(day) for cid in document.sections[0].clause_ids]
+    parts = [f"# {document.title}", "",
+             f"**{document.district}** · {document.series}  ",
+             f"Adopted {_long_date(document.adopted)} · revised "
+             f"{', '.join(_long_date(r) for r in document.revisions)}", "",
+             "## What this policy covers", ""]
+    parts += [_quote(v.text) + "\n" for v in scope if v is not None]
+    parts += ["## The policy, section by section", ""]
+    parts += [f"- [{s.title}]({section_path(s)})" for s in document.sections]
+    parts += ["", "## Questions staff ask most", ""]
+    parts += [_example_block(e, "???+" if i == 0 else "???") + "\n" for i, e in enumerate(faq)]
+    parts += ["Every answer comes from the policy's own rules; each clause page shows more examples.", ""]
+    return "\n".join(parts)
+
+
+def _long_date(day: date) -> str:
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
+
+
+def _references(document: PolicyDocument) -> str:
+    parts = ["# References", ""]
+    group = None
+    for reference in document.references:
+        if reference.group and reference.group != group:
+            group = reference.group
+            parts += [f"## {group.rstrip(':')}", ""]
+        elif not reference.group and group is not None:
+            group = None
+            parts += ["## Federal law", ""]
+        parts.append(f"- {reference.text}  \n  *{reference.citation}*")
+        if reference.note:
+            parts += ["", f'    !!! note "Editor\'s note"', "", f"        {reference.note}"]
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
+    by_fact: dict[str, list] = defaultdict(list)
+    for phrase in phrasebook.phrases:
+        by_fact[phrase.fact].append(phrase)
+    parts = ["# Glossary and phrasebook", "",
+             "The facts a question to the policy can state, what each value means, and the words the "
+             "examples use for it. Facts that are not stated are unknown (single choices and the audience) "
+             "or none/no (lists and yes/no facts).", ""]
+    for fact in vocabulary.facts:
+        parts += [f"## `{fact.path}` {{#fact-{fact.path.replace('.', '-')}}}", "", _escape(fact.description), ""]
+        if fact.values:
+            parts += ["| value | meaning | in the examples |", "|---|---|---|"]
+            phrases = {p.value: p.text for p in by_fact[fact.path]}
+            parts += [f"| `{v.name}` | {_escape(v.description)} | {_escape(phrases.get(v.name, ''))} |"
+                      for v in fact.values]
+            parts.append("")
+        elif by_fact[fact.path]:
+            parts += [f"- {_escape(p.text)}" for p in by_fact[fact.path]] + [""]
+    return "\n".join(parts)
+
+
+def _changelog(document: PolicyDocument) -> str:
+    parts = ["# Changelog", "", "Every version of every clause, newest revision first.", ""]
+    by_date: dict[date, list[tuple[Clause, str]]] = defaultdict(list)
+    for clause in document.clauses:
+        for index, version in enumerate(clause.versions):
+            change = "adopted as encoded" if index == 0 else "amended"
+            by_date[version.effective].append((clause, f"{change}: {version.note}"))
+    for day in sorted(by_date, reverse=True):
+        parts += [f"## {_long_date(day)}", ""]
+        parts += [f"- [{c.title}]({_link(document, c.id, from_root=True)}) (`{c.id}`) — {_escape(note)}"
+                  for c, note in by_date[day]]
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _print_page(document: PolicyDocument, day: date) -> str:
+    parts = ["---", "hide:", "  - navigation", "  - toc", "---", "",
+             f"# {document.title}", "", '<div class="policy-print" markdown>', ""]
+    for block in paragraphs(document, day):
+        parts += [_escape(block) if not block.startswith("- ") else block, ""]
+    parts += ["</div>", ""]
+    return "\n".join(parts)
+
+
+def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, docs: Path | None = None,
+                schema_dir: Path | None = None, day: date | None = None) -> list[Path]:
+    """Write the site's Markdown into ``out`` (emptied first): the hand-written ``docs`` pages,
+    then the generated ones. Returns the generated files."""
+    document = policy.document
+    day = day or date.today()
+    phrasebook = load_phrasebook()
+    if out.exists():
+        shutil.rmtree(out)
+    if docs is not None and docs.is_dir():
+        shutil.copytree(docs, out)
+    out.mkdir(parents=True, exist_ok=True)
+    examples = _examples(policy, scenarios, phrasebook)
+    by_clause: dict[str, list[Example]] = defaultdict(list)
+    loose: dict[str, list[Example]] = defaultdict(list)
+    for example in examples:
+        ids = example.scenario.clause_ids
+        for clause_id in ids:
+            by_clause[clause_id].append(example)
+        if not ids:
+            loose[Path(example.scenario.path).stem].append(example)
+    written: list[Path] = []
+
+    def write(relative: str, text: str) -> None:
+        path = out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+
+    faq = _faq(examples, document)
+    write("index.md", _home(document, day, faq))
+    for section in document.sections:
+        write(section_path(section), _section_page(section, document, day, by_clause, loose.get(section.id, [])))
+    write("references.md", _references(document))
+    write("glossary.md", _glossary(load_vocabulary(), phrasebook))
+    write("changelog.md", _changelog(document))
+    write("print.md", _print_page(document, day))
+    if schema_dir is not None:
+        for schema in sorted(schema_dir.glob("*.schema.json")):
+            target = out / "schemas" / schema.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(schema, target)
+            written.append(target)
+    return written
+
+
+def _faq(examples: Iterable[Example], document: PolicyDocument) -> list[Example]:
+    """The questions on the home page: scenarios tagged @faq, else the first of each section."""
+    examples = list(examples)
+    tagged = [e for e in examples if "@faq" in e.scenario.tags]
+    if tagged:
+        return tagged
+    chosen, seen = [], set()
+    for example in examples:
+        section = Path(example.scenario.path).stem
+        if section not in seen and example.scenario.clause_ids and section != document.sections[0].id:
+            seen.add(section)
+            chosen.append(example)
+    return chosen
