@@ -39,3 +39,15 @@ def test_failing_scenarios_are_reported_and_make_coverage_incomplete(decider):
     scenarios, _ = read_features(FIXTURES / "features")
     report = measure(decider, scenarios)
     assert [title for title, _ in report.failures] == ["Texting students: Can I text a student about something personal?"]
+
+
+def test_the_project_scenarios_cover_every_clause_section_and_outcome(decider):
+    scenarios, issues = read_features(Path(__file__).parent.parent / "features",
+                                      [c.id for c in decider.document.clauses])
+    assert issues == []
+    assert sorted({Path(s.path).stem for s in scenarios}) == sorted(s.id for s in decider.document.sections)
+    report = measure(decider, scenarios)
+    assert report.failures == ()
+    assert [c.clause for c in report.clauses if not c.complete] == []
+    outcomes = {decider.decide(s.request()).outcome for s in scenarios}
+    assert outcomes == {"permitted", "discouraged", "requires_approval", "prohibited", "undetermined"}
