@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test validate scenarios clean
+.PHONY: setup run test validate scenarios site clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,8 @@ test: setup
 	$(BIN)/policykit validate
 	$(BIN)/policykit coverage
 	$(BIN)/policykit mutate --quiet
+	$(BIN)/policykit site build
+	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m pytest
 
 validate: setup
@@ -36,5 +38,10 @@ scenarios: setup
 	$(BIN)/policykit coverage
 	$(BIN)/policykit mutate --quiet
 
+## site: build the staff site into site/
+site: setup
+	$(BIN)/policykit site build
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) site .pytest_cache .hypothesis
+	rm -rf $(VENV) site build .pytest_cache .hypothesis

@@ -338,6 +338,21 @@ def cmd_mutate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_site_build(args: argparse.Namespace) -> int:
+    from .paths import project_docs_dir, schema_dir
+    from .site import build_pages
+
+    loaded = _load_scenarios(args)
+    if loaded is None:
+        return EXIT_FAILURE
+    policy, scenarios = loaded
+    out = Path(args.out)
+    written = build_pages(policy, scenarios, out, docs=project_docs_dir(), schema_dir=schema_dir())
+    print(f"wrote {len(written)} generated files to {display_path(out)} "
+          f"({len(scenarios)} examples); now run: mkdocs build --strict")
+    return EXIT_OK
+
+
 def _date_argument(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -429,6 +444,21 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--as-of", type=_date_argument, metavar="YYYY-MM-DD",
                              help="mutate the clause versions in force on this date (default: today)")
         sub.set_defaults(func=func)
+
+    site = commands.add_parser("site", help="build the staff site's pages",
+                               description="Write the staff site's Markdown pages (then run mkdocs).")
+    site_commands = site.add_subparsers(dest="site_command", metavar="COMMAND")
+    site_commands.required = True
+    build = site_commands.add_parser(
+        "build", help="write the Markdown pages for mkdocs",
+        description="Copy the hand-written pages of docs/ into OUT and write beside them the pages generated "
+                    "from policy/, schema/ and features/: home, one page per section, references, glossary, "
+                    "changelog, print version. Then run `mkdocs build --strict`.")
+    build.add_argument("--out", default="build/docs", metavar="OUT",
+                       help="where to write the pages (default: build/docs, mkdocs.yml's docs_dir)")
+    build.add_argument("--features", metavar="DIR", help="the scenarios (default: the project's features/)")
+    build.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    build.set_defaults(func=cmd_site_build)
     return parser
 
 

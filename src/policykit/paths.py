@@ -29,3 +29,8 @@ def default_policy_dir() -> Path:
 def default_features_dir() -> Path:
     """The project's Gherkin scenarios."""
     return _data_dir("features")
+
+
+def project_docs_dir() -> Path:
+    """The hand-written pages of the staff site."""
+    return _data_dir("docs")
