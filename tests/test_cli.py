@@ -309,3 +309,13 @@ def test_mutate_exits_1_and_lists_survivors(capsys) -> None:
 def test_mutate_refuses_to_start_while_a_scenario_fails(capsys) -> None:
     code, _, err = run(["mutate", "--features", str(Path(__file__).parent / "fixtures" / "features")], capsys)
     assert code == 1 and "fails on the unchanged policy" in err
+
+
+def test_site_build_writes_the_generated_pages(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "docs"
+    code, stdout, _ = run(["site", "build", "--out", str(out)], capsys)
+    assert code == 0 and stdout.startswith("wrote ") and stdout.rstrip().endswith("now run: mkdocs build --strict")
+    generated = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    for page in ("index.md", "sections/relationships.md", "references.md", "glossary.md", "changelog.md", "print.md",
+                 "editors.md", "integrators.md", "assets/policy.css", "schemas/request.schema.json"):
+        assert page in generated

@@ -32,8 +32,6 @@ OUTCOME_WORDS = {
 }
 _ADMONITION = {"permitted": "success", "discouraged": "warning", "requires_approval": "warning",
                "prohibited": "failure", "undetermined": "question"}
-_KIND_ICON = {"prohibition": "⛔", "obligation": "📌", "recommendation": "💡", "permission": "✅",
-              "notice": "ℹ️", "definition": "ℹ️"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,14 @@ def _examples(policy: Policy, scenarios: Sequence[Scenario], phrasebook: Phraseb
 
 
 def _quote(text: str) -> str:
-    return "\n".join("> " + line if line.strip() else ">" for line in text.splitlines())
+    """Clause text as a Markdown blockquote; a list that follows a paragraph gets the blank line
+    Markdown needs to see it as a list."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("- ") and lines and not lines[-1].startswith("> - ") and lines[-1] != ">":
+            lines.append(">")
+        lines.append("> " + line if line.strip() else ">")
+    return "\n".join(lines)
 
 
 def _example_block(example: Example, heading: str = "???") -> str:
@@ -82,7 +87,7 @@ def _clause_block(clause: Clause, day: date, examples: Sequence[Example], docume
     version = clause.version_on(day)
     assert version is not None
     parts = [f"## {clause.title} {{#{clause.id}}}", "",
-             f"{_KIND_ICON[clause.kind]} **{KIND_WORDS[clause.kind].capitalize()}** · `{clause.id}`", "",
+             f"**{KIND_WORDS[clause.kind].capitalize()}** · `{clause.id}`", "",
              _quote(version.text), ""]
     if clause.interpretation:
         status = "awaiting board confirmation" if clause.interpretation.status == "proposed" else "confirmed by the board"
@@ -260,10 +265,10 @@ def _faq(examples: Iterable[Example], document: PolicyDocument) -> list[Example]
     tagged = [e for e in examples if "@faq" in e.scenario.tags]
     if tagged:
         return tagged
-    chosen, seen = [], set()
+    order = [section.id for section in document.sections]
+    first: dict[str, Example] = {}
     for example in examples:
         section = Path(example.scenario.path).stem
-        if section not in seen and example.scenario.clause_ids and section != document.sections[0].id:
-            seen.add(section)
-            chosen.append(example)
-    return chosen
+        if section in order[1:] and example.scenario.clause_ids:
+            first.setdefault(section, example)
+    return [first[section] for section in order if section in first]
