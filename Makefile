@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: setup run test validate scenarios site clean
 
@@ -14,10 +16,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-## run: set up, check the policy and print what it holds
+## run: set up, build the staff site and serve it with the decision API on http://127.0.0.1:8000
 run: setup
 	$(BIN)/policykit validate
-	$(BIN)/policykit show
+	$(BIN)/policykit site build
+	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/policykit serve --host $(HOST) --port $(PORT)
 
 ## test: set up and run every test: the policy checks, scenario coverage and mutants, then pytest
 ## (scenarios included; pytest goes last so that its summary closes the output)

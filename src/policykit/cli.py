@@ -353,6 +353,52 @@ def cmd_site_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import ipaddress
+    import os
+
+    import uvicorn
+
+    try:
+        loopback = args.host in LOOPBACK or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = False
+    if args.token_file:
+        token_path = Path(args.token_file)
+        if not token_path.is_file() or not token_path.read_text(encoding="utf-8").strip():
+            print(f"error: the token file {args.token_file} is missing or empty", file=sys.stderr)
+            return EXIT_USAGE
+    elif not loopback:
+        print(f"error: serving on {args.host} (beyond this machine) needs --token-file: clients must then send "
+              "'Authorization: Bearer <token>'", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        load_policy(args.policy)  # fail before binding if the policy is not valid
+    except PolicyError as error:
+        _print_issues(error.issues)
+        return EXIT_FAILURE
+    site = Path(args.site) if args.site else Path("site")
+    settings = {
+        "POLICYKIT_POLICY": args.policy or "",
+        "POLICYKIT_TOKEN_FILE": str(Path(args.token_file).resolve()) if args.token_file else "",
+        "POLICYKIT_DECISION_LOG": str(Path(args.decision_log).resolve()) if args.decision_log else "",
+        "POLICYKIT_SITE": str(site.resolve()) if (site / "index.html").is_file() else "",
+        "POLICYKIT_MAX_BODY_BYTES": str(args.max_body_bytes),
+        "POLICYKIT_MAX_BATCH": str(args.max_batch),
+    }
+    os.environ.update(settings)
+    where = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
+    print(f"policykit serving on {where} (API /v1/, OpenAPI /openapi.json"
+          f"{', site /' if settings['POLICYKIT_SITE'] else ', no site built'}); Ctrl-C stops", file=sys.stderr)
+    uvicorn.run("policykit.server:app_from_environment", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level=args.log_level, timeout_keep_alive=5, server_header=False,
+                timeout_graceful_shutdown=5)
+    return EXIT_OK
+
+
 def _date_argument(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -459,6 +505,24 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--features", metavar="DIR", help="the scenarios (default: the project's features/)")
     build.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
     build.set_defaults(func=cmd_site_build)
+
+    serve = commands.add_parser(
+        "serve", help="serve the decision API (and the staff site)",
+        description="Serve the HTTP JSON API (POST /v1/decide, POST /v1/decide/batch, GET /v1/policy, "
+                    "GET /v1/clauses/{id}, GET /health, GET /openapi.json) and, when built, the staff site at /.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1); any address "
+                                                          "beyond this machine needs --token-file")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--token-file", metavar="FILE", help="require 'Authorization: Bearer <token>' on /v1/, "
+                                                            "the token being this file's contents")
+    serve.add_argument("--decision-log", metavar="FILE", help="append every decision to FILE as JSON Lines")
+    serve.add_argument("--site", metavar="DIR", help="the built site to serve at / (default: site/ if built)")
+    serve.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    serve.add_argument("--max-body-bytes", type=int, default=1_048_576, help="largest request body (default 1 MiB)")
+    serve.add_argument("--max-batch", type=int, default=1000, help="most requests in one batch (default 1000)")
+    serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 

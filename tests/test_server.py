@@ -1,0 +1,253 @@
+"""The HTTP service, started for real on a loopback port and called with a real HTTP client."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+import policykit
+from conftest import PROJECT_ROOT
+from corpus_cases import CASES, assert_matches, error_pointers
+from liveserver import LiveServer
+from policykit.schemaerrors import load_schema, validator
+from policykit.server import Limits, ServerConfig, create_app
+
+TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "audience": ["student"],
+           "purpose": "personal", "as_of": "2026-01-05"}
+
+
+@pytest.fixture(scope="module")
+def decider() -> policykit.Policy:
+    return policykit.load_policy()
+
+
+@pytest.fixture(scope="module")
+def client(decider, tmp_path_factory) -> Iterator[httpx.Client]:
+    site = tmp_path_factory.mktemp("site")
+    (site / "index.html").write_text("<!doctype html><title>policy site</title>", encoding="utf-8")
+    config = ServerConfig(limits=Limits(max_body_bytes=200_000, max_batch=200, max_depth=8, request_seconds=1.0),
+                          site_dir=site)
+    with LiveServer(create_app(decider, config)) as url, httpx.Client(base_url=url, timeout=30) as http:
+        yield http
+
+
+def error_of(response: httpx.Response) -> tuple[int, str]:
+    body = response.json()
+    assert set(body) == {"code", "message", "errors"}
+    assert response.headers["x-policy-revision"] == "2015-11-18"
+    return response.status_code, body["code"]
+
+
+def test_decide_answers_with_the_decision_and_the_policy_headers(client):
+    response = client.post("/v1/decide", json=TEXTING)
+    assert response.status_code == 200
+    decision = response.json()
+    assert decision["outcome"] == "prohibited"
+    assert list(validator("decision").iter_errors(decision)) == []
+    assert response.headers["x-policy-revision"] == decision["policy"]["revision"] == "2015-11-18"
+    assert response.headers["x-policy-digest"] == decision["policy"]["digest"]
+
+
+def test_the_shared_corpus_gives_the_same_answers_over_http(client):
+    response = client.post("/v1/decide/batch", json={"requests": [case.request for case in CASES]})
+    assert response.status_code == 200
+    answers = response.json()["decisions"]
+    assert len(answers) == len(CASES)
+    for case, answer in zip(CASES, answers):
+        if case.is_error:
+            assert answer["error"]["code"] == "invalid_request", case.name
+            assert error_pointers(answer["error"]["errors"]) == case.expect["error"], case.name
+        else:
+            assert_matches(answer, case.expect)
+
+
+def test_single_corpus_requests_over_http_match_the_api(client, decider):
+    for case in CASES[:40]:
+        response = client.post("/v1/decide", json=case.request)
+        if case.is_error:
+            assert response.status_code == 400, case.name
+            assert error_pointers(response.json()["errors"]) == case.expect["error"], case.name
+        else:
+            direct = decider.decide(case.request).to_dict()
+            answer = response.json()
+            assert {k: v for k, v in answer.items() if k != "decision_id"} == \
+                   {k: v for k, v in direct.items() if k != "decision_id"}, case.name
+
+
+def test_policy_clauses_health_and_openapi(client, decider):
+    policy = client.get("/v1/policy").json()
+    assert policy["revision"] == "2015-11-18" and policy["digest"].startswith("sha256:")
+    assert [c["id"] for c in policy["clauses"]] == [c.id for c in decider.document.clauses]
+    clause = client.get("/v1/clauses/relationships.texting-and-calling", params={"as_of": "2016-03-01"}).json()
+    assert clause["kind"] == "prohibition" and clause["text"].startswith("- “Texting” with students")
+    assert clause["versions"][0]["effective"] == "2015-11-18"
+    assert client.get("/health").json()["status"] == "ok"
+    spec = client.get("/openapi.json").json()
+    assert spec["openapi"] == "3.1.0"
+    for name, component in (("request", "Request"), ("decision", "Decision")):
+        reference = spec["components"]["schemas"][component]["$ref"]
+        assert reference == f"/schemas/{name}.schema.json"
+        served = client.get(reference)
+        assert served.headers["content-type"] == "application/schema+json"
+        assert served.json() == load_schema(name)  # the file in schema/, as it is
+
+
+def test_the_site_is_served_at_the_root(client):
+    response = client.get("/")
+    assert response.status_code == 200 and "policy site" in response.text
+    assert response.headers["x-policy-digest"].startswith("sha256:")
+
+
+@pytest.mark.parametrize(("send", "expected"), [
+    (lambda c: c.post("/v1/decide", content=b"{oops", headers={"content-type": "application/json"}),
+     (400, "invalid_json")),
+    (lambda c: c.post("/v1/decide", content=b"\xff\xfe", headers={"content-type": "application/json"}),
+     (400, "invalid_json")),
+    (lambda c: c.post("/v1/decide", json={"actor": {"role": "teachr"}, "action": "post"}), (400, "invalid_request")),
+    (lambda c: c.post("/v1/decide", json=dict(TEXTING, as_of="2014-01-01")), (400, "invalid_request")),
+    (lambda c: c.post("/v1/decide", content=b"{}", headers={"content-type": "text/plain"}),
+     (415, "unsupported_media_type")),
+    (lambda c: c.post("/v1/decide", content=json.dumps({"a": "x" * 300_000}).encode(),
+                      headers={"content-type": "application/json"}), (413, "body_too_large")),
+    (lambda c: c.post("/v1/decide", content=b"[" * 20 + b"]" * 20, headers={"content-type": "application/json"}),
+     (400, "too_deep")),
+    (lambda c: c.post("/v1/decide", content=b"[" * 300_000, headers={"content-type": "application/json"}),
+     (413, "body_too_large")),
+    (lambda c: c.post("/v1/decide/batch", json={"requests": [TEXTING] * 201}), (413, "batch_too_large")),
+    (lambda c: c.post("/v1/decide/batch", json=[TEXTING]), (400, "invalid_request")),
+    (lambda c: c.get("/v1/clauses/relationships.texting"), (404, "not_found")),
+    (lambda c: c.get("/v1/clauses/relationships.texting-and-calling", params={"as_of": "2015-11-17"}),
+     (400, "invalid_request")),
+    (lambda c: c.get("/v1/clauses/relationships.texting-and-calling", params={"as_of": "soon"}),
+     (400, "invalid_request")),
+    (lambda c: c.get("/v2/anything"), (404, "not_found")),
+    (lambda c: c.get("/v1/decide"), (405, "method_not_allowed")),
+])
+def test_garbage_gets_a_clear_4xx_and_the_server_keeps_serving(client, send, expected):
+    assert error_of(send(client)) == expected
+    assert client.get("/health").status_code == 200
+
+
+def test_invalid_requests_name_every_problem(client):
+    body = client.post("/v1/decide", json={"actor": {"role": "teachr"}, "action": "msg"}).json()
+    assert [e["pointer"] for e in body["errors"]] == ["/action", "/actor/role"]
+    assert "did you mean 'message'?" in body["errors"][0]["message"]
+
+
+def test_a_body_that_arrives_too_slowly_times_out(client):
+    host, port = client.base_url.host, client.base_url.port
+    with socket.create_connection((host, port), timeout=10) as raw:
+        raw.sendall(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 100\r\n\r\n{\"actor\":")
+        reply = raw.recv(65536).decode()
+    assert reply.startswith("HTTP/1.1 408")
+    assert '"code":"request_timeout"' in reply
+
+
+def test_raw_garbage_on_the_socket_gets_a_4xx(client):
+    host, port = client.base_url.host, client.base_url.port
+    with socket.create_connection((host, port), timeout=10) as raw:
+        raw.sendall(b"\x16\x03\x01 this is not http\r\n\r\n")
+        reply = raw.recv(65536)
+    assert reply.startswith(b"HTTP/1.1 400")
+    assert client.get("/health").status_code == 200
+
+
+def test_an_internal_fault_is_an_error_never_a_decision(decider, monkeypatch):
+    from policykit import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated fault")
+
+    fresh = policykit.Policy(decider.document)
+    monkeypatch.setattr(engine, "evaluate", broken)
+    with LiveServer(create_app(fresh)) as url:
+        response = httpx.post(f"{url}/v1/decide", json=TEXTING)
+    assert response.status_code == 500
+    assert response.json() == {"code": "internal_error", "message": "the service could not answer; nothing was decided",
+                               "errors": []}
+    assert "Traceback" not in response.text
+
+
+def test_a_token_guards_the_api_but_not_health(decider):
+    with LiveServer(create_app(decider, ServerConfig(token="s3cret"))) as url:
+        assert httpx.post(f"{url}/v1/decide", json=TEXTING).status_code == 401
+        wrong = httpx.post(f"{url}/v1/decide", json=TEXTING, headers={"Authorization": "Bearer nope"})
+        assert (wrong.status_code, wrong.headers["www-authenticate"]) == (401, 'Bearer realm="policykit"')
+        right = httpx.post(f"{url}/v1/decide", json=TEXTING, headers={"Authorization": "Bearer s3cret"})
+        assert right.status_code == 200
+        assert httpx.get(f"{url}/health").status_code == 200
+
+
+def test_the_decision_log_holds_one_line_per_decision(decider, tmp_path):
+    log = tmp_path / "decisions.jsonl"
+    with LiveServer(create_app(decider, ServerConfig(decision_log=log))) as url:
+        first = httpx.post(f"{url}/v1/decide", json=TEXTING).json()
+        httpx.post(f"{url}/v1/decide", json={"actor": {"role": "x"}, "action": "post"})  # malformed: not logged
+        httpx.post(f"{url}/v1/decide/batch", json={"requests": [TEXTING, TEXTING]})
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 3
+    assert set(lines[0]) == {"time", "decision_id", "digest", "request", "outcome", "reasons"}
+    assert (lines[0]["decision_id"], lines[0]["request"], lines[0]["outcome"]) == (first["decision_id"], TEXTING,
+                                                                                  "prohibited")
+    assert lines[0]["reasons"] == ["relationships.peer-communication", "relationships.texting-and-calling"]
+    assert len({line["decision_id"] for line in lines}) == 3
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_policykit_serve_runs_the_service_and_refuses_open_binding_without_a_token(tmp_path):
+    refused = subprocess.run([sys.executable, "-m", "policykit", "serve", "--host", "0.0.0.0"], capture_output=True,
+                             text=True, timeout=60)
+    assert refused.returncode == 2 and "needs --token-file" in refused.stderr
+    token = tmp_path / "token"
+    token.write_text("t0ken\n", encoding="utf-8")
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "policykit", "serve", "--port", str(port), "--token-file",
+                                str(token), "--log-level", "warning"], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health")
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "policykit serve did not start"
+                time.sleep(0.2)
+        assert health.json()["status"] == "ok"
+        decided = httpx.post(f"http://127.0.0.1:{port}/v1/decide", json=TEXTING,
+                             headers={"Authorization": "Bearer t0ken"})
+        assert decided.json()["outcome"] == "prohibited"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+def test_schemathesis_finds_no_server_error_and_no_response_off_schema(decider, tmp_path):
+    """Bounded property-based run of schemathesis against /openapi.json."""
+    with LiveServer(create_app(decider)) as url:
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "schemathesis"), "run", f"{url}/openapi.json",
+             "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance,"
+                         "content_type_conformance",
+             "--max-examples", os.environ.get("POLICYKIT_SCHEMATHESIS_EXAMPLES", "40"),
+             "--generation-deterministic", "--no-color"],
+            capture_output=True, text=True, timeout=600, cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "Unresolvable references" not in done.stdout  # every schema was really used
+    assert re.search(r"(\d+) generated, \1 passed", done.stdout), done.stdout[-2000:]
