@@ -353,6 +353,21 @@ def cmd_site_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export_rego(args: argparse.Namespace) -> int:
+    from .rego import write_bundle
+
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as error:
+        _print_issues(error.issues)
+        return EXIT_FAILURE
+    day = args.as_of or date.today()
+    written = write_bundle(policy, Path(args.outdir), day)
+    print(f"wrote an OPA bundle of {len(written)} files to {display_path(Path(args.outdir))} "
+          f"(revision {policy.program(day).digest}); query data.policykit.decision")
+    return EXIT_OK
+
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -523,6 +538,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-batch", type=int, default=1000, help="most requests in one batch (default 1000)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.set_defaults(func=cmd_serve)
+
+    export = commands.add_parser("export", help="export the policy for other engines",
+                                 description="Export the policy for another policy engine.")
+    targets = export.add_subparsers(dest="target", metavar="TARGET")
+    targets.required = True
+    rego = targets.add_parser(
+        "rego", help="an OPA bundle (Rego v1) whose data.policykit.decision matches decide()",
+        description="Write an OPA bundle: Rego v1 module(s) generated from the clauses, data.json with the clause "
+                    "texts, and .manifest whose revision is the policy digest. Query data.policykit.decision with "
+                    "a request as input. The same policy digest always gives the same bytes.")
+    rego.add_argument("outdir", metavar="OUTDIR", help="the directory to write (created; its bundle files replaced)")
+    rego.add_argument("--as-of", type=_date_argument, metavar="YYYY-MM-DD",
+                      help="export the clause versions in force on this date (default: today)")
+    rego.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    rego.set_defaults(func=cmd_export_rego)
     return parser
 
 
