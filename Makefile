@@ -11,7 +11,7 @@ PORT ?= 8000
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
-	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test,docs]'
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test,docs,editors]'
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -353,6 +353,54 @@ def cmd_site_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .lint import CODES, lint_policy_dir
+
+    unknown = [code for code in args.ignore or () if code not in CODES]
+    if unknown:
+        print(f"error: unknown finding '{unknown[0]}'{did_you_mean(unknown[0], CODES)}; findings: "
+              f"{', '.join(CODES)}", file=sys.stderr)
+        return EXIT_USAGE
+    root = _policy_dir(args.policy_dir)
+    issues = lint_policy_dir(root, frozenset(args.ignore or ()))
+    errors = [i for i in issues if i.severity == "error"]
+    warnings = [i for i in issues if i.severity == "warning"]
+    if args.format == "json":
+        print(json.dumps({"errors": [i.to_dict() for i in errors], "warnings": [i.to_dict() for i in warnings]},
+                         indent=2))
+    else:
+        for issue in issues:
+            print(f"{issue} [{issue.severity}: {issue.code}]" if issue.severity == "warning" else issue)
+        counts = {code: sum(1 for w in warnings if w.code == code) for code in CODES}
+        summary = ", ".join(f"{n} {code}" for code, n in counts.items() if n) or "no warnings"
+        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {len(warnings)} warning"
+              f"{'s' if len(warnings) != 1 else ''} ({summary})", file=sys.stderr)
+    if errors or (args.strict and warnings):
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from . import diff
+
+    project_policy = Path(args.policy) if args.policy else default_policy_dir()
+    try:
+        old, new = (diff.resolve_side(spec, project_policy=project_policy, repo=project_policy.resolve().parent,
+                                      default_day=args.as_of) for spec in (args.old, args.new))
+        report = diff.diff(old, new)
+    except PolicyError as error:
+        _print_issues(error.issues)
+        return EXIT_FAILURE
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(diff.to_markdown(report))
+    return EXIT_OK
+
+
 def cmd_export_rego(args: argparse.Namespace) -> int:
     from .rego import write_bundle
 
@@ -538,6 +586,42 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-batch", type=int, default=1000, help="most requests in one batch (default 1000)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.set_defaults(func=cmd_serve)
+
+    lint = commands.add_parser(
+        "lint", help="warn about rules that never decide, unread values and unconfirmed readings",
+        description="Check a valid policy for things an editor should look at: rule cases that can never apply "
+                    "or are always overridden by a stronger rule, clauses that always decide together, request "
+                    "values no rule reads, and interpretations awaiting board confirmation. Warnings are printed "
+                    "as file:line:col; --strict makes them failures.")
+    lint.add_argument("policy_dir", nargs="?", metavar="POLICY_DIR",
+                      help="the policy directory (default: the project's own policy/)")
+    lint.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")
+    lint.add_argument("--ignore", action="append", metavar="FINDING",
+                      help="leave out one kind of finding (repeatable): never-applies, always-outranked, "
+                           "decide-together, unread-value, awaiting-board")
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.set_defaults(func=cmd_lint)
+
+    compare = commands.add_parser(
+        "diff", help="what a change to the policy does: redline, rule changes, decisions that flip",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Compare two versions of the policy: clause text as a word-level redline, rule changes in "
+                    "words, and every decision that changes, found exhaustively over the facts the changed "
+                    "clauses read and grouped into patterns.",
+        epilog="OLD and NEW are each a git revision (of the project's policy/), a policy directory, or a date "
+               "(the versions in force that day):\n"
+               "  policykit diff origin/main HEAD\n"
+               "  policykit diff ../old-checkout/policy policy\n"
+               "  policykit diff 2026-06-01 2027-02-01")
+    compare.add_argument("old", metavar="OLD")
+    compare.add_argument("new", metavar="NEW")
+    compare.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                         help="markdown to paste into a pull request (default) or json")
+    compare.add_argument("--as-of", type=_date_argument, metavar="YYYY-MM-DD",
+                         help="for revisions and directories: read the versions in force on this date (default: today)")
+    compare.add_argument("--policy", metavar="POLICY_DIR",
+                         help="the project's policy directory, for dates and git revisions (default: policy/)")
+    compare.set_defaults(func=cmd_diff)
 
     export = commands.add_parser("export", help="export the policy for other engines",
                                  description="Export the policy for another policy engine.")

@@ -33,6 +33,7 @@ class Fact:
     values: tuple[Value, ...] = ()
     required: bool = False
     phrases: tuple[tuple[str, str], ...] = ()  # for yes/no facts, objects and dates: (case, words)
+    definition: str = ""  # the schema's $defs entry holding the values, if any
 
     @property
     def pointer(self) -> str:
@@ -102,13 +103,15 @@ def vocabulary_from_schema(schema: dict) -> Vocabulary:
                 walk(node.get("properties", {}), node.get("required", []), path + ".")
             elif node.get("type") == "array":
                 items = resolve(node["items"])
-                facts.append(Fact(path, "list", description, values_of(items), is_required))
+                facts.append(Fact(path, "list", description, values_of(items), is_required,
+                                  definition=node["items"].get("$ref", "").rsplit("/", 1)[-1]))
             elif node.get("type") == "boolean":
                 facts.append(Fact(path, "boolean", description, required=is_required, phrases=phrases))
             elif node.get("format") == "date":
                 facts.append(Fact(path, "date", description, required=is_required, phrases=phrases))
             else:
-                facts.append(Fact(path, "choice", description, values_of(node), is_required))
+                facts.append(Fact(path, "choice", description, values_of(node), is_required,
+                                  definition=raw.get("$ref", "").rsplit("/", 1)[-1]))
 
     walk(schema["properties"], schema.get("required", []), "")
     return Vocabulary(tuple(facts))

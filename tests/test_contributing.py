@@ -1,0 +1,33 @@
+"""The editors' tooling: the pre-commit hooks and the pull-request workflow run the real checks,
+and CONTRIBUTING.md explains each of them."""
+
+from __future__ import annotations
+
+import yaml
+
+from conftest import PROJECT_ROOT
+from policykit.cli import build_parser
+
+
+def test_pre_commit_runs_validate_lint_and_coverage():
+    config = yaml.safe_load((PROJECT_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    entries = [hook["entry"] for repo in config["repos"] for hook in repo["hooks"]]
+    assert entries == [".venv/bin/policykit validate", ".venv/bin/policykit lint", ".venv/bin/policykit coverage"]
+
+
+def test_the_pull_request_workflow_validates_tests_builds_and_diffs():
+    workflow = yaml.safe_load((PROJECT_ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8"))
+    commands = " ".join(step.get("run", "") for step in workflow["jobs"]["policy"]["steps"])
+    for command in ("policykit validate", "policykit lint", 'policykit diff "origin/${{ github.base_ref }}" HEAD',
+                    "bash .ci/run"):
+        assert command in commands
+    assert "mkdocs build --strict" in (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_contributing_explains_every_check_and_command():
+    text = (PROJECT_ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for words in ("policykit validate", "policykit lint", "policykit coverage", "policykit mutate", "policykit diff",
+                  "mkdocs serve", "add a version", "awaits board confirmation"):
+        assert words in text, words
+    commands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001 - the parser's own commands
+    assert {"validate", "lint", "diff", "coverage", "mutate", "phrases"} <= set(commands)

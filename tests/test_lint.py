@@ -1,0 +1,65 @@
+"""Lint: one fixture per finding kind, and the shipped policy has warnings but no errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, MakePolicy
+
+from policykit.cli import main
+from policykit.lint import CODES, lint_policy_dir
+
+LINT = FIXTURES / "lint"
+ONLY_VALUES = frozenset(CODES) - {"unread-value"}
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in LINT.iterdir() if p.is_dir()))
+def test_each_finding_kind(case: str, make_policy: MakePolicy) -> None:
+    root = make_policy(LINT / case)
+    found = [str(issue) for issue in lint_policy_dir(root, frozenset({"unread-value"}))]
+    assert found == (LINT / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert all(issue.severity == "warning" for issue in lint_policy_dir(root))
+
+
+def test_the_fixtures_cover_every_finding_kind() -> None:
+    covered = {p.name for p in LINT.iterdir() if p.is_dir()} | {"unread-value"}
+    assert covered == set(CODES)
+
+
+def test_unread_values_point_at_the_request_schema(make_policy: MakePolicy) -> None:
+    root = make_policy()
+    found = lint_policy_dir(root, ONLY_VALUES)
+    messages = {issue.message for issue in found}
+    assert "no rule reads channel = 'email'" in messages  # the minimal policy never reads it
+    assert "no rule reads channel = 'text_message'" not in messages  # its texting rule does
+    email = next(i for i in found if i.message == "no rule reads channel = 'email'")
+    schema_lines = Path(email.path).read_text(encoding="utf-8").splitlines()
+    assert '"const": "email"' in schema_lines[email.line - 1][email.column - 1:]
+
+
+def test_the_shipped_policy_has_no_errors(policy_root: Path) -> None:
+    issues = lint_policy_dir(policy_root)
+    assert [i for i in issues if i.severity == "error"] == []
+    assert {i.code for i in issues} <= {"unread-value", "awaiting-board"}
+
+
+def test_lint_on_a_broken_policy_reports_its_errors(make_policy: MakePolicy) -> None:
+    root = make_policy(FIXTURES / "broken" / "unknown-fact")
+    assert [i.severity for i in lint_policy_dir(root)] == ["error"]
+
+
+def test_lint_cli_exit_codes(policy_root: Path, capsys) -> None:
+    assert main(["lint", str(policy_root)]) == 0
+    out, err = capsys.readouterr()
+    assert "[warning: awaiting-board]" in out and err.startswith("0 errors, ")
+    assert main(["lint", str(policy_root), "--strict"]) == 1
+    capsys.readouterr()
+    assert main(["lint", str(policy_root), "--strict", "--ignore", "awaiting-board", "--ignore", "unread-value"]) == 0
+    assert capsys.readouterr().err == "0 errors, 0 warnings (no warnings)\n"
+    assert main(["lint", str(policy_root), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["errors"] == [] and data["warnings"][0]["severity"] == "warning"
+    assert main(["lint", "--ignore", "never-apply"]) == 2
+    assert "did you mean 'never-applies'?" in capsys.readouterr().err
