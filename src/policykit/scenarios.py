@@ -151,26 +151,11 @@ class ScenarioRun:
         if kind == "outcome":
             return [] if decision.outcome == value else [f"expected {value}, got {decision.outcome} "
                                                          f"({decision.explanation})"]
-        if kind == "cites":
-            self.cited.add(value)
-            return [] if value in reasons else [f"expected it to cite {value}; it cites {_list(reasons)}"]
-        if kind == "not_cites":
-            return [] if value not in reasons else [f"expected it not to cite {value}; it cites {_list(reasons)}"]
-        if kind == "cites_nothing":
-            return [] if not reasons else [f"expected no reasons; it cites {_list(reasons)}"]
-        if kind == "cites_nothing_else":
-            extra = [r for r in reasons if r not in self.cited]
-            return [] if not extra else [f"it also cites {_list(extra)}"]
-        if kind == "told":
-            self.told.add(value)
-            return [] if value in notices else [f"expected a notice from {value}; notices: {_list(notices)}"]
-        if kind == "not_told":
-            return [] if value not in notices else [f"expected no notice from {value}; notices: {_list(notices)}"]
-        if kind == "told_nothing":
-            return [] if not notices else [f"expected no notices; notices: {_list(notices)}"]
-        if kind == "told_nothing_else":
-            extra = [n for n in dict.fromkeys(notices) if n not in self.told]
-            return [] if not extra else [f"it also gives notices from {_list(extra)}"]
+        if kind in _LIST_CHECKS:
+            which, form = _LIST_CHECKS[kind]
+            items = reasons if which == "reasons" else list(dict.fromkeys(notices))
+            seen = self.cited if which == "reasons" else self.told
+            return _list_check(form, value, items, seen, which)
         if kind == "obligation":
             clause, met = value
             self.obliged.add(clause)
@@ -190,6 +175,36 @@ class ScenarioRun:
             got = decision.missing_facts
             return [] if tuple(got) == value else [f"expected missing facts {_list(value)}; got {_list(got)}"]
         raise AssertionError(kind)
+
+
+_LIST_CHECKS = {
+    "cites": ("reasons", "has"), "not_cites": ("reasons", "lacks"), "cites_nothing": ("reasons", "empty"),
+    "cites_nothing_else": ("reasons", "only"), "told": ("notices", "has"), "not_told": ("notices", "lacks"),
+    "told_nothing": ("notices", "empty"), "told_nothing_else": ("notices", "only"),
+}
+
+
+_LIST_WORDS = {
+    "reasons": {"has": "expected it to cite {value}; it cites {items}",
+                "lacks": "expected it not to cite {value}; it cites {items}",
+                "empty": "expected no reasons; it cites {items}", "only": "it also cites {items}"},
+    "notices": {"has": "expected a notice from {value}; notices: {items}",
+                "lacks": "expected no notice from {value}; notices: {items}",
+                "empty": "expected no notices; notices: {items}", "only": "it also gives notices from {items}"},
+}
+
+
+def _list_check(form: str, value: object, items: list[str], seen: set[str], which: str) -> list[str]:
+    """The four checks on the clauses cited (reasons) or giving notices: has, lacks, empty, and
+    nothing beyond the ones already checked for."""
+    if form == "has":
+        seen.add(str(value))
+    failed = {"has": value not in items, "lacks": value in items, "empty": bool(items),
+              "only": any(item not in seen for item in items)}[form]
+    if not failed:
+        return []
+    shown = [item for item in items if item not in seen] if form == "only" else items
+    return [_LIST_WORDS[which][form].format(value=value, items=_list(shown))]
 
 
 def _list(items: Iterable[object]) -> str:
@@ -281,11 +296,12 @@ def read_features(directory: Path | str, clause_ids: Iterable[str] = (),
                                           f"not valid Gherkin: {message}", "gherkin"))
             continue
         document["uri"] = shown
-        lines = _step_lines(document)
+        locations = _locations(document)
         feature = document.get("feature") or {}
         for pickle in Compiler().compile(document):
-            line = _pickle_line(document, pickle)
-            steps = tuple(Step(s["type"], s["text"], *lines.get(s["astNodeIds"][0], (line, 1)))
+            # An outline's example row is the pickle's last AST node; a plain scenario its only one.
+            line = locations.get(pickle["astNodeIds"][-1], (1, 1))[0]
+            steps = tuple(Step(s["type"], s["text"], *locations.get(s["astNodeIds"][0], (line, 1)))
                           for s in pickle["steps"])
             scenario = Scenario(shown, line, feature.get("name", ""), pickle["name"],
                                 tuple(t["name"] for t in pickle["tags"]), steps)
@@ -294,31 +310,18 @@ def read_features(directory: Path | str, clause_ids: Iterable[str] = (),
     return scenarios, sorted(set(issues))
 
 
-def _step_lines(document: dict) -> dict[str, tuple[int, int]]:
-    """Step id -> (line, column of its words)."""
-    lines: dict[str, tuple[int, int]] = {}
-
-    def visit(node: object) -> None:
-        if isinstance(node, dict):
-            if "keyword" in node and "text" in node and "id" in node and "location" in node:
-                lines[node["id"]] = (node["location"]["line"], node["location"]["column"] + len(node["keyword"]))
-            for child in node.values():
-                visit(child)
-        elif isinstance(node, list):
-            for child in node:
-                visit(child)
-
-    visit(document)
-    return lines
-
-
-def _pickle_line(document: dict, pickle: dict) -> int:
-    locations: dict[str, int] = {}
+def _locations(document: dict) -> dict[str, tuple[int, int]]:
+    """Every AST node id -> (line, column); for a step, the column where its words start."""
+    found: dict[str, tuple[int, int]] = {}
 
     def visit(node: object) -> None:
         if isinstance(node, dict):
             if "id" in node and "location" in node:
-                locations[node["id"]] = node["location"]["line"]
+                location = node["location"]
+                column = location.get("column") or 1
+                if "keyword" in node and "text" in node:
+                    column += len(node["keyword"])
+                found[node["id"]] = (location["line"], column)
             for child in node.values():
                 visit(child)
         elif isinstance(node, list):
@@ -326,8 +329,7 @@ def _pickle_line(document: dict, pickle: dict) -> int:
                 visit(child)
 
     visit(document)
-    ids = pickle.get("astNodeIds", [])
-    return locations.get(ids[-1], locations.get(ids[0], 1)) if ids else 1
+    return found
 
 
 def _scenario_issues(scenario: Scenario, known: set[str], phrasebook: Phrasebook) -> Iterable[PolicyIssue]:
