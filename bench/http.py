@@ -1,6 +1,6 @@
 """Benchmark of the HTTP service: requests/s and p50/p99 latency, keep-alive clients, with wrk.
 
-    python bench/http.py [--seconds 5] [--clients 1,8,32] [--batch 20] [--rounds 1] [--cold]
+    python bench/http.py [--seconds 5] [--rounds 3] [--clients 1,8,32] [--batch 20] [--cold]
 
 One run starts one server (Starlette + uvicorn, one worker, on 127.0.0.1, access log off) and
 measures, at each number of concurrent keep-alive connections, four endpoints of that same app:
@@ -39,6 +39,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -345,9 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=positive, default=1,
                         help="wrk threads (default 1: on a small machine the load generator must leave the "
                              "server its core)")
-    parser.add_argument("--rounds", type=positive, default=1,
-                        help="measure every cell this many times and report the run of median throughput "
-                             "(default 1)")
+    parser.add_argument("--rounds", type=positive, default=3,
+                        help="measure every cell this many times; the table shows each cell's run of median "
+                             "throughput, the percentages are medians of each round's paired ratio (default 3)")
     parser.add_argument("--cold", action="store_true",
                         help="turn the server's verdict cache off, so that every decision is evaluated")
     parser.add_argument("--check", action="store_true",
@@ -390,8 +391,11 @@ def main(argv: list[str] | None = None) -> int:
                     run_wrk(wrk, server, target, scripts[target.label], max(args.clients), args.threads,
                             args.warmup)
             for round_number in range(1, args.rounds + 1):
+                # Every other round runs the endpoints in reverse, so that a drift in the machine's
+                # speed during a round does not always favour the same endpoint.
+                order = all_targets if round_number % 2 else all_targets[::-1]
                 for count in args.clients:
-                    for target in all_targets:
+                    for target in order:
                         result = run_wrk(wrk, server, target, scripts[target.label], count, args.threads,
                                          args.seconds)
                         results.setdefault((target.label, count), []).append(result)
@@ -421,9 +425,14 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     print()
     empty, decide, varied = all_targets[0], all_targets[1], all_targets[2]
-    ratios = {count: chosen[(decide.label, count)].rate / chosen[(empty.label, count)].rate for count in args.clients}
-    varied_ratios = {count: chosen[(varied.label, count)].rate / chosen[(empty.label, count)].rate
-                     for count in args.clients}
+
+    def share(target: Target, count: int) -> float:
+        """Median over the rounds of the target's throughput over the empty endpoint's, same round."""
+        pairs = zip(results[(target.label, count)], results[(empty.label, count)])
+        return statistics.median(mine.rate / baseline.rate for mine, baseline in pairs)
+
+    ratios = {count: share(decide, count) for count in args.clients}
+    varied_ratios = {count: share(varied, count) for count in args.clients}
     below = [count for count, ratio in ratios.items() if ratio < THRESHOLD]
     print("/v1/decide throughput as a share of the empty endpoint's: "
           + ", ".join(f"{count} client{'s' if count > 1 else ''} {ratios[count]:.0%} "

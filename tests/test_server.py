@@ -96,11 +96,12 @@ def test_policy_clauses_health_and_openapi(client, decider):
     spec = client.get("/openapi.json").json()
     assert spec["openapi"] == "3.1.0"
     for name, component in (("request", "Request"), ("decision", "Decision")):
-        reference = spec["components"]["schemas"][component]["$ref"]
-        assert reference == f"/schemas/{name}.schema.json"
-        served = client.get(reference)
+        assert spec["components"]["schemas"][component] == load_schema(name)  # embedded as it is
+        served = client.get(f"/schemas/{name}.schema.json")
         assert served.headers["content-type"] == "application/schema+json"
-        assert served.json() == load_schema(name)  # the file in schema/, as it is
+        assert served.json() == load_schema(name)  # and served as it is, for the operations' references
+    decide = spec["paths"]["/v1/decide"]["post"]
+    assert decide["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "/schemas/request.schema.json"}
 
 
 def test_the_site_is_served_at_the_root(client):

@@ -5,7 +5,7 @@
     GET  /v1/policy          metadata, revision, digest, clause list
     GET  /v1/clauses/{id}    one clause (?as_of=YYYY-MM-DD)
     GET  /health             liveness, with the revision and digest
-    GET  /openapi.json       OpenAPI 3.1, whose request and decision schemas are schema/'s files
+    GET  /openapi.json       OpenAPI 3.1, embedding schema/request and schema/decision as they are
     GET  /schemas/{name}.schema.json   those files, as they are
     GET  /                   the staff site, when it has been built
 
@@ -213,7 +213,9 @@ def openapi_document(limits: Limits = Limits(), clause_ids: Sequence[str] = ()) 
                                 "type": "object", "required": ["pointer", "message"], "additionalProperties": False,
                                 "properties": {"pointer": {"type": "string"}, "message": {"type": "string"}}}}}}
     ref = {name: {"$ref": f"#/components/schemas/{name}"} for name in
-           ("Request", "Decision", "Error", "BatchRequest", "BatchResponse", "Policy", "Clause", "Health")}
+           ("Error", "BatchRequest", "BatchResponse", "Policy", "Clause", "Health")}
+    ref["Request"] = {"$ref": "/schemas/request.schema.json"}
+    ref["Decision"] = {"$ref": "/schemas/decision.schema.json"}
 
     def errors(*statuses: int) -> dict[str, Any]:
         words = {400: "Malformed JSON or request", 401: "Missing or wrong bearer token", 404: "No such clause",
@@ -259,10 +261,11 @@ def openapi_document(limits: Limits = Limits(), clause_ids: Sequence[str] = ()) 
         },
         "components": {
             "schemas": {
-                # The files of schema/, as they are, served beside this document: their own
-                # "#/$defs/..." references then resolve inside each file, as JSON Schema intends.
-                "Request": {"$ref": "/schemas/request.schema.json"},
-                "Decision": {"$ref": "/schemas/decision.schema.json"},
+                # The files of schema/, embedded as they are. Operations reference the same files
+                # as served at /schemas/ so that the files' own "#/$defs/..." references resolve in
+                # every tool, including those that ignore an embedded schema's $id.
+                "Request": load_schema("request"),
+                "Decision": load_schema("decision"),
                 "Error": error,
                 "BatchRequest": {"type": "object", "required": ["requests"], "additionalProperties": False,
                                  "properties": {"requests": {"type": "array", "maxItems": limits.max_batch,
