@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from .api import Policy
-from .conditions import describe
+from .conditions import All, Condition, Not
+from .conditions import Any as AnyOf
 from .decision import Decision
 from .model import KIND_WORDS, Clause, PolicyDocument, Section
 from .phrases import Phrasebook, load_phrasebook
@@ -83,7 +84,8 @@ def _escape(text: str) -> str:
     return text.replace("*", "\\*").replace("_", "\\_").replace('"', "&quot;")
 
 
-def _clause_block(clause: Clause, day: date, examples: Sequence[Example], document: PolicyDocument) -> str:
+def _clause_block(clause: Clause, day: date, examples: Sequence[Example], document: PolicyDocument,
+                  phrasebook: Phrasebook) -> str:
     version = clause.version_on(day)
     assert version is not None
     parts = [f"## {clause.title} {{#{clause.id}}}", "",
@@ -95,10 +97,10 @@ def _clause_block(clause: Clause, day: date, examples: Sequence[Example], docume
     if version.rule:
         parts += ["**When it applies**", ""]
         for case in version.rule:
-            when = (describe(case.when) if case.when else
+            when = (in_words(case.when, phrasebook) if case.when else
                     "the answer is " + " or ".join(case.on_outcome).replace("_", " "))
             yields = [w for w in (
-                f"the action is **{case.outcome.replace('_', ' ')}**" if case.outcome else "",
+                f"the answer is **{OUTCOME_WORDS[case.outcome].lower()}**" if case.outcome else "",
                 f"you must {case.obligation.text}" if case.obligation else "",
                 f"you are told: {case.notice}" if case.notice else "") if w]
             parts.append(f"- When {_escape(when)}: {'; '.join(yields)}.")
@@ -114,6 +116,28 @@ def _clause_block(clause: Clause, day: date, examples: Sequence[Example], docume
     return "\n".join(parts) + "\n"
 
 
+def in_words(condition: Condition, phrasebook: Phrasebook) -> str:
+    """A condition in the phrasebook's words, for staff: "it reaches a student, and it goes by
+    text message or it is a phone call"."""
+    phrase = {(p.fact, p.value): p.text for p in phrasebook.phrases}
+    if isinstance(condition, All):
+        return ", and ".join(_grouped(in_words(item, phrasebook), item) for item in condition.items)
+    if isinstance(condition, AnyOf):
+        return " or ".join(_grouped(in_words(item, phrasebook), item) for item in condition.items)
+    if isinstance(condition, Not):
+        return f"not ({in_words(condition.item, phrasebook)})"
+    test = condition
+    if test.op == "given":
+        words = phrase.get((test.fact, None), f"{test.fact} is given")
+        return words if test.value else f"not ({words})"
+    values = test.value if isinstance(test.value, tuple) else (test.value,)
+    return " or ".join(phrase.get((test.fact, v), f"{test.fact} is {v}") for v in values)
+
+
+def _grouped(text: str, condition: Condition) -> str:
+    return f"({text})" if isinstance(condition, (All, AnyOf)) and (" or " in text or ", and " in text) else text
+
+
 def _link(document: PolicyDocument, clause_id: str, from_root: bool = False) -> str:
     section = next(s for s in document.sections if clause_id in s.clause_ids)
     return f"{'sections/' if from_root else ''}{section.id}.md#{clause_id}"
@@ -125,7 +149,7 @@ def _section_page(section: Section, document: PolicyDocument, day: date,
     clauses = [document.clause(cid) for cid in section.clause_ids if document.clause(cid).version_on(day)]
     parts += [f"- [{c.title}](#{c.id}) — {KIND_WORDS[c.kind]}" for c in clauses] + [""]
     for clause in clauses:
-        parts.append(_clause_block(clause, day, by_clause.get(clause.id, []), document))
+        parts.append(_clause_block(clause, day, by_clause.get(clause.id, []), document, load_phrasebook()))
     if loose:
         parts += ["## More examples", ""] + [_example_block(e) + "\n" for e in loose]
     return "\n".join(parts)
