@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import os
 import threading
 from collections.abc import Sequence
@@ -26,10 +25,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -72,8 +72,8 @@ class ApiError(Exception):
         super().__init__(message)
         self.status, self.code, self.message, self.errors = status, code, message, errors or []
 
-    def response(self) -> JSONResponse:
-        return JSONResponse({"code": self.code, "message": self.message, "errors": self.errors},
+    def response(self) -> Response:
+        return OrjsonResponse({"code": self.code, "message": self.message, "errors": self.errors},
                             status_code=self.status)
 
 
@@ -90,7 +90,7 @@ class DecisionLog:
         record = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
                   "decision_id": decision.decision_id, "digest": decision.policy.digest, "request": request,
                   "outcome": decision.outcome, "reasons": [r.id for r in decision.reasons]}
-        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        line = orjson.dumps(record) + b"\n"
         with self._lock:
             os.write(self._fd, line)
 
@@ -120,27 +120,34 @@ async def read_json(request: Request, limits: Limits) -> object:
     if declared and declared.isdigit() and int(declared) > limits.max_body_bytes:
         raise ApiError(413, "body_too_large", f"the body is larger than {limits.max_body_bytes} bytes")
     body = bytearray()
-
-    async def collect() -> None:
-        async for chunk in request.stream():
-            body.extend(chunk)
-            if len(body) > limits.max_body_bytes:
-                raise ApiError(413, "body_too_large", f"the body is larger than {limits.max_body_bytes} bytes")
-
     try:
-        await asyncio.wait_for(collect(), limits.request_seconds)
+        async with asyncio.timeout(limits.request_seconds):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limits.max_body_bytes:
+                    raise ApiError(413, "body_too_large", f"the body is larger than {limits.max_body_bytes} bytes")
     except TimeoutError:
         raise ApiError(408, "request_timeout", f"the body did not arrive within {limits.request_seconds:g} s") from None
     try:
-        data = json.loads(bytes(body))
-    except RecursionError:
-        raise ApiError(400, "too_deep", f"the JSON is nested more than {limits.max_depth} levels deep") from None
-    except ValueError as error:  # JSONDecodeError, or bytes that are not UTF-8
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as error:  # also bytes that are not UTF-8, and nesting past orjson's own limit
+        if body.count(b"[") + body.count(b"{") > limits.max_depth and "recursion" in str(error).lower():
+            raise ApiError(400, "too_deep", f"the JSON is nested more than {limits.max_depth} levels deep") from None
         raise ApiError(400, "invalid_json", "the body is not valid JSON",
                        [{"pointer": "", "message": str(error)}]) from None
-    if _depth_exceeds(data, limits.max_depth):
+    # Only a body with more brackets than the limit can be nested past it.
+    if body.count(b"[") + body.count(b"{") > limits.max_depth and _depth_exceeds(data, limits.max_depth):
         raise ApiError(400, "too_deep", f"the JSON is nested more than {limits.max_depth} levels deep")
     return data
+
+
+class OrjsonResponse(Response):
+    """JSON rendered by orjson: several times faster than the standard library for decisions."""
+
+    media_type = "application/json"
+
+    def render(self, content: object) -> bytes:
+        return orjson.dumps(content)
 
 
 def _error_item(error: ApiError) -> dict[str, Any]:
@@ -315,7 +322,7 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
 
     async def decide(request: Request) -> Response:
         decision = answer(await read_json(request, limits))
-        return JSONResponse(decision.to_dict(), headers={"X-Policy-Revision": decision.policy.revision,
+        return OrjsonResponse(decision.to_dict(), headers={"X-Policy-Revision": decision.policy.revision,
                                                          "X-Policy-Digest": decision.policy.digest})
 
     async def decide_batch(request: Request) -> Response:
@@ -332,12 +339,12 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
                 results.append(answer(item).to_dict())
             except ApiError as error:
                 results.append(_error_item(error))
-        return JSONResponse({"decisions": results})
+        return OrjsonResponse({"decisions": results})
 
     async def policy_info(request: Request) -> Response:
         document = policy.document
         program = policy.program(date.today())
-        return JSONResponse({
+        return OrjsonResponse({
             "id": document.id, "title": document.title, "series": document.series, "district": document.district,
             "adopted": document.adopted.isoformat(), "revisions": [r.isoformat() for r in document.revisions],
             "revision": program.revision, "digest": program.digest,
@@ -363,7 +370,7 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
         version = found.version_on(day)
         if version is None:
             raise ApiError(404, "not_found", f"clause '{clause_id}' is not in force on {day.isoformat()}")
-        return JSONResponse({
+        return OrjsonResponse({
             "id": found.id, "title": found.title, "section": found.section, "kind": found.kind,
             "kind_words": KIND_WORDS[found.kind], "as_of": day.isoformat(), "revision": program.revision,
             "text": version.text, "effective": version.effective.isoformat(), "url": clause_url(found),
@@ -374,19 +381,19 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
 
     async def health(request: Request) -> Response:
         program = policy.program(date.today())
-        return JSONResponse({"status": "ok", "revision": program.revision, "digest": program.digest})
+        return OrjsonResponse({"status": "ok", "revision": program.revision, "digest": program.digest})
 
     async def openapi(request: Request) -> Response:
-        return JSONResponse(spec)
+        return OrjsonResponse(spec)
 
     async def schema_file(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in SCHEMAS:
             raise ApiError(404, "not_found", f"no schema '{name}'; schemas: {', '.join(SCHEMAS)}")
-        return JSONResponse(load_schema(name), media_type="application/schema+json")
+        return OrjsonResponse(load_schema(name), media_type="application/schema+json")
 
     async def index(request: Request) -> Response:
-        return JSONResponse({"service": "policykit", "openapi": "/openapi.json",
+        return OrjsonResponse({"service": "policykit", "openapi": "/openapi.json",
                              "site": "not built: run `policykit site build` and `mkdocs build`"})
 
     async def api_error(request: Request, error: Exception) -> Response:
@@ -396,12 +403,12 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        return JSONResponse({"code": code, "message": str(error.detail).lower(), "errors": []},
+        return OrjsonResponse({"code": code, "message": str(error.detail).lower(), "errors": []},
                             status_code=error.status_code, headers=getattr(error, "headers", None))
 
     async def internal_error(request: Request, error: Exception) -> Response:
         # Fail closed: never a decision, never a stack trace.
-        return JSONResponse({"code": "internal_error", "message": "the service could not answer; nothing was "
+        return OrjsonResponse({"code": "internal_error", "message": "the service could not answer; nothing was "
                                                                  "decided", "errors": []}, status_code=500)
 
     routes = [
