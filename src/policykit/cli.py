@@ -410,7 +410,11 @@ def cmd_export_rego(args: argparse.Namespace) -> int:
         _print_issues(error.issues)
         return EXIT_FAILURE
     day = args.as_of or date.today()
-    written = write_bundle(policy, Path(args.outdir), day)
+    try:
+        written = write_bundle(policy, Path(args.outdir), day)
+    except RequestError as error:
+        _print_request_error(error)
+        return EXIT_USAGE
     print(f"wrote an OPA bundle of {len(written)} files to {display_path(Path(args.outdir))} "
           f"(revision {policy.program(day).digest}); query data.policykit.decision")
     return EXIT_OK
