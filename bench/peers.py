@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"policykit {policykit.__version__} · Python {platform.python_version()} · {platform.machine()} · "
           f"{n} fully specified requests (seed {args.seed}) · best of {args.rounds} rounds", file=sys.stderr)
     print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) +
-          f"; all engines agree with decide() on this set", file=sys.stderr)
+          "; all engines agree with decide() on this set", file=sys.stderr)
     header = ("engine", "answers", "µs/decision", "× decide() warm", "× decide() cold")
     table = [(name, what, f"{us:,.1f}", f"{us / warm_us:,.1f}", f"{us / cold_us:,.1f}") for name, what, us in rows]
     widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]

@@ -17,7 +17,6 @@ import httpx
 import pytest
 
 import policykit
-from conftest import PROJECT_ROOT
 from corpus_cases import CASES, assert_matches, error_pointers
 from liveserver import LiveServer
 from policykit.schemaerrors import load_schema, validator

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import re
 import subprocess
 import tarfile
 import tempfile

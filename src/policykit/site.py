@@ -187,7 +187,7 @@ def _references(document: PolicyDocument) -> str:
             parts += ["## Federal law", ""]
         parts.append(f"- {reference.text}  \n  *{reference.citation}*")
         if reference.note:
-            parts += ["", f'    !!! note "Editor\'s note"', "", f"        {reference.note}"]
+            parts += ["", '    !!! note "Editor\'s note"', "", f"        {reference.note}"]
         parts.append("")
     return "\n".join(parts)
 
