@@ -20,7 +20,7 @@ from .compiler import Program
 from .decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
 from .model import OUTCOMES
 
-_PHRASES = {
+OUTCOME_PHRASES = {
     "permitted": "This is permitted",
     "discouraged": "This is allowed but discouraged",
     "requires_approval": "This is not allowed until approved",
@@ -94,7 +94,7 @@ def evaluate(program: Program, true: int, unknown: int) -> Verdict:
     return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, explanation)
 
 
-_ENUMERATION_LIMIT = 4096
+ENUMERATION_LIMIT = 4096
 
 
 def _missing_facts(program: Program, at_stake: int, true: int, unknown: int) -> tuple[str, ...]:
@@ -127,7 +127,7 @@ def _missing_facts(program: Program, at_stake: int, true: int, unknown: int) -> 
         size = 1
         for domain in domains:
             size *= len(domain)
-        if size > _ENUMERATION_LIMIT:
+        if size > ENUMERATION_LIMIT:
             wanted.update((order, fact) for order, fact, _ in facts)
             continue
         answers = {}
@@ -192,7 +192,7 @@ def _explain(outcome: str, reasons: tuple[Reason, ...], obligations: tuple[Oblig
     if not reasons:
         sentence = "Nothing in the policy restricts this, so it is permitted."
     else:
-        sentence = f"{_PHRASES[outcome]} under {_titles(reasons)}."
+        sentence = f"{OUTCOME_PHRASES[outcome]} under {_titles(reasons)}."
     due = [o.text for o in obligations if o.met is not True]
     if due:
         sentence += " You must " + "; and ".join(due) + "."

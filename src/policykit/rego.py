@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 from .compiler import Program
 from .conditions import describe
 from .decision import ALLOWED
-from .engine import _ENUMERATION_LIMIT, _PHRASES
+from .engine import ENUMERATION_LIMIT, OUTCOME_PHRASES
 from .model import OUTCOMES
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -214,7 +214,7 @@ def _relevant(undecided: list[list[Atom]], state: dict[str, frozenset | None], m
     size = 1
     for domain in domains:
         size *= len(domain)
-    if size > _ENUMERATION_LIMIT:
+    if size > ENUMERATION_LIMIT:
         return unknown
 
     def holds(values: dict[str, frozenset]) -> bool:  # an atom on a known fact is true in an undecided term
@@ -260,7 +260,7 @@ def _tables(policy: "Policy", model: _Model) -> dict[str, Any]:
                    "first_date": starts[0].isoformat()},
         "outcomes": list(OUTCOMES),
         "allowed": dict(ALLOWED),
-        "phrases": dict(_PHRASES),
+        "phrases": dict(OUTCOME_PHRASES),
         "cases": cases,
         "effect_cases": [i for i, entry in enumerate(cases) if entry["obligation"] or entry["notice"]],
         "missing": missing,
