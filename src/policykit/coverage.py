@@ -50,11 +50,10 @@ def measure(policy: Policy, scenarios: Sequence[Scenario]) -> CoverageReport:
         c.id: {"deciding": [], "notice": [], "near_miss": []} for c in policy.document.clauses}
     failures: list[tuple[str, tuple[str, ...]]] = []
     for scenario in scenarios:
-        problems = scenario.run(policy)
-        if problems:
+        problems, decision = scenario.execute(policy)
+        if problems or decision is None:
             failures.append((scenario.title, tuple(problems)))
             continue
-        decision = policy.decide(scenario.request())
         reasons = {r.id for r in decision.reasons}
         told = {n.clause for n in decision.notices} | {o.clause for o in decision.obligations}
         for clause_id in scenario.clause_ids:

@@ -245,6 +245,10 @@ class Scenario:
 
     def run(self, policy: _Decider, phrasebook: Phrasebook | None = None) -> list[str]:
         """Run the scenario in-process; the failures in words (empty when it passes)."""
+        return self.execute(policy, phrasebook)[0]
+
+    def execute(self, policy: _Decider, phrasebook: Phrasebook | None = None) -> tuple[list[str], Decision | None]:
+        """Run the scenario in-process: the failures in words, and the decision it asked for."""
         run = ScenarioRun(phrasebook or load_phrasebook())
         failures: list[str] = []
         for step in self.steps:
@@ -258,10 +262,10 @@ class Scenario:
                 else:
                     failures += [f"line {step.line}: {f}" for f in run.check(step.text)]
             except (PhraseError, ValueError) as error:
-                return failures + [f"line {step.line}: {error}"]
+                return failures + [f"line {step.line}: {error}"], run.decision
         if run.decision is None:
             failures.append(f"the scenario never says '{ASK}'")
-        return failures
+        return failures, run.decision
 
     def request(self, phrasebook: Phrasebook | None = None) -> dict:
         """The request its Given steps build."""

@@ -185,10 +185,14 @@ class _PolicyHeaders:
 
     def __init__(self, app: ASGIApp, policy: Policy, token: str | None):
         self.app = app
+        self.policy = policy
         self.token = token.encode() if token else None
-        program = policy.program(date.today())
-        self.revision = program.revision.encode()
-        self.digest = program.digest.encode()
+
+    def stamp(self) -> tuple[bytes, bytes]:
+        """Today's revision and digest: read per response, so a revision taking effect while the
+        service runs shows from that day on."""
+        program = self.policy.program(date.today())
+        return program.revision.encode(), program.digest.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -205,7 +209,8 @@ class _PolicyHeaders:
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
                 if b"x-policy-revision" not in names:
-                    headers += [(b"x-policy-revision", self.revision), (b"x-policy-digest", self.digest)]
+                    revision, digest = self.stamp()
+                    headers += [(b"x-policy-revision", revision), (b"x-policy-digest", digest)]
                 message["headers"] = headers
             await send(message)
 
@@ -219,8 +224,9 @@ class _PolicyHeaders:
         return False
 
     def _stamped(self, response: Response) -> Response:
-        response.headers["X-Policy-Revision"] = self.revision.decode()
-        response.headers["X-Policy-Digest"] = self.digest.decode()
+        revision, digest = self.stamp()
+        response.headers["X-Policy-Revision"] = revision.decode()
+        response.headers["X-Policy-Digest"] = digest.decode()
         return response
 
 

@@ -139,8 +139,7 @@ def _grouped(text: str, condition: Condition) -> str:
 
 
 def _link(document: PolicyDocument, clause_id: str, from_root: bool = False) -> str:
-    section = next(s for s in document.sections if clause_id in s.clause_ids)
-    return f"{'sections/' if from_root else ''}{section.id}.md#{clause_id}"
+    return f"{'sections/' if from_root else ''}{document.clause(clause_id).section}.md#{clause_id}"
 
 
 def _section_page(section: Section, document: PolicyDocument, day: date,
