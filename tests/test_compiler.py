@@ -45,7 +45,7 @@ def _term_kleene(terms, true: int, unknown: int) -> bool | None:
 @given(request=valid_requests())
 def test_every_case_of_the_compiled_program_agrees_with_the_interpreter(policy, request):
     program = policy.program(AS_OF)
-    true, unknown, _ = policy._encode(request)
+    true, unknown, _, _ = policy._encode(request)
     true_terms, unknown_terms = term_states(program, true, unknown)
     by_case: dict[int, list[bool | None]] = {}
     for term, case in enumerate(program.term_case):

@@ -47,8 +47,8 @@ class Policy:
         self._id_prefix = os.urandom(6).hex()
         self._ids = itertools.count(1)
         self._dates: dict[str, date] = {}
-        # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown) -> verdict.
-        self._verdicts: dict[tuple[int, int, int], Verdict] = {}
+        # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown, reread) -> verdict.
+        self._verdicts: dict[tuple[int, int, int, int], Verdict] = {}
         self._stamps: dict[tuple[int, str], PolicyStamp] = {}
         self.cache_size = 65536
 
@@ -80,7 +80,7 @@ class Policy:
                 problems = sorted([*problems, _too_early(date.fromisoformat(as_of_text), self._first)],
                                   key=lambda problem: problem.pointer)
             raise RequestError(problems)
-        true, unknown, as_of_text = encoded
+        true, unknown, as_of_text, reread = encoded
         if as_of_text is not None:
             day = self._dates.get(as_of_text)
             if day is None:
@@ -93,10 +93,10 @@ class Policy:
         if day < self._first:
             raise RequestError([_too_early(day, self._first)])
         index = bisect.bisect_right(self._starts, day) - 1
-        key = (index, true, unknown)
+        key = (index, true, unknown, reread)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = engine.evaluate(self._programs[index], true, unknown)
+            verdict = engine.evaluate(self._programs[index], true, unknown, reread)
             if len(self._verdicts) < self.cache_size:
                 self._verdicts[key] = verdict
         stamp = self._stamps.get((index, as_of_text))

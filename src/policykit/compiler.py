@@ -9,6 +9,13 @@ and no term is simplified away), so a term is
 false when a bit of ``P`` is known false or a bit of ``N`` is true, true when every bit of ``P``
 is true and no bit of ``N`` is true or unknown, and unknown otherwise. ``tests/test_compiler``
 checks this against the reference interpreter in ``conditions``.
+
+Which facts are open (missing = unknown) is read from the request schema's ``x-when-missing``.
+An obligation of a mandatory clause (``x-unmet-obligation`` in the clause schema) also compiles
+to an *unmet case*: its condition and "the fact that settles it is known to be false". Those
+terms carry a third mask ``K`` (bits that must be known: unknown makes the term false, not
+unknown), so an obligation whose state is unknown never escalates the outcome, never makes a
+decision undetermined and never adds to ``missing_facts``.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ from datetime import date
 
 from .conditions import All, Any, Condition, Not, Test, facts_read, to_data
 from .decision import Notice, Reason
-from .model import OUTCOMES, Clause, ClauseVersion, PolicyDocument
+from .kinds import unmet_obligation_outcome
+from .model import OUTCOMES, Clause, ClauseVersion, Interpretation, PolicyDocument
 from .vocabulary import Vocabulary
 
 RANK = {name: rank for rank, name in enumerate(OUTCOMES)}
@@ -35,6 +43,11 @@ class AtomLayout:
     order: dict[str, int]  # fact path -> position in the vocabulary
     initially_unknown: int  # bits unknown when a request leaves every optional fact out
     choice_facts: frozenset[str]  # single-valued facts: exactly one bit true when known
+    read_as: tuple[tuple[int, int, int, str], ...] = ()  # x-read-as: (value bit, read as bit, unless bit, words)
+
+    @property
+    def read_as_explanations(self) -> tuple[str, ...]:
+        return tuple(words for *_, words in self.read_as)
 
     @classmethod
     def from_vocabulary(cls, vocabulary: Vocabulary) -> "AtomLayout":
@@ -49,12 +62,14 @@ class AtomLayout:
             bits[fact.path] = {name: 1 << (next_bit + i) for i, name in enumerate(names)}
             masks[fact.path] = ((1 << len(names)) - 1) << next_bit
             next_bit += len(names)
-            # Single-valued facts are open (missing = unknown); lists are closed except audience.
-            if fact.kind == "choice" or fact.path == "audience":
+            if fact.open:  # x-when-missing: unknown in the request schema
                 unknown |= masks[fact.path]
         order = {fact.path: i for i, fact in enumerate(vocabulary.facts)}
         choices = frozenset(f.path for f in vocabulary.facts if f.kind == "choice")
-        return cls(bits, masks, order, unknown, choices)
+        read_as = tuple((bits[path][value.name], bits[path][value.read_as.value],
+                         bits[value.read_as.unless_fact][value.read_as.unless_value], value.read_as.explanation)
+                        for path, value in vocabulary.read_as_rules())
+        return cls(bits, masks, order, unknown, choices, read_as)
 
     def test_mask(self, test: Test) -> int:
         """The bits a test reads: it holds when any of them is true."""
@@ -125,6 +140,8 @@ class CompiledCase:
     notice: Notice | None
     reads: tuple[tuple[int, str, int], ...]  # (vocabulary order, fact, mask) of the facts read
     on_outcome: int  # for outcome-triggered cases: bitmask of outcome ranks; else 0
+    unmet: bool = False  # the case of an obligation known to be unmet (it yields the outcome only)
+    interpretation: Interpretation | None = None  # the clause's reading, carried by its obligations
 
 
 @dataclass(frozen=True)
@@ -148,6 +165,7 @@ class Program:
     term_case: tuple[int, ...]  # term index -> index into cases
     term_reads: tuple[tuple[tuple[int, str, int], ...], ...]  # term index -> (order, fact, mask) it reads
     term_pairs: tuple[tuple[int, int], ...]  # term index -> its (P, N) masks
+    term_known: tuple[int, ...]  # term index -> its K mask (bits that must be known; unknown falsifies)
     all_terms: int
     rank_terms: tuple[int, ...]  # per outcome rank: the terms of cases yielding it
     above: tuple[int, ...]  # per outcome rank: the terms of cases yielding a stronger outcome
@@ -167,6 +185,8 @@ def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersi
                    "sections": [[s.id, list(s.clause_ids)] for s in document.sections]},
         "clauses": [
             {"id": clause.id, "title": clause.title, "section": clause.section, "kind": clause.kind,
+             "interpretation": clause.interpretation.to_dict() if clause.interpretation else None,
+             "corrections": [[c.date.isoformat(), c.kind, c.reason] for c in version.corrections],
              "effective": version.effective.isoformat(), "text": version.text,
              "rule": [{"when": to_data(case.when) if case.when else None, "on_outcome": list(case.on_outcome),
                        "outcome": case.outcome,
@@ -217,7 +237,8 @@ def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]
 
 
 def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[int, int],
-                 need_n: dict[int, int], shift: int) -> tuple[int, dict[int, tuple[int, int]]]:
+                 need_n: dict[int, int], need_k: dict[int, int],
+                 shift: int) -> tuple[int, dict[int, tuple[int, int]]]:
     """The (false, not-true) term masks for every state of one slice."""
     mask = _union(m for _, m in group)
     table: dict[int, tuple[int, int]] = {}
@@ -231,6 +252,7 @@ def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[
                 false |= need_n.get(bit, 0)
             elif unknown & bit:  # an unknown atom keeps every term reading it from being true
                 not_true |= need_p.get(bit, 0) | need_n.get(bit, 0)
+                false |= need_k.get(bit, 0)  # and falsifies the terms that need it known
             else:  # a false atom falsifies the terms that need it true
                 false |= need_p.get(bit, 0)
         table[(true & mask) | (unknown & mask) << shift] = (false, false | not_true)
@@ -250,44 +272,68 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> 
     term_case: list[int] = []
     term_reads: list[tuple[tuple[int, str, int], ...]] = []
     term_pairs: list[tuple[int, int]] = []
+    term_known: list[int] = []
     need_p: dict[int, int] = {}
     need_n: dict[int, int] = {}
+    need_k: dict[int, int] = {}
     rank_terms = [0] * len(OUTCOMES)
     effect_terms = 0
     order = 0
+    unmet_layout = layout.initially_unknown
+
+    def add_terms(terms: Terms, known: int, reads: tuple, rank: int, has_effect: bool) -> None:
+        nonlocal effect_terms
+        for positive, negative in terms:
+            term = 1 << len(term_case)
+            term_case.append(len(cases))
+            term_reads.append(tuple(read for read in reads if read[2] & (positive | negative) & ~known))
+            term_pairs.append((positive, negative))
+            term_known.append(known)
+            for bit in _bits_of(positive):
+                need_p[bit] = need_p.get(bit, 0) | term
+            for bit in _bits_of(negative):
+                need_n[bit] = need_n.get(bit, 0) | term
+            for bit in _bits_of(known):
+                need_k[bit] = need_k.get(bit, 0) | term
+            if rank >= 0:
+                rank_terms[rank] |= term
+            if has_effect:
+                effect_terms |= term
+
     for index, (clause, version) in enumerate(in_force):
-        reasons.append(Reason(clause.id, clause.title, clause.kind, version.text, clause_url(clause)))
+        reading = clause.interpretation
+        reasons.append(Reason(clause.id, clause.title, clause.kind, version.text, clause_url(clause), reading))
+        unmet_outcome = unmet_obligation_outcome(clause.kind)
         for case in version.rule:
             met_bit = 0
             if case.obligation and case.obligation.met_by:
                 met_bit = layout.bits[case.obligation.met_by][True]
-            notice = Notice(clause.id, case.notice) if case.notice else None
+            notice = Notice(clause.id, case.notice, reading) if case.notice else None
             rank = RANK[case.outcome] if case.outcome else -1
             text = case.obligation.text if case.obligation else None
             order += 1
             if case.when is None:
                 trigger = _union(1 << RANK[o] for o in case.on_outcome)
-                outcome_cases.append(CompiledCase(index, order, rank, text, met_bit, notice, (), trigger))
+                outcome_cases.append(CompiledCase(index, order, rank, text, met_bit, notice, (), trigger,
+                                                  interpretation=reading))
                 continue
             reads = tuple(sorted((layout.order[f], f, layout.masks[f]) for f in facts_read(case.when)))
-            for positive, negative in to_terms(case.when, layout):
-                term = 1 << len(term_case)
-                term_case.append(len(cases))
-                term_reads.append(tuple(read for read in reads if read[2] & (positive | negative)))
-                term_pairs.append((positive, negative))
-                for bit in _bits_of(positive):
-                    need_p[bit] = need_p.get(bit, 0) | term
-                for bit in _bits_of(negative):
-                    need_n[bit] = need_n.get(bit, 0) | term
-                if rank >= 0:
-                    rank_terms[rank] |= term
-                if text is not None or notice is not None:
-                    effect_terms |= term
-            cases.append(CompiledCase(index, order, rank, text, met_bit, notice, reads, 0))
-    read_facts = sorted({f for case in cases for _, f, _ in case.reads}, key=lambda f: layout.masks[f])
+            terms = to_terms(case.when, layout)
+            add_terms(terms, 0, reads, rank, text is not None or notice is not None)
+            cases.append(CompiledCase(index, order, rank, text, met_bit, notice, reads, 0, interpretation=reading))
+            if met_bit and unmet_outcome is not None:
+                # The obligation known to be unmet: the same condition, and the settling fact known false.
+                known = met_bit & unmet_layout
+                add_terms(tuple((p, n | met_bit) for p, n in terms), known, reads, RANK[unmet_outcome], False)
+                cases.append(CompiledCase(index, order, RANK[unmet_outcome], None, 0, None, reads, 0, unmet=True,
+                                          interpretation=reading))
+    used = _union(p | n for p, n in term_pairs)
+    read_facts = sorted((f for f, m in layout.masks.items() if m & used), key=lambda f: layout.masks[f])
     shift = max(layout.masks.values()).bit_length()
-    slices = tuple(_slice_table(layout, group, need_p, need_n, shift) for group in _slices(layout, read_facts))
+    slices = tuple(_slice_table(layout, group, need_p, need_n, need_k, shift)
+                   for group in _slices(layout, read_facts))
     above = tuple(_union(rank_terms[r + 1:]) for r in range(len(OUTCOMES)))
     return Program(document.id, revision.isoformat(), digest_of(document, in_force), day, tuple(cases),
                    tuple(outcome_cases), tuple(reasons), slices, shift, tuple(term_case), tuple(term_reads),
-                   tuple(term_pairs), (1 << len(term_case)) - 1, tuple(rank_terms), above, effect_terms, layout)
+                   tuple(term_pairs), tuple(term_known), (1 << len(term_case)) - 1, tuple(rank_terms), above,
+                   effect_terms, layout)

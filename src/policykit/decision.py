@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .model import Interpretation
+
 ALLOWED = {"permitted": True, "discouraged": True, "requires_approval": False, "prohibited": False,
            "undetermined": None}
 
@@ -19,21 +21,30 @@ class Reason:
     kind: str
     text: str
     url: str
+    interpretation: Interpretation | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"id": self.id, "title": self.title, "kind": self.kind, "text": self.text, "url": self.url}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "kind": self.kind, "text": self.text,
+                                "url": self.url}
+        if self.interpretation is not None:
+            data["interpretation"] = self.interpretation.to_dict()
+        return data
 
 
 @dataclass(frozen=True, slots=True)
 class Obligation:
-    """Something the employee must do; ``met`` is None when no fact can tell."""
+    """Something the employee must do; ``met`` is None when the request does not tell."""
 
     clause: str
     text: str
     met: bool | None
+    interpretation: Interpretation | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"clause": self.clause, "text": self.text, "met": self.met}
+        data: dict[str, Any] = {"clause": self.clause, "text": self.text, "met": self.met}
+        if self.interpretation is not None:
+            data["interpretation"] = self.interpretation.to_dict()
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +53,13 @@ class Notice:
 
     clause: str
     text: str
+    interpretation: Interpretation | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"clause": self.clause, "text": self.text}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"clause": self.clause, "text": self.text}
+        if self.interpretation is not None:
+            data["interpretation"] = self.interpretation.to_dict()
+        return data
 
 
 @dataclass(frozen=True, slots=True)

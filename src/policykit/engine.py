@@ -9,7 +9,13 @@ and returns a ``Verdict``; ``decide`` adds the date the question is about and an
 * if a case whose condition is *unknown* would yield a stronger outcome, the decision is
   ``undetermined``: ``missing_facts`` are the unknown facts those cases read and
   ``possible_outcomes`` what they could yield;
-* cases triggered by the outcome (``on_outcome``) are added once the outcome is known.
+* cases triggered by the outcome (``on_outcome``) are added once the outcome is known;
+* an obligation of a mandatory clause known to be unmet (``met: false``) yields
+  ``requires_approval`` through its compiled unmet case; one whose state is unknown
+  (``met: null``) is listed and never changes the outcome;
+* every reason, obligation and notice carries its clause's interpretation, and the explanation
+  says what must be done first, what the answer assumes ("provided you …"), when a value was
+  read as another (``x-read-as``), and when the answer rests on a reading awaiting the board.
 """
 
 from __future__ import annotations
@@ -52,14 +58,15 @@ def term_states(program: Program, true: int, unknown: int) -> tuple[int, int]:
     return program.all_terms & ~not_true, not_true & ~false
 
 
-def decide(program: Program, true: int, unknown: int, as_of: str, decision_id: str) -> Decision:
+def decide(program: Program, true: int, unknown: int, as_of: str, decision_id: str, reread: int = 0) -> Decision:
     """Decide an encoded request against ``program``."""
-    return Decision(evaluate(program, true, unknown),
+    return Decision(evaluate(program, true, unknown, reread),
                     PolicyStamp(program.policy_id, program.revision, program.digest, as_of), decision_id)
 
 
-def evaluate(program: Program, true: int, unknown: int) -> Verdict:
-    """The verdict of ``program`` on an encoded request."""
+def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verdict:
+    """The verdict of ``program`` on an encoded request; ``reread`` has bit ``i`` set when the
+    request's value was read as another by the layout's ``i``-th ``x-read-as`` rule."""
     true_terms, unknown_terms = term_states(program, true, unknown)
 
     rank_terms = program.rank_terms
@@ -73,11 +80,14 @@ def evaluate(program: Program, true: int, unknown: int) -> Verdict:
         stake_cases = [cases[i] for i in _members(at_stake, program.term_case)]
         reasons = _reasons(program, stake_cases)
         missing_facts = _missing_facts(program, at_stake, true, unknown)
+        only_unmet = False
         possible = tuple(OUTCOMES[r] for r in sorted({best, *(case.rank for case in stake_cases)}))
         effects = [cases[i] for i in _members(true_terms & program.effect_terms, program.term_case)]
     else:
         outcome = OUTCOMES[best]
-        reasons = _reasons(program, [cases[i] for i in _members(true_terms & rank_terms[best], program.term_case)])
+        deciding = [cases[i] for i in _members(true_terms & rank_terms[best], program.term_case)]
+        reasons = _reasons(program, deciding)
+        only_unmet = bool(deciding) and all(case.unmet for case in deciding)
         missing_facts = possible = ()
         effects = [cases[i] for i in _members(true_terms & program.effect_terms, program.term_case)]
         trigger = 1 << best
@@ -86,12 +96,21 @@ def evaluate(program: Program, true: int, unknown: int) -> Verdict:
             effects = sorted(effects + extra, key=lambda case: case.order)
 
     obligations = tuple(
-        Obligation(program.reasons[case.clause].id, case.obligation_text,
-                   bool(true & case.met_bit) if case.met_bit else None)
+        Obligation(program.reasons[case.clause].id, case.obligation_text, _met(case.met_bit, true, unknown),
+                   case.interpretation)
         for case in effects if case.obligation_text is not None)
     notices: tuple[Notice, ...] = tuple(case.notice for case in effects if case.notice is not None)
-    explanation = _explain(outcome, reasons, obligations, missing_facts, possible)
+    readings = tuple(text for i, text in enumerate(program.layout.read_as_explanations) if reread >> i & 1)
+    explanation = _explain(outcome, reasons, obligations, missing_facts, possible, readings, only_unmet)
     return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, explanation)
+
+
+def _met(met_bit: int, true: int, unknown: int) -> bool | None:
+    """Whether an obligation is met: its settling fact's value, None when no fact settles it or
+    the request leaves an open settling fact out."""
+    if not met_bit or unknown & met_bit:
+        return None
+    return bool(true & met_bit)
 
 
 ENUMERATION_LIMIT = 4096
@@ -184,16 +203,29 @@ def _titles(reasons: tuple[Reason, ...]) -> str:
 
 
 def _explain(outcome: str, reasons: tuple[Reason, ...], obligations: tuple[Obligation, ...],
-             missing: tuple[str, ...], possible: tuple[str, ...]) -> str:
+             missing: tuple[str, ...], possible: tuple[str, ...], readings: tuple[str, ...] = (),
+             only_unmet: bool = False) -> str:
+    sentences = list(readings)
     if outcome == "undetermined":
         could = " or ".join(o.replace("_", " ") for o in possible)
-        return (f"The answer depends on facts the question did not give ({', '.join(missing)}): "
-                f"it could be {could}. Clauses at stake: {_titles(reasons)}.")
-    if not reasons:
-        sentence = "Nothing in the policy restricts this, so it is permitted."
+        sentences.insert(0, f"The answer depends on facts the question did not give ({', '.join(missing)}): "
+                            f"it could be {could}. Clauses at stake: {_titles(reasons)}.")
+    elif not reasons:
+        sentences.insert(0, "Nothing in the policy restricts this, so it is permitted.")
     else:
-        sentence = f"{OUTCOME_PHRASES[outcome]} under {_titles(reasons)}."
-    due = [o.text for o in obligations if o.met is not True]
-    if due:
-        sentence += " You must " + "; and ".join(due) + "."
-    return sentence
+        phrase = "This is not allowed yet" if only_unmet else OUTCOME_PHRASES[outcome]
+        sentences.insert(0, f"{phrase} under {_titles(reasons)}.")
+    unmet = [o.text for o in obligations if o.met is False]
+    if unmet:
+        sentences.append("Not yet: first " + "; and ".join(unmet) + ".")
+    assumed = [o.text for o in obligations if o.met is None]
+    if assumed:
+        sentences.append(("This holds provided you " if outcome != "undetermined" else "In any case, provided you ")
+                         + "; and ".join(assumed) + ".")
+    if outcome == "requires_approval" and not unmet and any(o.met is True for o in obligations):
+        sentences.append("What you had to do first is done, but approval is still pending.")
+    awaiting = [r.id for r in reasons if r.interpretation is not None and r.interpretation.awaiting_board]
+    if awaiting:
+        sentences.append("This rests on a reading of the policy that the Board of Education has not yet "
+                         f"confirmed ({', '.join(awaiting)}).")
+    return " ".join(sentences)

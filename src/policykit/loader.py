@@ -17,25 +17,18 @@ from .model import (
     Case,
     Clause,
     ClauseVersion,
+    Correction,
     Interpretation,
     ObligationSpec,
     PolicyDocument,
     Reference,
     Section,
 )
+from .kinds import allowed_outcomes
 from .schemaerrors import schema_issues
 from .vocabulary import Vocabulary, load_vocabulary
 from .yamlfile import JsonPath, YamlDocument, read_yaml
 
-#: Which outcomes each kind of clause may yield: strength follows the policy's own verb.
-ALLOWED_OUTCOMES = {
-    "prohibition": ("prohibited", "requires_approval"),
-    "obligation": ("prohibited", "requires_approval"),
-    "recommendation": ("discouraged",),
-    "permission": ("permitted",),
-    "notice": (),
-    "definition": (),
-}
 _KIND_VERBS = {
     "prohibition": "a prohibition ('prohibited', 'may not') can only make an action prohibited or "
                    "needing approval",
@@ -182,7 +175,7 @@ def _clause_issues(doc: YamlDocument, vocabulary: Vocabulary) -> Iterator[Policy
         for j, case in enumerate(version.get("rule", ())):
             path = ("versions", i, "rule", j)
             outcome = case.get("outcome")
-            if outcome is not None and outcome not in ALLOWED_OUTCOMES[data["kind"]]:
+            if outcome is not None and outcome not in allowed_outcomes(data["kind"]):
                 yield doc.issue(path + ("outcome",), f"'{outcome}' does not fit a clause of kind "
                                                      f"'{data['kind']}': {_KIND_VERBS[data['kind']]}",
                                 "kind-outcome")
@@ -322,8 +315,10 @@ def _build_clause(doc: YamlDocument) -> Clause:
             )
             for case in version.get("rule", ())
         )
+        corrections = tuple(Correction(date.fromisoformat(c["date"]), c["kind"], c["reason"])
+                            for c in version.get("corrections", ()))
         versions.append(ClauseVersion(date.fromisoformat(version["effective"]), version["text"].strip(),
-                                      version["note"], rule))
+                                      version["note"], rule, corrections))
     interpretation = data.get("interpretation")
     return Clause(
         id=data["id"],

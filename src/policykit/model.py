@@ -39,10 +39,29 @@ class Section:
     clause_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interpretation:
+    """The reading a clause encodes where its text can be read more than one way, and whether
+    the board has confirmed it (``proposed`` or ``confirmed``)."""
+
     text: str
     status: str
+
+    @property
+    def awaiting_board(self) -> bool:
+        return self.status == "proposed"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"text": self.text, "status": self.status}
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction to an adopted version that does not change its effective date."""
+
+    date: date
+    kind: str  # reading (the rule changed) or wording (the text changed)
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,7 @@ class ClauseVersion:
     text: str
     note: str
     rule: tuple[Case, ...]
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True)

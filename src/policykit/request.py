@@ -16,8 +16,8 @@ from .errors import RequestProblem, json_pointer
 from .schemaerrors import explain, validator
 from .vocabulary import Fact, Vocabulary
 
-Encoded = tuple[int, int, str | None]
-"""(true bits, unknown bits, the request's as_of text or None)."""
+Encoded = tuple[int, int, str | None, int]
+"""(true bits, unknown bits, the request's as_of text or None, the x-read-as rules applied as bits)."""
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _CHOICE, _LIST, _BOOL, _OBJECT, _DATE_KIND = range(5)
@@ -54,7 +54,7 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout) -> Callable[[objec
         if fact.kind == "date":
             return (_DATE_KIND, None, 0, fact.required)
         if fact.kind == "boolean":
-            return (_BOOL, layout.bits[fact.path][True], 0, fact.required)
+            return (_BOOL, layout.bits[fact.path][True], layout.masks[fact.path], fact.required)
         kind = _CHOICE if fact.kind == "choice" else _LIST
         return (kind, layout.bits[fact.path], layout.masks[fact.path], fact.required)
 
@@ -97,6 +97,7 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout) -> Callable[[objec
                     true |= spec[1]
                 elif value is not False:
                     return False
+                unknown &= ~spec[2]
             elif kind == _OBJECT:
                 state[0], state[1] = true | spec[1], unknown
                 if not encode_object(value, spec[2], spec[3], state):
@@ -109,11 +110,19 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout) -> Callable[[objec
         state[0], state[1] = true, unknown
         return True
 
+    read_as = layout.read_as
+
     def encode(request: object) -> Encoded | None:
         state = [0, start_unknown, None]
         if not encode_object(request, top, top_required, state):
             return None
-        return state[0], state[1], state[2]
+        true = state[0]
+        reread = 0
+        for index, (value_bit, as_bit, unless_bit, _) in enumerate(read_as):
+            if true & value_bit and not true & unless_bit:
+                true = (true & ~value_bit) | as_bit
+                reread |= 1 << index
+        return true, state[1], state[2], reread
 
     return encode
 

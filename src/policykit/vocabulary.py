@@ -21,6 +21,18 @@ class Value:
     title: str
     description: str
     phrase: str = ""  # the words scenarios use to state this value
+    read_as: "ReadAs | None" = None  # how rules read this value in some cases (x-read-as)
+
+
+@dataclass(frozen=True)
+class ReadAs:
+    """A value that every rule reads as another value unless a condition holds (``x-read-as``):
+    ``purpose: counseling`` is read as ``personal`` unless ``actor.role`` is ``school_counselor``."""
+
+    value: str
+    unless_fact: str
+    unless_value: str
+    explanation: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,12 @@ class Fact:
     required: bool = False
     phrases: tuple[tuple[str, str], ...] = ()  # for yes/no facts, objects and dates: (case, words)
     definition: str = ""  # the schema's $defs entry holding the values, if any
+    when_missing: str = ""  # x-when-missing: unknown, false, empty, no-site, today ("" for a required fact)
+
+    @property
+    def open(self) -> bool:
+        """Whether a missing value is unknown (open) rather than none or no (closed)."""
+        return self.when_missing == "unknown"
 
     @property
     def pointer(self) -> str:
@@ -57,6 +75,10 @@ class Vocabulary:
     def __getitem__(self, path: str) -> Fact:
         return self._index()[path]
 
+    def read_as_rules(self) -> tuple[tuple[str, Value], ...]:
+        """Every (fact path, value) whose value carries an ``x-read-as``, in schema order."""
+        return tuple((f.path, v) for f in self.facts for v in f.values if v.read_as is not None)
+
     def names(self) -> tuple[str, ...]:
         return tuple(f.path for f in self.facts)
 
@@ -66,6 +88,17 @@ class Vocabulary:
             index = {f.path: f for f in self.facts}
             object.__setattr__(self, "_by_path", index)
         return index
+
+
+WHEN_MISSING = ("unknown", "false", "empty", "no-site", "today")
+"""What a missing optional fact can mean (``x-when-missing`` in the request schema)."""
+
+
+def _read_as(data: dict | None) -> ReadAs | None:
+    if not data:
+        return None
+    unless = data["unless"]
+    return ReadAs(data["value"], unless["fact"], unless["is"], data["explanation"])
 
 
 @cache
@@ -86,7 +119,8 @@ def vocabulary_from_schema(schema: dict) -> Vocabulary:
         return node
 
     def values_of(node: dict) -> tuple[Value, ...]:
-        return tuple(Value(b["const"], b.get("title", b["const"]), b.get("description", ""), b.get("x-phrase", ""))
+        return tuple(Value(b["const"], b.get("title", b["const"]), b.get("description", ""), b.get("x-phrase", ""),
+                           _read_as(b.get("x-read-as")))
                      for b in node.get("oneOf", ()))
 
     facts: list[Fact] = []
@@ -98,20 +132,26 @@ def vocabulary_from_schema(schema: dict) -> Vocabulary:
             description = node.get("description", "")
             is_required = name in required
             phrases = tuple(node.get("x-phrases", {}).items())
+            missing = raw.get("x-when-missing", node.get("x-when-missing", ""))
+            if not is_required and missing not in WHEN_MISSING:
+                raise ValueError(f"request schema: {path} needs x-when-missing, one of: {', '.join(WHEN_MISSING)}")
             if node.get("type") == "object":
-                facts.append(Fact(path, "object", description, required=is_required, phrases=phrases))
+                facts.append(Fact(path, "object", description, required=is_required, phrases=phrases,
+                                  when_missing=missing))
                 walk(node.get("properties", {}), node.get("required", []), path + ".")
             elif node.get("type") == "array":
                 items = resolve(node["items"])
                 facts.append(Fact(path, "list", description, values_of(items), is_required,
-                                  definition=node["items"].get("$ref", "").rsplit("/", 1)[-1]))
+                                  definition=node["items"].get("$ref", "").rsplit("/", 1)[-1], when_missing=missing))
             elif node.get("type") == "boolean":
-                facts.append(Fact(path, "boolean", description, required=is_required, phrases=phrases))
+                facts.append(Fact(path, "boolean", description, required=is_required, phrases=phrases,
+                                  when_missing=missing))
             elif node.get("format") == "date":
-                facts.append(Fact(path, "date", description, required=is_required, phrases=phrases))
+                facts.append(Fact(path, "date", description, required=is_required, phrases=phrases,
+                                  when_missing=missing))
             else:
                 facts.append(Fact(path, "choice", description, values_of(node), is_required,
-                                  definition=raw.get("$ref", "").rsplit("/", 1)[-1]))
+                                  definition=raw.get("$ref", "").rsplit("/", 1)[-1], when_missing=missing))
 
     walk(schema["properties"], schema.get("required", []), "")
     return Vocabulary(tuple(facts))
