@@ -1,18 +1,44 @@
-"""A deliberately plain reading of SPEC §4 over the model, with the reference interpreter of
-``policykit.conditions``: no bitsets, no tables, no caches. Tests compare the engine to it."""
+"""A deliberately plain reading of SPEC §4 and §6 over the model, with the reference interpreter
+of ``policykit.conditions``: no bitsets, no tables, no caches. Tests compare the engine to it.
+
+What a missing fact means, which values are read as others and which clause kinds make an
+unmet obligation escalate are read straight from the schema files' annotations
+(``x-when-missing``, ``x-read-as``, ``x-unmet-obligation``), the one declaration every
+evaluator shares."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import itertools
+import json
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
 
 from policykit.conditions import UNKNOWN, evaluate, facts_read, tests
 from policykit.model import OUTCOMES, PolicyDocument
 from policykit.vocabulary import load_vocabulary
 
 VOCABULARY = load_vocabulary()
+SCHEMA = Path(__file__).resolve().parent.parent / "schema"
+_KINDS = json.loads((SCHEMA / "clause.schema.json").read_text(encoding="utf-8"))["properties"]["kind"]["oneOf"]
+ESCALATES = {entry["const"]: entry["x-unmet-obligation"] for entry in _KINDS if "x-unmet-obligation" in entry}
+
+
+def read_as(request: dict) -> tuple[dict, tuple[str, ...]]:
+    """The request as the rules read it (x-read-as applied) and the explanations of what was reread."""
+    request = dict(request)
+    said = []
+    for fact in VOCABULARY.facts:
+        for value in fact.values:
+            rule = value.read_as
+            if rule is None or "." in fact.path or request.get(fact.path) != value.name:
+                continue
+            holder, _, name = rule.unless_fact.partition(".")
+            unless = request.get(holder, {}).get(name) if name else request.get(holder)
+            if unless != rule.unless_value:
+                request[fact.path] = rule.value
+                said.append(rule.explanation)
+    return request, tuple(said)
 
 
 @dataclass(frozen=True)
@@ -26,16 +52,20 @@ class Expected:
 
 
 def lookup_in(request: dict):
-    """Fact values with SPEC §3's defaults: lists and booleans closed, scalars and audience open."""
+    """Fact values with the schema's defaults: x-when-missing unknown is open, false and empty closed."""
 
     def lookup(path: str) -> object:
         node: object = request
         for part in path.split("."):
             if not isinstance(node, dict) or part not in node:
                 fact = VOCABULARY[path]
+                if fact.kind == "object":
+                    return None  # not given: known, never unknown
+                if fact.open:
+                    return UNKNOWN
                 if fact.kind == "boolean":
                     return False
-                if fact.kind == "list" and path != "audience":
+                if fact.kind == "list":
                     return []
                 return UNKNOWN
             node = node[part]
@@ -45,8 +75,9 @@ def lookup_in(request: dict):
 
 
 def reference_decision(document: PolicyDocument, request: dict, day: date) -> Expected:
+    request, _ = read_as(request)
     lookup = lookup_in(request)
-    true_cases, unknown_cases, outcome_cases = [], [], []
+    true_cases, unknown_cases, outcome_cases, effect_cases = [], [], [], []
     for clause in document.clauses:
         version = clause.version_on(day)
         if version is None:
@@ -58,12 +89,21 @@ def reference_decision(document: PolicyDocument, request: dict, day: date) -> Ex
             state = evaluate(case.when, lookup)
             if state is True:
                 true_cases.append((clause, case))
+                effect_cases.append((clause, case))
             elif state is None and case.outcome:
                 unknown_cases.append((clause, case))
+            # SPEC §6: a mandatory obligation known to be unmet makes the action not allowed.
+            obligation = case.obligation
+            if obligation and obligation.met_by and clause.kind in ESCALATES and lookup(obligation.met_by) is False:
+                unmet = replace(case, outcome=ESCALATES[clause.kind], obligation=None, notice=None)
+                if state is True:
+                    true_cases.append((clause, unmet))
+                elif state is None:
+                    unknown_cases.append((clause, unmet))
     rank = {o: i for i, o in enumerate(OUTCOMES)}
     best = max((rank[c.outcome] for _, c in true_cases if c.outcome), default=0)
     stake = [(cl, c) for cl, c in unknown_cases if rank[c.outcome] > best]
-    fired = list(true_cases)
+    fired = list(effect_cases)
 
     def ids(pairs):
         seen: list[str] = []
@@ -87,10 +127,16 @@ def reference_decision(document: PolicyDocument, request: dict, day: date) -> Ex
     clause_order = [c.id for c in document.clauses]
     fired.sort(key=lambda pair: clause_order.index(pair[0].id))  # stable: case order within a clause
     obligations = tuple(
-        (cl.id, c.obligation.text, (lookup(c.obligation.met_by) is True) if c.obligation.met_by else None)
-        for cl, c in fired if c.obligation)
+        (cl.id, c.obligation.text, _met(lookup, c.obligation.met_by)) for cl, c in fired if c.obligation)
     notices = tuple((cl.id, c.notice) for cl, c in fired if c.notice)
     return Expected(outcome, reasons, obligations, notices, missing_facts, possible)
+
+
+def _met(lookup, met_by: str | None) -> bool | None:
+    if met_by is None:
+        return None
+    value = lookup(met_by)
+    return None if value is UNKNOWN else value is True
 
 
 def _mentioned(condition, fact: str) -> list[str]:

@@ -12,7 +12,7 @@ from policykit.compiler import AtomLayout, to_terms
 from policykit.conditions import UNKNOWN, All, Any, Not, evaluate
 from policykit.conditions import Test as FactTest
 from policykit.engine import term_states
-from reference import lookup_in
+from reference import lookup_in, read_as
 from strategies import VOCABULARY, valid_requests
 
 AS_OF = date(2026, 1, 5)
@@ -51,11 +51,12 @@ def test_every_case_of_the_compiled_program_agrees_with_the_interpreter(policy, 
     for term, case in enumerate(program.term_case):
         state = True if true_terms >> term & 1 else None if unknown_terms >> term & 1 else False
         by_case.setdefault(case, []).append(state)
-    lookup = lookup_in(request)
+    lookup = lookup_in(read_as(request)[0])
     conditions = [case.when for clause in policy.document.clauses for case in clause.version_on(AS_OF).rule
                   if case.when is not None]
-    assert len(conditions) == len(program.cases)
-    for index, condition in enumerate(conditions):
+    own = [index for index, case in enumerate(program.cases) if not case.unmet]  # unmet cases: tests/test_engine
+    assert len(conditions) == len(own)
+    for index, condition in zip(own, conditions):
         states = by_case[index]
         compiled = True if True in states else None if None in states else False
         assert compiled == evaluate(condition, lookup), (program.cases[index], request)

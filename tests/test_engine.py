@@ -121,8 +121,99 @@ def test_an_undetermined_decision_names_what_is_missing(policy):
                               "audience": ["student"]}, as_of=AS_OF)
     assert decision.outcome == "undetermined"
     assert decision.allowed is None
-    assert decision.missing_facts == ("purpose",)
-    assert decision.possible_outcomes == ("discouraged", "prohibited")
+    assert decision.missing_facts == ("account", "purpose")
+    assert decision.possible_outcomes == ("permitted", "discouraged", "prohibited")
     assert [r.id for r in decision.reasons] == ["relationships.peer-communication",
-                                                "relationships.texting-and-calling"]
+                                                "relationships.texting-and-calling",
+                                                "communications.school-business-only",
+                                                "communications.district-email"]
     assert "purpose" in decision.explanation
+
+
+# --- SPEC §6: obligations say what is known; readings travel with answers ---------------------
+
+APPROVED_POST = {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media", "account": "district",
+                 "audience": ["student"], "purpose": "school_business"}
+
+
+def test_an_open_obligation_fact_left_out_is_listed_with_met_null_and_changes_nothing(policy):
+    decision = policy.decide({**APPROVED_POST, "site": {"approved": True}}, as_of=AS_OF)
+    assert decision.outcome == "permitted"
+    assert decision.missing_facts == ()
+    assert [(o.clause, o.met) for o in decision.obligations] == [
+        ("approved-sites.parent-notification", None), ("approved-sites.content-monitoring", None),
+        ("approved-sites.policy-compliance", None)]
+    assert "This holds provided you notify the parents" in decision.explanation
+
+
+def test_a_mandatory_obligation_known_unmet_makes_the_action_not_allowed_and_says_what_first(policy):
+    decision = policy.decide({**APPROVED_POST, "site": {"approved": True, "parents_notified": True,
+                                                        "monitored": False}}, as_of=AS_OF)
+    assert (decision.outcome, decision.allowed) == ("requires_approval", False)
+    assert [r.id for r in decision.reasons] == ["approved-sites.content-monitoring"]
+    assert [(o.clause, o.met) for o in decision.obligations] == [
+        ("approved-sites.parent-notification", True), ("approved-sites.content-monitoring", False),
+        ("approved-sites.policy-compliance", None)]
+    assert decision.explanation.startswith("This is not allowed yet under")
+    assert "Not yet: first monitor the site's content regularly" in decision.explanation
+
+
+def test_an_obligation_met_lifts_the_escalation(policy):
+    decision = policy.decide({**APPROVED_POST, "site": {"approved": True, "parents_notified": True,
+                                                        "monitored": True}}, as_of=AS_OF)
+    assert decision.outcome == "permitted"
+    assert [o.met for o in decision.obligations] == [True, True, None]
+
+
+def test_approval_is_pending_even_when_the_supervisor_was_informed(policy):
+    decision = policy.decide({"actor": {"role": "coach"}, "action": "create_site", "channel": "social_media",
+                              "purpose": "extracurricular", "site": {"supervisor_informed": True}}, as_of=AS_OF)
+    assert decision.outcome == "requires_approval"
+    assert [(o.clause, o.met) for o in decision.obligations] == [("approved-sites.prior-notice", True)]
+    assert "approval is still pending" in decision.explanation
+
+
+def test_counseling_by_another_role_is_read_as_personal_and_the_explanation_says_so(policy):
+    request = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",
+               "audience": ["student"], "purpose": "counseling"}
+    teacher = policy.decide(request, as_of=AS_OF)
+    personal = policy.decide({**request, "purpose": "personal"}, as_of=AS_OF)
+    assert teacher.outcome == personal.outcome == "prohibited"
+    assert [r.id for r in teacher.reasons] == [r.id for r in personal.reasons]
+    assert "read as a personal purpose" in teacher.explanation
+    assert "read as a personal purpose" not in personal.explanation
+    counselor = policy.decide({**request, "actor": {"role": "school_counselor"}}, as_of=AS_OF)
+    assert counselor.outcome == "discouraged"
+    assert "read as a personal purpose" not in counselor.explanation
+
+
+def test_every_reason_obligation_and_notice_carries_its_clauses_interpretation(policy):
+    decision = policy.decide({**APPROVED_POST, "site": {"approved": True, "monitored": False}}, as_of=AS_OF)
+    for item, clause_id in [*((r, r.id) for r in decision.reasons), *((o, o.clause) for o in decision.obligations),
+                            *((n, n.clause) for n in decision.notices)]:
+        assert item.interpretation == policy.document.clause(clause_id).interpretation
+    assert "not yet confirmed (approved-sites.content-monitoring)" in decision.explanation
+    data = decision.to_dict()
+    assert data["reasons"][0]["interpretation"]["status"] == "proposed"
+
+
+def test_a_clause_without_interpretation_gives_no_interpretation_field(policy):
+    decision = policy.decide({"actor": {"role": "teacher"}, "action": "message", "channel": "email",
+                              "account": "district", "audience": ["student"], "purpose": "school_business",
+                              "content": ["inappropriate_image"]}, as_of=AS_OF)
+    reasons = decision.to_dict()["reasons"]
+    assert "relationships.inappropriate-images" in [r["id"] for r in reasons]
+    assert all("interpretation" not in r for r in reasons if r["id"] == "relationships.inappropriate-images")
+    assert list(validator("decision").iter_errors(decision.to_dict())) == []
+
+
+def test_the_digest_covers_interpretations(policy):
+    from dataclasses import replace
+
+    from policykit.api import Policy
+    from policykit.model import Interpretation
+
+    clauses = tuple(replace(c, interpretation=Interpretation(c.interpretation.text, "confirmed"))
+                    if c.id == "communications.respectful-speech" else c for c in policy.document.clauses)
+    confirmed = Policy(replace(policy.document, clauses=clauses))
+    assert confirmed.program(AS_OF).digest != policy.program(AS_OF).digest
