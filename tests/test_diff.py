@@ -45,7 +45,7 @@ def test_an_amendment_keeps_the_old_version_and_decisions_follow_the_date(sides)
     clause = old.policy.document.clause("relationships.texting-and-calling")
     assert [v.effective.isoformat() for v in clause.versions] == ["2015-11-18", "2027-01-15"]
     homework = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
-                "audience": ["student"], "purpose": "school_business"}
+                "account": "personal", "audience": ["student"], "purpose": "school_business"}
     assert old.policy.decide(dict(homework, as_of="2026-06-01")).outcome == "discouraged"
     later = old.policy.decide(dict(homework, as_of="2027-02-01"))
     assert (later.outcome, later.policy.revision) == ("prohibited", "2027-01-15")
@@ -59,11 +59,14 @@ def test_the_report_shows_the_redline_and_the_rule_change(sides):
     assert (change.clause, change.status) == ("relationships.texting-and-calling", "changed")
     assert change.redline.startswith("- “Texting” ~~with~~ **or messaging** students, **whatever the purpose;** "
                                      "calling students on cell phones")
-    assert change.rule_removed == ("when audience includes student and channel is one of text_message, "
-                                   "messaging_app, phone, video_call and purpose is personal: prohibited",)
+    assert change.rule_removed == ("when action is one of message, call and audience includes student and channel is "
+                                   "one of text_message, messaging_app, phone, video_call and purpose is personal "
+                                   "and not (audience_is_family is true): prohibited",)
     assert change.rule_added == (
-        "when audience includes student and channel is one of text_message, messaging_app: prohibited",
-        "when audience includes student and channel is one of phone, video_call and purpose is personal: prohibited")
+        "when action is one of message, call and audience includes student and channel is one of text_message, "
+        "messaging_app and not (audience_is_family is true): prohibited",
+        "when action is one of message, call and audience includes student and channel is one of phone, video_call "
+        "and purpose is personal and not (audience_is_family is true): prohibited")
 
 
 def _brute_force(old: diff.Side, new: diff.Side, space: dict[str, list[object]]) -> set[str]:
@@ -95,21 +98,24 @@ def test_the_decision_impact_is_exactly_what_brute_force_finds(sides):
     old, new = sides
     report = diff.diff(old, new)
     space = diff.fact_space(old, new, report.changes)
-    assert list(space) == ["action", "channel", "audience", "purpose"]
+    assert list(space) == ["action", "channel", "audience", "audience_is_family", "purpose"]
     found = {json.dumps(request, sort_keys=True) for request, _, _ in diff.flipped(old, new, space)}
     assert found == _brute_force(old, new, space)
-    assert sum(flip.count for flip in report.flips) == len(found) == 140
-    assert report.requests == 7 * 10 * 3 * 5
+    assert sum(flip.count for flip in report.flips) == len(found) == 28
+    assert report.requests == 7 * 10 * 3 * 2 * 5
 
 
 def test_flips_are_grouped_into_readable_patterns(sides):
     report = diff.diff(*sides)
-    homework = [f for f in report.flips if f.old == "discouraged (communications.district-email)"]
-    assert [(f.pattern, f.new, f.count) for f in homework] == [(
+    homework = [f for f in report.flips if f.old == "undetermined (communications.district-email)"
+                and f.new == "prohibited (relationships.texting-and-calling)"]
+    assert [(f.pattern, f.count) for f in homework] == [(
         ("I send a message or I make or take a call", "it goes by text message or it goes through a messaging app",
-         "it reaches a student"), "prohibited (relationships.texting-and-calling)", 12)]
+         "it reaches a student", "it reaches someone outside my family",
+         "it is about school business or it is for an extracurricular activity"), 8)]
     text = diff.to_markdown(report)
-    assert "140 of 1,050 requests change (every combination of: action, channel, audience, purpose)." in text
+    assert ("28 of 2,100 requests change (every combination of: action, channel, audience, audience_is_family, "
+            "purpose).") in text
 
 
 def test_no_change_means_no_impact():
@@ -136,9 +142,9 @@ def test_the_site_shows_both_versions(amended, tmp_path):
 def test_diff_cli_between_dates_directories_and_revisions(amended, capsys):
     assert main(["diff", "2026-06-01", "2027-02-01", "--policy", str(amended), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["impact"]["changed"] == 140 and data["clauses"][0]["clause"] == "relationships.texting-and-calling"
+    assert data["impact"]["changed"] == 28 and data["clauses"][0]["clause"] == "relationships.texting-and-calling"
     assert main(["diff", str(PROJECT_ROOT / "policy"), str(amended), "--as-of", "2027-02-01"]) == 0
-    assert "140 of 1,050 requests change" in capsys.readouterr().out
+    assert "28 of 2,100 requests change" in capsys.readouterr().out
     assert main(["diff", "HEAD", str(PROJECT_ROOT / "policy")]) == 0
     assert capsys.readouterr().out.startswith("## Policy changes: HEAD → ")
     assert main(["diff", "no-such-revision", "HEAD"]) == 2

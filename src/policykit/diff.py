@@ -179,7 +179,8 @@ def clause_changes(old: Side, new: Side) -> list[ClauseChange]:
 def _fact_space(changed: Sequence[tuple[Clause, ClauseVersion]]) -> dict[str, list[object]]:
     """Each fact the changed rules read, with every state worth trying: every value of a single
     choice and "not given"; for a list, every combination of the values the changed rules name
-    (values no changed rule names cannot tell two requests apart for them); both yes and no."""
+    (values no changed rule names cannot tell two requests apart for them); both yes and no; and
+    "not given" for every open list or yes/no fact (``x-when-missing: unknown``)."""
     vocabulary = load_vocabulary()
     named: dict[str, set[str]] = defaultdict(set)
     for _, version in changed:
@@ -204,9 +205,9 @@ def _fact_space(changed: Sequence[tuple[Clause, ClauseVersion]]) -> dict[str, li
         elif fact.kind == "list":
             values = [v for v in fact.value_names if v in named[fact_name]]
             subsets = [list(c) for r in range(len(values) + 1) for c in itertools.combinations(values, r)]
-            space[fact_name] = subsets + ([None] if fact_name == "audience" else [])
+            space[fact_name] = subsets + ([None] if fact.open else [])
         elif fact.kind == "boolean":
-            space[fact_name] = [False, True]
+            space[fact_name] = [False, True] + ([None] if fact.open else [])
         elif fact.kind == "object":
             space[fact_name] = [False, True]
     return space
@@ -216,6 +217,7 @@ def requests_over(space: dict[str, list[object]]) -> Iterator[dict]:
     """Every request over the fact space (a fact whose state is None is left out). The role is a
     teacher unless the space varies it; site facts are stated only when a site is."""
     names = list(space)
+    vocabulary = load_vocabulary()
     for states in itertools.product(*(space[n] for n in names)):
         values = dict(zip(names, states))
         has_site = bool(values.pop("site", False))
@@ -228,7 +230,9 @@ def requests_over(space: dict[str, list[object]]) -> Iterator[dict]:
                 continue
             *parents, leaf = name.split(".")
             if parents == ["site"] and not has_site:
-                duplicate = duplicate or state not in (False, [])  # the same as no site: enumerated already
+                # A closed site fact's "no" is what no site means (enumerated already); any other
+                # state, and any stated open site fact, cannot be said without a site.
+                duplicate = duplicate or vocabulary[name].open or state not in (False, [])
                 continue
             target = request
             for parent in parents:
