@@ -131,8 +131,8 @@ def test_console_script_validates_and_fails(project_root: Path, make_policy: Mak
 
 # --- policykit decide -------------------------------------------------------------------------
 
-TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "audience": ["student"],
-           "purpose": "personal", "as_of": "2026-01-05"}
+TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",
+           "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"}
 
 
 def test_decide_reads_a_file_and_prints_the_decision_as_json(tmp_path: Path, capsys) -> None:
@@ -161,7 +161,7 @@ def test_decide_text_format_shows_outcome_reasons_and_notices(tmp_path: Path, ca
 
 
 def test_decide_shorthand_sets_facts_and_defaults_the_role(capsys) -> None:
-    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message",
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "account=personal",
                         "--set", "audience=student", "--set", "as_of=2026-01-05", "--format", "json"], capsys)
     decision = json.loads(out)
     assert (code, decision["outcome"], decision["missing_facts"]) == (0, "undetermined", ["purpose"])
@@ -169,8 +169,10 @@ def test_decide_shorthand_sets_facts_and_defaults_the_role(capsys) -> None:
                         "--set", "supervisor_consulted=yes", "--set", "site.approved=false", "--role", "coach",
                         "--as-of", "2026-01-05", "--format", "json"], capsys)
     decision = json.loads(out)
-    assert decision["obligations"][0] == {"clause": "social-media.confidentiality",
-                                          "text": "consult your immediate supervisor before posting", "met": True}
+    obligation = decision["obligations"][0]
+    assert obligation.pop("interpretation")["status"] == "proposed"
+    assert obligation == {"clause": "social-media.confidentiality",
+                          "text": "consult your immediate supervisor before posting", "met": True}
 
 
 def test_decide_shorthand_rejects_an_unknown_fact(capsys) -> None:
