@@ -101,7 +101,7 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verd
         for case in effects if case.obligation_text is not None)
     notices: tuple[Notice, ...] = tuple(case.notice for case in effects if case.notice is not None)
     readings = tuple(text for i, text in enumerate(program.layout.read_as_explanations) if reread >> i & 1)
-    explanation = _explain(outcome, reasons, obligations, missing_facts, possible, readings, only_unmet)
+    explanation = _explain(outcome, reasons, obligations, missing_facts, possible, readings, only_unmet, notices)
     return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, explanation)
 
 
@@ -204,12 +204,15 @@ def _titles(reasons: tuple[Reason, ...]) -> str:
 
 def _explain(outcome: str, reasons: tuple[Reason, ...], obligations: tuple[Obligation, ...],
              missing: tuple[str, ...], possible: tuple[str, ...], readings: tuple[str, ...] = (),
-             only_unmet: bool = False) -> str:
+             only_unmet: bool = False, notices: tuple[Notice, ...] = ()) -> str:
     sentences = list(readings)
     if outcome == "undetermined":
         could = " or ".join(o.replace("_", " ") for o in possible)
         sentences.insert(0, f"The answer depends on facts the question did not give ({', '.join(missing)}): "
                             f"it could be {could}. Clauses at stake: {_titles(reasons)}.")
+    elif not reasons and (obligations or notices):
+        sentences.insert(0, "This is permitted; no clause restricts it, but the policy has duties or notices "
+                            "that apply to it.")
     elif not reasons:
         sentences.insert(0, "Nothing in the policy restricts this, so it is permitted.")
     else:
