@@ -129,10 +129,15 @@ def format_decision(decision: Decision, width: int = 88) -> str:
             lines.append(f"  {reason.id} ({reason.kind}): {reason.title}")
             for paragraph in reason.text.splitlines():
                 lines += textwrap.wrap(paragraph, width, initial_indent="    | ", subsequent_indent="    | ")
+            if reason.interpretation is not None:
+                status = ("reading awaiting the board's confirmation" if reason.interpretation.awaiting_board
+                          else "reading confirmed by the board")
+                lines += textwrap.wrap(f"{status}: {reason.interpretation.text}", width, initial_indent="    ~ ",
+                                       subsequent_indent="      ", break_on_hyphens=False)
     if decision.obligations:
         lines += ["", "You must:"]
         for obligation in decision.obligations:
-            mark = {True: "[x] done", False: "[ ] not yet", None: "[?] check"}[obligation.met]
+            mark = {True: "[x] done", False: "[ ] not yet: first", None: "[?] provided you"}[obligation.met]
             lines += textwrap.wrap(f"{mark}  {obligation.text} ({obligation.clause})", width,
                                    initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False)
     if decision.notices:

@@ -31,6 +31,15 @@ OUTCOME_WORDS = {
     "prohibited": "Prohibited",
     "undetermined": "Depends on facts not given",
 }
+WHEN_MISSING_WORDS = {
+    "unknown": "unknown; an answer that depends on it asks for it, and a duty it settles is listed as "
+               "“provided you …”.",
+    "false": "no.",
+    "empty": "none of these.",
+    "no-site": "no school site is involved.",
+    "today": "today's date.",
+}
+"""What ``x-when-missing`` means, in the glossary's words."""
 _ADMONITION = {"permitted": "success", "discouraged": "warning", "requires_approval": "warning",
                "prohibited": "failure", "undetermined": "question"}
 
@@ -69,14 +78,36 @@ def _quote(text: str) -> str:
 
 
 def _example_block(example: Example, heading: str = "???") -> str:
-    decision = example.decision
-    lines = [f'{heading} {_ADMONITION[decision.outcome]} "{_escape(example.scenario.name)} — '
-             f'{OUTCOME_WORDS[decision.outcome]}"', ""]
-    lines += [f"    - {fact[0].upper()}{fact[1:]}" for fact in example.facts]
-    lines += ["", f"    **{OUTCOME_WORDS[decision.outcome]}.** {_escape(decision.explanation)}"]
-    if decision.obligations:
-        lines += [""] + [f"    - You must {o.text} ({'done' if o.met else 'not yet done' if o.met is False else 'check'})"
-                         for o in decision.obligations]
+    return answer_card(example.scenario.name, example.facts, example.decision, heading)
+
+
+OBLIGATION_WORDS = {False: "Not yet: first {text}.", None: "Provided you {text}.", True: "Done: {text}."}
+"""An obligation on an answer card, by its state (``met``)."""
+
+
+def reading_status(decision: Decision) -> str | None:
+    """"Reading awaiting the board's confirmation" when the outcome rests on such a reading."""
+    awaiting = [r for r in decision.reasons if r.interpretation is not None and r.interpretation.awaiting_board]
+    if not awaiting:
+        return None
+    return "This answer rests on a reading awaiting the board's confirmation."
+
+
+def answer_card(title: str, facts: Sequence[str], decision: Decision, heading: str = "???") -> str:
+    """A question and its decision as a collapsible card: the facts, the outcome and explanation,
+    every obligation in words (done, not yet, provided you), every notice, and the reading's status."""
+    outcome = OUTCOME_WORDS[decision.outcome]
+    lines = [f'{heading} {_ADMONITION[decision.outcome]} "{_escape(title)} — {outcome}"', ""]
+    lines += [f"    - {fact[0].upper()}{fact[1:]}" for fact in facts]
+    lines += ["", f"    **{outcome}.** {_escape(decision.explanation)}"]
+    duties = [OBLIGATION_WORDS[o.met].format(text=o.text) for o in decision.obligations]
+    if duties:
+        lines += ["", "    **What you must do**", ""] + [f"    - {_escape(d[0].upper() + d[1:])}" for d in duties]
+    if decision.notices:
+        lines += ["", "    **Good to know**", ""] + [f"    - {_escape(n.text)}" for n in decision.notices]
+    status = reading_status(decision)
+    if status:
+        lines += ["", f"    *{status}*"]
     return "\n".join(lines)
 
 
@@ -196,11 +227,12 @@ def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
     for phrase in phrasebook.phrases:
         by_fact[phrase.fact].append(phrase)
     parts = ["# Glossary and phrasebook", "",
-             "The facts a question to the policy can state, what each value means, and the words the "
-             "examples use for it. Facts that are not stated are unknown (single choices and the audience) "
-             "or none/no (lists and yes/no facts).", ""]
+             "The facts a question to the policy can state, what each value means, what it means when it "
+             "is not stated, and the words the examples use for it.", ""]
     for fact in vocabulary.facts:
         parts += [f"## `{fact.path}` {{#fact-{fact.path.replace('.', '-')}}}", "", _escape(fact.description), ""]
+        if fact.when_missing:
+            parts += [f"*When not stated:* {WHEN_MISSING_WORDS[fact.when_missing]}", ""]
         if fact.values:
             parts += ["| value | meaning | in the examples |", "|---|---|---|"]
             phrases = {p.value: p.text for p in by_fact[fact.path]}
