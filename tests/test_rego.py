@@ -5,6 +5,7 @@ and 5,000 generated valid requests (plus the small fixture policy, across its tw
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
@@ -21,15 +22,25 @@ from hypothesis import HealthCheck, given, settings
 from strategies import FIRST_DATE, valid_requests
 
 import policykit
+import policykit.api
+import policykit.rego
 from policykit.cli import main
 from policykit.paths import default_features_dir
 from policykit.rego import ENTRYPOINT, MODULES, bundle_files, load_bundle_into, write_bundle
 from policykit.request import request_problems
 from policykit.scenarios import read_features
-from policykit.vocabulary import load_vocabulary
+from policykit.schemaerrors import load_schema
+from policykit.vocabulary import load_vocabulary, vocabulary_from_schema
 
 AS_OF = date(2026, 1, 5)
 GENERATED = 5000
+EXPLANATION_SENTENCES = (  # words from each kind of sentence engine._explain writes
+    "The answer depends on facts the question did not give", "Nothing in the policy restricts this",
+    "This is not allowed yet under", "Not yet: first ", "This holds provided you ", "In any case, provided you ",
+    "What you had to do first is done, but approval is still pending.",
+    "This rests on a reading of the policy that the Board of Education has not yet confirmed",
+    *(value.read_as.explanation for _, value in load_vocabulary().read_as_rules()),
+)
 BUNDLE_FILES = [".manifest", "data.json", *MODULES]
 
 
@@ -219,9 +230,16 @@ def test_generated_requests_decide_alike(shipped: policykit.Policy, rego: Rego) 
     requests = [dated(r) for r in generated_requests(GENERATED, seed=20260105)]
     assert len({json.dumps(r, sort_keys=True) for r in requests}) == GENERATED
     assert not any(request_problems(r) for r in requests[:500])  # valid, as the generator means
-    outcomes = Counter(expected(shipped, r).get("outcome", "refused") for r in requests)
+    documents = [expected(shipped, r) for r in requests]
+    outcomes = Counter(document.get("outcome", "refused") for document in documents)
     assert {"permitted", "discouraged", "requires_approval", "prohibited", "undetermined", "refused"} <= set(outcomes)
     assert min(outcomes.values()) >= 25, outcomes
+    # The second edition's vocabulary is drawn too, and every kind of explanation sentence occurs.
+    assert sum("former_student" in r.get("audience", ()) for r in requests) > 100
+    assert sum(r.get("audience_is_family") is True for r in requests) > 100
+    explanations = [document["explanation"] for document in documents if "explanation" in document]
+    for words in EXPLANATION_SENTENCES:
+        assert any(words in text for text in explanations), words
     assert differences(shipped, rego, requests)[:5] == []
 
 
@@ -237,6 +255,167 @@ def test_a_request_without_a_date_is_answered_for_today(shipped: policykit.Polic
     assert document.pop("policy")["as_of"] in {date.today().isoformat(), datetime.now(timezone.utc).date().isoformat()}
     want.pop("policy")
     assert document == want
+
+
+# ------------------------------------------------------------------- second-edition readings
+
+SITE_POST = {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media", "account": "district",
+             "audience": ["student"], "purpose": "school_business", "as_of": AS_OF.isoformat()}
+
+
+def alike(shipped: policykit.Policy, rego: Rego, request: dict) -> dict[str, Any]:
+    """The bundle's decision, after checking it is decide()'s."""
+    assert differences(shipped, rego, [request]) == []
+    return observed(rego, request)
+
+
+def obligation(document: dict, clause: str) -> dict:
+    [found] = [o for o in document["obligations"] if o["clause"] == clause]
+    return found
+
+
+def test_open_and_closed_facts_come_from_the_schema(shipped: policykit.Policy, bundle: Path) -> None:
+    """Every fact a case reads is open in the bundle exactly when x-when-missing says "unknown";
+    the three yes/no facts of a school site that settle obligations are open, approval is not."""
+    vocabulary = load_vocabulary()
+    program = json.loads((bundle / "data.json").read_text(encoding="utf-8"))["policykit"]["program"]
+    reads = {read["fact"]: read for entry in program["missing"] if entry for read in entry["reads"]}
+    assert reads and all(read["open"] is vocabulary[fact].open for fact, read in reads.items())
+    met_open = {tuple(case["obligation"]["met_by"]): case["obligation"]["met_open"]
+                for case in program["cases"] if case["obligation"] and case["obligation"]["met_by"]}
+    assert met_open == {tuple(path.split(".")): vocabulary[path].open for path in map(".".join, met_open)}
+    for fact in ("site.supervisor_informed", "site.parents_notified", "site.monitored"):
+        assert vocabulary[fact].open and met_open[tuple(fact.split("."))] is True, fact
+    assert not vocabulary["site.approved"].open and reads["site.approved"]["open"] is False
+
+
+def test_a_missing_open_settling_fact_leaves_met_null(shipped: policykit.Policy, rego: Rego) -> None:
+    request = {**SITE_POST, "site": {"approved": True, "parents_notified": True}}  # monitored not said
+    document = alike(shipped, rego, request)
+    assert document["outcome"] == "permitted"
+    assert obligation(document, "approved-sites.content-monitoring")["met"] is None
+    assert obligation(document, "approved-sites.parent-notification")["met"] is True
+    assert obligation(document, "approved-sites.policy-compliance")["met"] is None  # no fact settles it
+    assert "This holds provided you monitor the site" in document["explanation"]
+    assert document["missing_facts"] == []  # an open obligation never asks for its fact
+
+
+def test_an_obligation_known_unmet_requires_approval(shipped: policykit.Policy, rego: Rego) -> None:
+    request = {**SITE_POST, "site": {"approved": True, "parents_notified": True, "monitored": False}}
+    document = alike(shipped, rego, request)
+    assert document["outcome"] == "requires_approval" and document["allowed"] is False
+    assert [r["id"] for r in document["reasons"]] == ["approved-sites.content-monitoring"]
+    assert obligation(document, "approved-sites.content-monitoring")["met"] is False
+    assert document["explanation"].startswith("This is not allowed yet under “Monitor the school site's content”")
+    assert "Not yet: first monitor the site's content regularly" in document["explanation"]
+
+
+def test_an_unknown_settling_fact_never_makes_a_decision_undetermined(shipped: policykit.Policy,
+                                                                        rego: Rego) -> None:
+    """The unmet cases' K masks: an unknown settling fact makes the case false, not unknown."""
+    for site in ({"approved": True}, {"approved": True, "monitored": True}, {"approved": True, "parents_notified": True}):
+        document = alike(shipped, rego, {**SITE_POST, "site": site})
+        assert document["outcome"] != "undetermined", site
+        assert not any(fact.startswith("site.") for fact in document["missing_facts"])
+    # With the audience unknown, an obligation known unmet is at stake through the audience only.
+    request = {**SITE_POST, "site": {"approved": True, "parents_notified": False, "monitored": True}}
+    del request["audience"]
+    document = alike(shipped, rego, request)
+    assert document["outcome"] == "undetermined" and "audience" in document["missing_facts"]
+    assert "approved-sites.parent-notification" in [r["id"] for r in document["reasons"]]
+    assert not any(fact.startswith("site.") for fact in document["missing_facts"])
+    assert "In any case, provided you " in document["explanation"]
+
+
+def test_approval_pending_once_the_supervisor_is_informed(shipped: policykit.Policy, rego: Rego) -> None:
+    request = {"actor": {"role": "teacher"}, "action": "create_site", "channel": "social_media",
+               "purpose": "school_business", "as_of": AS_OF.isoformat()}
+    informed = alike(shipped, rego, {**request, "site": {"supervisor_informed": True}})
+    assert informed["outcome"] == "requires_approval"
+    assert "What you had to do first is done, but approval is still pending." in informed["explanation"]
+    not_informed = alike(shipped, rego, {**request, "site": {"supervisor_informed": False}})
+    assert "Not yet: first inform your immediate supervisor" in not_informed["explanation"]
+    unknown = alike(shipped, rego, request)  # no site object: informing is not known
+    assert obligation(unknown, "approved-sites.prior-notice")["met"] is None
+
+
+def test_counseling_by_another_role_is_read_as_personal(shipped: policykit.Policy, rego: Rego) -> None:
+    [(_, value)] = [(path, value) for path, value in load_vocabulary().read_as_rules() if path == "purpose"]
+    sentence = value.read_as.explanation
+    message = {"action": "message", "channel": "email", "account": "district", "audience": ["student"],
+               "as_of": AS_OF.isoformat()}
+    for role in ("teacher", "coach", "administrator"):
+        counseling = alike(shipped, rego, {**message, "actor": {"role": role}, "purpose": "counseling"})
+        personal = alike(shipped, rego, {**message, "actor": {"role": role}, "purpose": "personal"})
+        assert counseling["outcome"] == personal["outcome"] == "prohibited"
+        assert counseling["reasons"] == personal["reasons"]
+        assert sentence in counseling["explanation"] and sentence not in personal["explanation"]
+        assert counseling["explanation"] == personal["explanation"].replace(". ", f". {sentence} ", 1)
+    counselor = alike(shipped, rego, {**message, "actor": {"role": "school_counselor"}, "purpose": "counseling"})
+    assert counselor["outcome"] == "permitted" and sentence not in counselor["explanation"]
+    # Read as personal by every case, the missing-facts tables included.
+    unknown = {**message, "actor": {"role": "teacher"}, "purpose": "counseling"}
+    del unknown["audience"]
+    assert alike(shipped, rego, unknown)["outcome"] == "undetermined"
+
+
+def test_reasons_obligations_and_notices_carry_interpretations(shipped: policykit.Policy, rego: Rego) -> None:
+    requests = [{**SITE_POST, "site": {"approved": True, "monitored": False}},
+                {**SITE_POST, "device": "district", "content": ["disrespectful"]},
+                {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media", "as_of": AS_OF.isoformat()}]
+    seen = Counter()
+    for request in requests:
+        document = alike(shipped, rego, request)
+        for item in [*document["reasons"], *document["obligations"], *document["notices"]]:
+            reading = shipped.document.clause(item.get("id") or item["clause"]).interpretation
+            if reading is None:
+                assert "interpretation" not in item
+                seen["without"] += 1
+            else:
+                assert item["interpretation"] == reading.to_dict()
+                seen["with"] += 1
+    assert seen["with"] and seen["without"], seen
+
+
+def test_new_vocabulary_decides_alike(shipped: policykit.Policy, rego: Rego) -> None:
+    texting = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",
+               "purpose": "personal", "as_of": AS_OF.isoformat()}
+    former = alike(shipped, rego, {**texting, "audience": ["former_student"]})
+    family = alike(shipped, rego, {**texting, "audience": ["student"], "audience_is_family": True})
+    student = alike(shipped, rego, {**texting, "audience": ["student"]})
+    assert student["outcome"] == "prohibited" and former["outcome"] != "prohibited" != family["outcome"]
+    rude = alike(shipped, rego, {**texting, "audience": ["former_student"], "content": ["threatening"]})
+    assert rude["outcome"] == "prohibited"
+
+
+def reopened_vocabulary(changes: dict[tuple[str, ...], str]):
+    """The project's vocabulary with some facts' x-when-missing changed."""
+    schema = copy.deepcopy(load_schema("request"))
+    for path, missing in changes.items():
+        node = schema
+        for name in path[:-1]:
+            node = node["properties"][name]
+        node["properties"][path[-1]]["x-when-missing"] = missing
+    return vocabulary_from_schema(schema)
+
+
+def test_the_bundle_follows_x_when_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Nothing about open and closed facts is built into the exporter: with other x-when-missing
+    declarations (approval open, site monitoring closed, an open list of effects and yes/no fact) the
+    bundle still decides like decide() on the same vocabulary."""
+    vocabulary = reopened_vocabulary({("site", "approved"): "unknown", ("site", "monitored"): "false",
+                                      ("effects",): "unknown", ("interferes_with_duties",): "unknown"})
+    assert vocabulary["site.approved"].open and not vocabulary["site.monitored"].open
+    monkeypatch.setattr(policykit.api, "load_vocabulary", lambda: vocabulary)
+    monkeypatch.setattr(policykit.rego, "load_vocabulary", lambda: vocabulary)
+    policy = policykit.load_policy()
+    write_bundle(policy, tmp_path, AS_OF)
+    rego = Rego(tmp_path)
+    requests = [dated(r) for r in generated_requests(1000, seed=20261202)]
+    site_post = {**SITE_POST, "site": {}}
+    requests += [site_post, {**site_post, "site": {"approved": True}}]
+    assert policy.decide(site_post).outcome == "undetermined"  # approval is now unknown when missing
+    assert differences(policy, rego, requests)[:5] == []
 
 
 # --------------------------------------------------------------------------- another policy
