@@ -26,8 +26,11 @@ def test_tagged_clauses_are_sorted_into_deciding_and_near_miss(decider):
     assert texting.to_dict() == {
         "clause": "relationships.texting-and-calling", "has_rule": True,
         "deciding": [prefix + "Can I text a student about something personal?"], "notice": [],
-        "near_miss": [prefix + "Can I text a student about homework?", prefix + "Can I text a colleague about the weekend?",
-                      prefix + "Can I chat with a student in the hallway about the weekend?"],
+        "near_miss": [prefix + "Can I text a student about homework from my own phone?",
+                      prefix + "Can I text a colleague about the weekend?",
+                      prefix + "Is e-mailing a student about the weekend covered by the texting rule?",
+                      prefix + "Is a personal post in a messaging-app channel my students follow covered by the texting rule?",
+                      prefix + "Can I text my own child, who is a student here, about dinner?"],
         "complete": True}
     assert report.failures == ()
     assert not report.complete  # the other clauses have no scenarios here
@@ -49,5 +52,8 @@ def test_the_project_scenarios_cover_every_clause_section_and_outcome(decider):
     report = measure(decider, scenarios)
     assert report.failures == ()
     assert [c.clause for c in report.clauses if not c.complete] == []
+    # Every scenario names the date it is about, so that it keeps illustrating the revision it was
+    # written for when a later amendment takes effect.
+    assert [s.title for s in scenarios if "as_of" not in s.request()] == []
     outcomes = {decider.decide(s.request()).outcome for s in scenarios}
     assert outcomes == {"permitted", "discouraged", "requires_approval", "prohibited", "undetermined"}

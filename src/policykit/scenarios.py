@@ -9,12 +9,17 @@ and checks the decision (``Then``). The checks a scenario can make:
     And it cites nothing                And it cites nothing else
     And I am told about <clause-id>     And I am not told about <clause-id>
     And I am told nothing               And I am told nothing else
-    And my obligation under <clause-id> is met | is not yet met | cannot be checked
+    And my obligation under <clause-id> is met | is not yet met | is not known yet
     And I have no obligations           And I have no other obligations
     And it could be discouraged or prohibited      (the possible outcomes, exactly)
     And the policy needs to know the purpose       (the missing facts, exactly)
+    And the explanation says "<words>"  And the explanation does not say "<words>"
 
-Tags ``@clause:<id>`` say which clauses a scenario illustrates. The pytest-bdd binding
+"Is not known yet" is an obligation listed with ``met: null``: the request does not say whether
+it is met (or no fact of a request could), so the answer holds "provided you …".
+
+Tags ``@clause:<id>`` say which clauses a scenario illustrates, ``@reading:<id>`` which reading
+of the second edition (``questions/readings.yaml``) it pins. The pytest-bdd binding
 (``policykit.bdd``), ``policykit coverage`` and ``policykit mutate`` all run scenarios through
 ``ScenarioRun``, so a scenario means the same thing everywhere."""
 
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -32,12 +37,15 @@ from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
 
 from .decision import Decision
-from .errors import PolicyIssue, did_you_mean
+from .errors import PolicyError, PolicyIssue, did_you_mean
 from .loader import display_path
+from .paths import default_features_dir
 from .phrases import Phrasebook, PhraseError, load_phrasebook
+from .yamlfile import read_yaml
 
 ASK = "I ask the policy"
 CLAUSE_TAG = "@clause:"
+READING_TAG = "@reading:"
 _ID = r"(?P<id>[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*)"
 OUTCOME_WORDS = {
     "it is permitted": "permitted",
@@ -48,7 +56,7 @@ OUTCOME_WORDS = {
 }
 POSSIBLE_WORDS = {"permitted": "permitted", "discouraged": "discouraged", "needing approval": "requires_approval",
                   "prohibited": "prohibited"}
-MET_WORDS = {"is met": True, "is not yet met": False, "cannot be checked": None}
+MET_WORDS = {"is met": True, "is not yet met": False, "is not known yet": None}
 _CHECKS: list[tuple[str, re.Pattern[str]]] = [
     ("cites", re.compile(rf"it cites {_ID}")),
     ("not_cites", re.compile(rf"it does not cite {_ID}")),
@@ -58,18 +66,21 @@ _CHECKS: list[tuple[str, re.Pattern[str]]] = [
     ("not_told", re.compile(rf"I am not told about {_ID}")),
     ("told_nothing", re.compile(r"I am told nothing")),
     ("told_nothing_else", re.compile(r"I am told nothing else")),
-    ("obligation", re.compile(rf"my obligation under {_ID} (?P<met>is met|is not yet met|cannot be checked)")),
+    ("obligation", re.compile(rf"my obligation under {_ID} (?P<met>is met|is not yet met|is not known yet)")),
     ("no_obligations", re.compile(r"I have no obligations")),
     ("no_other_obligations", re.compile(r"I have no other obligations")),
     ("could_be", re.compile(r"it could be (?P<list>.+)")),
     ("needs", re.compile(r"the policy needs to know (?P<list>.+)")),
+    ("says", re.compile(r'the explanation says "(?P<words>[^"]+)"')),
+    ("not_says", re.compile(r'the explanation does not say "(?P<words>[^"]+)"')),
 ]
 CHECK_TEMPLATES = [*OUTCOME_WORDS, "it cites <clause-id>", "it does not cite <clause-id>", "it cites nothing",
                    "it cites nothing else", "I am told about <clause-id>", "I am not told about <clause-id>",
                    "I am told nothing", "I am told nothing else",
-                   "my obligation under <clause-id> is met / is not yet met / cannot be checked",
+                   "my obligation under <clause-id> is met / is not yet met / is not known yet",
                    "I have no obligations", "I have no other obligations",
-                   "it could be <outcome> or <outcome>", "the policy needs to know the <fact> and the <fact>"]
+                   "it could be <outcome> or <outcome>", "the policy needs to know the <fact> and the <fact>",
+                   'the explanation says "<words>"', 'the explanation does not say "<words>"']
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,8 @@ def parse_check(text: str) -> Check:
                                             key=list(POSSIBLE_WORDS.values()).index)), words)
         if kind == "needs":
             return Check(kind, tuple(n.removeprefix("the ") for n in _split_words(match["list"])), words)
+        if kind in ("says", "not_says"):
+            return Check(kind, match["words"], words)
         return Check(kind, match["id"] if "id" in pattern.groupindex else None, words)
     close = difflib.get_close_matches(words, CHECK_TEMPLATES, n=3, cutoff=0.0)
     raise PhraseError(f"unknown check '{words}'; closest: {'; '.join(repr(c) for c in close)}")
@@ -174,6 +187,12 @@ class ScenarioRun:
         if kind == "needs":
             got = decision.missing_facts
             return [] if tuple(got) == value else [f"expected missing facts {_list(value)}; got {_list(got)}"]
+        if kind in ("says", "not_says"):
+            said = " ".join(decision.explanation.split())
+            if (value in said) == (kind == "says"):
+                return []
+            expected = "to say" if kind == "says" else "not to say"
+            return [f"expected the explanation {expected} \"{value}\"; it says: {decision.explanation}"]
         raise AssertionError(kind)
 
 
@@ -213,7 +232,7 @@ def _list(items: Iterable[object]) -> str:
 
 
 def _met_words(met: bool | None) -> str:
-    return {True: "met", False: "not yet met", None: "impossible to check"}[met]
+    return {True: "met", False: "not yet met", None: "not known yet"}[met]
 
 
 @dataclass(frozen=True)
@@ -238,6 +257,10 @@ class Scenario:
     @property
     def clause_ids(self) -> tuple[str, ...]:
         return tuple(t[len(CLAUSE_TAG):] for t in self.tags if t.startswith(CLAUSE_TAG))
+
+    @property
+    def reading_ids(self) -> tuple[str, ...]:
+        return tuple(t[len(READING_TAG):] for t in self.tags if t.startswith(READING_TAG))
 
     @property
     def title(self) -> str:
@@ -276,12 +299,51 @@ class Scenario:
         return run.request
 
 
+def readings_path() -> Path:
+    """The project's list of readings: ``questions/readings.yaml``, beside ``features/``."""
+    return default_features_dir().parent / "questions" / "readings.yaml"
+
+
+def read_readings(path: Path | str | None = None) -> tuple[tuple[str, ...], list[PolicyIssue]]:
+    """The reading ids a readings list declares (a mapping whose ``readings`` is a list of
+    mappings, each with an ``id``), and every problem found in it."""
+    path = Path(path) if path is not None else readings_path()
+    document, issues = read_yaml(path, display_path(path))
+    if document is None or issues:
+        return (), issues
+    entries = document.data.get("readings") if isinstance(document.data, dict) else None
+    if not isinstance(entries, list):
+        return (), [document.issue((), "a readings list is a mapping whose 'readings' is a list", "readings")]
+    ids: list[str] = []
+    for index, entry in enumerate(entries):
+        reading_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(reading_id, str) or not reading_id:
+            issues.append(document.issue(("readings", index), "each reading needs an 'id'", "readings"))
+        elif reading_id in ids:
+            issues.append(document.issue(("readings", index, "id"), f"the reading '{reading_id}' is listed twice",
+                                         "readings"))
+        else:
+            ids.append(reading_id)
+    return tuple(ids), issues
+
+
+def load_reading_ids(path: Path | str | None = None) -> tuple[str, ...]:
+    """The reading ids of the project's readings list (or of ``path``); PolicyError if it is broken."""
+    ids, issues = read_readings(path)
+    if issues:
+        raise PolicyError(issues)
+    return ids
+
+
 def read_features(directory: Path | str, clause_ids: Iterable[str] = (),
-                  phrasebook: Phrasebook | None = None) -> tuple[list[Scenario], list[PolicyIssue]]:
+                  phrasebook: Phrasebook | None = None,
+                  reading_ids: Iterable[str] | None = None) -> tuple[list[Scenario], list[PolicyIssue]]:
     """Every scenario under ``directory`` (``*.feature``; or one feature file), and every problem found: Gherkin syntax,
-    unknown phrases and checks, misplaced steps, unknown clause tags (when ``clause_ids`` is given)."""
+    unknown phrases and checks, misplaced steps, unknown clause tags (when ``clause_ids`` is given), unknown
+    reading tags (checked against ``reading_ids``, by default the project's ``questions/readings.yaml``)."""
     phrasebook = phrasebook or load_phrasebook()
     known = set(clause_ids)
+    readings = _Readings(reading_ids)
     scenarios: list[Scenario] = []
     issues: list[PolicyIssue] = []
     root = Path(directory)
@@ -311,7 +373,33 @@ def read_features(directory: Path | str, clause_ids: Iterable[str] = (),
                                 tuple(t["name"] for t in pickle["tags"]), steps)
             scenarios.append(scenario)
             issues.extend(_scenario_issues(scenario, known, phrasebook))
+            issues.extend(readings.issues(scenario))
     return scenarios, sorted(set(issues))
+
+
+class _Readings:
+    """The known reading ids, read from the project's list only when a scenario has a reading tag."""
+
+    def __init__(self, ids: Iterable[str] | None):
+        self._ids = None if ids is None else frozenset(ids)
+        self._reported = False
+
+    def issues(self, scenario: Scenario) -> Iterator[PolicyIssue]:
+        if not scenario.reading_ids:
+            return
+        if self._ids is None:
+            ids, problems = read_readings()
+            self._ids = frozenset(ids)
+            if problems:
+                yield from problems
+                self._reported = True
+        if self._reported:
+            return  # the list itself is broken; every reading tag would be reported as unknown
+        for reading_id in scenario.reading_ids:
+            if reading_id not in self._ids:
+                yield PolicyIssue(scenario.path, scenario.line, 1,
+                                  f"scenario '{scenario.name}' is tagged with unknown reading '{reading_id}'"
+                                  f"{did_you_mean(reading_id, self._ids)}", "unknown-reading")
 
 
 def _locations(document: dict) -> dict[str, tuple[int, int]]:
