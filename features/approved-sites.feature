@@ -1,9 +1,14 @@
 Feature: School social media sites
   A staff member who wants to use social media as a teaching tool, or for a school-sponsored
-  extracurricular activity, tells the immediate supervisor before setting the site up. Once the
-  site is approved, the employee notifies the parents of students who need access, monitors the
-  site, keeps it within District policy, and never uses it for private gain, proselytizing,
-  solicitation, political or commercial purposes, or anything unlawful.
+  extracurricular activity, tells the immediate supervisor before setting the site up, and
+  waits for approval. Once the site is approved, the employee notifies the parents of students
+  who need access, monitors the site, keeps it within District policy, and never uses it for
+  private gain, proselytizing, solicitation, political or commercial purposes, or anything
+  unlawful. Until these duties are known to be done the answer holds "provided you" do them;
+  when one is known not to be done, using the site is not allowed yet.
+
+  Background: The 2015-11-18 revision, as read in the second edition
+    Given the date is 2026-01-05
 
   # --- Telling the supervisor first ----------------------------------------------------------
 
@@ -27,12 +32,54 @@ Feature: School social media sites
     And I am not told about discipline.investigation
     And I am not told about discipline.consequences
     And I am told nothing else
+    And the explanation says "Not yet: first inform your immediate supervisor before establishing the site."
 
-  @clause:approved-sites.prior-notice
+  @clause:approved-sites.prior-notice @reading:school-sites-by-activity @reading:open-site-facts
+  Scenario: Can I set up an Instagram account for my team?
+    Given I am a coach
+    And I set up a site
+    And it is on social media
+    And it is for an extracurricular activity
+    When I ask the policy
+    Then it needs approval first
+    And it cites approved-sites.prior-notice
+    And it cites nothing else
+    And my obligation under approved-sites.prior-notice is not known yet
+    And I have no other obligations
+    And the explanation says "provided you inform your immediate supervisor before establishing the site"
+
+  @clause:approved-sites.prior-notice @reading:school-sites-by-activity
+  Scenario: Do I need approval to set up a web site?
+    Given I am a teacher
+    And I set up a site
+    And it is on a web site
+    When I ask the policy
+    Then the answer depends on facts not given
+    And it could be permitted or needing approval
+    And the policy needs to know the purpose
+    And it cites approved-sites.prior-notice
+    And it cites nothing else
+
+  @clause:approved-sites.prior-notice @clause:communications.district-email @reading:school-sites-by-activity
+  Scenario: Can I start my own cooking blog, even though some of my students might read it?
+    Given I am a teacher
+    And I set up a site
+    And it is on a web site
+    And I use a personal account
+    And it reaches a student
+    And it is personal
+    When I ask the policy
+    Then it is permitted
+    And it does not cite approved-sites.prior-notice
+    And it cites nothing
+    And I have no obligations
+
+  @clause:approved-sites.prior-notice @reading:school-sites-by-activity
   Scenario: I told my principal about the robotics club page, but it hasn't been approved yet. Can I start posting?
     Given I am a coach
     And I post something
     And it is on social media
+    And it is for an extracurricular activity
     And a school social media site is involved
     And the site is for an extracurricular activity
     And the site has not been approved
@@ -44,6 +91,7 @@ Feature: School social media sites
     And it cites nothing else
     And my obligation under approved-sites.prior-notice is met
     And I have no other obligations
+    And the explanation says "What you had to do first is done, but approval is still pending."
 
   @clause:approved-sites.prior-notice
   Scenario: Can I e-mail my supervisor about the class site I'd like to set up?
@@ -63,6 +111,7 @@ Feature: School social media sites
     And I have no obligations
 
   @clause:approved-sites.prior-notice @clause:approved-sites.parent-notification @clause:approved-sites.content-monitoring @clause:approved-sites.policy-compliance
+  @clause:communications.district-email @reading:any-district-account
   Scenario: Once my class page is approved, can I post homework reminders on it?
     Given I am a teacher
     And I post something
@@ -79,7 +128,7 @@ Feature: School social media sites
     And it cites nothing
     And my obligation under approved-sites.parent-notification is met
     And my obligation under approved-sites.content-monitoring is met
-    And my obligation under approved-sites.policy-compliance cannot be checked
+    And my obligation under approved-sites.policy-compliance is not known yet
     And I have no other obligations
     And I am told about social-media.personal-responsibility
     And I am told about discipline.permanence
@@ -87,8 +136,8 @@ Feature: School social media sites
 
   # --- Parents are notified ------------------------------------------------------------------
 
-  @clause:approved-sites.parent-notification
-  Scenario: My class page is approved. Do I have to let parents know about it before students use it?
+  @clause:approved-sites.parent-notification @reading:unmet-obligation-not-allowed
+  Scenario: My class page is approved, but I haven't told parents about it yet. Can my students start using it?
     Given I am a teacher
     And I post something
     And it is on social media
@@ -99,11 +148,34 @@ Feature: School social media sites
     And I monitor the site regularly
     And it reaches a student
     When I ask the policy
-    Then it is permitted
+    Then it needs approval first
+    And it cites approved-sites.parent-notification
+    And it cites nothing else
     And my obligation under approved-sites.parent-notification is not yet met
     And my obligation under approved-sites.content-monitoring is met
-    And my obligation under approved-sites.policy-compliance cannot be checked
+    And my obligation under approved-sites.policy-compliance is not known yet
     And I have no other obligations
+    And I am not told about discipline.consequences
+    And the explanation says "Not yet: first notify the parents or guardians of students who need access to the site"
+
+  @clause:approved-sites.parent-notification @reading:open-site-facts
+  Scenario: My class page is approved and I check it every day. Can I post the reading list for my students?
+    Given I am a teacher
+    And I post something
+    And it is on social media
+    And it is about school business
+    And a school social media site is involved
+    And the site has been approved
+    And I monitor the site regularly
+    And it reaches a student
+    When I ask the policy
+    Then it is permitted
+    And it cites nothing
+    And my obligation under approved-sites.parent-notification is not known yet
+    And my obligation under approved-sites.content-monitoring is met
+    And my obligation under approved-sites.policy-compliance is not known yet
+    And I have no other obligations
+    And the explanation says "This holds provided you notify the parents or guardians of students who need access"
 
   @clause:approved-sites.parent-notification
   Scenario: Do I need to notify parents about an approved PTO page that only parents see?
@@ -118,13 +190,15 @@ Feature: School social media sites
     And it reaches a parent or guardian
     When I ask the policy
     Then it is permitted
+    And it cites nothing
     And my obligation under approved-sites.content-monitoring is met
-    And my obligation under approved-sites.policy-compliance cannot be checked
+    And my obligation under approved-sites.policy-compliance is not known yet
     And I have no other obligations
 
   # --- Monitoring the site and keeping it within policy ----------------------------------------
 
   @clause:approved-sites.content-monitoring @clause:approved-sites.policy-compliance
+  @reading:unmet-obligation-not-allowed
   Scenario: The team page is approved. Is it enough to post the schedule and never look at the comments?
     Given I am a coach
     And I post something
@@ -136,11 +210,31 @@ Feature: School social media sites
     And I do not monitor the site
     And it reaches the public
     When I ask the policy
+    Then it needs approval first
+    And it cites approved-sites.content-monitoring
+    And it cites nothing else
+    And my obligation under approved-sites.content-monitoring is not yet met
+    And my obligation under approved-sites.policy-compliance is not known yet
+    And I have no other obligations
+    And the explanation says "Not yet: first monitor the site's content regularly"
+
+  @clause:approved-sites.content-monitoring @clause:approved-sites.policy-compliance @reading:open-site-facts
+  Scenario: The team page is approved. Can I post this week's game schedule on it?
+    Given I am a coach
+    And I post something
+    And it is on social media
+    And it is for an extracurricular activity
+    And a school social media site is involved
+    And the site is for an extracurricular activity
+    And the site has been approved
+    And it reaches the public
+    When I ask the policy
     Then it is permitted
     And it cites nothing
-    And my obligation under approved-sites.content-monitoring is not yet met
-    And my obligation under approved-sites.policy-compliance cannot be checked
+    And my obligation under approved-sites.content-monitoring is not known yet
+    And my obligation under approved-sites.policy-compliance is not known yet
     And I have no other obligations
+    And the explanation says "This holds provided you monitor the site's content regularly"
 
   @clause:approved-sites.content-monitoring @clause:approved-sites.policy-compliance
   Scenario: Do the approved-site duties apply to a class site that hasn't been approved yet?
@@ -154,6 +248,8 @@ Feature: School social media sites
     And it reaches the public
     When I ask the policy
     Then it needs approval first
+    And it cites approved-sites.prior-notice
+    And it cites nothing else
     And my obligation under approved-sites.prior-notice is met
     And I have no other obligations
 

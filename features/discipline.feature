@@ -5,6 +5,9 @@ Feature: Discipline
   District rule. A possible violation reported to administrators will be investigated, and a
   violation may lead to discipline up to termination. Posts and messages may last forever.
 
+  Background: The 2015-11-18 revision, as read in the second edition
+    Given the date is 2026-01-05
+
   # --- Grounds for discipline ----------------------------------------------------------------
 
   @clause:discipline.grounds @clause:discipline.investigation @clause:discipline.consequences @clause:discipline.permanence
@@ -27,12 +30,29 @@ Feature: Discipline
 
     Examples:
       | what                                          | fact                                      |
-      | harasses a colleague                          | it is harassing                           |
       | shares a student's confidential records       | it discloses confidential information     |
       | disrupts the District's work                  | it disrupts the District's work           |
       | creates a hostile work environment            | it creates a hostile work environment     |
       | harms the District's reputation               | it harms the District's reputation        |
       | breaks the law or a District rule             | it breaks the law or a District rule      |
+
+  @clause:discipline.grounds @clause:communications.respectful-speech @reading:respectful-speech-named
+  Scenario: Can I send a colleague a harassing e-mail from my own account?
+    Given I am a teacher
+    And I send a message
+    And it goes by e-mail
+    And I use a personal account
+    And it reaches a staff member
+    And it is harassing
+    When I ask the policy
+    Then it is prohibited
+    And it cites discipline.grounds
+    And it cites communications.respectful-speech
+    And it cites nothing else
+    And I am told about discipline.investigation
+    And I am told about discipline.consequences
+    And I am told about discipline.permanence
+    And I am told nothing else
 
   @clause:discipline.grounds @clause:discipline.permanence
   Scenario: Can I be disciplined for something I say face to face, not online?
@@ -142,3 +162,15 @@ Feature: Discipline
     And I am not told about discipline.permanence
     And I am told nothing
     And I have no obligations
+
+  @clause:discipline.permanence @reading:permanence-not-browsing
+  Scenario: Do the news pages I read online count among my postings that last indefinitely?
+    Given I am a teacher
+    And I browse or read online
+    And it is on a web site
+    And I use a personal device
+    When I ask the policy
+    Then it is permitted
+    And it cites nothing
+    And I am not told about discipline.permanence
+    And I am told nothing

@@ -3,6 +3,9 @@ Feature: Electronic monitoring
   District e-mail accounts, and any activity that uses a District server, on any device. The
   policy quotes the statutory definition of "electronic monitoring" alongside these notices.
 
+  Background: The 2015-11-18 revision, as read in the second edition
+    Given the date is 2026-01-05
+
   @clause:monitoring.district-systems @clause:monitoring.definition
   Scenario: Can the District read the e-mail I send from my school account?
     Given I am a teacher

@@ -2,11 +2,14 @@ Feature: Relationships with students
   Staff may not establish unprofessional or inappropriate personal relationships with
   students enrolled in Ledyard Public Schools. These examples show each prohibition, and
   the nearby cases it does not reach: school business, a school counselor counseling, an
-  adult audience, a conversation in person.
+  adult audience, a former student, the employee's own family, a conversation in person.
+
+  Background: The 2015-11-18 revision, as read in the second edition
+    Given the date is 2026-01-05
 
   # --- Friending students (relationships.personal-relationships) ---
 
-  @clause:relationships.personal-relationships
+  @clause:relationships.personal-relationships @reading:personal-relationships-channel
   Scenario: May I friend a student from my personal account?
     Given I am a teacher
     And I connect with someone online
@@ -22,7 +25,7 @@ Feature: Relationships with students
     And I am told about discipline.permanence
     And I am told nothing else
 
-  @clause:relationships.personal-relationships
+  @clause:relationships.personal-relationships @reading:personal-relationships-channel
   Scenario: May a coach accept a student's follow request on a personal account?
     Given I am a coach
     And I connect with someone online
@@ -34,6 +37,35 @@ Feature: Relationships with students
     Then it is prohibited
     And it cites relationships.personal-relationships
     And it cites nothing else
+
+  @clause:relationships.personal-relationships @reading:personal-relationships-channel
+  Scenario: May I add a student to my group chat with friends on a messaging app?
+    Given I am a teacher
+    And I connect with someone online
+    And it goes through a messaging app
+    And I use a personal account
+    And it reaches a student
+    And it is personal
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.personal-relationships
+    And it cites nothing else
+
+  @clause:relationships.personal-relationships @clause:communications.district-email
+  @reading:personal-relationships-channel @reading:student-rules-follow-audience
+  Scenario: May I add my players to a team group chat on a messaging app?
+    Given I am a coach
+    And I connect with someone online
+    And it goes through a messaging app
+    And I use a personal account
+    And it reaches a student
+    And it is for an extracurricular activity
+    When I ask the policy
+    Then it is discouraged
+    And it cites communications.district-email
+    And it does not cite relationships.personal-relationships
+    And it cites nothing else
+    And I am not told about discipline.consequences
 
   @clause:relationships.personal-relationships
   Scenario: May students follow the class page I run from my District account?
@@ -63,7 +95,36 @@ Feature: Relationships with students
     And it does not cite relationships.personal-relationships
     And it cites nothing else
 
-  @clause:relationships.personal-relationships @clause:social-media.self-expression
+  @clause:relationships.personal-relationships @clause:social-media.self-expression @reading:former-student
+  Scenario: May I friend a former student from my personal account?
+    Given I am a teacher
+    And I connect with someone online
+    And it is on social media
+    And I use a personal account
+    And it reaches a former student
+    When I ask the policy
+    Then it is permitted
+    And it cites social-media.self-expression
+    And it does not cite relationships.personal-relationships
+    And it cites nothing else
+
+  @clause:relationships.personal-relationships @clause:communications.district-email @reading:family
+  Scenario: May I friend my niece, who is a student here, from my personal account?
+    Given I am a teacher
+    And I connect with someone online
+    And it is on social media
+    And I use a personal account
+    And it reaches a student
+    And everyone it reaches is my own family
+    When I ask the policy
+    Then it is permitted
+    And it cites social-media.self-expression
+    And it does not cite relationships.personal-relationships
+    And it does not cite communications.district-email
+    And it cites nothing else
+
+  @clause:relationships.personal-relationships @clause:relationships.peer-communication
+  @reading:student-rules-follow-audience
   Scenario: May I post about my weekend on my personal account if students can see it?
     Given I am a teacher
     And I post something
@@ -73,11 +134,13 @@ Feature: Relationships with students
     And it reaches a student
     And it is personal
     When I ask the policy
-    Then it is permitted
-    And it cites social-media.self-expression
+    Then it is prohibited
+    And it cites relationships.peer-communication
     And it does not cite relationships.personal-relationships
     And it cites nothing else
     And I am told about social-media.personal-responsibility
+    And I am told about discipline.investigation
+    And I am told about discipline.consequences
     And I am told about discipline.permanence
     And I am told nothing else
 
@@ -111,6 +174,37 @@ Feature: Relationships with students
     Then it is prohibited
     And it cites relationships.peer-communication
     And it does not cite relationships.texting-and-calling
+    And it cites nothing else
+
+  @clause:relationships.peer-communication @clause:relationships.texting-and-calling
+  @reading:student-rules-follow-audience @reading:texting-needs-message-or-call
+  Scenario: May I comment on a student's Instagram post about their weekend?
+    Given I am a teacher
+    And I post something
+    And it is on social media
+    And I use a personal account
+    And it reaches a student
+    And it is personal
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.peer-communication
+    And it does not cite relationships.texting-and-calling
+    And it cites nothing else
+    And I am told about discipline.investigation
+
+  @clause:relationships.peer-communication @clause:communications.district-email
+  @reading:student-rules-follow-audience
+  Scenario: May I comment on a student's Instagram post to congratulate them on the science fair?
+    Given I am a teacher
+    And I post something
+    And it is on social media
+    And I use a personal account
+    And it reaches a student
+    And it is about school business
+    When I ask the policy
+    Then it is discouraged
+    And it cites communications.district-email
+    And it does not cite relationships.peer-communication
     And it cites nothing else
 
   @clause:relationships.peer-communication
@@ -164,6 +258,41 @@ Feature: Relationships with students
     Then it is permitted
     And it cites nothing
     And I am told nothing
+
+  @clause:relationships.peer-communication @clause:relationships.texting-and-calling
+  @clause:communications.school-business-only @clause:communications.district-email @reading:family
+  Scenario: May I text my own son, who goes to school here, about dinner?
+    Given I am a teacher
+    And I send a message
+    And it goes by text message
+    And it reaches a student
+    And everyone it reaches is my own family
+    And it is personal
+    When I ask the policy
+    Then it is permitted
+    And it cites nothing
+    And I am told about discipline.permanence
+    And I am told nothing else
+    And I have no obligations
+
+  @clause:relationships.texting-and-calling @clause:communications.prohibited-content
+  @clause:communications.respectful-speech @reading:family
+  Scenario: Does it matter that the student I send a profane text to is my own nephew?
+    Given I am a teacher
+    And I send a message
+    And it goes by text message
+    And it reaches a student
+    And everyone it reaches is my own family
+    And it is personal
+    And it is profane or obscene
+    When I ask the policy
+    Then it is prohibited
+    And it cites communications.prohibited-content
+    And it cites communications.respectful-speech
+    And it does not cite relationships.texting-and-calling
+    And it cites nothing else
+    And I am told about discipline.investigation
+    And I am told about discipline.consequences
 
   # --- Texting and calling (relationships.texting-and-calling) ---
 
@@ -220,10 +349,37 @@ Feature: Relationships with students
       | about                       | role                | purpose                               |
       | about a missed assignment   | teacher             | it is about school business           |
       | about tonight's practice    | coach               | it is for an extracurricular activity |
-      | to follow up a counseling session | school counselor | it is for counseling             |
 
-  @clause:relationships.texting-and-calling @clause:communications.district-email
-  Scenario: Can I text a student about homework?
+  @clause:relationships.texting-and-calling @reading:counseling-needs-counselor
+  Scenario: May a school counselor call a student's cell phone to follow up a counseling session?
+    Given I am a school counselor
+    And I make or take a call
+    And it is a phone call
+    And I use a District device
+    And it reaches a student
+    And it is for counseling
+    When I ask the policy
+    Then it is permitted
+    And it cites nothing
+    And I have no obligations
+    And the explanation does not say "read as a personal purpose"
+
+  @clause:relationships.texting-and-calling @reading:counseling-needs-counselor
+  Scenario: May a teacher call a student's cell phone to counsel them about a problem at home?
+    Given I am a teacher
+    And I make or take a call
+    And it is a phone call
+    And I use a District device
+    And it reaches a student
+    And it is for counseling
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.texting-and-calling
+    And it cites nothing else
+    And the explanation says "“Counseling” is read as a personal purpose here"
+
+  @clause:relationships.texting-and-calling @clause:communications.district-email @reading:any-district-account
+  Scenario: Can I text a student about homework from my own phone?
     Given I am a teacher
     And I send a message
     And it goes by text message
@@ -231,7 +387,9 @@ Feature: Relationships with students
     And it reaches a student
     And it is about school business
     When I ask the policy
-    Then it is discouraged
+    Then the answer depends on facts not given
+    And it could be permitted or discouraged
+    And the policy needs to know the account
     And it cites communications.district-email
     And it does not cite relationships.texting-and-calling
     And it cites nothing else
@@ -247,10 +405,27 @@ Feature: Relationships with students
     And it reaches a student
     When I ask the policy
     Then the answer depends on facts not given
-    And it could be discouraged or prohibited
-    And the policy needs to know the purpose
+    And it could be permitted, discouraged or prohibited
+    And the policy needs to know the account and the purpose
     And it cites relationships.texting-and-calling
     And it cites relationships.peer-communication
+    And it cites communications.school-business-only
+    And it cites communications.district-email
+    And it cites nothing else
+
+  @clause:relationships.texting-and-calling @clause:relationships.peer-communication
+  @reading:texting-needs-message-or-call @reading:student-rules-follow-audience
+  Scenario: Is posting a personal photo in a messaging-app channel my students follow the same as texting them?
+    Given I am a coach
+    And I post something
+    And it goes through a messaging app
+    And I use a personal account
+    And it reaches a student
+    And it is personal
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.peer-communication
+    And it does not cite relationships.texting-and-calling
     And it cites nothing else
 
   # --- Inappropriate images (relationships.inappropriate-images) ---
@@ -276,6 +451,19 @@ Feature: Relationships with students
     And I send a message
     And it goes by text message
     And it reaches a student
+    And it contains an inappropriate image
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.inappropriate-images
+    And it cites nothing else
+
+  @clause:relationships.inappropriate-images @clause:relationships.texting-and-calling @reading:family
+  Scenario: Is an inappropriate picture texted to my own child, a student here, prohibited?
+    Given I am a teacher
+    And I send a message
+    And it goes by text message
+    And it reaches a student
+    And everyone it reaches is my own family
     And it contains an inappropriate image
     When I ask the policy
     Then it is prohibited
@@ -326,7 +514,7 @@ Feature: Relationships with students
     And I am told about discipline.consequences
     And I am told nothing else
 
-  @clause:relationships.private-matters
+  @clause:relationships.private-matters @reading:counseling-needs-counselor
   Scenario: May a school counselor talk with a student about their private life in counseling?
     Given I am a school counselor
     And I talk with someone in person
@@ -338,6 +526,7 @@ Feature: Relationships with students
     Then it is permitted
     And it cites nothing
     And I am told nothing
+    And the explanation does not say "read as a personal purpose"
 
   @clause:relationships.private-matters
   Scenario: May a school counselor chat with a student about private matters outside counseling?
@@ -352,7 +541,7 @@ Feature: Relationships with students
     And it cites relationships.private-matters
     And it cites nothing else
 
-  @clause:relationships.private-matters
+  @clause:relationships.private-matters @reading:counseling-needs-counselor
   Scenario: May a teacher counsel a student about private matters?
     Given I am a teacher
     And I talk with someone in person
@@ -364,6 +553,7 @@ Feature: Relationships with students
     Then it is prohibited
     And it cites relationships.private-matters
     And it cites nothing else
+    And the explanation says "“Counseling” is read as a personal purpose here"
 
   @clause:relationships.private-matters
   Scenario: May a school counselor talk with a student about private matters?
@@ -392,9 +582,23 @@ Feature: Relationships with students
     And it cites nothing
     And I am told nothing
 
+  @clause:relationships.private-matters @reading:family
+  Scenario: May I talk with my own daughter, a student here, about our family's private matters?
+    Given I am a teacher
+    And I talk with someone in person
+    And it is face to face
+    And it reaches a student
+    And everyone it reaches is my own family
+    And it discusses private-life matters
+    When I ask the policy
+    Then it is permitted
+    And it cites nothing
+    And I am told nothing
+
   # --- Sexualized dialogue (relationships.sexualized-dialogue) ---
 
-  @clause:relationships.sexualized-dialogue
+  @clause:relationships.sexualized-dialogue @clause:communications.respectful-speech
+  @reading:respectful-speech-addressed
   Scenario Outline: Is sexualized talk with a student prohibited <how>?
     Given I am a teacher
     And <action>
@@ -404,6 +608,7 @@ Feature: Relationships with students
     When I ask the policy
     Then it is prohibited
     And it cites relationships.sexualized-dialogue
+    And it cites communications.respectful-speech
     And it cites nothing else
     And I am told about discipline.investigation
     And I am told about discipline.consequences
@@ -424,6 +629,7 @@ Feature: Relationships with students
     When I ask the policy
     Then it is prohibited
     And it cites relationships.sexualized-dialogue
+    And it cites communications.respectful-speech
     And it cites nothing else
 
   @clause:relationships.sexualized-dialogue
@@ -438,7 +644,8 @@ Feature: Relationships with students
     And it cites nothing
     And I am told nothing
 
-  @clause:relationships.sexualized-dialogue @clause:discipline.grounds
+  @clause:relationships.sexualized-dialogue @clause:discipline.grounds @clause:communications.respectful-speech
+  @reading:respectful-speech-addressed
   Scenario: Is sexualized talk with a colleague covered by the rule about students?
     Given I am a teacher
     And I talk with someone in person
@@ -449,5 +656,6 @@ Feature: Relationships with students
     When I ask the policy
     Then it is prohibited
     And it cites discipline.grounds
+    And it cites communications.respectful-speech
     And it does not cite relationships.sexualized-dialogue
     And it cites nothing else

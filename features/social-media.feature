@@ -4,6 +4,9 @@ Feature: Social media
   confidential information confidential, they exercise professional judgment, and they follow
   the District's acceptable-use rules on District equipment and on school property.
 
+  Background: The 2015-11-18 revision, as read in the second edition
+    Given the date is 2026-01-05
+
   # --- Self-expression -----------------------------------------------------------------------
 
   @clause:social-media.self-expression @clause:social-media.personal-responsibility @clause:discipline.permanence
@@ -40,7 +43,7 @@ Feature: Social media
     And I am told nothing else
     And I have no obligations
 
-  @clause:social-media.self-expression
+  @clause:social-media.self-expression @clause:discipline.permanence @reading:permanence-not-browsing
   Scenario: Is just scrolling through my own social media feed covered by my right of self-expression?
     Given I am a teacher
     And I browse or read online
@@ -50,8 +53,9 @@ Feature: Social media
     When I ask the policy
     Then it is permitted
     And it cites nothing
-    And I am told about discipline.permanence
-    And I am told nothing else
+    And I am not told about discipline.permanence
+    And I am told nothing
+    And I have no obligations
 
   @clause:social-media.self-expression @clause:monitoring.district-systems
   Scenario: Is a post from the school's own social media account my personal self-expression?
@@ -164,6 +168,30 @@ Feature: Social media
       | what                       | content                           |
       | is provocative             | it contains a provocative image   |
       | shows illegal drug use     | it shows illegal drug use         |
+
+  @clause:social-media.professional-judgment @clause:communications.respectful-speech
+  @reading:respectful-speech-addressed
+  Scenario Outline: Should I post something <what> on my own account for anyone to see?
+    Given I am a teacher
+    And I post something
+    And it is on social media
+    And I use a personal account
+    And it reaches the public
+    And it is personal
+    And <content>
+    When I ask the policy
+    Then it is discouraged
+    And it cites social-media.professional-judgment
+    And it does not cite communications.respectful-speech
+    And it cites nothing else
+    And I am told about social-media.personal-responsibility
+    And I am told about discipline.permanence
+    And I am told nothing else
+
+    Examples:
+      | what                      | content                  |
+      | profane                   | it is profane or obscene |
+      | sexualized                | it is sexualized         |
 
   @clause:social-media.professional-judgment @clause:social-media.personal-liability
   Scenario: Should I post sexually explicit material on my own account?
@@ -343,7 +371,7 @@ Feature: Social media
     And it cites nothing else
     And I have no obligations
 
-  @clause:social-media.confidentiality
+  @clause:social-media.confidentiality @reading:confidentiality-obligation @reading:unmet-obligation-not-allowed
   Scenario: I'm not sure whether something is confidential. Can I post it anyway?
     Given I am a teacher
     And I post something
@@ -363,8 +391,9 @@ Feature: Social media
     And I am not told about discipline.investigation
     And I am not told about discipline.consequences
     And I am told nothing else
+    And the explanation says "Not yet: first consult your immediate supervisor before posting."
 
-  @clause:social-media.confidentiality @clause:social-media.self-expression
+  @clause:social-media.confidentiality @clause:social-media.self-expression @reading:confidentiality-obligation
   Scenario: I wasn't sure whether it was confidential, so I asked my supervisor first. Can I post it now?
     Given I am a teacher
     And I post something
@@ -379,6 +408,7 @@ Feature: Social media
     And it cites nothing else
     And my obligation under social-media.confidentiality is met
     And I have no other obligations
+    And the explanation does not say "Not yet"
 
   @clause:social-media.confidentiality
   Scenario: Do I have to consult my supervisor before e-mailing a colleague something I'm unsure is confidential?
@@ -413,13 +443,13 @@ Feature: Social media
     And it cites nothing else
     And I am told about discipline.investigation
     And I am told about discipline.consequences
-    And I am told about discipline.permanence
     And I am told about monitoring.definition
     And I am told about communications.monitoring-and-foia
-    And I am not told about social-media.district-equipment
+    And I am not told about discipline.permanence
     And I am told nothing else
+    And I have no obligations
 
-  @clause:social-media.district-equipment
+  @clause:social-media.district-equipment @reading:district-equipment-obligation
   Scenario Outline: Can I check my own social media during my lunch break when <where>?
     Given I am a teacher
     And I browse or read online
@@ -430,8 +460,11 @@ Feature: Social media
     When I ask the policy
     Then it is permitted
     And it cites nothing
-    And I am told about social-media.district-equipment
-    And I am told about discipline.permanence
+    And my obligation under social-media.district-equipment is not known yet
+    And I have no other obligations
+    And I am not told about social-media.district-equipment
+    And I am not told about discipline.permanence
+    And the explanation says "This holds provided you comply with the acceptable-use policies"
 
     Examples:
       | where                                   | fact                           |
@@ -439,7 +472,7 @@ Feature: Social media
       | I use a school computer                 | I use a District device        |
       | I am connected to the school Wi-Fi      | it uses the District network   |
 
-  @clause:social-media.district-equipment
+  @clause:social-media.district-equipment @reading:district-equipment-obligation
   Scenario: Can I check Instagram on my own phone in the staff room during my lunch break?
     Given I am a teacher
     And I browse or read online
@@ -452,10 +485,9 @@ Feature: Social media
     When I ask the policy
     Then it is permitted
     And it cites nothing
-    And I am told about social-media.district-equipment
-    And I am told about discipline.permanence
-    And I am told nothing else
-    And I have no obligations
+    And my obligation under social-media.district-equipment is not known yet
+    And I have no other obligations
+    And I am told nothing
 
   @clause:social-media.district-equipment
   Scenario: Can I check Instagram at home on my own phone and my own Wi-Fi?
@@ -470,9 +502,8 @@ Feature: Social media
     When I ask the policy
     Then it is permitted
     And it cites nothing
-    And I am not told about social-media.district-equipment
-    And I am told about discipline.permanence
-    And I am told nothing else
+    And I have no obligations
+    And I am told nothing
 
   @clause:social-media.district-equipment
   Scenario: Does the acceptable-use rule apply if I scroll Instagram at home on my own phone when I should be grading?
@@ -488,9 +519,8 @@ Feature: Social media
     Then it is permitted
     And it does not cite social-media.district-equipment
     And it cites nothing
-    And I am not told about social-media.district-equipment
-    And I am told about discipline.permanence
-    And I am told nothing else
+    And I have no obligations
+    And I am told nothing
 
   @clause:social-media.district-equipment
   Scenario: Is personal e-mail on my school laptop during class covered by the social media equipment rule?
@@ -508,10 +538,10 @@ Feature: Social media
     Then it is permitted
     And it does not cite social-media.district-equipment
     And it cites nothing
-    And I am not told about social-media.district-equipment
+    And I have no obligations
 
   @clause:social-media.district-equipment
-  Scenario: Does the social media acceptable-use reminder come up when I e-mail from my school laptop?
+  Scenario: Does the social media acceptable-use duty come up when I e-mail from my school laptop?
     Given I am a teacher
     And I send a message
     And it goes by e-mail
@@ -525,7 +555,7 @@ Feature: Social media
     When I ask the policy
     Then it is permitted
     And it cites nothing
-    And I am not told about social-media.district-equipment
+    And I have no obligations
 
   @clause:social-media.district-equipment
   Scenario: Can I scroll social media on my own phone while I'm supposed to be on duty, if I don't say where I am?
@@ -541,4 +571,4 @@ Feature: Social media
     And the policy needs to know the network and the location
     And it cites social-media.district-equipment
     And it cites nothing else
-    And I am not told about social-media.district-equipment
+    And I have no obligations
