@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from . import engine
+from .alternatives import Searcher
 from .compiler import AtomLayout, Program, compile_program
 from .decision import Decision, PolicyStamp, Verdict
 from .errors import RequestError, RequestProblem
@@ -39,6 +40,7 @@ class Policy:
         vocabulary = load_vocabulary()
         self.layout = AtomLayout.from_vocabulary(vocabulary)
         self._encode = build_encoder(vocabulary, self.layout)
+        self._searcher = Searcher(vocabulary, document, self.layout)
         # One program per period between effective dates: every clause version in force is fixed
         # within a period, so a question's date only has to find its period.
         self._starts = list(document.effective_dates())
@@ -64,12 +66,18 @@ class Policy:
             raise RequestError([_too_early(day, self._first)])
         return self._programs[index]
 
-    def decide(self, request: object, *, as_of: date | None = None, decision_id: str | None = None) -> Decision:
+    def decide(self, request: object, *, as_of: date | None = None, decision_id: str | None = None,
+               alternatives: bool = False) -> Decision:
         """Answer one request.
 
         ``request`` is a dict following ``schema/request.schema.json``. Its own ``as_of`` wins;
         otherwise ``as_of`` here, otherwise today. Raises ``RequestError`` (with every problem,
         each with a JSON pointer) for a malformed request or a date before the first revision.
+
+        With ``alternatives=True`` the decision also carries ``alternatives`` (for a decision that
+        is not permitted: the ways to do the same thing within the policy, see
+        ``policykit.alternatives``) and ``questions`` (for an undetermined one: the facts to ask,
+        the one that settles most first). Plain ``decide()`` does none of that work.
         """
         encoded = self._encode(request)
         if encoded is None:
@@ -93,12 +101,7 @@ class Policy:
         if day < self._first:
             raise RequestError([_too_early(day, self._first)])
         index = bisect.bisect_right(self._starts, day) - 1
-        key = (index, true, unknown, reread)
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            verdict = engine.evaluate(self._programs[index], true, unknown, reread)
-            if len(self._verdicts) < self.cache_size:
-                self._verdicts[key] = verdict
+        verdict = self._verdict(index, true, unknown, reread)
         stamp = self._stamps.get((index, as_of_text))
         if stamp is None:
             program = self._programs[index]
@@ -107,7 +110,25 @@ class Policy:
                 self._stamps[(index, as_of_text)] = stamp
         if decision_id is None:
             decision_id = f"{self._id_prefix}-{next(self._ids):x}"
-        return Decision(verdict, stamp, decision_id)
+        if not alternatives:
+            return Decision(verdict, stamp, decision_id)
+        program = self._programs[index]
+
+        def evaluate(t: int, u: int, r: int) -> Verdict:
+            return self._verdict(index, t, u, r)
+
+        return Decision(verdict, stamp, decision_id,
+                        self._searcher.alternatives(program, evaluate, true, unknown, reread, verdict),
+                        self._searcher.questions(evaluate, true, unknown, reread, verdict))
+
+    def _verdict(self, index: int, true: int, unknown: int, reread: int) -> Verdict:
+        key = (index, true, unknown, reread)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = engine.evaluate(self._programs[index], true, unknown, reread)
+            if len(self._verdicts) < self.cache_size:
+                self._verdicts[key] = verdict
+        return verdict
 
     def decide_many(self, requests: Iterable[object], *, as_of: date | None = None) -> list[Decision | RequestError]:
         """Answer several requests; a malformed one yields its RequestError in its place."""

@@ -63,6 +63,57 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One change an alternative makes: a fact set to a value, or items removed from a list."""
+
+    fact: str
+    value: object = None  # the new value (a choice's value, or True), None for a removal
+    removed: tuple[str, ...] = ()  # for a list fact: the items left out
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.removed:
+            return {"fact": self.fact, "remove": list(self.removed)}
+        return {"fact": self.fact, "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A way to do the same thing within the policy: the changes, the outcome they get (verified
+    by deciding), the clause whose own remedy it is (if any), and one plain sentence."""
+
+    changes: tuple[Change, ...]
+    outcome: str
+    remedy_of: str | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"changes": [c.to_dict() for c in self.changes], "outcome": self.outcome,
+                "remedy_of": self.remedy_of, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer to a question an undetermined decision asks, and the outcome it leads to."""
+
+    value: object  # a choice's value, a list (for the audience), or a boolean
+    outcome: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": list(self.value) if isinstance(self.value, tuple) else self.value, "outcome": self.outcome}
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A fact an undetermined decision needs, with the outcome each answer leads to."""
+
+    fact: str
+    answers: tuple[Answer, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fact": self.fact, "answers": [a.to_dict() for a in self.answers]}
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyStamp:
     """Which policy answered: enough to replay the decision."""
 
@@ -96,6 +147,8 @@ class Decision:
     verdict: Verdict
     policy: PolicyStamp
     decision_id: str
+    alternatives: tuple[Alternative, ...] | None = None  # None: not asked for (decide(..., alternatives=True))
+    questions: tuple[Question, ...] | None = None  # for undetermined, asked with alternatives
 
     @property
     def outcome(self) -> str:
@@ -146,4 +199,6 @@ class Decision:
             "explanation": verdict.explanation,
             "policy": self.policy.to_dict(),
             "decision_id": self.decision_id,
+            **({} if self.alternatives is None else {"alternatives": [a.to_dict() for a in self.alternatives]}),
+            **({} if self.questions is None else {"questions": [q.to_dict() for q in self.questions]}),
         }

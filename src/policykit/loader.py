@@ -22,6 +22,7 @@ from .model import (
     ObligationSpec,
     PolicyDocument,
     Reference,
+    Remedy,
     Section,
 )
 from .kinds import allowed_outcomes
@@ -165,6 +166,8 @@ def _clause_issues(doc: YamlDocument, vocabulary: Vocabulary) -> Iterator[Policy
     if not clause_id.startswith(section + "."):
         yield doc.issue(("id",), f"clause id '{clause_id}' must start with its section '{section}.'",
                         "id-prefix")
+    if "remedy" in data:
+        yield from _remedy_issues(doc, data["remedy"], vocabulary)
     versions = data["versions"]
     for i, version in enumerate(versions):
         yield from _parse_date(doc, ("versions", i, "effective"), version["effective"])
@@ -190,6 +193,38 @@ def _clause_issues(doc: YamlDocument, vocabulary: Vocabulary) -> Iterator[Policy
                                     f"'{met_by}' is not a yes/no fact of the request"
                                     f"{did_you_mean(met_by, booleans)}; use one of: {', '.join(booleans)}",
                                     "unknown-fact")
+
+
+def _remedy_issues(doc: YamlDocument, remedy: dict, vocabulary: Vocabulary) -> Iterator[PolicyIssue]:
+    """A remedy names only facts the employee controls, with values of the vocabulary."""
+    controllable = [f.path for f in vocabulary.facts if f.controllable]
+    for key in ("set", "remove"):
+        for name, value in remedy.get(key, {}).items():
+            fact = vocabulary.get(name)
+            if fact is None or not fact.controllable:
+                hint = did_you_mean(name, controllable)
+                yield doc.issue(("remedy", key, name), f"a remedy can only change a fact the employee controls; "
+                                                       f"'{name}' is not one{hint}; use one of: "
+                                                       f"{', '.join(controllable)}", "unknown-fact", key=True)
+                continue
+            if key == "set" and fact.kind == "boolean" and value is not True:
+                yield doc.issue(("remedy", key, name), f"{name} can only be set to true", "unknown-value")
+            elif key == "set" and fact.kind == "choice" and value not in fact.value_names:
+                yield doc.issue(("remedy", key, name), f"'{value}' is not a value of {name}"
+                                                       f"{did_you_mean(str(value), fact.value_names)}; allowed: "
+                                                       f"{', '.join(fact.value_names)}", "unknown-value")
+            elif key == "set" and fact.kind not in ("choice", "boolean"):
+                yield doc.issue(("remedy", key, name), f"{name} is a list; use remove: to take items out of it",
+                                "unknown-value")
+            elif key == "remove" and fact.kind != "list":
+                yield doc.issue(("remedy", key, name), f"{name} is not a list; use set: for it", "unknown-value")
+            elif key == "remove":
+                for i, item in enumerate(value):
+                    if item not in fact.value_names:
+                        yield doc.issue(("remedy", key, name, i), f"'{item}' is not a value of {name}"
+                                                                  f"{did_you_mean(item, fact.value_names)}; "
+                                                                  f"allowed: {', '.join(fact.value_names)}",
+                                        "unknown-value")
 
 
 def _condition_issues(doc: YamlDocument, path: JsonPath, data: dict,
@@ -329,6 +364,9 @@ def _build_clause(doc: YamlDocument) -> Clause:
         interpretation=Interpretation(interpretation["text"], interpretation["status"]) if interpretation else None,
         related=tuple(data.get("related", ())),
         source=doc.path,
+        remedy=Remedy(data["remedy"]["text"], tuple(data["remedy"].get("set", {}).items()),
+                      tuple((fact, tuple(items)) for fact, items in data["remedy"].get("remove", {}).items()))
+        if "remedy" in data else None,
     )
 
 

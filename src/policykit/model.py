@@ -56,6 +56,15 @@ class Interpretation:
 
 
 @dataclass(frozen=True)
+class Remedy:
+    """What a clause's own text says to do instead: words for staff and the facts it changes."""
+
+    text: str
+    set: tuple[tuple[str, object], ...] = ()  # (fact, value): a choice's value, or True for a yes/no fact
+    remove: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (list fact, items removed)
+
+
+@dataclass(frozen=True)
 class Correction:
     """A correction to an adopted version that does not change its effective date."""
 
@@ -103,6 +112,7 @@ class Clause:
     interpretation: Interpretation | None = None
     related: tuple[str, ...] = ()
     source: str = ""
+    remedy: Remedy | None = None
 
     def version_on(self, day: date) -> ClauseVersion | None:
         """The version in force on ``day`` (versions are sorted by effective date)."""

@@ -22,6 +22,10 @@ class Value:
     description: str
     phrase: str = ""  # the words scenarios use to state this value
     read_as: "ReadAs | None" = None  # how rules read this value in some cases (x-read-as)
+    instead: str = ""  # x-instead: the words for switching to this value (for a list item: leaving it out)
+    instead_of: str = ""  # x-instead-of: the words naming this value when it is replaced
+    district_route: bool = False  # x-district-route: the District's own route (account, device)
+    channels: tuple[str, ...] = ()  # x-channels, for an action: the channels it can go by
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Fact:
     phrases: tuple[tuple[str, str], ...] = ()  # for yes/no facts, objects and dates: (case, words)
     definition: str = ""  # the schema's $defs entry holding the values, if any
     when_missing: str = ""  # x-when-missing: unknown, false, empty, no-site, today ("" for a required fact)
+    controllable: bool = False  # x-controllable: an alternative may change it (the employee controls it)
+    instead: str = ""  # x-instead, for a yes/no fact: the words for making it true
 
     @property
     def open(self) -> bool:
@@ -120,7 +126,8 @@ def vocabulary_from_schema(schema: dict) -> Vocabulary:
 
     def values_of(node: dict) -> tuple[Value, ...]:
         return tuple(Value(b["const"], b.get("title", b["const"]), b.get("description", ""), b.get("x-phrase", ""),
-                           _read_as(b.get("x-read-as")))
+                           _read_as(b.get("x-read-as")), b.get("x-instead", ""), b.get("x-instead-of", ""),
+                           bool(b.get("x-district-route")), tuple(b.get("x-channels", ())))
                      for b in node.get("oneOf", ()))
 
     facts: list[Fact] = []
@@ -133,25 +140,30 @@ def vocabulary_from_schema(schema: dict) -> Vocabulary:
             is_required = name in required
             phrases = tuple(node.get("x-phrases", {}).items())
             missing = raw.get("x-when-missing", node.get("x-when-missing", ""))
+            extra = {"controllable": bool(raw.get("x-controllable", node.get("x-controllable"))),
+                     "instead": raw.get("x-instead", node.get("x-instead", ""))}
             if not is_required and missing not in WHEN_MISSING:
                 raise ValueError(f"request schema: {path} needs x-when-missing, one of: {', '.join(WHEN_MISSING)}")
+            if missing not in ("", "unknown") and "oneOf" in node and node.get("type") is None:
+                raise ValueError(f"request schema: {path} is a single choice, so a missing value can only be unknown "
+                                 "(x-when-missing: unknown)")
             if node.get("type") == "object":
                 facts.append(Fact(path, "object", description, required=is_required, phrases=phrases,
-                                  when_missing=missing))
+                                  when_missing=missing, **extra))
                 walk(node.get("properties", {}), node.get("required", []), path + ".")
             elif node.get("type") == "array":
                 items = resolve(node["items"])
                 facts.append(Fact(path, "list", description, values_of(items), is_required,
-                                  definition=node["items"].get("$ref", "").rsplit("/", 1)[-1], when_missing=missing))
+                                  definition=node["items"].get("$ref", "").rsplit("/", 1)[-1], when_missing=missing, **extra))
             elif node.get("type") == "boolean":
                 facts.append(Fact(path, "boolean", description, required=is_required, phrases=phrases,
-                                  when_missing=missing))
+                                  when_missing=missing, **extra))
             elif node.get("format") == "date":
                 facts.append(Fact(path, "date", description, required=is_required, phrases=phrases,
-                                  when_missing=missing))
+                                  when_missing=missing, **extra))
             else:
                 facts.append(Fact(path, "choice", description, values_of(node), is_required,
-                                  definition=raw.get("$ref", "").rsplit("/", 1)[-1], when_missing=missing))
+                                  definition=raw.get("$ref", "").rsplit("/", 1)[-1], when_missing=missing, **extra))
 
     walk(schema["properties"], schema.get("required", []), "")
     return Vocabulary(tuple(facts))
