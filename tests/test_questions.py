@@ -1,0 +1,374 @@
+"""The corpus of everyday staff questions (questions/*.yaml, SPEC §6 "Confidence is measured"):
+what it must hold, that it loads (and that a broken file is reported, located, all at once),
+that every quote is the policy's own words, and that every answer is an accepted one, through
+the Python API, the CLI, the HTTP server and the Rego bundle alike."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import regopy
+import yaml
+from conftest import FIXTURES, PROJECT_ROOT
+from liveserver import LiveServer
+
+import policykit
+from policykit.questions import (
+    Question,
+    Topic,
+    all_questions,
+    answer_problems,
+    check_questions_dir,
+    load_questions,
+    load_readings,
+)
+from policykit.rego import ENTRYPOINT, load_bundle_into, write_bundle
+from policykit.request import request_problems
+from policykit.server import ServerConfig, create_app
+from policykit.sourcetext import normalize_whitespace
+
+QUESTIONS_DIR = PROJECT_ROOT / "questions"
+BROKEN = FIXTURES / "questions-broken"
+ROLES = {"teacher", "school_counselor", "administrator", "coach", "paraprofessional", "support_staff", "substitute"}
+BEYOND_STUDENTS = {"staff", "parent_guardian", "community", "former_student", "public"}
+
+
+@pytest.fixture(scope="module")
+def decider() -> policykit.Policy:
+    return policykit.load_policy()
+
+
+@pytest.fixture(scope="module")
+def topics(decider: policykit.Policy) -> tuple[Topic, ...]:
+    return load_questions(QUESTIONS_DIR, decider.document)
+
+
+@pytest.fixture(scope="module")
+def questions(topics: tuple[Topic, ...]) -> list[Question]:
+    return all_questions(topics)
+
+
+@pytest.fixture(scope="module")
+def by_id(questions: list[Question]) -> dict[str, Question]:
+    return {question.id: question for question in questions}
+
+
+def _question_ids() -> list[str]:
+    """The ids of every question, read plainly (so that a broken file fails its own test, not
+    the collection of this module)."""
+    ids = []
+    for path in sorted(QUESTIONS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.name != "readings.yaml" else None
+        if isinstance(data, dict) and isinstance(data.get("questions"), list):
+            ids += [entry["id"] for entry in data["questions"] if isinstance(entry, dict) and "id" in entry]
+    return ids
+
+
+def answered(questions: list[Question]) -> list[Question]:
+    return [question for question in questions if not question.is_refused]
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+def test_the_corpus_loads_without_a_problem(decider: policykit.Policy) -> None:
+    topics, issues = check_questions_dir(QUESTIONS_DIR, decider.document)
+    assert [str(issue) for issue in issues] == []
+    assert topics and all(topic.title and topic.intro and topic.questions for topic in topics)
+
+
+def test_each_file_is_a_topic_with_the_schema_line(topics: tuple[Topic, ...]) -> None:
+    for topic in topics:
+        first = (PROJECT_ROOT / topic.path).read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema/questions.schema.json", topic.path
+    assert len({topic.title for topic in topics}) == len(topics)
+
+
+def test_the_typed_loader_gives_frozen_values(topics: tuple[Topic, ...], questions: list[Question]) -> None:
+    question = questions[0]
+    with pytest.raises(AttributeError):
+        question.ask = "changed"  # type: ignore[misc]
+    request = question.request
+    request["action"] = "changed"
+    assert question.request != request  # each call gives a fresh copy
+    assert hash(question) == hash(questions[0]) and hash(topics[0]) == hash(topics[0])
+    assert question.as_of == date.fromisoformat(question.request["as_of"])
+    assert [t.slug for t in topics] == sorted(t.slug for t in topics)
+
+
+def test_a_broken_questions_directory_reports_every_problem_located(decider: policykit.Policy,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unknown keys, bad values (in the question and inside its request), YAML traps, unknown
+    clauses, facts and readings, quotes not in the clause, duplicate ids: all at once."""
+    monkeypatch.chdir(BROKEN)
+    topics, issues = check_questions_dir(".", decider.document)
+    assert topics is None
+    lines = [str(issue) for issue in issues]
+    assert lines == (BROKEN / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert all(re.match(r"[a-z-]+\.yaml:[0-9]+:[0-9]+: ", line) for line in lines)
+    with pytest.raises(policykit.PolicyError) as raised:
+        load_questions(".", decider.document)
+    assert str(raised.value).splitlines() == lines
+
+
+# ------------------------------------------------------------------------- what it holds
+
+
+def test_at_least_150_questions_with_unique_ids(questions: list[Question]) -> None:
+    assert len(answered(questions)) >= 150
+    assert len({question.id for question in questions}) == len(questions)
+
+
+def test_every_question_is_asked_in_plain_words(questions: list[Question]) -> None:
+    for question in questions:
+        assert "?" in question.ask, question.id
+        assert "\n" not in question.because and len(question.because) <= 160, question.id
+        assert "_" not in question.ask + question.because, question.id  # no fact names in staff's words
+
+
+def test_all_seven_roles_ask(questions: list[Question]) -> None:
+    assert {question.request["actor"]["role"] for question in questions} == ROLES
+
+
+def test_at_least_30_questions_about_colleagues_parents_and_the_community(questions: list[Question]) -> None:
+    beyond = [q.id for q in questions if BEYOND_STUDENTS & set(q.request.get("audience", []))]
+    assert len(beyond) >= 30
+
+
+def test_at_least_30_questions_that_must_ask_for_facts(questions: list[Question]) -> None:
+    undetermined = [q for q in questions if q.accept == ("undetermined",)]
+    assert len(undetermined) >= 30
+    assert all(q.ask_for for q in undetermined)
+
+
+def test_at_least_15_questions_use_the_new_vocabulary(questions: list[Question]) -> None:
+    new = [q.id for q in questions
+           if "former_student" in q.request.get("audience", []) or "audience_is_family" in q.request]
+    assert len(new) >= 15
+
+
+def test_every_reading_is_exercised_and_every_reading_named_exists(questions: list[Question]) -> None:
+    known = [reading.id for reading in load_readings(QUESTIONS_DIR)]
+    used = Counter(reading for question in questions for reading in question.readings)
+    assert [reading for reading in known if reading not in used] == []
+    assert sorted(set(used) - set(known)) == []
+
+
+def test_every_clause_with_a_rule_is_asked_about(decider: policykit.Policy, questions: list[Question]) -> None:
+    """Each clause with a rule is the clause of a question, or is cited by a question's decision
+    (a reason, an obligation or a notice)."""
+    touched: set[str] = set()
+    for question in answered(questions):
+        touched.add(question.clause)
+        decision = decider.decide(question.request)
+        touched.update(reason.id for reason in decision.reasons)
+        touched.update(obligation.clause for obligation in decision.obligations)
+        touched.update(notice.clause for notice in decision.notices)
+    days = {question.as_of for question in answered(questions)}
+    with_rules = {clause.id for clause in decider.document.clauses for day in days
+                  if (version := clause.version_on(day)) is not None and version.rule}
+    assert sorted(with_rules - touched) == []
+
+
+# The questions issue 12 lists, each with what a careful reader must answer.
+ISSUE_12: dict[str, dict[str, Any]] = {
+    "racist-joke-email-colleague": {"outcome": "prohibited"},
+    "threatening-email-parent": {"outcome": "prohibited"},
+    "remark-about-student-religion": {"outcome": "prohibited"},
+    "team-group-chat-practice-times": {"outcome": "discouraged"},
+    "comment-great-game": {},
+    "coach-team-instagram": {"outcome": "requires_approval", "obligation": "approved-sites.prior-notice"},
+    "text-own-child-enrolled": {"outcome": "permitted"},
+    "facebook-at-lunch": {"without_notice": "discipline.permanence"},
+    "coach-personal-email-for-team": {"notice": "communications.monitoring-and-foia"},
+    "approved-page-never-monitored": {"outcome": "requires_approval"},
+}
+
+
+@pytest.mark.parametrize("question_id", sorted(ISSUE_12))
+def test_the_questions_of_issue_12_are_in_the_corpus(question_id: str, by_id: dict[str, Question],
+                                                     decider: policykit.Policy) -> None:
+    question, want = by_id[question_id], ISSUE_12[question_id]
+    decision = decider.decide(question.request)
+    if "outcome" in want:
+        assert question.accept == (want["outcome"],)
+        assert decision.outcome == want["outcome"], decision.explanation
+    if "obligation" in want:
+        assert want["obligation"] in [obligation.clause for obligation in decision.obligations]
+    if "notice" in want:
+        assert want["notice"] in [notice.clause for notice in decision.notices]
+    if "without_notice" in want:
+        assert want["without_notice"] not in [notice.clause for notice in decision.notices]
+
+
+def test_the_group_chat_is_discouraged_not_prohibited(by_id: dict[str, Question], decider: policykit.Policy) -> None:
+    decision = decider.decide(by_id["team-group-chat-practice-times"].request)
+    assert decision.outcome == "discouraged"
+    assert "relationships.personal-relationships" not in [reason.id for reason in decision.reasons]
+
+
+def test_comment_great_game_is_asked_in_the_issues_words(by_id: dict[str, Question]) -> None:
+    assert by_id["comment-great-game"].ask == "Can I comment \"great game!\" on a student's Instagram post?"
+    assert by_id["racist-joke-email-colleague"].ask == "Can I e-mail a racist joke to a colleague?"
+
+
+# ------------------------------------------------------------------------------- quotes
+
+
+def _text_of_record(decider: policykit.Policy, day: date) -> str:
+    revision = decider.document.revision_on(day) or decider.first_date
+    path = PROJECT_ROOT / "policy" / "source" / f"{revision.isoformat()}.txt"
+    return normalize_whitespace(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("question_id", _question_ids())
+def test_the_quote_is_the_policys_own_words_in_the_named_clause(question_id: str, by_id: dict[str, Question],
+                                                                decider: policykit.Policy) -> None:
+    question = by_id[question_id]
+    quote = normalize_whitespace(question.quote)
+    day = max(question.as_of, decider.first_date)  # a refused early date quotes the earliest text
+    assert quote in _text_of_record(decider, day)
+    version = decider.document.clause(question.clause).version_on(day)
+    assert version is not None and quote in normalize_whitespace(version.text)
+
+
+# ------------------------------------------------------------------------------ answers
+
+
+def test_every_request_is_valid_and_dated(questions: list[Question]) -> None:
+    for question in questions:
+        assert request_problems(question.request) == [], question.id
+        assert "as_of" in question.request, question.id
+
+
+def test_questions_before_the_first_revision_are_refused_naming_as_of(questions: list[Question],
+                                                                        decider: policykit.Policy) -> None:
+    early = [q for q in questions if q.as_of < decider.first_date]
+    assert early and all(q.refused == ("/as_of",) for q in early)
+    assert all(q.as_of >= decider.first_date for q in questions if not q.refused)
+    for question in early:
+        with pytest.raises(policykit.RequestError) as raised:
+            decider.decide(question.request)
+        assert [error["pointer"] for error in raised.value.errors] == ["/as_of"]
+
+
+@pytest.mark.parametrize("question_id", _question_ids())
+def test_the_policy_gives_an_accepted_answer(question_id: str, by_id: dict[str, Question],
+                                             decider: policykit.Policy) -> None:
+    question = by_id[question_id]
+    try:
+        answer: Any = decider.decide(question.request)
+    except policykit.RequestError as error:
+        answer = error
+    assert [str(problem) for problem in answer_problems(question, answer)] == []
+
+
+# ---------------------------------------------------------------- four evaluators, one answer
+
+
+def _script() -> list[str]:
+    found = shutil.which("policykit", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "policykit"]
+
+
+def _essentials(answer: dict[str, Any]) -> dict[str, Any]:
+    """What every evaluator must agree on: the outcome, the reasons, the notices, the obligations
+    (clause and met) and the missing facts; or, for a refusal, the pointers it names."""
+    if "error" in answer or "errors" in answer:
+        errors = answer.get("error", answer).get("errors", [])
+        return {"refused": sorted({error["pointer"] for error in errors})}
+    return {
+        "outcome": answer["outcome"],
+        "reasons": [reason["id"] for reason in answer["reasons"]],
+        "notices": [(notice["clause"], notice["text"]) for notice in answer["notices"]],
+        "obligations": [(obligation["clause"], obligation["met"]) for obligation in answer["obligations"]],
+        "missing_facts": list(answer["missing_facts"]),
+    }
+
+
+def _python_answers(decider: policykit.Policy, questions: list[Question]) -> list[dict[str, Any]]:
+    answers = []
+    for question in questions:
+        try:
+            answers.append(decider.decide(question.request).to_dict())
+        except policykit.RequestError as error:
+            answers.append({"error": {"errors": error.errors}})
+    return answers
+
+
+def _cli_answers(questions: list[Question], tmp_path: Path) -> list[dict[str, Any]]:
+    source = tmp_path / "questions.jsonl"
+    source.write_text("".join(json.dumps(q.request) + "\n" for q in questions), encoding="utf-8")
+    done = subprocess.run([*_script(), "decide", "--batch", str(source)], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode in (0, 2), done.stderr  # 2: some lines are refused, as they should be
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == len(questions)
+    return rows
+
+
+def _http_answers(decider: policykit.Policy, questions: list[Question]) -> list[dict[str, Any]]:
+    answers = []
+    with LiveServer(create_app(decider, ServerConfig())) as url, httpx.Client(base_url=url, timeout=30) as http:
+        for question in questions:
+            response = http.post("/v1/decide", json=question.request)
+            assert response.status_code in (200, 400), (question.id, response.text)
+            answers.append(response.json() if response.status_code == 200 else {"error": response.json()})
+    return answers
+
+
+def _rego_answers(decider: policykit.Policy, questions: list[Question], tmp_path: Path) -> list[dict[str, Any]]:
+    """One bundle per period of the policy the questions fall in (a bundle answers for its own
+    period); questions dated before the first revision go to the first period's bundle."""
+    starts = list(decider.document.effective_dates())
+    plans: dict[int, tuple[Any, Any]] = {}
+    answers = []
+    for question in questions:
+        index = max(bisect.bisect_right(starts, question.as_of) - 1, 0)
+        if index not in plans:
+            outdir = tmp_path / f"bundle-{starts[index].isoformat()}"
+            write_bundle(decider, outdir, starts[index])
+            interpreter = regopy.Interpreter()
+            load_bundle_into(interpreter, outdir)
+            plans[index] = (interpreter, interpreter.build(None, [ENTRYPOINT]))
+        interpreter, plan = plans[index]
+        interpreter.set_input(question.request)
+        output = interpreter.query_bundle_entrypoint(plan, ENTRYPOINT)
+        assert output.results and output.results[0].expressions, (question.id, str(output))
+        answers.append(output.results[0].expressions[0])
+    return answers
+
+
+def test_python_cli_http_and_rego_give_the_same_accepted_answers(decider: policykit.Policy,
+                                                                 questions: list[Question],
+                                                                 tmp_path: Path) -> None:
+    evaluators = {
+        "python": _python_answers(decider, questions),
+        "cli": _cli_answers(questions, tmp_path),
+        "http": _http_answers(decider, questions),
+        "rego": _rego_answers(decider, questions, tmp_path),
+    }
+    not_accepted, disagreements = [], []
+    for index, question in enumerate(questions):
+        for name, answers in evaluators.items():
+            not_accepted += [f"{name}: {problem}" for problem in answer_problems(question, answers[index])]
+        reference = _essentials(evaluators["python"][index])
+        for name, answers in evaluators.items():
+            other = _essentials(answers[index])
+            if other != reference:
+                keys = sorted(key for key in set(reference) | set(other) if reference.get(key) != other.get(key))
+                disagreements.append(f"{question.id}: {name} differs from python in " + "; ".join(
+                    f"{key}: {json.dumps(other.get(key))} vs {json.dumps(reference.get(key))}" for key in keys))
+    assert disagreements == []
+    assert not_accepted == []
