@@ -277,10 +277,10 @@ def test_phrases_lists_the_vocabulary_the_asking_step_and_the_checks(capsys) -> 
 def test_coverage_exits_1_while_a_clause_lacks_scenarios(capsys) -> None:
     code, out, _ = run(["coverage", "--features", str(FEATURES_TEXTING)], capsys)
     assert code == 1
-    assert re.search(r"relationships\.texting-and-calling\s+1\s+0\s+3$", out, re.M)
+    assert re.search(r"relationships\.texting-and-calling\s+1\s+0\s+5$", out, re.M)
     assert re.search(r"relationships\.peer-communication\s+0\s+0\s+0  <- needs a deciding scenario and a near miss$",
                      out, re.M)
-    assert out.splitlines()[-1] == "4 scenarios; 1 of 31 clauses with rules fully covered; 0 failing scenarios"
+    assert out.splitlines()[-1] == "6 scenarios; 1 of 31 clauses with rules fully covered; 0 failing scenarios"
     code, out, _ = run(["coverage", "--features", str(FEATURES_TEXTING), "--format", "json"], capsys)
     assert code == 1 and json.loads(out)["complete"] is False
 
@@ -296,16 +296,16 @@ def test_coverage_reports_problems_in_the_scenarios(tmp_path: Path, capsys) -> N
 def test_mutate_shows_progress_and_passes_when_every_mutant_is_killed(capsys) -> None:
     code, out, err = run(["mutate", "--features", str(FEATURES_TEXTING), "--clause",
                           "relationships.texting-and-calling"], capsys)
-    assert (code, out) == (0, "all 5 mutants killed by 4 scenarios\n")
-    assert err.splitlines()[0] == ("[  1/5] relationships.texting-and-calling: drop the rule ... killed by "
+    assert (code, out) == (0, "all 7 mutants killed by 6 scenarios\n")
+    assert err.splitlines()[0] == ("[  1/7] relationships.texting-and-calling: drop the rule ... killed by "
                                    "'Texting students, pinned down: Can I text a student about something personal?'")
 
 
 def test_mutate_exits_1_and_lists_survivors(capsys) -> None:
-    code, out, _ = run(["mutate", "--features", str(FEATURES_TEXTING), "--clause", "relationships.peer-communication",
+    code, out, _ = run(["mutate", "--features", str(FEATURES_TEXTING), "--clause", "communications.district-email",
                         "--quiet"], capsys)
     assert code == 1
-    assert out.splitlines()[0] == "2 of 4 mutants survived (no scenario noticed them):"
+    assert out.splitlines()[0] == "4 of 9 mutants survived (no scenario noticed them):"
 
 
 def test_mutate_refuses_to_start_while_a_scenario_fails(capsys) -> None:
