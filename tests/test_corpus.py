@@ -1,6 +1,9 @@
-"""The SPEC-derived corpus (tests/corpus/decisions.yaml) through the Python API: every case's
-whole expected decision, or its exact request-error pointers; every decision valid against
-schema/decision.schema.json; the corpus covering every clause with a rule and every outcome."""
+"""The corpus (tests/corpus/decisions.yaml, SPEC §6 where it supersedes §2-§4) through the Python
+API: every case's whole expected decision, or its exact request-error pointers and the words its
+messages must name; every decision valid against schema/decision.schema.json; every reason,
+obligation and notice carrying exactly its clause's interpretation, and the explanation saying so
+when a reason rests on a reading the board has not confirmed; the corpus covering every clause
+with a rule, every outcome and every reading of questions/readings.yaml."""
 
 from __future__ import annotations
 
@@ -8,12 +11,17 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus_cases import CASES, OUTCOMES, Case, assert_matches, error_pointers
+import yaml
+from corpus_cases import (CASES, OUTCOMES, Case, assert_matches, cited_items, error_mentions_missing,
+                          error_pointers)
 from jsonschema import Draft202012Validator
 
 import policykit
 
-SCHEMA = Path(__file__).resolve().parent.parent / "schema" / "decision.schema.json"
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "schema" / "decision.schema.json"
+READINGS = ROOT / "questions" / "readings.yaml"
+AWAITING = "has not yet confirmed"  # SPEC §6: the explanation says when a reading awaits the board
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +52,7 @@ def _check(case: Case, policy: policykit.Policy, decision_validator: Draft202012
         with pytest.raises(policykit.RequestError) as caught:
             policy.decide(case.request)
         assert error_pointers(caught.value.errors) == case.expect["error"]
+        assert error_mentions_missing(caught.value.errors, case.expect) == []
         return
     decision = policy.decide(case.request)
     data = decision.to_dict()
@@ -54,7 +63,26 @@ def _check(case: Case, policy: policykit.Policy, decision_validator: Draft202012
     assert data["explanation"].strip()
     assert data["policy"]["as_of"] == case.request["as_of"]  # the corpus always gives as_of
     assert data["policy"]["revision"] == "2015-11-18"
+    assert _reading_problems(policy, data) == []
     assert_matches(data, case.expect)
+
+
+def _reading_problems(policy: policykit.Policy, data: dict) -> list[str]:
+    """SPEC §6 "Readings travel with answers": each item carries its clause's interpretation, or
+    none when the clause has none; the explanation names the reasons whose reading is proposed."""
+    problems = []
+    for where, clause_id, item in cited_items(data):
+        reading = policy.document.clause(clause_id).interpretation
+        want = reading.to_dict() if reading is not None else None
+        if item.get("interpretation") != want:
+            problems.append(f"{where} {clause_id}: interpretation {item.get('interpretation')!r}, clause has {want!r}")
+    awaiting = [r["id"] for r in data["reasons"] if (r.get("interpretation") or {}).get("status") == "proposed"]
+    if awaiting and not all(AWAITING in data["explanation"] and clause_id in data["explanation"]
+                            for clause_id in awaiting):
+        problems.append(f"explanation does not say that {awaiting} await the board: {data['explanation']!r}")
+    if not awaiting and AWAITING in data["explanation"]:
+        problems.append(f"explanation says a reading awaits the board, but no reason's does: {data['explanation']!r}")
+    return problems
 
 
 def _clauses_with_rules() -> set[str]:
@@ -76,6 +104,20 @@ def test_corpus_covers_every_outcome() -> None:
     assert {case.expect["outcome"] for case in CASES if not case.is_error} == set(OUTCOMES)
 
 
+def test_corpus_pins_every_reading_of_the_second_edition() -> None:
+    known = {reading["id"] for reading in yaml.safe_load(READINGS.read_text(encoding="utf-8"))["readings"]}
+    named = {reading for case in CASES for reading in case.readings}
+    assert sorted(named - known) == []  # a case names only readings that exist
+    assert sorted(known - named) == []  # and every reading is pinned by some case
+    for reading in sorted(known):  # by a decision that pins more than the outcome
+        assert any(reading in case.readings and not case.is_error for case in CASES), reading
+
+
+def test_corpus_checks_interpretations_both_ways() -> None:
+    statuses = [status for case in CASES if not case.is_error for status in case.expect["interpretations"].values()]
+    assert "proposed" in statuses and None in statuses
+
+
 def test_corpus_size() -> None:
-    assert len([c for c in CASES if not c.is_error]) >= 60
-    assert len([c for c in CASES if c.is_error]) >= 12
+    assert len([c for c in CASES if not c.is_error]) >= 120
+    assert len([c for c in CASES if c.is_error]) >= 14
