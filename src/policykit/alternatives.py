@@ -12,7 +12,7 @@ Alternatives (``Searcher.alternatives``):
   fact the employee does not control, and never a school site added by the search.
 
 The search works on the encoded request. It tries change sets by increasing size and keeps
-those that are *minimal* (no proper subset gets the same outcome). Two facts of the compiled
+those that are *minimal*: no proper subset of the changes gets the same outcome or a better one. Two facts of the compiled
 program keep it small without losing any answer:
 
 * every clause case that decides the current outcome stays true unless a change touches one of
@@ -244,9 +244,9 @@ class Searcher:
                 outcomes[key] = rank
                 if rank < 0 or rank >= current:
                     continue
-                if any(outcomes.get(frozenset(sub)) == rank
+                if any(0 <= outcomes.get(frozenset(sub), -1) <= rank
                        for r in range(1, size) for sub in itertools.combinations(combo, r)):
-                    continue  # not minimal
+                    continue  # not minimal: fewer of its changes do as well
                 chosen = sorted(combo, key=lambda i: atoms[i].order)
                 sort_key = (rank, size, not any(atoms[i].district for i in combo),
                             tuple(atoms[i].order for i in chosen))

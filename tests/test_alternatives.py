@@ -1,0 +1,303 @@
+"""Ways to do it within the policy, against an independent oracle written here by plain
+enumeration of every combination of changes to the facts the employee controls (read straight
+from the request schema file), deciding each changed request through the public API."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import policykit
+from policykit.model import OUTCOMES
+from strategies import valid_requests
+
+AS_OF = date(2026, 1, 5)
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schema" / "request.schema.json")
+                    .read_text(encoding="utf-8"))
+DEFS = SCHEMA["$defs"]
+ORACLE_LIMIT = 3000  # change sets the oracle may try for one request (hypothesis discards larger spaces)
+
+
+@pytest.fixture(scope="module")
+def policy() -> policykit.Policy:
+    return policykit.load_policy()
+
+
+def _values(ref: str) -> list[dict]:
+    return DEFS[ref.rsplit("/", 1)[-1]]["oneOf"]
+
+
+def _controllable() -> list[tuple[str, str, dict]]:
+    """(path, kind, schema node) of every x-controllable fact, in schema order."""
+    found = []
+
+    def walk(properties: dict, prefix: str) -> None:
+        for name, node in properties.items():
+            path = prefix + name
+            if node.get("type") == "object":
+                walk(node["properties"], path + ".")
+            elif node.get("x-controllable"):
+                kind = "list" if node.get("type") == "array" else "boolean" if node.get("type") == "boolean" else "choice"
+                found.append((path, kind, node))
+
+    walk(SCHEMA["properties"], "")
+    return found
+
+
+CONTROLLABLE = _controllable()
+
+
+def _vocabulary_order() -> dict[str, int]:
+    order: list[str] = []
+
+    def walk(properties: dict, prefix: str) -> None:
+        for name, node in properties.items():
+            order.append(prefix + name)
+            if node.get("type") == "object" and "properties" in node:
+                walk(node["properties"], prefix + name + ".")
+
+    walk(SCHEMA["properties"], "")
+    return {path: i for i, path in enumerate(order)}
+
+
+ORDER = _vocabulary_order()
+
+
+def _get(request: dict, path: str) -> object:
+    node: object = request
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _set(request: dict, path: str, value: object) -> None:
+    *parents, leaf = path.split(".")
+    node = request
+    for parent in parents:
+        node = node.setdefault(parent, {})
+    node[leaf] = value
+
+
+def atoms(request: dict) -> list[tuple[str, object, bool, tuple[int, int], bool]]:
+    """(fact, value or removed item, is a removal, (fact order, value order), District route)."""
+    found = []
+    channels = {b["const"]: b["x-channels"] for b in DEFS["action"]["oneOf"]}[request["action"]]
+    for path, kind, node in CONTROLLABLE:
+        if path.startswith("site.") and "site" not in request:
+            continue  # the search never adds a site
+        current = _get(request, path)
+        if kind == "choice":
+            for index, value in enumerate(_values(node["$ref"])):
+                name = value["const"]
+                if name != current and (path != "channel" or name in channels):
+                    found.append((path, name, False, (ORDER[path], index), bool(value.get("x-district-route"))))
+        elif kind == "list":
+            for index, value in enumerate(_values(node["items"]["$ref"])):
+                if value["const"] in (current or []):
+                    found.append((path, value["const"], True, (ORDER[path], index), False))
+        elif current is not True:
+            found.append((path, True, False, (ORDER[path], 0), False))
+    return found
+
+
+def changed(request: dict, combo) -> dict:
+    new = json.loads(json.dumps(request))
+    for path, value, removal, _, _ in combo:
+        if removal:
+            _set(new, path, [v for v in _get(new, path) if v != value])
+        else:
+            _set(new, path, value)
+    return new
+
+
+def oracle(policy: policykit.Policy, request: dict) -> list[tuple[tuple, str]] | None:
+    """The expected alternatives as ((fact, value or removed items) ..., outcome), or None when the
+    space is too large to enumerate here."""
+    decision = policy.decide(request, as_of=AS_OF)
+    if decision.outcome in ("permitted", "undetermined"):
+        return []
+    current = OUTCOMES.index(decision.outcome)
+    expected: list[tuple[tuple, str]] = []
+    for reason in decision.reasons:  # the clauses' own remedies first, in the reasons' order
+        remedy = policy.document.clause(reason.id).remedy
+        if remedy is None:
+            continue
+        new = json.loads(json.dumps(request))
+        changes = []
+        for path, value in remedy.set:
+            if _get(new, path) != value:
+                _set(new, path, value)
+                changes.append((path, value))
+        for path, items in remedy.remove:
+            present = tuple(i for i in items if i in (_get(new, path) or []))
+            if present:
+                _set(new, path, [v for v in _get(new, path) if v not in present])
+                changes.append((path, present))
+        if changes:
+            outcome = policy.decide(new, as_of=AS_OF).outcome
+            if outcome != "undetermined" and OUTCOMES.index(outcome) < current:
+                expected.append((OUTCOMES.index(outcome), tuple(changes), outcome))
+    expected.sort(key=lambda item: item[0])
+    remedies = [(changes, outcome) for _, changes, outcome in expected]
+    pool = atoms(request)
+    outcomes: dict[frozenset, str] = {}
+    ranked = []
+    tried = 0
+    for size in range(1, len(pool) + 1):
+        for combo in itertools.combinations(pool, size):
+            facts = [(a[0], a[1]) if a[2] else a[0] for a in combo]
+            if len(set(facts)) < size:
+                continue
+            tried += 1
+            if tried > ORACLE_LIMIT:
+                return None
+            outcome = policy.decide(changed(request, combo), as_of=AS_OF).outcome
+            outcomes[frozenset(combo)] = outcome
+            if outcome == "undetermined" or OUTCOMES.index(outcome) >= current:
+                continue
+            if any(outcomes.get(frozenset(sub)) in OUTCOMES[:OUTCOMES.index(outcome) + 1] for r in range(1, size)
+                   for sub in itertools.combinations(combo, r)):
+                continue  # fewer of its changes do as well
+            chosen = sorted(combo, key=lambda a: a[3])
+            ranked.append(((OUTCOMES.index(outcome), size, not any(a[4] for a in combo),
+                            tuple(a[3] for a in chosen)), chosen, outcome))
+        ranked.sort(key=lambda item: item[0])
+        if len(ranked) >= 3 and ranked[2][0][0] == 0:
+            break
+    found = list(remedies)
+    for _, chosen, outcome in ranked:
+        changes = []
+        for path, value, removal, _, _ in chosen:
+            if removal and changes and changes[-1][0] == path and isinstance(changes[-1][1], tuple):
+                changes[-1] = (path, changes[-1][1] + (value,))
+            else:
+                changes.append((path, (value,) if removal else value))
+        if tuple(changes) not in [c for c, _ in found]:
+            found.append((tuple(changes), outcome))
+    return found[:3]
+
+
+def observed(decision: policykit.Decision) -> list[tuple[tuple, str]]:
+    return [(tuple((c.fact, c.removed if c.removed else c.value) for c in a.changes), a.outcome)
+            for a in decision.alternatives]
+
+
+def small_requests() -> st.SearchStrategy[dict]:
+    """Valid requests, with a few content items and site uses so the oracle's space stays small."""
+    return valid_requests().map(_trim)
+
+
+def _trim(request: dict) -> dict:
+    request = dict(request)
+    request.pop("as_of", None)
+    if "content" in request:
+        request["content"] = request["content"][:3]
+    if "site" in request and "uses" in request["site"]:
+        request["site"] = dict(request["site"], uses=request["site"]["uses"][:2])
+    return request
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(request=small_requests())
+def test_the_alternatives_are_the_oracles(policy, request):
+    expected = oracle(policy, request)
+    assume(expected is not None)
+    decision = policy.decide(request, as_of=AS_OF, alternatives=True)
+    assert observed(decision) == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(request=small_requests())
+def test_alternatives_touch_only_what_the_employee_controls_and_each_is_verified(policy, request):
+    decision = policy.decide(request, as_of=AS_OF, alternatives=True)
+    controllable = {path for path, _, _ in CONTROLLABLE}
+    current = decision.outcome
+    for alternative in decision.alternatives:
+        assert {c.fact for c in alternative.changes} <= controllable
+        if alternative.remedy_of is None:
+            assert "site" in request or not any(c.fact.startswith("site.") for c in alternative.changes)
+        new = json.loads(json.dumps(request))
+        for change in alternative.changes:
+            if change.removed:
+                _set(new, change.fact, [v for v in _get(new, change.fact) if v not in change.removed])
+            else:
+                _set(new, change.fact, change.value)
+        again = policy.decide(new, as_of=AS_OF)
+        assert again.outcome == alternative.outcome != "undetermined"
+        assert OUTCOMES.index(alternative.outcome) < OUTCOMES.index(current)
+    if current in ("permitted", "undetermined"):
+        assert decision.alternatives == ()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(request=small_requests())
+def test_questions_name_every_missing_fact_with_the_outcome_of_each_answer(policy, request):
+    decision = policy.decide(request, as_of=AS_OF, alternatives=True)
+    if decision.outcome != "undetermined":
+        assert decision.questions == ()
+        return
+    assert sorted(q.fact for q in decision.questions) == sorted(decision.missing_facts)
+    remaining = []
+    for question in decision.questions:
+        counts = []
+        for answer in question.answers:
+            value = list(answer.value) if isinstance(answer.value, tuple) else answer.value
+            new = json.loads(json.dumps(request))
+            _set(new, question.fact, value)
+            result = policy.decide(new, as_of=AS_OF)
+            assert result.outcome == answer.outcome
+            counts.append(1 if result.outcome != "undetermined" else len(result.possible_outcomes))
+        remaining.append((max(counts), sum(counts), ORDER[question.fact]))
+    assert remaining == sorted(remaining)
+
+
+def test_plain_decide_does_no_alternative_work(policy):
+    decision = policy.decide({"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
+                              "account": "personal", "audience": ["student"], "purpose": "school_business"},
+                             as_of=AS_OF)
+    assert decision.alternatives is None and "alternatives" not in decision.to_dict()
+
+
+@pytest.mark.parametrize(("request_", "first"), [
+    ({"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",
+      "device": "personal", "audience": ["student"], "purpose": "school_business"},
+     ((("account", "district"),), "permitted", "communications.district-email")),
+    ({"actor": {"role": "teacher"}, "action": "post", "channel": "social_media", "account": "personal",
+      "audience": ["public"], "purpose": "personal", "confidentiality_uncertain": True},
+     ((("supervisor_consulted", True),), "permitted", "social-media.confidentiality")),
+    ({"actor": {"role": "coach"}, "action": "create_site", "channel": "social_media", "account": "personal",
+      "purpose": "extracurricular"},
+     ((("site.supervisor_informed", True), ("site.approved", True)), "permitted", "approved-sites.prior-notice")),
+], ids=["texting-homework", "unsure-confidential", "team-instagram"])
+def test_the_first_alternative_is_the_clauses_own_remedy(policy, request_, first):
+    decision = policy.decide(request_, as_of=AS_OF, alternatives=True)
+    alternative = decision.alternatives[0]
+    assert (tuple((c.fact, c.value) for c in alternative.changes), alternative.outcome, alternative.remedy_of) == first
+    assert decision.to_dict()["alternatives"][0]["remedy_of"] == first[2]
+
+
+def test_a_search_alternative_says_what_to_do_instead_in_words(policy):
+    decision = policy.decide({"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
+                              "account": "personal", "audience": ["student"], "purpose": "school_business"},
+                             as_of=AS_OF, alternatives=True)
+    texts = [a.text for a in decision.alternatives]
+    assert texts[0] == "Use a District-managed account."
+    assert "Write a letter on paper instead of a text message." in texts
+
+
+def test_removing_content_is_the_smallest_removal(policy):
+    decision = policy.decide({"actor": {"role": "teacher"}, "action": "message", "channel": "email",
+                              "account": "district", "audience": ["student"], "purpose": "school_business",
+                              "content": ["profane_or_obscene", "harassing", "illegal_drug_use"]},
+                             as_of=AS_OF, alternatives=True)
+    assert [(a.changes[0].removed, a.outcome) for a in decision.alternatives] == [
+        (("profane_or_obscene", "harassing"), "permitted")]
+    assert decision.alternatives[0].text == "Leave out the profanity; and leave out the harassment."
