@@ -352,7 +352,10 @@ def cmd_site_build(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     policy, scenarios = loaded
     out = Path(args.out)
-    written = build_pages(policy, scenarios, out, docs=project_docs_dir(), schema_dir=schema_dir())
+    from .questions import load_questions
+
+    written = build_pages(policy, scenarios, out, docs=project_docs_dir(), schema_dir=schema_dir(),
+                          topics=load_questions(policy=policy.document))
     print(f"wrote {len(written)} generated files to {display_path(out)} "
           f"({len(scenarios)} examples); now run: mkdocs build --strict")
     return EXIT_OK

@@ -20,6 +20,7 @@ from .conditions import Any as AnyOf
 from .decision import Decision
 from .model import KIND_WORDS, Clause, PolicyDocument, Section
 from .phrases import Phrasebook, load_phrasebook
+from .questions import Topic
 from .scenarios import Scenario
 from .sourcetext import paragraphs
 from .vocabulary import Vocabulary, load_vocabulary
@@ -61,8 +62,10 @@ def section_path(section: Section) -> str:
 def _examples(policy: Policy, scenarios: Sequence[Scenario], phrasebook: Phrasebook) -> list[Example]:
     examples = []
     for scenario in scenarios:
-        facts = tuple(step.text for step in scenario.steps if step.kind == "Context")
-        examples.append(Example(scenario, facts, policy.decide(scenario.request(phrasebook))))
+        # The scenario's date pins the revision it illustrates; a staff card does not need it.
+        facts = tuple(step.text for step in scenario.steps
+                      if step.kind == "Context" and phrasebook.find(step.text).fact != "as_of")
+        examples.append(Example(scenario, facts, policy.decide(scenario.request(phrasebook), alternatives=True)))
     return examples
 
 
@@ -105,6 +108,9 @@ def answer_card(title: str, facts: Sequence[str], decision: Decision, heading: s
         lines += ["", "    **What you must do**", ""] + [f"    - {_escape(d[0].upper() + d[1:])}" for d in duties]
     if decision.notices:
         lines += ["", "    **Good to know**", ""] + [f"    - {_escape(n.text)}" for n in decision.notices]
+    if decision.alternatives:
+        lines += ["", "    **To do this within the policy**", ""]
+        lines += [f"    - {_escape(a.text)} Then: {OUTCOME_WORDS[a.outcome].lower()}." for a in decision.alternatives]
     status = reading_status(decision)
     if status:
         lines += ["", f"    *{status}*"]
@@ -269,7 +275,8 @@ def _print_page(document: PolicyDocument, day: date) -> str:
 
 
 def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, docs: Path | None = None,
-                schema_dir: Path | None = None, day: date | None = None) -> list[Path]:
+                schema_dir: Path | None = None, day: date | None = None,
+                topics: Sequence[Topic] = ()) -> list[Path]:
     """Write the site's Markdown into ``out`` (emptied first): the hand-written ``docs`` pages,
     then the generated ones. Returns the generated files."""
     document = policy.document
@@ -305,6 +312,8 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, doc
     write("glossary.md", _glossary(load_vocabulary(), phrasebook))
     write("changelog.md", _changelog(document))
     write("print.md", _print_page(document, day))
+    if topics:
+        write("questions.md", _questions_page(policy, topics, document))
     if schema_dir is not None:
         for schema in sorted(schema_dir.glob("*.schema.json")):
             target = out / "schemas" / schema.name
@@ -312,6 +321,28 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, doc
             shutil.copyfile(schema, target)
             written.append(target)
     return written
+
+
+def _questions_page(policy: Policy, topics: Sequence[Topic], document: PolicyDocument) -> str:
+    """The question corpus as a page: by topic, each question with its answer card, the words of
+    the policy it rests on and why."""
+    parts = ["# Common questions", "",
+             "Everyday questions staff ask, each answered by the policy's own rules. Every answer quotes the "
+             "words of the policy it rests on; most rest on readings the Board of Education has not yet "
+             "confirmed, and each card says so.", ""]
+    parts += [f"- [{topic.title}](#{topic.slug})" for topic in topics] + [""]
+    for topic in topics:
+        parts += [f"## {topic.title} {{#{topic.slug}}}", "", _escape(topic.intro), ""]
+        for question in topic.questions:
+            if question.is_refused:
+                continue
+            decision = policy.decide(question.request, alternatives=True)
+            card = answer_card(question.ask, (), decision)
+            clause = document.clause(question.clause)
+            card += (f"\n\n    > “{_escape(question.quote)}” — [{_escape(clause.title)}]"
+                     f"({_link(document, clause.id, from_root=True)})\n\n    {_escape(question.because)}")
+            parts += [card, ""]
+    return "\n".join(parts)
 
 
 def _faq(examples: Iterable[Example], document: PolicyDocument) -> list[Example]:
