@@ -301,3 +301,24 @@ def test_removing_content_is_the_smallest_removal(policy):
     assert [(a.changes[0].removed, a.outcome) for a in decision.alternatives] == [
         (("profane_or_obscene", "harassing"), "permitted")]
     assert decision.alternatives[0].text == "Leave out the profanity; and leave out the harassment."
+
+
+def _corpus() -> list:
+    from policykit.questions import all_questions, load_questions
+
+    return [q for q in all_questions(load_questions()) if not q.is_refused]
+
+
+@pytest.mark.parametrize("question", _corpus(), ids=lambda q: q.id)
+def test_the_question_corpus_states_the_first_way_or_the_first_question(policy, question):
+    decision = policy.decide(question.request, alternatives=True)
+    if decision.outcome == "permitted":
+        assert question.instead is None and question.ask_first is None
+    elif decision.outcome == "undetermined":
+        assert question.instead is None
+        assert decision.questions[0].fact == question.ask_first
+    else:
+        assert question.ask_first is None
+        assert question.instead is not None, "a question that is not permitted states its first alternative"
+        first = decision.alternatives[0] if decision.alternatives else None
+        assert ((first.text, first.outcome) if first else ("", "")) == question.instead

@@ -145,10 +145,30 @@ def format_decision(decision: Decision, width: int = 88) -> str:
         for notice in decision.notices:
             lines += textwrap.wrap(f"{notice.text} ({notice.clause})", width,
                                    initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
+    if decision.alternatives:
+        lines += ["", "To do this within the policy:"]
+        for alternative in decision.alternatives:
+            source = f"; {alternative.remedy_of}" if alternative.remedy_of else ""
+            lines += textwrap.wrap(f"{alternative.text} ({alternative.outcome.replace('_', ' ')}{source})", width,
+                                   initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
+    if decision.questions:
+        lines += ["", "To settle it, the policy needs to know (most telling first):"]
+        for question in decision.questions:
+            answers = ", ".join(f"{_answer_words(a.value)} → {a.outcome.replace('_', ' ')}" for a in question.answers)
+            lines += textwrap.wrap(f"{question.fact}: {answers}", width, initial_indent="  - ",
+                                   subsequent_indent="    ", break_on_hyphens=False)
     stamp = decision.policy
     lines += ["", f"policy {stamp.id}, revision {stamp.revision}, as of {stamp.as_of}",
               f"digest {stamp.digest}", f"decision {decision.decision_id}"]
     return "\n".join(lines)
+
+
+def _answer_words(value: object) -> str:
+    if isinstance(value, tuple):
+        return "+".join(value) or "nobody"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def _read_input(source: str) -> str:
@@ -165,7 +185,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     as_of = args.as_of
     if args.batch:
-        return _decide_batch(policy, args.source or "-", as_of)
+        return _decide_batch(policy, args.source or "-", as_of, args.alternatives)
     if args.set:
         if args.source:
             raise SystemExit("error: give a request FILE or --set facts, not both")
@@ -182,7 +202,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
             failure = RequestError([_json_problem(error)])
             return _report_request_error(failure, args.format)
     try:
-        decision = policy.decide(request, as_of=as_of)
+        decision = policy.decide(request, as_of=as_of, alternatives=args.alternatives)
     except RequestError as error:
         return _report_request_error(error, args.format)
     except Exception as error:  # fail closed: an internal fault is an error, never a decision
@@ -209,7 +229,7 @@ def _report_request_error(error: RequestError, fmt: str) -> int:
     return EXIT_USAGE
 
 
-def _decide_batch(policy: Policy, source: str, as_of: date | None) -> int:
+def _decide_batch(policy: Policy, source: str, as_of: date | None, alternatives: bool = False) -> int:
     stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
     failures = faults = 0
     with stream:
@@ -218,7 +238,7 @@ def _decide_batch(policy: Policy, source: str, as_of: date | None) -> int:
                 continue
             try:
                 request = json.loads(line)
-                result = policy.decide(request, as_of=as_of).to_dict()
+                result = policy.decide(request, as_of=as_of, alternatives=alternatives).to_dict()
             except json.JSONDecodeError as error:
                 failures += 1
                 result = {"line": number, "error": _request_error_dict(RequestError([_json_problem(error)]))}
@@ -536,6 +556,10 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--as-of", type=_date_argument, metavar="YYYY-MM-DD",
                         help="the date for requests that give none (default: today)")
     decide.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    decide.add_argument("--alternatives", action=argparse.BooleanOptionalAction, default=True,
+                        help="also say how to do it within the policy (for an answer that is not a plain yes) "
+                             "and which facts to ask first (for an undetermined one); on by default, "
+                             "--no-alternatives skips the search")
     decide.set_defaults(func=cmd_decide)
 
     phrases = commands.add_parser(

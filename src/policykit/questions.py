@@ -90,6 +90,8 @@ class Question:
     line: int
     column: int
     positions: tuple[tuple[str, int, int], ...] = ()  # (field, line, column) of each field given
+    instead: tuple[str, str] | None = None  # the first alternative: (its sentence, its outcome); ("", "") for none
+    ask_first: str | None = None  # for undetermined: the fact the answer asks first
 
     @property
     def request(self) -> dict[str, Any]:
@@ -385,7 +387,10 @@ def _build_question(doc: YamlDocument, where: JsonPath, entry: dict) -> Question
         obligations=tuple(ExpectedObligation(o["clause"], o["met"]) for o in entry.get("obligations", ())),
         quote=entry["quote"], clause=entry["clause"], because=entry["because"],
         readings=tuple(entry.get("readings", ())), path=doc.path, line=start.line, column=start.column,
-        positions=positions)
+        positions=positions,
+        instead=(("", "") if entry["instead"] == "none" else (entry["instead"]["do"], entry["instead"]["outcome"]))
+        if "instead" in entry else None,
+        ask_first=entry.get("ask_first"))
 
 
 # ----------------------------------------------------------------------------------- answers
