@@ -139,7 +139,7 @@ class Searcher:
             return ()
         current = RANK[verdict.outcome]
         found: list[Alternative] = list(self._remedies(program, evaluate, true, unknown, reread, verdict, current))
-        searched = self._search(program, evaluate, true, unknown, reread, current)
+        searched = self._search(program, true, unknown, current)
         seen = {a.changes for a in found}
         for alternative in searched:
             if len(found) >= MAX_ALTERNATIVES:
@@ -186,9 +186,8 @@ class Searcher:
         candidates.sort(key=lambda pair: pair[0])  # stable: the reasons' order among equals
         return [alternative for _, alternative in candidates]
 
-    def _search(self, program: Program, evaluate: Evaluate, true: int, unknown: int, reread: int,
-                current: int) -> list[Alternative]:
-        from .engine import term_states  # the engine imports nothing from here; keep it one-way at import time
+    def _search(self, program: Program, true: int, unknown: int, current: int) -> list[Alternative]:
+        from .engine import outcome_rank, term_states  # one-way: the engine never imports this module
 
         true_terms, unknown_terms = term_states(program, true, unknown)
         live = true_terms | unknown_terms
@@ -223,34 +222,48 @@ class Searcher:
         atoms = [atom for atom in atoms if atom.bits & relevant]
         if not atoms or any(not any(atom.bits & bits for atom in atoms) for bits in deciding):
             return []
-        outcomes: dict[frozenset[int], int] = {}  # evaluated change set -> outcome rank (-1: undetermined)
+        outcomes: dict[int, int] = {}  # evaluated change set (atom bitmask) -> outcome rank (-1: undetermined)
         results: list[tuple[tuple, frozenset[int]]] = []
-        for size in range(1, len({atom.group for atom in atoms}) + 1):
-            for combo in itertools.combinations(range(len(atoms)), size):
-                groups = {atoms[i].group for i in combo}
-                if len(groups) < size:
+        permitted_sets: list[int] = []  # change sets already permitted: no superset can be minimal
+        group_names = sorted({atom.group for atom in atoms}, key=lambda g: min(a.order for a in atoms if a.group == g))
+        groups = [[i for i, atom in enumerate(atoms) if atom.group == name] for name in group_names]
+        group_bits = [_or(atoms[i].bits for i in members) for members in groups]
+        # For each deciding case, the groups that can touch it (as a bitmask over groups).
+        needs = [_or(1 << g for g, bits in enumerate(group_bits) if bits & case) for case in deciding]
+
+        def combos(size: int, first: int, picked: int, chosen_groups: int, left: int):
+            """Change sets of ``size`` atoms, one per group, groups in order, pruned early."""
+            if left == 0:
+                if all(chosen_groups & need for need in needs):
+                    yield picked
+                return
+            for g in range(first, len(groups) - left + 1):
+                for i in groups[g]:
+                    members = picked | 1 << i
+                    if any(found & members == found for found in permitted_sets):
+                        continue  # already contains a permitted change set
+                    yield from combos(size, g + 1, members, chosen_groups | 1 << g, left - 1)
+
+        for size in range(1, len(groups) + 1):
+            for members in list(combos(size, 0, 0, 0, size)):
+                if any(found & members == found for found in permitted_sets):
                     continue
-                touched = 0
-                for i in combo:
-                    touched |= atoms[i].bits
-                if any(not touched & bits for bits in deciding):
-                    continue  # a deciding case stays true: no better outcome is possible
+                combo = [i for i in range(len(atoms)) if members >> i & 1]
                 new_true, new_unknown = true, unknown
                 for i in combo:
                     new_true, new_unknown = atoms[i].apply(new_true, new_unknown)
-                result = evaluate(new_true, new_unknown, reread)
-                rank = -1 if result.outcome == "undetermined" else RANK[result.outcome]
-                key = frozenset(combo)
-                outcomes[key] = rank
+                rank = outcome_rank(program, new_true, new_unknown)  # the outcome is all the search needs
+                outcomes[members] = rank
+                if rank == 0:
+                    permitted_sets.append(members)
                 if rank < 0 or rank >= current:
                     continue
-                if any(0 <= outcomes.get(frozenset(sub), -1) <= rank
-                       for r in range(1, size) for sub in itertools.combinations(combo, r)):
+                if any(0 <= outcomes.get(sub, -1) <= rank for sub in _proper_subsets(members)):
                     continue  # not minimal: fewer of its changes do as well
                 chosen = sorted(combo, key=lambda i: atoms[i].order)
                 sort_key = (rank, size, not any(atoms[i].district for i in combo),
                             tuple(atoms[i].order for i in chosen))
-                results.append((sort_key, key))
+                results.append((sort_key, frozenset(combo)))
             results.sort()
             if len(results) >= MAX_ALTERNATIVES and results[MAX_ALTERNATIVES - 1][0][0] == 0:
                 break  # three permitted ways with at most this many changes: nothing larger ranks higher
@@ -291,6 +304,21 @@ class Searcher:
             ranked.append(((max(counts), sum(counts), self._order[fact_name]), question))
         ranked.sort(key=lambda pair: pair[0])
         return tuple(question for _, question in ranked)
+
+
+def _or(masks) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
+
+
+def _proper_subsets(members: int):
+    """Every non-empty proper subset of a bitmask."""
+    sub = (members - 1) & members
+    while sub:
+        yield sub
+        sub = (sub - 1) & members
 
 
 def _read_as(layout, true: int, reread: int) -> tuple[int, int]:

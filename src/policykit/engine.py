@@ -58,6 +58,17 @@ def term_states(program: Program, true: int, unknown: int) -> tuple[int, int]:
     return program.all_terms & ~not_true, not_true & ~false
 
 
+def outcome_rank(program: Program, true: int, unknown: int) -> int:
+    """Only the outcome of an encoded request, as its rank in ``OUTCOMES`` (-1: undetermined):
+    what ``evaluate`` decides, without building reasons, obligations, notices or words."""
+    true_terms, unknown_terms = term_states(program, true, unknown)
+    rank_terms = program.rank_terms
+    best = 3
+    while best and not true_terms & rank_terms[best]:
+        best -= 1
+    return -1 if unknown_terms & program.above[best] else best
+
+
 def decide(program: Program, true: int, unknown: int, as_of: str, decision_id: str, reread: int = 0) -> Decision:
     """Decide an encoded request against ``program``."""
     return Decision(evaluate(program, true, unknown, reread),
