@@ -33,7 +33,6 @@ ordered so that the fact whose worst answer leaves the fewest possible outcomes 
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
