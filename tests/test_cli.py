@@ -321,3 +321,27 @@ def test_site_build_writes_the_generated_pages(tmp_path: Path, capsys) -> None:
     for page in ("index.md", "sections/relationships.md", "references.md", "glossary.md", "changelog.md", "print.md",
                  "editors.md", "integrators.md", "assets/policy.css", "schemas/request.schema.json"):
         assert page in generated
+
+
+def test_decide_says_how_to_do_it_within_the_policy(capsys) -> None:
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "account=personal",
+                        "--set", "audience=student", "--set", "purpose=school_business", "--set", "as_of=2026-01-05"],
+                       capsys)
+    assert code == 0
+    section = out.split("To do this within the policy:\n", 1)[1].split("\n\n", 1)[0]
+    assert section.splitlines()[0] == "  - Use a District-managed account. (permitted; communications.district-email)"
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "account=personal",
+                        "--set", "audience=student", "--set", "purpose=school_business", "--set", "as_of=2026-01-05",
+                        "--format", "json"], capsys)
+    assert json.loads(out)["alternatives"][0]["remedy_of"] == "communications.district-email"
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "audience=student",
+                        "--set", "as_of=2026-01-05", "--no-alternatives", "--format", "json"], capsys)
+    assert "alternatives" not in json.loads(out) and "questions" not in json.loads(out)
+
+
+def test_decide_orders_the_questions_for_an_undetermined_answer(capsys) -> None:
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "audience=student",
+                        "--set", "as_of=2026-01-05"], capsys)
+    lines = out.split("To settle it, the policy needs to know (most telling first):\n", 1)[1].splitlines()
+    assert lines[0].startswith("  - purpose: school_business → undetermined")
+    assert "personal → prohibited" in out
