@@ -16,19 +16,25 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Hashable, Iterable
 from datetime import date
 from pathlib import Path
 
 from . import engine
+from .cache import ByteBoundedLRU
 from .compiler import AtomLayout, Program, compile_program
 from .decision import Decision, PolicyStamp, Verdict
 from .errors import RequestError, RequestProblem
 from .loader import load_policy_dir
 from .model import PolicyDocument
 from .paths import default_policy_dir
-from .request import build_encoder, request_problems, valid_date
+from .request import MAX_ERRORS, bounded_request_problems, build_encoder, valid_date
+from .requestjson import MAX_DEPTH, parse_json
 from .vocabulary import load_vocabulary
+
+CACHE_BYTES = 32 * 1024 * 1024
+"""The verdict cache's default budget: 32 MiB, about 60,000 typical verdicts (docs/performance.md)."""
 
 
 class Policy:
@@ -48,9 +54,21 @@ class Policy:
         self._ids = itertools.count(1)
         self._dates: dict[str, date] = {}
         # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown) -> verdict.
-        self._verdicts: dict[tuple[int, int, int], Verdict] = {}
+        self._verdicts: ByteBoundedLRU[Verdict] = ByteBoundedLRU(CACHE_BYTES, _verdict_bytes)
         self._stamps: dict[tuple[int, str], PolicyStamp] = {}
-        self.cache_size = 65536
+
+    @property
+    def cache_bytes(self) -> int:
+        """The most memory (estimated) the verdict cache may hold; the least recently used
+        verdicts are evicted past it. 0 turns the cache off."""
+        return self._verdicts.max_bytes
+
+    @cache_bytes.setter
+    def cache_bytes(self, value: int) -> None:
+        self._verdicts.max_bytes = value
+
+    # The name the cache's size had when it counted entries: ``cache_size = 0`` still turns it off.
+    cache_size = cache_bytes
 
     @property
     def first_date(self) -> date:
@@ -73,13 +91,7 @@ class Policy:
         """
         encoded = self._encode(request)
         if encoded is None:
-            problems = request_problems(request) or [RequestProblem("", "the request does not match the request "
-                                                                        "schema")]
-            as_of_text = request.get("as_of") if isinstance(request, dict) else None
-            if valid_date(as_of_text) and date.fromisoformat(as_of_text) < self._first:
-                problems = sorted([*problems, _too_early(date.fromisoformat(as_of_text), self._first)],
-                                  key=lambda problem: problem.pointer)
-            raise RequestError(problems)
+            raise self.request_error(request)
         true, unknown, as_of_text = encoded
         if as_of_text is not None:
             day = self._dates.get(as_of_text)
@@ -97,8 +109,7 @@ class Policy:
         verdict = self._verdicts.get(key)
         if verdict is None:
             verdict = engine.evaluate(self._programs[index], true, unknown)
-            if len(self._verdicts) < self.cache_size:
-                self._verdicts[key] = verdict
+            self._verdicts.put(key, verdict)
         stamp = self._stamps.get((index, as_of_text))
         if stamp is None:
             program = self._programs[index]
@@ -109,15 +120,57 @@ class Policy:
             decision_id = f"{self._id_prefix}-{next(self._ids):x}"
         return Decision(verdict, stamp, decision_id)
 
+    def decide_json(self, text: str | bytes, *, as_of: date | None = None, decision_id: str | None = None,
+                    max_depth: int = MAX_DEPTH) -> Decision:
+        """Answer a request given as JSON text. Beyond ``decide``'s errors, raises
+        ``policykit.requestjson.JsonInputError`` (a RequestError) for text that is not JSON, is
+        nested more than ``max_depth`` levels, or names a key twice in one object."""
+        return self.decide(parse_json(text, max_depth=max_depth), as_of=as_of, decision_id=decision_id)
+
+    def encodes(self, request: object) -> bool:
+        """Whether ``request`` follows the request schema (cheap: the fast check alone)."""
+        return self._encode(request) is not None
+
+    def request_error(self, request: object) -> RequestError:
+        """The error for a request the schema refuses: the first ``MAX_ERRORS`` problems by
+        pointer, and a count of the rest. Its cost is bounded by the schema, not the request."""
+        problems, omitted = bounded_request_problems(request)
+        if not problems:
+            problems = [RequestProblem("", "the request does not match the request schema")]
+        as_of_text = request.get("as_of") if isinstance(request, dict) else None
+        if valid_date(as_of_text) and date.fromisoformat(as_of_text) < self._first:
+            problems = sorted([*problems, _too_early(date.fromisoformat(as_of_text), self._first)],
+                              key=lambda problem: problem.pointer)
+        if len(problems) > MAX_ERRORS:
+            omitted += len(problems) - MAX_ERRORS
+            problems = problems[:MAX_ERRORS]
+        return RequestError(problems, omitted)
+
     def decide_many(self, requests: Iterable[object], *, as_of: date | None = None) -> list[Decision | RequestError]:
-        """Answer several requests; a malformed one yields its RequestError in its place."""
+        """Answer several requests; a malformed one yields its RequestError in its place. A
+        request without its own as_of is answered for ``as_of``, or for the day the batch began."""
+        day = as_of if as_of is not None else date.today()
+        decide = self.decide
         results: list[Decision | RequestError] = []
+        append = results.append
         for request in requests:
             try:
-                results.append(self.decide(request, as_of=as_of))
+                append(decide(request, as_of=day))
             except RequestError as error:
-                results.append(error)
+                append(error)
         return results
+
+
+def _verdict_bytes(key: Hashable, verdict: Verdict) -> int:
+    """An estimate of what one cached verdict holds beyond what the program shares (the clauses'
+    reasons and notices): its key, the verdict, its tuples, obligations and explanation."""
+    size = sys.getsizeof
+    total = size(key) + sum(size(part) for part in key) if isinstance(key, tuple) else size(key)
+    total += size(verdict) + size(verdict.explanation)
+    for part in (verdict.reasons, verdict.obligations, verdict.notices, verdict.missing_facts,
+                 verdict.possible_outcomes):
+        total += size(part)
+    return total + sum(size(obligation) for obligation in verdict.obligations)
 
 
 def _too_early(day: date, first: date) -> RequestProblem:

@@ -19,6 +19,7 @@ from .vocabulary import load_vocabulary
 from .loader import check_policy_dir, display_path
 from .model import PolicyDocument
 from .paths import default_features_dir, default_policy_dir
+from .requestjson import JsonInputError, parse_json
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -71,13 +72,18 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _request_error_dict(error: RequestError) -> dict[str, object]:
-    return {"code": "invalid_request", "message": "the request is malformed", "errors": error.errors}
+    body: dict[str, object] = {"code": "invalid_request", "message": "the request is malformed", "errors": error.errors}
+    if error.omitted:
+        body["more_errors"] = error.omitted
+    return body
 
 
 def _print_request_error(error: RequestError) -> None:
     print("error: the request is malformed:", file=sys.stderr)
     for item in error.errors:
         print(f"  {item['pointer'] or '/'}: {item['message']}", file=sys.stderr)
+    if error.omitted:
+        print(f"  ... and {error.omitted} more problem{'s' if error.omitted != 1 else ''}", file=sys.stderr)
 
 
 def request_from_settings(settings: Sequence[str], role: str) -> dict[str, object]:
@@ -146,10 +152,12 @@ def format_decision(decision: Decision, width: int = 88) -> str:
     return "\n".join(lines)
 
 
-def _read_input(source: str) -> str:
+def _read_input(source: str) -> bytes | str:
+    """The bytes of FILE or of standard input (text only when standard input has no bytes)."""
     if source == "-":
-        return sys.stdin.read()
-    return Path(source).read_text(encoding="utf-8")
+        buffer = getattr(sys.stdin, "buffer", None)
+        return buffer.read() if buffer is not None else sys.stdin.read()
+    return Path(source).read_bytes()
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -169,13 +177,12 @@ def cmd_decide(args: argparse.Namespace) -> int:
         if not args.source:
             raise SystemExit("error: give a request FILE (or - for standard input), or --set FACT=VALUE")
         try:
-            request = json.loads(_read_input(args.source))
+            request = parse_json(_read_input(args.source))
         except OSError as error:
             print(f"error: cannot read {args.source}: {error.strerror}", file=sys.stderr)
             return EXIT_FAILURE
-        except json.JSONDecodeError as error:
-            failure = RequestError([_json_problem(error)])
-            return _report_request_error(failure, args.format)
+        except JsonInputError as error:  # not JSON, nested too deep, or a key given twice
+            return _report_request_error(error, args.format)
     try:
         decision = policy.decide(request, as_of=as_of)
     except RequestError as error:
@@ -190,12 +197,6 @@ def cmd_decide(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _json_problem(error: json.JSONDecodeError):
-    from .errors import RequestProblem
-
-    return RequestProblem("", f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
-
-
 def _report_request_error(error: RequestError, fmt: str) -> int:
     if fmt == "json":
         print(json.dumps(_request_error_dict(error), ensure_ascii=False, indent=2))
@@ -205,19 +206,15 @@ def _report_request_error(error: RequestError, fmt: str) -> int:
 
 
 def _decide_batch(policy: Policy, source: str, as_of: date | None) -> int:
-    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    stream = getattr(sys.stdin, "buffer", sys.stdin) if source == "-" else open(source, "rb")
     failures = faults = 0
     with stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
             try:
-                request = json.loads(line)
-                result = policy.decide(request, as_of=as_of).to_dict()
-            except json.JSONDecodeError as error:
-                failures += 1
-                result = {"line": number, "error": _request_error_dict(RequestError([_json_problem(error)]))}
-            except RequestError as error:
+                result = policy.decide_json(line, as_of=as_of).to_dict()
+            except RequestError as error:  # including JSON that is not JSON, too deep, or repeats a key
                 failures += 1
                 result = {"line": number, "error": _request_error_dict(error)}
             except Exception as error:  # fail closed, and go on with the next line
