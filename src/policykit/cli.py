@@ -444,22 +444,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except PolicyError as error:
         _print_issues(error.issues)
         return EXIT_FAILURE
-    site = Path(args.site) if args.site else Path("site")
+    from .paths import project_site_dir
+    from .protocol import default_max_connections
+    from .server import uvicorn_options
+
+    if args.site:  # asked for by name: it must be there
+        site: Path | None = Path(args.site)
+        if not (site / "index.html").is_file():
+            print(f"error: {args.site} holds no built site (no index.html); build one with `policykit site build` "
+                  "and `mkdocs build`", file=sys.stderr)
+            return EXIT_USAGE
+    else:  # the project's own build, never whatever ./site the command happens to run beside
+        site = project_site_dir()
+        if site is not None and not (site / "index.html").is_file():
+            site = None
     settings = {
         "POLICYKIT_POLICY": args.policy or "",
         "POLICYKIT_TOKEN_FILE": str(Path(args.token_file).resolve()) if args.token_file else "",
         "POLICYKIT_DECISION_LOG": str(Path(args.decision_log).resolve()) if args.decision_log else "",
-        "POLICYKIT_SITE": str(site.resolve()) if (site / "index.html").is_file() else "",
+        "POLICYKIT_DECISION_LOG_MAX_BYTES": str(args.decision_log_max_bytes),
+        "POLICYKIT_DECISION_LOG_BACKUPS": str(args.decision_log_backups),
+        "POLICYKIT_SITE": str(site.resolve()) if site is not None else "",
         "POLICYKIT_MAX_BODY_BYTES": str(args.max_body_bytes),
         "POLICYKIT_MAX_BATCH": str(args.max_batch),
+        "POLICYKIT_THREADS": str(args.threads),
+        "POLICYKIT_HEADER_SECONDS": str(args.header_seconds),
+        "POLICYKIT_MAX_CONNECTIONS": str(args.max_connections or default_max_connections()),
     }
     os.environ.update(settings)
     where = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
     print(f"policykit serving on {where} (API /v1/, OpenAPI /openapi.json"
-          f"{', site /' if settings['POLICYKIT_SITE'] else ', no site built'}); Ctrl-C stops", file=sys.stderr)
+          f"{', site / from ' + settings['POLICYKIT_SITE'] if site else ', no site built'}); Ctrl-C stops",
+          file=sys.stderr)
     uvicorn.run("policykit.server:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, timeout_keep_alive=5, server_header=False,
-                timeout_graceful_shutdown=5)
+                workers=args.workers, log_level=args.log_level, **uvicorn_options())
     return EXIT_OK
 
 
@@ -581,10 +599,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token-file", metavar="FILE", help="require 'Authorization: Bearer <token>' on /v1/, "
                                                             "the token being this file's contents")
     serve.add_argument("--decision-log", metavar="FILE", help="append every decision to FILE as JSON Lines")
-    serve.add_argument("--site", metavar="DIR", help="the built site to serve at / (default: site/ if built)")
+    serve.add_argument("--site", metavar="DIR", help="the built site to serve at / (default: the project's own "
+                                                     "site/, when built; never the current directory's)")
     serve.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
     serve.add_argument("--max-body-bytes", type=int, default=1_048_576, help="largest request body (default 1 MiB)")
     serve.add_argument("--max-batch", type=int, default=1000, help="most requests in one batch (default 1000)")
+    serve.add_argument("--decision-log-max-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
+                       help="rotate the decision log past this size (default 64 MiB; 0: never)")
+    serve.add_argument("--decision-log-backups", type=int, default=4, metavar="N",
+                       help="rotated decision logs kept, FILE.1 (newest) to FILE.N; older ones are deleted (default 4)")
+    serve.add_argument("--threads", type=int, default=0, help="threads per worker doing policy work (default: one "
+                                                              "per core)")
+    serve.add_argument("--header-seconds", type=float, default=10.0, metavar="S",
+                       help="time a connection has to send a complete request head (default 10)")
+    serve.add_argument("--max-connections", type=int, default=0, metavar="N",
+                       help="open connections per worker (default: half the file limit, at most 1000)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.set_defaults(func=cmd_serve)
 
