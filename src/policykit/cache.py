@@ -46,9 +46,10 @@ class ByteBoundedLRU(Generic[V]):
         found = self._data.get(key)
         if found is None:
             return None
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
+        try:  # one C call, atomic under the GIL; the entry may have been evicted meanwhile
+            self._data.move_to_end(key)
+        except KeyError:
+            pass
         return found[0]
 
     def put(self, key: Hashable, value: V) -> None:
