@@ -609,7 +609,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--decision-log-backups", type=int, default=4, metavar="N",
                        help="rotated decision logs kept, FILE.1 (newest) to FILE.N; older ones are deleted (default 4)")
     serve.add_argument("--threads", type=int, default=0, help="threads per worker doing policy work (default: one "
-                                                              "per core)")
+                                                              "per core but one, at least one)")
     serve.add_argument("--header-seconds", type=float, default=10.0, metavar="S",
                        help="time a connection has to send a complete request head (default 10)")
     serve.add_argument("--max-connections", type=int, default=0, metavar="N",

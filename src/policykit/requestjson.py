@@ -60,7 +60,7 @@ def parse_json(data: bytes | bytearray | memoryview | str, *, max_depth: int = M
     colons = raw.count(b":")
     if opens <= max_depth and colons == 0:
         return value  # no key at all, and too few brackets to nest too deep
-    keys, depth = _keys_and_depth(value, max_depth if opens > max_depth else None)
+    keys, depth = _keys_and_depth(value, max_depth if opens > max_depth else None, opens)
     if depth > max_depth:
         raise _too_deep(max_depth)
     if colons != keys:
@@ -81,10 +81,13 @@ def _too_deep(limit: int) -> JsonInputError:
                           [RequestProblem("", f"arrays and objects may be nested at most {limit} levels deep")])
 
 
-def _keys_and_depth(value: object, limit: int | None) -> tuple[int, int]:
+def _keys_and_depth(value: object, limit: int | None, containers: int) -> tuple[int, int]:
     """How many keys all the objects in ``value`` hold, and how deep it nests (walked only as
-    far as ``limit`` + 1 when a limit is given; 0 when none is)."""
+    far as ``limit`` + 1 when a limit is given; 0 when none is). ``containers`` bounds how many
+    arrays and objects ``value`` holds (the ``[`` and ``{`` bytes of its text): once that many
+    are found, no list needs scanning for more, so a long list of numbers costs nothing."""
     keys = deepest = 0
+    remaining = containers - 1
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
@@ -97,7 +100,11 @@ def _keys_and_depth(value: object, limit: int | None) -> tuple[int, int]:
             children = node.values()
         else:
             children = node  # type: ignore[assignment]
-        stack.extend((child, depth + 1) for child in children if type(child) is dict or type(child) is list)
+        if remaining <= 0:
+            continue
+        found = [(child, depth + 1) for child in children if type(child) is dict or type(child) is list]
+        remaining -= len(found)
+        stack.extend(found)
     return keys, deepest
 
 

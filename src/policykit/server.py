@@ -22,6 +22,7 @@ import hmac
 import logging
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -67,7 +68,7 @@ class Limits:
     max_batch_errors: int = 100  # problems listed in one batch; later malformed requests are not explained
     max_error_bytes: int = 65_536  # the largest error body
     max_pending: int = 64  # policy work queued or running at once; beyond it, 503 and Retry-After
-    threads: int = 0  # threads doing policy work; 0: one per core
+    threads: int = 0  # threads doing policy work; 0: default_threads(), one per core but one
 
 
 @dataclass(frozen=True)
@@ -495,6 +496,13 @@ def openapi_document(limits: Limits = Limits(), clause_ids: Sequence[str] = (),
     return document
 
 
+def default_threads() -> int:
+    """Threads for policy work: one per core but one, left to the event loop. Policy work is
+    Python holding the GIL, so more threads add no throughput, only more contention for the
+    loop (one worker process per core is what scales: ``--workers``)."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
 class _PolicyWork:
     """Policy work (parsing, checking, deciding, rendering, logging) off the event loop, on a
     few threads, with a bound on how much may wait: the loop only moves bytes, so /health and
@@ -502,8 +510,7 @@ class _PolicyWork:
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self.pool = ThreadPoolExecutor(max_workers=limits.threads or os.cpu_count() or 2,
-                                       thread_name_prefix="policykit")
+        self.pool = ThreadPoolExecutor(max_workers=limits.threads or default_threads(), thread_name_prefix="policykit")
         self.pending = 0
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
@@ -734,6 +741,10 @@ def app_from_environment() -> Starlette:
     from .api import load_policy
 
     env = dict(os.environ)
+    # The event loop shares the interpreter with the policy threads: let it take the GIL back
+    # within 1 ms rather than CPython's default 5, so that /health and the other connections
+    # are served promptly while a thread works through a large body.
+    sys.setswitchinterval(float(env.get("POLICYKIT_SWITCH_INTERVAL") or 0.001))
     token_file = env.get("POLICYKIT_TOKEN_FILE")
     token = Path(token_file).read_text(encoding="utf-8").strip() if token_file else None
     log = env.get("POLICYKIT_DECISION_LOG")
