@@ -123,3 +123,17 @@ def test_decide_many_answers_as_decide_does():
             assert isinstance(answer, policykit.RequestError) and answer.errors == error.errors
             continue
         assert answer.verdict == single.verdict and answer.policy == single.policy
+
+
+def test_cached_only_answers_from_the_cache_and_never_evaluates_or_explains(monkeypatch):
+    from policykit import engine
+
+    policy = policykit.load_policy()
+    request = {"actor": {"role": "teacher"}, "action": "post", "as_of": "2026-01-05"}
+    assert policy.decide(request, cached_only=True) is None  # not yet known
+    first = policy.decide(request)
+    monkeypatch.setattr(engine, "evaluate", lambda *args: pytest.fail("evaluated"))
+    monkeypatch.setattr(policy, "request_error", lambda *args: pytest.fail("explained"))
+    again = policy.decide(request, cached_only=True)
+    assert again.verdict == first.verdict and again.decision_id != first.decision_id
+    assert policy.decide({"actor": {"role": "nobody"}, "action": "post"}, cached_only=True) is None

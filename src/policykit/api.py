@@ -82,15 +82,21 @@ class Policy:
             raise RequestError([_too_early(day, self._first)])
         return self._programs[index]
 
-    def decide(self, request: object, *, as_of: date | None = None, decision_id: str | None = None) -> Decision:
+    def decide(self, request: object, *, as_of: date | None = None, decision_id: str | None = None,
+               cached_only: bool = False) -> Decision:
         """Answer one request.
 
         ``request`` is a dict following ``schema/request.schema.json``. Its own ``as_of`` wins;
         otherwise ``as_of`` here, otherwise today. Raises ``RequestError`` (with every problem,
         each with a JSON pointer) for a malformed request or a date before the first revision.
+
+        ``cached_only`` answers only from the verdict cache, with next to no work: None (not an
+        error) when the request is malformed or its verdict has to be evaluated.
         """
         encoded = self._encode(request)
         if encoded is None:
+            if cached_only:
+                return None  # type: ignore[return-value]
             raise self.request_error(request)
         true, unknown, as_of_text = encoded
         if as_of_text is not None:
@@ -108,6 +114,8 @@ class Policy:
         key = (index, true, unknown)
         verdict = self._verdicts.get(key)
         if verdict is None:
+            if cached_only:
+                return None  # type: ignore[return-value]
             verdict = engine.evaluate(self._programs[index], true, unknown)
             self._verdicts.put(key, verdict)
         stamp = self._stamps.get((index, as_of_text))
