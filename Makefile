@@ -6,11 +6,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test validate scenarios site clean
+.PHONY: setup run test validate scenarios site dist clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+	@# The distribution was called policykit before it became ledyard-policykit: drop the old name.
+	$(BIN)/python -m pip uninstall --quiet --yes policykit 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test,docs,editors]'
 	touch $(STAMP)
 
@@ -47,5 +49,9 @@ site: setup
 	$(BIN)/policykit site build
 	$(BIN)/mkdocs build --strict
 
+## dist: build the wheel (distribution ledyard-policykit, import name policykit) into dist/
+dist: setup
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation --wheel-dir dist .
+
 clean:
-	rm -rf $(VENV) site build .pytest_cache .hypothesis
+	rm -rf $(VENV) site build dist .pytest_cache .hypothesis

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     requests = corpus(args.requests, args.seed)
     warm = policykit.load_policy()
     cold = policykit.load_policy()
-    cold.cache_size = 0
+    cold.cache_bytes = 0
     outcomes = Counter(warm.decide(r, as_of=AS_OF).outcome for r in requests)
     print(f"policykit {policykit.__version__} · Python {platform.python_version()} · {platform.machine()} · "
           f"{len(requests)} requests (seed {args.seed})", file=sys.stderr)

@@ -99,7 +99,7 @@ def bench_app() -> Starlette:
 
     policy = load_policy()
     if os.environ.get(COLD_VARIABLE) == "1":
-        policy.cache_size = 0  # every decision evaluated, none answered from the verdict cache
+        policy.cache_bytes = 0  # every decision evaluated, none answered from the verdict cache
     app = create_app(policy, ServerConfig())
 
     async def empty(request: Request) -> Response:

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
     warm = policykit.load_policy()
     cold = policykit.load_policy()
-    cold.cache_size = 0
+    cold.cache_bytes = 0
     batch = requests(args.requests, args.seed)
     n = len(batch)
 

@@ -1,20 +1,28 @@
-"""A real uvicorn server on a loopback port, in a background thread, for the duration of a test."""
+"""A real uvicorn server on a loopback port, in a background thread, for the duration of a test,
+with the settings ``policykit serve`` uses (``policykit.server.uvicorn_options``)."""
 
 from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
 
+from policykit.server import uvicorn_options
+
 
 class LiveServer:
-    """``with LiveServer(app) as url:`` serves ``app`` on 127.0.0.1 at a free port."""
+    """``with LiveServer(app) as url:`` serves ``app`` on 127.0.0.1 at a free port. Keyword
+    arguments override uvicorn's settings; ``header_seconds`` and ``max_connections`` set the
+    guarded protocol's."""
 
-    def __init__(self, app: ASGIApp):
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                                    lifespan="off", timeout_keep_alive=5))
+    def __init__(self, app: ASGIApp, *, header_seconds: float = 10.0, max_connections: int | None = None,
+                 **overrides: Any):
+        options = {**uvicorn_options(header_seconds=header_seconds, max_connections=max_connections),
+                   "log_level": "warning", **overrides}
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", **options))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> str:

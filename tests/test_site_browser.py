@@ -1,20 +1,20 @@
 """The built site in a real headless Chromium (Debian's package, driven by Playwright), served
-on a loopback port: search, clause anchors, printing, accessibility, and no request leaving
-the machine."""
+by the service itself (``policykit.server``, with its Content-Security-Policy) on a loopback
+port: search, clause anchors, printing, accessibility, no request leaving the machine, and
+nothing the CSP blocks."""
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 import policykit
+from liveserver import LiveServer
+from policykit.server import ServerConfig, create_app
 from sitebuild import build_site
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,20 +32,20 @@ from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 AXE_ALLOWED: dict[str, str] = {}
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature is the base class's
-        pass
+# Collects what the Content-Security-Policy blocks, from the first script on every page.
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+});
+"""
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory) -> Iterator[str]:
     site = build_site(tmp_path_factory.mktemp("browser-site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with LiveServer(create_app(policykit.load_policy(), ServerConfig(site_dir=site))) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +74,20 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
             route.abort()
 
     context.route("**/*", guard)
+    context.add_init_script(CSP_WATCH)
     tab = context.new_page()
+    refused: list[str] = []
+    tab.on("console", lambda message: refused.append(message.text)
+           if "Content Security Policy" in message.text else None)
     tab.outside_requests = outside  # type: ignore[attr-defined]
     yield tab
+    try:
+        violations = tab.evaluate("() => window.__cspViolations || []")
+    except Exception:  # the page is gone: what the console said is still there
+        violations = []
     context.close()
     assert outside == [], f"requests left the machine: {outside}"
+    assert (violations, refused) == ([], []), f"the Content-Security-Policy blocked: {violations} {refused}"
 
 
 def test_searching_texting_finds_the_texting_clause(page: Page, base_url: str) -> None:
@@ -124,3 +133,13 @@ def test_pages_have_no_accessibility_violations(page: Page, base_url: str, path:
              for v in results.response["violations"]}
     unexpected = {rule: text for rule, text in found.items() if rule not in AXE_ALLOWED}
     assert unexpected == {}
+
+
+def test_the_site_carries_its_content_security_policy(page: Page, base_url: str) -> None:
+    response = page.goto(base_url)
+    assert response is not None
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self' 'sha256-" in policy and "'unsafe-inline'" not in policy
+    assert response.headers["x-frame-options"] == "DENY"
+    # Every inline script ran: Material's own (its palette and scope) set these.
+    assert page.evaluate("() => typeof __md_get === 'function' && typeof __md_scope === 'object'")

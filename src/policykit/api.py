@@ -16,20 +16,26 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Hashable, Iterable
 from datetime import date
 from pathlib import Path
 
 from . import engine
 from .alternatives import Searcher
+from .cache import ByteBoundedLRU
 from .compiler import AtomLayout, Program, compile_program
 from .decision import Decision, PolicyStamp, Verdict
 from .errors import RequestError, RequestProblem
 from .loader import load_policy_dir
 from .model import PolicyDocument
 from .paths import default_policy_dir
-from .request import build_encoder, request_problems, valid_date
+from .request import MAX_ERRORS, bounded_request_problems, build_encoder, valid_date
+from .requestjson import MAX_DEPTH, parse_json
 from .vocabulary import load_vocabulary
+
+CACHE_BYTES = 64 * 1024 * 1024
+"""The verdict cache's default budget: 64 MiB, some 75,000 verdicts of about 900 bytes each (docs/performance.md)."""
 
 
 class Policy:
@@ -50,9 +56,21 @@ class Policy:
         self._ids = itertools.count(1)
         self._dates: dict[str, date] = {}
         # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown, reread) -> verdict.
-        self._verdicts: dict[tuple[int, int, int, int], Verdict] = {}
+        self._verdicts: ByteBoundedLRU[Verdict] = ByteBoundedLRU(CACHE_BYTES, _verdict_bytes)
         self._stamps: dict[tuple[int, str], PolicyStamp] = {}
-        self.cache_size = 65536
+
+    @property
+    def cache_bytes(self) -> int:
+        """The most memory (estimated) the verdict cache may hold; the least recently used
+        verdicts are evicted past it. 0 turns the cache off."""
+        return self._verdicts.max_bytes
+
+    @cache_bytes.setter
+    def cache_bytes(self, value: int) -> None:
+        self._verdicts.max_bytes = value
+
+    # The name the cache's size had when it counted entries: ``cache_size = 0`` still turns it off.
+    cache_size = cache_bytes
 
     @property
     def first_date(self) -> date:
@@ -67,7 +85,7 @@ class Policy:
         return self._programs[index]
 
     def decide(self, request: object, *, as_of: date | None = None, decision_id: str | None = None,
-               alternatives: bool = False) -> Decision:
+               alternatives: bool = False, cached_only: bool = False) -> Decision:
         """Answer one request.
 
         ``request`` is a dict following ``schema/request.schema.json``. Its own ``as_of`` wins;
@@ -78,16 +96,15 @@ class Policy:
         is not permitted: the ways to do the same thing within the policy, see
         ``policykit.alternatives``) and ``questions`` (for an undetermined one: the facts to ask,
         the one that settles most first). Plain ``decide()`` does none of that work.
+
+        ``cached_only`` answers only from the verdict cache, with next to no work: None (not an
+        error) when the request is malformed or its verdict has to be evaluated.
         """
         encoded = self._encode(request)
         if encoded is None:
-            problems = request_problems(request) or [RequestProblem("", "the request does not match the request "
-                                                                        "schema")]
-            as_of_text = request.get("as_of") if isinstance(request, dict) else None
-            if valid_date(as_of_text) and date.fromisoformat(as_of_text) < self._first:
-                problems = sorted([*problems, _too_early(date.fromisoformat(as_of_text), self._first)],
-                                  key=lambda problem: problem.pointer)
-            raise RequestError(problems)
+            if cached_only:
+                return None  # type: ignore[return-value]
+            raise self.request_error(request)
         true, unknown, as_of_text, reread = encoded
         if as_of_text is not None:
             day = self._dates.get(as_of_text)
@@ -101,7 +118,12 @@ class Policy:
         if day < self._first:
             raise RequestError([_too_early(day, self._first)])
         index = bisect.bisect_right(self._starts, day) - 1
-        verdict = self._verdict(index, true, unknown, reread)
+        if cached_only:
+            verdict = self._verdicts.get((index, true, unknown, reread))
+            if verdict is None or alternatives:
+                return None  # type: ignore[return-value]
+        else:
+            verdict = self._verdict(index, true, unknown, reread)
         stamp = self._stamps.get((index, as_of_text))
         if stamp is None:
             program = self._programs[index]
@@ -126,19 +148,62 @@ class Policy:
         verdict = self._verdicts.get(key)
         if verdict is None:
             verdict = engine.evaluate(self._programs[index], true, unknown, reread)
-            if len(self._verdicts) < self.cache_size:
-                self._verdicts[key] = verdict
+            self._verdicts.put(key, verdict)
         return verdict
 
+    def decide_json(self, text: str | bytes, *, as_of: date | None = None, decision_id: str | None = None,
+                    alternatives: bool = False,
+                    max_depth: int = MAX_DEPTH) -> Decision:
+        """Answer a request given as JSON text. Beyond ``decide``'s errors, raises
+        ``policykit.requestjson.JsonInputError`` (a RequestError) for text that is not JSON, is
+        nested more than ``max_depth`` levels, or names a key twice in one object."""
+        return self.decide(parse_json(text, max_depth=max_depth), as_of=as_of, decision_id=decision_id,
+                           alternatives=alternatives)
+
+    def encodes(self, request: object) -> bool:
+        """Whether ``request`` follows the request schema (cheap: the fast check alone)."""
+        return self._encode(request) is not None
+
+    def request_error(self, request: object) -> RequestError:
+        """The error for a request the schema refuses: the first ``MAX_ERRORS`` problems by
+        pointer, and a count of the rest. Its cost is bounded by the schema, not the request."""
+        problems, omitted = bounded_request_problems(request)
+        if not problems:
+            problems = [RequestProblem("", "the request does not match the request schema")]
+        as_of_text = request.get("as_of") if isinstance(request, dict) else None
+        if valid_date(as_of_text) and date.fromisoformat(as_of_text) < self._first:
+            problems = sorted([*problems, _too_early(date.fromisoformat(as_of_text), self._first)],
+                              key=lambda problem: problem.pointer)
+        if len(problems) > MAX_ERRORS:
+            omitted += len(problems) - MAX_ERRORS
+            problems = problems[:MAX_ERRORS]
+        return RequestError(problems, omitted)
+
     def decide_many(self, requests: Iterable[object], *, as_of: date | None = None) -> list[Decision | RequestError]:
-        """Answer several requests; a malformed one yields its RequestError in its place."""
+        """Answer several requests; a malformed one yields its RequestError in its place. A
+        request without its own as_of is answered for ``as_of``, or for the day the batch began."""
+        day = as_of if as_of is not None else date.today()
+        decide = self.decide
         results: list[Decision | RequestError] = []
+        append = results.append
         for request in requests:
             try:
-                results.append(self.decide(request, as_of=as_of))
+                append(decide(request, as_of=day))
             except RequestError as error:
-                results.append(error)
+                append(error)
         return results
+
+
+def _verdict_bytes(key: Hashable, verdict: Verdict) -> int:
+    """An estimate of what one cached verdict holds beyond what the program shares (the clauses'
+    reasons and notices): its key, the verdict, its tuples, obligations and explanation."""
+    size = sys.getsizeof
+    total = size(key) + sum(size(part) for part in key) if isinstance(key, tuple) else size(key)
+    total += size(verdict) + size(verdict.explanation)
+    for part in (verdict.reasons, verdict.obligations, verdict.notices, verdict.missing_facts,
+                 verdict.possible_outcomes):
+        total += size(part)
+    return total + sum(size(obligation) for obligation in verdict.obligations)
 
 
 def _too_early(day: date, first: date) -> RequestProblem:

@@ -19,6 +19,7 @@ from .vocabulary import load_vocabulary
 from .loader import check_policy_dir, display_path
 from .model import PolicyDocument
 from .paths import default_features_dir, default_policy_dir
+from .requestjson import JsonInputError, parse_json
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -71,13 +72,18 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _request_error_dict(error: RequestError) -> dict[str, object]:
-    return {"code": "invalid_request", "message": "the request is malformed", "errors": error.errors}
+    body: dict[str, object] = {"code": "invalid_request", "message": "the request is malformed", "errors": error.errors}
+    if error.omitted:
+        body["more_errors"] = error.omitted
+    return body
 
 
 def _print_request_error(error: RequestError) -> None:
     print("error: the request is malformed:", file=sys.stderr)
     for item in error.errors:
         print(f"  {item['pointer'] or '/'}: {item['message']}", file=sys.stderr)
+    if error.omitted:
+        print(f"  ... and {error.omitted} more problem{'s' if error.omitted != 1 else ''}", file=sys.stderr)
 
 
 def request_from_settings(settings: Sequence[str], role: str) -> dict[str, object]:
@@ -171,10 +177,12 @@ def _answer_words(value: object) -> str:
     return str(value)
 
 
-def _read_input(source: str) -> str:
+def _read_input(source: str) -> bytes | str:
+    """The bytes of FILE or of standard input (text only when standard input has no bytes)."""
     if source == "-":
-        return sys.stdin.read()
-    return Path(source).read_text(encoding="utf-8")
+        buffer = getattr(sys.stdin, "buffer", None)
+        return buffer.read() if buffer is not None else sys.stdin.read()
+    return Path(source).read_bytes()
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -194,13 +202,12 @@ def cmd_decide(args: argparse.Namespace) -> int:
         if not args.source:
             raise SystemExit("error: give a request FILE (or - for standard input), or --set FACT=VALUE")
         try:
-            request = json.loads(_read_input(args.source))
+            request = parse_json(_read_input(args.source))
         except OSError as error:
             print(f"error: cannot read {args.source}: {error.strerror}", file=sys.stderr)
             return EXIT_FAILURE
-        except json.JSONDecodeError as error:
-            failure = RequestError([_json_problem(error)])
-            return _report_request_error(failure, args.format)
+        except JsonInputError as error:  # not JSON, nested too deep, or a key given twice
+            return _report_request_error(error, args.format)
     try:
         decision = policy.decide(request, as_of=as_of, alternatives=args.alternatives)
     except RequestError as error:
@@ -215,12 +222,6 @@ def cmd_decide(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _json_problem(error: json.JSONDecodeError):
-    from .errors import RequestProblem
-
-    return RequestProblem("", f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
-
-
 def _report_request_error(error: RequestError, fmt: str) -> int:
     if fmt == "json":
         print(json.dumps(_request_error_dict(error), ensure_ascii=False, indent=2))
@@ -230,19 +231,15 @@ def _report_request_error(error: RequestError, fmt: str) -> int:
 
 
 def _decide_batch(policy: Policy, source: str, as_of: date | None, alternatives: bool = False) -> int:
-    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    stream = getattr(sys.stdin, "buffer", sys.stdin) if source == "-" else open(source, "rb")
     failures = faults = 0
     with stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
             try:
-                request = json.loads(line)
-                result = policy.decide(request, as_of=as_of, alternatives=alternatives).to_dict()
-            except json.JSONDecodeError as error:
-                failures += 1
-                result = {"line": number, "error": _request_error_dict(RequestError([_json_problem(error)]))}
-            except RequestError as error:
+                result = policy.decide_json(line, as_of=as_of, alternatives=alternatives).to_dict()
+            except RequestError as error:  # including JSON that is not JSON, too deep, or repeats a key
                 failures += 1
                 result = {"line": number, "error": _request_error_dict(error)}
             except Exception as error:  # fail closed, and go on with the next line
@@ -475,22 +472,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except PolicyError as error:
         _print_issues(error.issues)
         return EXIT_FAILURE
-    site = Path(args.site) if args.site else Path("site")
+    from .paths import project_site_dir
+    from .protocol import default_max_connections
+    from .server import uvicorn_options
+
+    if args.site:  # asked for by name: it must be there
+        site: Path | None = Path(args.site)
+        if not (site / "index.html").is_file():
+            print(f"error: {args.site} holds no built site (no index.html); build one with `policykit site build` "
+                  "and `mkdocs build`", file=sys.stderr)
+            return EXIT_USAGE
+    else:  # the project's own build, never whatever ./site the command happens to run beside
+        site = project_site_dir()
+        if site is not None and not (site / "index.html").is_file():
+            site = None
     settings = {
         "POLICYKIT_POLICY": args.policy or "",
         "POLICYKIT_TOKEN_FILE": str(Path(args.token_file).resolve()) if args.token_file else "",
         "POLICYKIT_DECISION_LOG": str(Path(args.decision_log).resolve()) if args.decision_log else "",
-        "POLICYKIT_SITE": str(site.resolve()) if (site / "index.html").is_file() else "",
+        "POLICYKIT_DECISION_LOG_MAX_BYTES": str(args.decision_log_max_bytes),
+        "POLICYKIT_DECISION_LOG_BACKUPS": str(args.decision_log_backups),
+        "POLICYKIT_SITE": str(site.resolve()) if site is not None else "",
         "POLICYKIT_MAX_BODY_BYTES": str(args.max_body_bytes),
         "POLICYKIT_MAX_BATCH": str(args.max_batch),
+        "POLICYKIT_THREADS": str(args.threads),
+        "POLICYKIT_HEADER_SECONDS": str(args.header_seconds),
+        "POLICYKIT_MAX_CONNECTIONS": str(args.max_connections or default_max_connections()),
     }
     os.environ.update(settings)
     where = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
     print(f"policykit serving on {where} (API /v1/, OpenAPI /openapi.json"
-          f"{', site /' if settings['POLICYKIT_SITE'] else ', no site built'}); Ctrl-C stops", file=sys.stderr)
+          f"{', site / from ' + settings['POLICYKIT_SITE'] if site else ', no site built'}); Ctrl-C stops",
+          file=sys.stderr)
     uvicorn.run("policykit.server:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, timeout_keep_alive=5, server_header=False,
-                timeout_graceful_shutdown=5)
+                workers=args.workers, log_level=args.log_level, **uvicorn_options())
     return EXIT_OK
 
 
@@ -616,10 +631,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token-file", metavar="FILE", help="require 'Authorization: Bearer <token>' on /v1/, "
                                                             "the token being this file's contents")
     serve.add_argument("--decision-log", metavar="FILE", help="append every decision to FILE as JSON Lines")
-    serve.add_argument("--site", metavar="DIR", help="the built site to serve at / (default: site/ if built)")
+    serve.add_argument("--site", metavar="DIR", help="the built site to serve at / (default: the project's own "
+                                                     "site/, when built; never the current directory's)")
     serve.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
     serve.add_argument("--max-body-bytes", type=int, default=1_048_576, help="largest request body (default 1 MiB)")
     serve.add_argument("--max-batch", type=int, default=1000, help="most requests in one batch (default 1000)")
+    serve.add_argument("--decision-log-max-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
+                       help="rotate the decision log past this size (default 64 MiB; 0: never)")
+    serve.add_argument("--decision-log-backups", type=int, default=4, metavar="N",
+                       help="rotated decision logs kept, FILE.1 (newest) to FILE.N; older ones are deleted (default 4)")
+    serve.add_argument("--threads", type=int, default=0, help="threads per worker doing policy work (default: one "
+                                                              "per core but one, at least one)")
+    serve.add_argument("--header-seconds", type=float, default=10.0, metavar="S",
+                       help="time a connection has to send a complete request head (default 10)")
+    serve.add_argument("--max-connections", type=int, default=0, metavar="N",
+                       help="open connections per worker (default: half the file limit, at most 1000)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.set_defaults(func=cmd_serve)
 

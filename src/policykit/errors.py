@@ -46,17 +46,27 @@ class RequestProblem:
 
 
 class RequestError(ValueError):
-    """A request that cannot be answered. ``errors`` is a list of ``{pointer, message}``."""
+    """A request that cannot be answered. ``errors`` is a list of ``{pointer, message}``;
+    ``omitted`` counts further problems that were found but are not listed (only the first
+    few are explained, so that a hostile request costs bounded work)."""
 
-    def __init__(self, problems: Sequence[RequestProblem]):
+    def __init__(self, problems: Sequence[RequestProblem], omitted: int = 0):
         self.problems: tuple[RequestProblem, ...] = tuple(problems)
         self.errors: list[dict[str, str]] = [p.to_dict() for p in self.problems]
-        super().__init__("; ".join(f"{p.pointer or '/'}: {p.message}" for p in self.problems))
+        self.omitted = omitted
+        more = f" (and {omitted} more)" if omitted else ""
+        super().__init__("; ".join(f"{p.pointer or '/'}: {p.message}" for p in self.problems) + more)
+
+
+def shorten(text: str, limit: int = 64) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis when longer: for quoting a
+    caller's keys and values in an error without echoing them whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """A ' (did you mean 'x'?)' suffix when ``word`` is close to one of ``choices``, else ''."""
-    if not isinstance(word, str):
+    if not isinstance(word, str) or len(word) > 200:  # nothing that long is close to a name
         return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -34,3 +34,11 @@ def default_features_dir() -> Path:
 def project_docs_dir() -> Path:
     """The hand-written pages of the staff site."""
     return _data_dir("docs")
+
+
+def project_site_dir() -> Path | None:
+    """The staff site as ``make run`` builds it, the project root's ``site/``, when running from a
+    checkout; None from an installed wheel, which ships no site."""
+    if (_PACKAGE / "_data").is_dir() or not (_PROJECT_ROOT / "pyproject.toml").is_file():
+        return None
+    return _PROJECT_ROOT / "site"
