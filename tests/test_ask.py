@@ -1,0 +1,245 @@
+"""The browser's evaluator (``docs/assets/policykit.js`` reading ``policykit.ask``'s data) against
+``Policy.decide(..., alternatives=True)``: thousands of seeded requests over the vocabulary, the
+whole question corpus and malformed requests, in Debian's Chromium; then the same for mutated
+policies, to show the page's answers come from the compiled policy and change with it."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import policykit
+from conftest import PROJECT_ROOT
+from policykit.api import Policy
+from policykit.ask import ask_data, ask_script
+from policykit.errors import RequestError
+from policykit.model import OUTCOMES
+from policykit.mutate import mutants
+from policykit.questions import all_questions, load_questions
+from policykit.vocabulary import load_vocabulary
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+DAY = date(2026, 1, 5)
+VOCABULARY = load_vocabulary()
+INTERPRETER = PROJECT_ROOT / "docs" / "assets" / "policykit.js"
+
+
+def _object(rng: random.Random, prefix: str) -> dict:
+    """A valid request: the required facts, and each optional one given about a third of the time."""
+    out: dict = {}
+    for fact in VOCABULARY.facts:
+        parent, _, name = fact.path.rpartition(".")
+        if parent != prefix or (not fact.required and rng.random() < 0.65):
+            continue
+        if fact.kind == "object":
+            out[name] = _object(rng, fact.path)
+        elif fact.kind == "choice":
+            out[name] = rng.choice(fact.value_names)
+        elif fact.kind == "list":
+            out[name] = rng.sample(fact.value_names, rng.randint(0, min(2, len(fact.values))))
+        elif fact.kind == "boolean":
+            out[name] = rng.random() < 0.5
+        elif fact.kind == "date":
+            out[name] = rng.choice(["2015-11-18", "2020-02-29", "2026-01-05", "2031-07-01"])
+    return out
+
+
+def generated_requests(count: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [_object(rng, "") for _ in range(count)]
+
+
+def malformed_requests(seed: int) -> list[object]:
+    """Valid requests with one thing broken, and things that are not requests at all."""
+    rng = random.Random(seed)
+    names = [f.path.split(".")[-1] for f in VOCABULARY.facts] + ["chanel", "x"]
+    junk: list[object] = [None, 3, "message", [], True, {"x": 1}, [{"actor": {"role": "teacher"}}]]
+    broken: list[object] = list(junk)
+    for _ in range(150):
+        request = _object(rng, "")
+        how = rng.randrange(5)
+        if how == 0:
+            del request[rng.choice(["actor", "action"])]
+        elif how == 1:
+            request[rng.choice(names)] = rng.choice(junk + ["nope", ["student", "student"], 1.5])
+        elif how == 2:
+            request["actor"] = rng.choice([{}, {"role": "janitor"}, {"role": "teacher", "x": 1}, "teacher"])
+        elif how == 3:
+            request["as_of"] = rng.choice(["2015-11-17", "2026-02-30", "05/01/2026", 20260105, "2001-01-01"])
+        else:
+            request["audience"] = rng.choice([["student", "student"], "student", [1], ["pupil"]])
+        broken.append(request)
+    return broken
+
+
+def python_answers(policy: Policy, requests: list, days: list[date]) -> list[dict]:
+    answers = []
+    for request, day in zip(requests, days):
+        try:
+            data = policy.decide(request, as_of=day, alternatives=True).to_dict()
+        except RequestError as error:
+            data = {"error": sorted(problem.pointer for problem in error.problems)}
+        else:
+            del data["decision_id"]
+        answers.append(data)
+    return answers
+
+
+BATCH = """([requests, days]) => requests.map((request, i) => {
+  try {
+    const decision = window.policykit.decide(request, {as_of: days[i]});
+    delete decision.decision_id;
+    return decision;
+  } catch (error) {
+    return {error: (error.problems || []).map(p => p.pointer), name: error.name};
+  }
+})"""
+
+
+def browser_answers(page: Page, requests: list, days: list[date], batch: int = 1500) -> list[dict]:
+    texts = [day.isoformat() for day in days]
+    answers: list[dict] = []
+    for start in range(0, len(requests), batch):
+        answers += page.evaluate(BATCH, [requests[start:start + batch], texts[start:start + batch]])
+    return answers
+
+
+def assert_same(requests: list, python: list[dict], browser: list[dict]) -> None:
+    wrong = []
+    for request, expected, got in zip(requests, python, browser):
+        if "error" in expected:
+            # Both refuse it, and the browser names a field Python names (or one inside it).
+            named = got.get("error")
+            ok = named is not None and len(named) == 1 and got.get("name") == "RequestError" and any(
+                named[0] == pointer or named[0].startswith(pointer + "/") for pointer in expected["error"])
+            if not ok:
+                wrong.append((request, expected, got))
+        elif got != expected:
+            fields = sorted(k for k in set(expected) | set(got) if expected.get(k) != got.get(k))
+            wrong.append((request, {k: expected.get(k) for k in fields}, {k: got.get(k) for k in fields}))
+    assert not wrong, f"{len(wrong)} of {len(requests)} differ; first: {json.dumps(wrong[0], indent=1)[:3000]}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"])
+        yield launched
+        launched.close()
+
+
+def evaluator_page(browser: Browser, policy: Policy, where: Path) -> Page:
+    """A bare page with the policy's data and the interpreter, opened from file://."""
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "data.js").write_text(ask_script(policy), encoding="utf-8")
+    (where / "policykit.js").write_text(INTERPRETER.read_text(encoding="utf-8"), encoding="utf-8")
+    (where / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>evaluator</title>'
+                                      '<script src="data.js"></script><script src="policykit.js"></script>',
+                                      encoding="utf-8")
+    page = browser.new_page()
+    page.goto((where / "index.html").as_uri())
+    assert page.evaluate("typeof window.policykit.decide") == "function"
+    return page
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return policykit.load_policy()
+
+
+def test_the_browser_decides_as_python_does(browser: Browser, policy: Policy, tmp_path: Path) -> None:
+    page = evaluator_page(browser, policy, tmp_path)
+    requests: list = generated_requests(5000, seed=15)
+    days = [DAY] * len(requests)
+    for question in all_questions(load_questions(policy=policy.document)):
+        requests.append(question.request)
+        days.append(question.as_of)
+    broken = malformed_requests(seed=15)
+    requests += broken
+    days += [DAY] * len(broken)
+    python = python_answers(policy, requests, days)
+    assert sum("error" in answer for answer in python) >= len(broken) - 5  # nearly every broken one is refused
+    assert len({answer.get("outcome") for answer in python}) == 6  # every outcome, and refusals, occur
+    assert sum(bool(answer.get("alternatives")) for answer in python) > 500
+    assert sum(bool(answer.get("questions")) for answer in python) > 500
+    assert_same(requests, python, browser_answers(page, requests, days))
+    page.close()
+
+
+def test_without_a_date_the_browser_answers_for_today(browser: Browser, policy: Policy, tmp_path: Path) -> None:
+    page = evaluator_page(browser, policy, tmp_path)
+    request = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
+               "audience": ["student"], "purpose": "personal"}
+    got = page.evaluate("(r) => window.policykit.decide(r)", request)
+    today = page.evaluate("() => { const d = new Date(); return [d.getFullYear(), d.getMonth() + 1, d.getDate()]; }")
+    assert got["policy"]["as_of"] == date(*today).isoformat()
+    assert got["outcome"] == policy.decide(request, as_of=date(*today)).outcome
+    with pytest.raises(Exception, match="/channel"):
+        page.evaluate("(r) => window.policykit.decide(r)", {**request, "channel": "pigeon"})
+    page.close()
+
+
+def test_the_data_is_generated_from_the_policy(policy: Policy) -> None:
+    data = ask_data(policy)
+    assert len(data["programs"]) == len(policy._programs)
+    for emitted, program in zip(data["programs"], policy._programs):
+        assert len(emitted["terms"]) == len(program.term_pairs)
+        assert [r["id"] for r in emitted["reasons"]] == [r.id for r in program.reasons]
+        assert emitted["digest"] == program.digest
+    assert "relationships" not in INTERPRETER.read_text(encoding="utf-8")  # no clause id in the interpreter
+
+
+def _kind(description: str) -> str:
+    if "->" in description:
+        before, after = description.split(": ")[-1].split(" -> ")
+        return "stronger" if OUTCOMES.index(after) > OUTCOMES.index(before) else "weaker"
+    if "condition" in description:
+        return "condition"
+    return "rule" if description == "drop the rule" else "case"
+
+
+def _mutant_sample(policy: Policy, requests: list, days: list, original: list) -> list:
+    """One mutant of each kind (the rule dropped, a case dropped, an outcome weaker, one stronger,
+    a condition dropped), each the first of its kind that changes some answer."""
+    chosen: dict[str, tuple] = {}
+    for mutant in mutants(policy.document, DAY):
+        kind = _kind(mutant.description)
+        if kind in chosen:
+            continue
+        changed = Policy(mutant.document)
+        python = python_answers(changed, requests, days)
+        if python != original:
+            chosen[kind] = (mutant, changed, python)
+        if len(chosen) == 5:
+            break
+    return list(chosen.values())
+
+
+def test_mutated_policies_change_the_browser_as_they_change_python(browser: Browser, policy: Policy,
+                                                                   tmp_path: Path) -> None:
+    requests: list = generated_requests(600, seed=16)
+    requests += [q.request for q in all_questions(load_questions(policy=policy.document))]
+    days = [DAY] * len(requests)
+    original = python_answers(policy, requests, days)
+    sample = _mutant_sample(policy, requests, days, original)
+    assert len(sample) == 5
+    for index, (mutant, changed, python) in enumerate(sample):
+        page = evaluator_page(browser, changed, tmp_path / f"mutant-{index}")
+        assert_same(requests, python, browser_answers(page, requests, days))
+        page.close()
