@@ -85,9 +85,10 @@ class PolicyDiff:
 # --- resolving the sides ----------------------------------------------------------------------
 
 
-def resolve_side(spec: str, *, project_policy: Path, repo: Path, default_day: date | None = None) -> Side:
-    """A directory of policy files, a date (the project's policy on that day), or a git revision."""
-    day = default_day or date.today()
+def resolve_side(spec: str, *, project_policy: Path, repo: Path, default_day: date, pinned: bool = False) -> Side:
+    """A directory of policy files, a date (the project's policy on that day), or a git revision.
+    ``default_day`` is the caller's today: library code never reads the clock."""
+    day = default_day
     if valid_date(spec):
         return Side(spec, load_policy(project_policy), date.fromisoformat(spec))
     path = Path(spec)
