@@ -432,15 +432,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
     project_policy = Path(args.policy) if args.policy else default_policy_dir()
     try:
         old, new = (diff.resolve_side(spec, project_policy=project_policy, repo=project_policy.resolve().parent,
-                                      default_day=args.as_of or today(), pinned=bool(args.as_of)) for spec in (args.old, args.new))
-        report = diff.diff(old, new)
+                                      default_day=args.as_of or today(), pinned=bool(args.as_of))
+                    for spec in (args.old, args.new))
+        ahead = None if args.as_of or old.pinned or new.pinned or args.format == "json" else diff.diff_ahead(old, new)
+        report = diff.diff(old, new) if ahead is None else None
     except PolicyError as error:
         _print_issues(error.issues)
         return EXIT_FAILURE
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if args.format == "json":
+    if ahead is not None:
+        sys.stdout.write(diff.to_markdown_ahead(ahead))
+    elif args.format == "json":
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(diff.to_markdown(report))
