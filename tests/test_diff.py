@@ -149,3 +149,27 @@ def test_diff_cli_between_dates_directories_and_revisions(amended, capsys):
     assert capsys.readouterr().out.startswith("## Policy changes: HEAD → ")
     assert main(["diff", "no-such-revision", "HEAD"]) == 2
     assert "is neither a policy directory, a date (YYYY-MM-DD) nor a git revision" in capsys.readouterr().err
+
+
+def test_an_adopted_amendment_shows_its_impact_before_it_takes_effect(amended, capsys, monkeypatch):
+    """Between two policies the diff compares today and every later effective date: on
+    2026-06-01 the 2027-01-15 amendment is not in force, yet its impact is reported."""
+    monkeypatch.setenv("POLICYKIT_TODAY", "2026-06-01")
+    assert main(["diff", str(PROJECT_ROOT / "policy"), str(amended)]) == 0
+    out = capsys.readouterr().out
+    assert "Compared as in force on: today, 2026-06-01, 2027-01-15." in out
+    today, later = out.split("## From 2027-01-15")
+    assert "No clause text or rule changes." in today
+    assert "relationships.texting-and-calling" in later and "28 of 2,100 requests change" in later
+
+
+def test_the_pull_request_diff_script_runs(tmp_path):
+    import os
+    import subprocess
+
+    script = PROJECT_ROOT / "scripts" / "pr-diff"
+    done = subprocess.run([str(script), "HEAD"], capture_output=True, text=True,
+                          env={**os.environ, "POLICYKIT_TODAY": "2026-01-05"}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("## Policy changes: HEAD → HEAD")
+    assert "Compared as in force on: today, 2026-01-05" in done.stdout

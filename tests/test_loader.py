@@ -67,12 +67,16 @@ def test_shipped_policy_has_no_issues(policy_root: Path) -> None:
 
 
 def test_shipped_policy_holds_exactly_the_clauses_of_the_spec(policy: PolicyDocument) -> None:
+    """SPEC §2 describes the 2015 revision: the clauses in force on 2026-01-05, with their kinds
+    (a later amendment may add clauses or change a version's kind without breaking this)."""
     assert len(SPEC_CLAUSES) == 33
-    assert [(c.id, c.kind) for c in policy.clauses] == list(SPEC_CLAUSES)
-    assert [(c.id, c.section) for c in policy.clauses] == [(i, i.split(".")[0]) for i, _ in SPEC_CLAUSES]
+    day = date(2026, 1, 5)
+    in_force = [(c, v) for c in policy.clauses if (v := c.version_on(day)) is not None]
+    assert [(c.id, c.kind_of(v)) for c, v in in_force] == list(SPEC_CLAUSES)
+    assert [(c.id, c.section) for c, _ in in_force] == [(i, i.split(".")[0]) for i, _ in SPEC_CLAUSES]
     assert [s.id for s in policy.sections] == list(SPEC_SECTIONS)
-    assert [(s.id, c) for s in policy.sections for c in s.clause_ids] == [
-        (i.split(".")[0], i) for i, _ in SPEC_CLAUSES]
+    assert [c for c in policy.clauses if c.version_on(day) is not None] == [
+        policy.clause(i) for s in policy.sections for i in s.clause_ids if policy.clause(i).version_on(day)]
 
 
 def test_shipped_policy_metadata(policy: PolicyDocument) -> None:
@@ -88,19 +92,24 @@ def test_shipped_policy_metadata(policy: PolicyDocument) -> None:
 
 
 def test_every_shipped_clause_is_in_force_from_the_seed_revision_only(policy: PolicyDocument) -> None:
-    """The 2012 text is not on record: before 2015-11-18 there is no version, never the 2015 one."""
+    """The 2012 text is not on record: before 2015-11-18 there is no version, never the 2015 one.
+    A clause of SPEC §2 starts on 2015-11-18; later versions (amendments) only follow it."""
+    spec = {i for i, _ in SPEC_CLAUSES}
     for clause in policy.clauses:
-        assert [v.effective for v in clause.versions] == [date(2015, 11, 18)], clause.id
+        dates = [v.effective for v in clause.versions]
+        assert dates == sorted(set(dates)), clause.id
+        if clause.id in spec:
+            assert dates[0] == date(2015, 11, 18), clause.id
+            assert clause.version_on(date(2015, 11, 18)) is clause.versions[0], clause.id
         assert clause.version_on(date(2015, 11, 17)) is None, clause.id
         assert clause.version_on(date(2012, 6, 20)) is None, clause.id
-        assert clause.version_on(date(2015, 11, 18)) is clause.versions[0], clause.id
-        assert clause.version_on(date(2030, 1, 1)) is clause.versions[0], clause.id
+        assert clause.version_on(date(2100, 1, 1)) is clause.versions[-1], clause.id
     assert policy.revision_on(date(2015, 11, 17)) is None
 
 
 def test_every_policy_file_names_its_schema_for_editors(policy_root: Path, project_root: Path) -> None:
     files = [policy_root / "policy.yaml", *sorted((policy_root / "clauses").glob("*.yaml"))]
-    assert len(files) == 34
+    assert len(files) == 1 + sum(len(s.clause_ids) for s in load_policy_dir(policy_root).sections)
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
@@ -245,3 +254,62 @@ def test_a_trap_that_also_breaks_the_schema_is_reported_once(make_policy: MakePo
     _, issues = check_policy_dir(".")
     assert [(i.path, i.line, i.column, i.code) for i in issues] == [
         ("clauses/communications.email.yaml", 4, 7, "yes-no-word")]
+
+
+# --- amendments: per-version kind and reading, errors that lead the right way ------------------
+
+_AMENDED = """# yaml-language-server: $schema=../../schema/clause.schema.json
+id: communications.email
+title: Use district e-mail
+section: communications
+kind: recommendation
+interpretation: {text: "Read as advice.", status: confirmed}
+versions:
+  - effective: "2015-11-18"
+    text: Employees should use district e-mail with students.
+    note: First version.
+    rule:
+      - when: {all: [{fact: audience, has: student}, {fact: account, is: personal}]}
+        outcome: discouraged
+  - effective: "2020-07-01"
+    kind: obligation
+    interpretation: {text: "Read as a duty.", status: proposed}
+    text: Employees shall use district e-mail with students.
+    note: Should became shall.
+    rule:
+      - when: {all: [{fact: audience, has: student}, {fact: account, is: personal}]}
+        outcome: OUTCOME
+"""
+
+
+def test_a_version_overrides_the_clauses_kind_and_reading(make_policy: MakePolicy) -> None:
+    make_policy({"clauses/communications.email.yaml": _AMENDED.replace("OUTCOME", "prohibited")})
+    clause = load_policy_dir(".").clause("communications.email")
+    first, second = clause.versions
+    assert (clause.kind_of(first), clause.interpretation_of(first).text) == ("recommendation", "Read as advice.")
+    assert (clause.kind_of(second), clause.interpretation_of(second).text) == ("obligation", "Read as a duty.")
+    assert clause.upcoming(date(2020, 6, 30)) == (second,)
+
+
+def test_an_outcome_must_fit_the_versions_own_kind(make_policy: MakePolicy) -> None:
+    make_policy({"clauses/communications.email.yaml": _AMENDED.replace("OUTCOME", "discouraged")})
+    _, issues = check_policy_dir(".")
+    assert [(i.code, i.message) for i in issues] == [
+        ("kind-outcome", "'discouraged' does not fit this version's kind 'obligation': an obligation ('shall', "
+                         "'are required') can only make an action prohibited or needing approval")]
+
+
+def test_two_versions_on_one_day_point_to_corrections(make_policy: MakePolicy) -> None:
+    make_policy({"clauses/communications.email.yaml": _AMENDED.replace("OUTCOME", "prohibited")
+                .replace('"2020-07-01"', '"2015-11-18"')})
+    _, issues = check_policy_dir(".")
+    assert [i.code for i in issues] == ["date-order"]
+    assert "corrections:" in issues[0].message
+
+
+def test_a_yml_clause_file_is_refused_not_ignored(make_policy: MakePolicy) -> None:
+    root = make_policy()
+    (root / "clauses" / "communications.email.yaml").rename(root / "clauses" / "communications.email.yml")
+    _, issues = check_policy_dir(".")
+    assert str(issues[0]) == ("clauses/communications.email.yml:1:1: clause files end in .yaml: rename "
+                              "communications.email.yml to communications.email.yaml (a .yml file would not be read)")

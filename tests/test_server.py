@@ -10,11 +10,14 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+
+TODAY = date(2026, 1, 5)  # the tests' clock: the server reads the day through the policy
 
 import policykit
 from corpus_cases import CASES, assert_matches, error_pointers
@@ -28,7 +31,7 @@ TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_m
 
 @pytest.fixture(scope="module")
 def decider() -> policykit.Policy:
-    return policykit.load_policy()
+    return policykit.load_policy(today=lambda: TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +193,7 @@ def test_an_internal_fault_is_an_error_never_a_decision(decider, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated fault")
 
-    fresh = policykit.Policy(decider.document)
+    fresh = policykit.Policy(decider.document, today=lambda: TODAY)
     monkeypatch.setattr(engine, "evaluate", broken)
     with LiveServer(create_app(fresh)) as url:
         response = httpx.post(f"{url}/v1/decide", json=TEXTING)
@@ -322,7 +325,7 @@ def test_beyond_the_queued_work_limit_requests_get_a_503_with_retry_after(decide
     import threading
 
     release = threading.Event()
-    fresh = policykit.Policy(decider.document)
+    fresh = policykit.Policy(decider.document, today=lambda: TODAY)
     decide = fresh.decide
 
     def slow_decide(request, **kwargs):

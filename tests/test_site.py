@@ -74,7 +74,7 @@ def test_the_site_loads_nothing_from_elsewhere(site):
 
 def test_reason_urls_point_at_real_anchors(site, decider):
     decision = decider.decide({"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
-                               "audience": ["student"], "purpose": "personal"})
+                               "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"})
     for reason in decision.reasons:
         page, anchor = reason.url.split("#")
         assert f'id="{anchor}"' in (site / page / "index.html").read_text(encoding="utf-8")

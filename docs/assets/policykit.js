@@ -510,21 +510,28 @@
     if (!atoms.length || deciding.some(function (bits) { return !atoms.some(function (a) { return hits(a.bits, bits); }); })) {
       return [];
     }
-    var groups = new Set(atoms.map(function (a) { return a.group; }));
-    var outcomes = new Map(), results = [];
-    for (var size = 1; size <= groups.size; size++) {
-      combinations(atoms.length, Math.min(size, atoms.length), function (combo) {
-        if (size > atoms.length) { return; }
-        var g = new Set(combo.map(function (i) { return atoms[i].group; }));
-        if (g.size < size) { return; }
-        var hit = zero();
-        combo.forEach(function (i) { hit = or(hit, atoms[i].bits); });
-        if (deciding.some(function (bits) { return !hits(hit, bits); })) { return; }
-        var nt = t, nu = u;
-        combo.forEach(function (i) {
-          nt = or(minus(nt, atoms[i].clear), atoms[i].set);
-          nu = minus(minus(nu, atoms[i].clear), atoms[i].set);
-        });
+    var groupIds = {}, groupOf = atoms.map(function (a) {
+      if (!(a.group in groupIds)) { groupIds[a.group] = Object.keys(groupIds).length; }
+      return groupIds[a.group];
+    });
+    var groupCount = Object.keys(groupIds).length;
+    var outcomes = new Map(), results = [], hit = zero(), nt = zero(), nu = zero();
+    for (var size = 1; size <= groupCount; size++) {
+      combinations(atoms.length, size, function (combo) {
+        var a, b, i, w;
+        for (a = 1; a < size; a++) {  // at most one atom of a group
+          for (b = 0; b < a; b++) { if (groupOf[combo[a]] === groupOf[combo[b]]) { return; } }
+        }
+        for (w = 0; w < W; w++) { hit[w] = 0; nt[w] = t[w]; nu[w] = u[w]; }
+        for (a = 0; a < size; a++) {
+          var atom = atoms[combo[a]];
+          for (w = 0; w < W; w++) {
+            hit[w] |= atom.bits[w];
+            nt[w] = (nt[w] & ~atom.clear[w]) | atom.set[w];
+            nu[w] = nu[w] & ~atom.clear[w] & ~atom.set[w];
+          }
+        }
+        for (i = 0; i < deciding.length; i++) { if (!hits(hit, deciding[i])) { return; } }
         var result = outcomeOf(program, nt, nu);
         var rank = result.outcome === "undetermined" ? -1 : RANK[result.outcome];
         var k = combo.join(",");

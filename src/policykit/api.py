@@ -8,8 +8,10 @@
     >>> decision.outcome
     'prohibited'
 
-This layer is the shell around the pure engine: it reads files once, supplies today's date
-when the request gives none, and mints decision ids."""
+This layer is the shell around the pure engine: it reads files once and mints decision ids. It
+never reads the clock: a request without a date is answered as of ``as_of=`` or, failing that, as
+of the ``today`` callable the caller injected when loading (the one clock seam: the CLI, the
+server, the site build and the tests' fixtures pass ``today=date.today`` or a fixed day)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import bisect
 import itertools
 import os
 import sys
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -41,8 +43,9 @@ CACHE_BYTES = 64 * 1024 * 1024
 class Policy:
     """A loaded, compiled policy. Thread-safe for ``decide``; build it once and reuse it."""
 
-    def __init__(self, document: PolicyDocument):
+    def __init__(self, document: PolicyDocument, *, today: Callable[[], date] | None = None):
         self.document = document
+        self._today = today
         vocabulary = load_vocabulary()
         self.layout = AtomLayout.from_vocabulary(vocabulary)
         self._encode = build_encoder(vocabulary, self.layout)
@@ -72,6 +75,15 @@ class Policy:
     # The name the cache's size had when it counted entries: ``cache_size = 0`` still turns it off.
     cache_size = cache_bytes
 
+    def today(self) -> date:
+        """The day a question without a date is about: the injected clock's reading. Raises
+        RequestError when the policy was loaded without one (library code never reads the clock)."""
+        if self._today is None:
+            raise RequestError([RequestProblem("/as_of", "the request gives no date (as_of) and no clock was "
+                                                         "given when the policy was loaded; pass as_of, or load "
+                                                         "the policy with today=...")])
+        return self._today()
+
     @property
     def first_date(self) -> date:
         """The earliest date the policy can answer for (its first encoded revision)."""
@@ -89,7 +101,7 @@ class Policy:
         """Answer one request.
 
         ``request`` is a dict following ``schema/request.schema.json``. Its own ``as_of`` wins;
-        otherwise ``as_of`` here, otherwise today. Raises ``RequestError`` (with every problem,
+        otherwise ``as_of`` here, otherwise the injected clock (``today=`` at construction). Raises ``RequestError`` (with every problem,
         each with a JSON pointer) for a malformed request or a date before the first revision.
 
         With ``alternatives=True`` the decision also carries ``alternatives`` (for a decision that
@@ -113,7 +125,7 @@ class Policy:
                 if len(self._dates) < 4096:
                     self._dates[as_of_text] = day
         else:
-            day = as_of if as_of is not None else date.today()
+            day = as_of if as_of is not None else self.today()
             as_of_text = day.isoformat()
         if day < self._first:
             raise RequestError([_too_early(day, self._first)])
@@ -182,7 +194,7 @@ class Policy:
     def decide_many(self, requests: Iterable[object], *, as_of: date | None = None) -> list[Decision | RequestError]:
         """Answer several requests; a malformed one yields its RequestError in its place. A
         request without its own as_of is answered for ``as_of``, or for the day the batch began."""
-        day = as_of if as_of is not None else date.today()
+        day = as_of if as_of is not None else self._today() if self._today is not None else None
         decide = self.decide
         results: list[Decision | RequestError] = []
         append = results.append
@@ -212,7 +224,8 @@ def _too_early(day: date, first: date) -> RequestProblem:
                                     "earlier dates cannot be answered")
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
-    """Load and compile a policy directory (None: the project's own ``policy/``).
+def load_policy(path: str | Path | None = None, *, today: Callable[[], date] | None = None) -> Policy:
+    """Load and compile a policy directory (None: the project's own ``policy/``). ``today`` is the
+    clock for questions that give no date (the edge passes ``date.today``; tests a fixed day).
     Raises ``PolicyError`` listing every problem if the files are not valid."""
-    return Policy(load_policy_dir(path if path is not None else default_policy_dir()))
+    return Policy(load_policy_dir(path if path is not None else default_policy_dir()), today=today)

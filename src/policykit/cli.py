@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -187,7 +188,7 @@ def _read_input(source: str) -> bytes | str:
 
 def cmd_decide(args: argparse.Namespace) -> int:
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, today=today)
     except PolicyError as error:
         _print_issues(error.issues)
         return EXIT_FAILURE
@@ -280,7 +281,7 @@ def _load_scenarios(args: argparse.Namespace):
     from .scenarios import read_features
 
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, today=today)
     except PolicyError as error:
         _print_issues(error.issues)
         return None
@@ -338,7 +339,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         print(f"error: the scenario '{broken}' fails on the unchanged policy; fix the scenarios first "
               "(policykit coverage lists every failure)", file=sys.stderr)
         return EXIT_FAILURE
-    day = args.as_of or date.today()
+    day = args.as_of or today()
 
     def progress(done: int, total: int, result: mutate.MutantResult) -> None:
         if args.quiet and not result.survived:
@@ -371,7 +372,7 @@ def cmd_site_build(args: argparse.Namespace) -> int:
     out = Path(args.out)
     from .questions import load_questions
 
-    written = build_pages(policy, scenarios, out, docs=project_docs_dir(), schema_dir=schema_dir(),
+    written = build_pages(policy, scenarios, out, docs=project_docs_dir(), schema_dir=schema_dir(), day=today(),
                           topics=load_questions(policy=policy.document))
     print(f"wrote {len(written)} generated files to {display_path(out)} "
           f"({len(scenarios)} examples); now run: mkdocs build --strict")
@@ -394,15 +395,32 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(json.dumps({"errors": [i.to_dict() for i in errors], "warnings": [i.to_dict() for i in warnings]},
                          indent=2))
     else:
+        # What an editor should act on is printed; standing facts of the policy (readings the board
+        # has yet to confirm, vocabulary values no rule needs) are one summary line each, unless --all.
         for issue in issues:
+            if issue.severity == "warning" and issue.code in INFORMATIONAL and not args.all:
+                continue
             print(f"{issue} [{issue.severity}: {issue.code}]" if issue.severity == "warning" else issue)
+        if not args.all:
+            for code, words in INFORMATIONAL.items():
+                count = sum(1 for w in warnings if w.code == code)
+                if count:
+                    print(f"note: {count} {words} (policykit lint --all lists them)")
         counts = {code: sum(1 for w in warnings if w.code == code) for code in CODES}
         summary = ", ".join(f"{n} {code}" for code, n in counts.items() if n) or "no warnings"
         print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {len(warnings)} warning"
               f"{'s' if len(warnings) != 1 else ''} ({summary})", file=sys.stderr)
-    if errors or (args.strict and warnings):
+    actionable = [w for w in warnings if args.all or w.code not in INFORMATIONAL]
+    if errors or (args.strict and actionable):
         return EXIT_FAILURE
     return EXIT_OK
+
+
+INFORMATIONAL = {
+    "awaiting-board": "interpretations await the board's confirmation",
+    "unread-value": "request values are read by no rule",
+}
+"""Lint findings that describe the policy rather than ask an editor to act: summarised, not listed."""
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -411,15 +429,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
     project_policy = Path(args.policy) if args.policy else default_policy_dir()
     try:
         old, new = (diff.resolve_side(spec, project_policy=project_policy, repo=project_policy.resolve().parent,
-                                      default_day=args.as_of) for spec in (args.old, args.new))
-        report = diff.diff(old, new)
+                                      default_day=args.as_of or today(), pinned=bool(args.as_of))
+                    for spec in (args.old, args.new))
+        ahead = None if args.as_of or old.pinned or new.pinned or args.format == "json" else diff.diff_ahead(old, new)
+        report = diff.diff(old, new) if ahead is None else None
     except PolicyError as error:
         _print_issues(error.issues)
         return EXIT_FAILURE
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if args.format == "json":
+    if ahead is not None:
+        sys.stdout.write(diff.to_markdown_ahead(ahead))
+    elif args.format == "json":
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(diff.to_markdown(report))
@@ -430,11 +452,11 @@ def cmd_export_rego(args: argparse.Namespace) -> int:
     from .rego import write_bundle
 
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy, today=today)
     except PolicyError as error:
         _print_issues(error.issues)
         return EXIT_FAILURE
-    day = args.as_of or date.today()
+    day = args.as_of or today()
     try:
         written = write_bundle(policy, Path(args.outdir), day)
     except RequestError as error:
@@ -468,7 +490,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "'Authorization: Bearer <token>'", file=sys.stderr)
         return EXIT_USAGE
     try:
-        load_policy(args.policy)  # fail before binding if the policy is not valid
+        load_policy(args.policy, today=today)  # fail before binding if the policy is not valid
     except PolicyError as error:
         _print_issues(error.issues)
         return EXIT_FAILURE
@@ -507,6 +529,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     uvicorn.run("policykit.server:app_from_environment", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level=args.log_level, **uvicorn_options())
     return EXIT_OK
+
+
+def today() -> date:
+    """The one clock of the project: read here, at the edge, never in library code. It is the
+    system date, or ``POLICYKIT_TODAY`` (YYYY-MM-DD) when set, so that the whole project (decide,
+    diff, coverage, mutate, site build) can be run as of another day."""
+    pinned = os.environ.get("POLICYKIT_TODAY")
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:
+            raise SystemExit(f"error: POLICYKIT_TODAY='{pinned}' is not a date written YYYY-MM-DD") from None
+    return date.today()
 
 
 def _date_argument(text: str) -> date:
@@ -657,7 +692,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "as file:line:col; --strict makes them failures.")
     lint.add_argument("policy_dir", nargs="?", metavar="POLICY_DIR",
                       help="the policy directory (default: the project's own policy/)")
-    lint.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")
+    lint.add_argument("--strict", action="store_true", help="exit 1 when there is any warning to act on")
+    lint.add_argument("--all", action="store_true",
+                      help="also list the informational findings (awaiting-board, unread-value) one by one; "
+                           "with --strict they count too")
     lint.add_argument("--ignore", action="append", metavar="FINDING",
                       help="leave out one kind of finding (repeatable): never-applies, always-outranked, "
                            "decide-together, unread-value, awaiting-board")

@@ -184,8 +184,9 @@ def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersi
         "policy": {"id": document.id, "title": document.title, "adopted": document.adopted.isoformat(),
                    "sections": [[s.id, list(s.clause_ids)] for s in document.sections]},
         "clauses": [
-            {"id": clause.id, "title": clause.title, "section": clause.section, "kind": clause.kind,
-             "interpretation": clause.interpretation.to_dict() if clause.interpretation else None,
+            {"id": clause.id, "title": clause.title, "section": clause.section, "kind": clause.kind_of(version),
+             "interpretation": (lambda reading: reading.to_dict() if reading else None)(
+                 clause.interpretation_of(version)),
              "corrections": [[c.date.isoformat(), c.kind, c.reason] for c in version.corrections],
              "effective": version.effective.isoformat(), "text": version.text,
              "rule": [{"when": to_data(case.when) if case.when else None, "on_outcome": list(case.on_outcome),
@@ -301,9 +302,10 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> 
                 effect_terms |= term
 
     for index, (clause, version) in enumerate(in_force):
-        reading = clause.interpretation
-        reasons.append(Reason(clause.id, clause.title, clause.kind, version.text, clause_url(clause), reading))
-        unmet_outcome = unmet_obligation_outcome(clause.kind)
+        reading = clause.interpretation_of(version)  # kind and reading are the version's (or the clause's)
+        kind = clause.kind_of(version)
+        reasons.append(Reason(clause.id, clause.title, kind, version.text, clause_url(clause), reading))
+        unmet_outcome = unmet_obligation_outcome(kind)
         for case in version.rule:
             met_bit = 0
             if case.obligation and case.obligation.met_by:

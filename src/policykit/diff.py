@@ -35,6 +35,7 @@ class Side:
     label: str
     policy: Policy
     day: date
+    pinned: bool = False  # the date was asked for: compare that date only
 
 
 @dataclass(frozen=True)
@@ -85,15 +86,17 @@ class PolicyDiff:
 # --- resolving the sides ----------------------------------------------------------------------
 
 
-def resolve_side(spec: str, *, project_policy: Path, repo: Path, default_day: date | None = None) -> Side:
-    """A directory of policy files, a date (the project's policy on that day), or a git revision."""
-    day = default_day or date.today()
+def resolve_side(spec: str, *, project_policy: Path, repo: Path, default_day: date, pinned: bool = False) -> Side:
+    """A directory of policy files, a date (the project's policy on that day), or a git revision.
+    ``default_day`` is the caller's today: library code never reads the clock."""
+    day = default_day
     if valid_date(spec):
-        return Side(spec, load_policy(project_policy), date.fromisoformat(spec))
+        return Side(spec, load_policy(project_policy), date.fromisoformat(spec), True)
     path = Path(spec)
     if path.is_dir():
-        return Side(spec, load_policy(path / "policy" if (path / "policy" / "policy.yaml").is_file() else path), day)
-    return Side(spec, load_policy(_checkout(spec, project_policy, repo)), day)
+        return Side(spec, load_policy(path / "policy" if (path / "policy" / "policy.yaml").is_file() else path), day,
+                    pinned)
+    return Side(spec, load_policy(_checkout(spec, project_policy, repo)), day, pinned)
 
 
 def _checkout(revision: str, project_policy: Path, repo: Path) -> Path:
@@ -362,3 +365,34 @@ def to_markdown(report: PolicyDiff) -> str:
         lines.append("")
     lines += [f"_Note: {note}._" for note in report.notes]
     return "\n".join(lines) + "\n"
+
+
+# --- the policy as it will stand ----------------------------------------------------------------
+
+
+def comparison_dates(old: Side, new: Side) -> list[date]:
+    """The sides' day, and every later date on which the versions in force change on either side."""
+    later = {d for side in (old, new) for d in side.policy.document.effective_dates() if d > old.day}
+    return [old.day, *sorted(later)]
+
+
+def diff_ahead(old: Side, new: Side) -> list[tuple[date, PolicyDiff]]:
+    """Both policies compared as they will stand: on the sides' day (today) and on every later date
+    at which the versions in force differ on either side, so that an adopted amendment that takes
+    effect next term shows its impact now."""
+    return [(day, diff(Side(old.label, old.policy, day), Side(new.label, new.policy, day)))
+            for day in comparison_dates(old, new)]
+
+
+def to_markdown_ahead(reports: Sequence[tuple[date, PolicyDiff]]) -> str:
+    """The dated reports for a pull request, one section per date compared."""
+    first = reports[0][1]
+    days = ", ".join(("today, " if i == 0 else "") + day.isoformat() for i, (day, _) in enumerate(reports))
+    lines = [f"## Policy changes: {first.old} → {first.new}", "", f"Compared as in force on: {days}.", ""]
+    if not any(report.changes for _, report in reports):
+        return "\n".join(lines + ["No clause text or rule changes on any of these dates.", ""])
+    for index, (day, report) in enumerate(reports):
+        body = to_markdown(report).split("\n", 2)[2]
+        lines += [f"## {'Today, ' if index == 0 else 'From '}{day.isoformat()}", "",
+                  body.replace("### ", "#### ").rstrip(), ""]
+    return "\n".join(lines)

@@ -64,6 +64,10 @@ def check_policy_dir(root: Path | str) -> tuple[PolicyDocument | None, list[Poli
     meta, _ = _read_checked(meta_path, "policy", issues)
     clause_docs: list[YamlDocument] = []
     unchecked_ids: set[str] = set()  # ids of clause files too broken to check further
+    for path in sorted((root / "clauses").glob("*.yml")):
+        issues.append(PolicyIssue(display_path(path), 1, 1, f"clause files end in .yaml: rename {path.name} to "
+                                                            f"{path.stem}.yaml (a .yml file would not be read)",
+                                  "file-name"))
     for path in sorted((root / "clauses").glob("*.yaml")):
         doc, claimed = _read_checked(path, "clause", issues)
         if doc is not None:
@@ -171,16 +175,26 @@ def _clause_issues(doc: YamlDocument, vocabulary: Vocabulary) -> Iterator[Policy
     versions = data["versions"]
     for i, version in enumerate(versions):
         yield from _parse_date(doc, ("versions", i, "effective"), version["effective"])
-        if i and version["effective"] <= versions[i - 1]["effective"]:
+        if i and version["effective"] == versions[i - 1]["effective"]:
             yield doc.issue(("versions", i, "effective"),
-                            f"versions must be in date order, oldest first: {version['effective']} "
-                            f"comes after {versions[i - 1]['effective']}", "date-order")
+                            f"version {i + 1} takes effect on {version['effective']}, the same day as version {i}; "
+                            "two versions cannot start on one day: give the amendment its own effective date, or "
+                            "record a fix to the adopted text under corrections:", "date-order")
+        elif i and version["effective"] < versions[i - 1]["effective"]:
+            order = ", ".join(sorted(v["effective"] for v in versions))
+            yield doc.issue(("versions", i, "effective"),
+                            f"version {i + 1} (effective {version['effective']}) is listed after version {i} "
+                            f"(effective {versions[i - 1]['effective']}); versions are listed oldest first, so "
+                            f"move version {i + 1} above version {i} (keep each version's date) to read them in the "
+                            f"order {order}", "date-order")
+        kind = version.get("kind", data["kind"])
         for j, case in enumerate(version.get("rule", ())):
             path = ("versions", i, "rule", j)
             outcome = case.get("outcome")
-            if outcome is not None and outcome not in allowed_outcomes(data["kind"]):
-                yield doc.issue(path + ("outcome",), f"'{outcome}' does not fit a clause of kind "
-                                                     f"'{data['kind']}': {_KIND_VERBS[data['kind']]}",
+            if outcome is not None and outcome not in allowed_outcomes(kind):
+                whose = "this version's kind" if "kind" in version else "a clause of kind"
+                yield doc.issue(path + ("outcome",), f"'{outcome}' does not fit {whose} "
+                                                     f"'{kind}': {_KIND_VERBS[kind]}",
                                 "kind-outcome")
             if "when" in case:
                 yield from _condition_issues(doc, path + ("when",), case["when"], vocabulary)
@@ -352,8 +366,10 @@ def _build_clause(doc: YamlDocument) -> Clause:
         )
         corrections = tuple(Correction(date.fromisoformat(c["date"]), c["kind"], c["reason"])
                             for c in version.get("corrections", ()))
+        reading = version.get("interpretation")
         versions.append(ClauseVersion(date.fromisoformat(version["effective"]), version["text"].strip(),
-                                      version["note"], rule, corrections))
+                                      version["note"], rule, corrections, version.get("kind"),
+                                      Interpretation(reading["text"], reading["status"]) if reading else None))
     interpretation = data.get("interpretation")
     return Clause(
         id=data["id"],

@@ -100,6 +100,8 @@ class ClauseVersion:
     note: str
     rule: tuple[Case, ...]
     corrections: tuple[Correction, ...] = ()
+    kind: str | None = None  # this version's own kind, when it overrides the clause's
+    interpretation: Interpretation | None = None  # this version's own reading, when it overrides the clause's
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,18 @@ class Clause:
     @property
     def kind_words(self) -> str:
         return KIND_WORDS[self.kind]
+
+    def kind_of(self, version: ClauseVersion) -> str:
+        """The kind of one version: its own, else the clause's."""
+        return version.kind or self.kind
+
+    def interpretation_of(self, version: ClauseVersion) -> Interpretation | None:
+        """The reading one version encodes: its own, else the clause's."""
+        return version.interpretation if version.interpretation is not None else self.interpretation
+
+    def upcoming(self, day: date) -> tuple[ClauseVersion, ...]:
+        """The versions adopted but not yet in force on ``day``, soonest first."""
+        return tuple(v for v in self.versions if v.effective > day)
 
 
 @dataclass(frozen=True)

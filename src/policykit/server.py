@@ -271,7 +271,7 @@ class _PolicyHeaders:
     def stamp(self) -> tuple[bytes, bytes]:
         """Today's revision and digest: read per response, so a revision taking effect while the
         service runs shows from that day on."""
-        program = self.policy.program(date.today())
+        program = self.policy.program(self.policy.today())
         return program.revision.encode(), program.digest.encode()
 
     def headers(self) -> list[tuple[bytes, bytes]]:
@@ -653,7 +653,7 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
     async def policy_info(request: Request) -> Response:
         _refuse_query(request)
         document = policy.document
-        program = policy.program(date.today())
+        program = policy.program(policy.today())
         return OrjsonResponse({
             "id": document.id, "title": document.title, "series": document.series, "district": document.district,
             "adopted": document.adopted.isoformat(), "revisions": [r.isoformat() for r in document.revisions],
@@ -674,7 +674,7 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
             raise ApiError(400, "invalid_request", "as_of must be a date written YYYY-MM-DD",
                            [{"pointer": "/as_of", "message": f"'{shorten(as_of_text)}' is not a date written "
                                                              "YYYY-MM-DD"}])
-        day = date.fromisoformat(as_of_text) if as_of_text else date.today()
+        day = date.fromisoformat(as_of_text) if as_of_text else policy.today()
         try:
             program = policy.program(day)
         except RequestError as error:
@@ -692,7 +692,7 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
         }, headers={"X-Policy-Revision": program.revision, "X-Policy-Digest": program.digest})
 
     async def health(request: Request) -> Response:
-        program = policy.program(date.today())
+        program = policy.program(policy.today())
         return OrjsonResponse({"status": "ok", "revision": program.revision, "digest": program.digest})
 
     async def openapi(request: Request) -> Response:
@@ -790,7 +790,7 @@ def app_from_environment() -> Starlette:
     token_file = env.get("POLICYKIT_TOKEN_FILE")
     token = Path(token_file).read_text(encoding="utf-8").strip() if token_file else None
     log = env.get("POLICYKIT_DECISION_LOG")
-    return create_app(load_policy(env.get("POLICYKIT_POLICY") or None),
+    return create_app(load_policy(env.get("POLICYKIT_POLICY") or None, today=date.today),
                       ServerConfig(limits=_environment_limits(env), token=token,
                                    decision_log=Path(log) if log else None,
                                    decision_log_max_bytes=int(env.get("POLICYKIT_DECISION_LOG_MAX_BYTES")
