@@ -25,7 +25,8 @@
     var D = window.policykit.data, FORM = {};
     D.form.forEach(function (f) { FORM[f.path] = f; });
     var request = { actor: {} };
-    var siteRoot = root.getAttribute("data-root") || "";
+    var me = document.querySelector('script[src$="assets/ask.js"]');
+    var siteRoot = me ? me.src.replace(/assets\/ask\.js.*$/, "") : "";
 
     // --- words to facts: the values' own titles and the schema's x-synonyms
     function readWords(text) {
@@ -177,10 +178,7 @@
       return group;
     }
 
-    function clauseHref(url) {  // sections/<section>/#<id> → the built page, file:// included
-      var m = /^sections\/([^/]+)\/#(.*)$/.exec(url);
-      return m ? siteRoot + "sections/" + m[1] + ".html#" + m[2] : siteRoot + url;
-    }
+    function clauseHref(url) { return siteRoot + url; }  // decisions' URLs are relative to the site root
 
     function render(decision) {
       answer.innerHTML = "";

@@ -207,23 +207,7 @@ def ask_page() -> str:
         "Say what you want to do in your own words, pick your job, and the policy asks only the questions "
         "that can change its answer. Everything is worked out in this page, from the policy's own rules: "
         "nothing you type is sent anywhere, and it works offline.", "",
-        '<div id="policykit-ask" data-root=""><noscript>The interview needs JavaScript; the '
-        '[Common questions](questions.md) page answers many questions without it.</noscript></div>', "",
+        '<div id="policykit-ask"><noscript>The interview needs JavaScript; the '
+        'Common questions page answers many questions without it.</noscript></div>', "",
     ])
 
-
-REDIRECT = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Moved</title>
-<meta http-equiv="refresh" content="0; url={target}">
-<script>location.replace("{target}" + location.hash);</script></head>
-<body><p>This page is now at <a href="{target}">{target}</a>.</p></body></html>
-"""
-
-
-def redirects(document) -> dict[str, str]:
-    """Pages that keep the directory-style addresses working (``sections/<section>/#<id>``, the
-    decisions' clause URLs, and ``ask/``) on a static host, now that the site's own pages are
-    ``.html`` files so that it also works from file://."""
-    pages = {f"sections/{section.id}/index.html": f"../{section.id}.html" for section in document.sections}
-    pages["ask/index.html"] = "../ask.html"
-    return {path: REDIRECT.replace("{target}", target) for path, target in pages.items()}

@@ -314,6 +314,9 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, doc
     write("print.md", _print_page(document, day))
     if topics:
         write("questions.md", _questions_page(policy, topics, document))
+    from .ask import ask_page, ask_script  # the interview, and its evaluator's data
+    write("ask.md", ask_page())
+    write("assets/ask-data.js", ask_script(policy))
     if schema_dir is not None:
         for schema in sorted(schema_dir.glob("*.schema.json")):
             target = out / "schemas" / schema.name
