@@ -75,6 +75,15 @@ class Policy:
     # The name the cache's size had when it counted entries: ``cache_size = 0`` still turns it off.
     cache_size = cache_bytes
 
+    @property
+    def clock(self) -> Callable[[], date] | None:
+        """The injected clock (``today=`` at construction), or None."""
+        return self._today
+
+    @clock.setter
+    def clock(self, today: Callable[[], date] | None) -> None:
+        self._today = today
+
     def today(self) -> date:
         """The day a question without a date is about: the injected clock's reading. Raises
         RequestError when the policy was loaded without one (library code never reads the clock)."""

@@ -575,7 +575,10 @@ def _alternatives_asked(request: Request) -> bool:
 
 
 def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlette:
-    """The ASGI application serving ``policy``."""
+    """The ASGI application serving ``policy``. The server is an edge: when the caller gave the
+    policy no clock, it answers undated questions (and stamps its headers) for the system date."""
+    if policy.clock is None:
+        policy.clock = date.today
     limits = config.limits
     log = (DecisionLog(config.decision_log, config.decision_log_max_bytes, config.decision_log_backups)
            if config.decision_log else None)
