@@ -4,6 +4,7 @@ text written by hand, strict MkDocs build, nothing fetched from elsewhere."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -90,3 +91,35 @@ def test_generated_pages_and_schemas_are_published(site):
     assert "Adopted June 20, 2012" in home and "revised November 18, 2015" in home
     assert "Questions staff ask most" in home
     assert "28 U.S.C. 2510-2520" in (site / "references" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def markdown(tmp_path_factory, decider) -> Path:
+    from datetime import date
+
+    from policykit.site import build_pages
+
+    scenarios, _ = read_features(PROJECT_ROOT / "features")
+    out = tmp_path_factory.mktemp("markdown") / "docs"
+    build_pages(decider, scenarios, out, day=date(2026, 1, 5))
+    return out
+
+
+def test_when_it_applies_lines_end_with_one_period(markdown):
+    for page in (markdown / "sections").glob("*.md"):
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.startswith("- When "):
+                assert not line.endswith(".."), (page.name, line)
+
+
+def test_a_section_page_shows_each_distinct_question_once(markdown, decider):
+    from policykit.phrases import load_phrasebook
+
+    scenarios, _ = read_features(PROJECT_ROOT / "features")
+    book = load_phrasebook()
+    by_name = {s.name: json.dumps(s.request(book), sort_keys=True) for s in scenarios}
+    for page in (markdown / "sections").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        titles = re.findall(r'^\?\?\?\+? \w+ "(.+) — [^"]+"$', text, flags=re.M)
+        asked = [by_name[html.unescape(t).replace("\\_", "_").replace("\\*", "*")] for t in titles]
+        assert len(asked) == len(set(asked)), page.name

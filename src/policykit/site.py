@@ -7,6 +7,7 @@ files, so the site cannot drift from the policy."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -80,8 +81,30 @@ def _quote(text: str) -> str:
     return "\n".join(lines)
 
 
-def _example_block(example: Example, heading: str = "???") -> str:
-    return answer_card(example.scenario.name, example.facts, example.decision, heading)
+def _example_block(example: Example, heading: str = "???", also: Sequence[str] = ()) -> str:
+    card = answer_card(example.scenario.name, example.facts, example.decision, heading)
+    if also:
+        card += "\n\n    *Also asked as:* " + "; ".join(_escape(name) for name in also)
+    return card
+
+
+def _distinct(examples: Sequence[Example], shown: dict[str, list[Example]]) -> list[tuple[Example, list[str]]]:
+    """One card per distinct question: examples asking the same thing (the same request) share
+    the first one's card, which names the others; a question already on the page is not repeated.
+    ``shown`` maps each question on the page so far to its examples."""
+    phrasebook = load_phrasebook()
+    cards: dict[str, list[Example]] = {}
+    for example in examples:
+        key = json.dumps(example.scenario.request(phrasebook), sort_keys=True)
+        if key in shown and key not in cards:
+            if example not in shown[key]:
+                shown[key].append(example)
+            continue
+        cards.setdefault(key, [])
+        if example not in cards[key]:
+            cards[key].append(example)
+    shown.update(cards)
+    return [(group[0], group) for group in cards.values()]
 
 
 OBLIGATION_WORDS = {False: "Not yet: first {text}.", None: "Provided you {text}.", True: "Done: {text}."}
@@ -121,7 +144,7 @@ def _escape(text: str) -> str:
     return text.replace("*", "\\*").replace("_", "\\_").replace('"', "&quot;")
 
 
-def _clause_block(clause: Clause, day: date, examples: Sequence[Example], document: PolicyDocument,
+def _clause_block(clause: Clause, day: date, examples: Sequence[tuple[Example, list[Example]]], document: PolicyDocument,
                   phrasebook: Phrasebook) -> str:
     version = clause.version_on(day)
     assert version is not None
@@ -140,14 +163,15 @@ def _clause_block(clause: Clause, day: date, examples: Sequence[Example], docume
                 f"the answer is **{OUTCOME_WORDS[case.outcome].lower()}**" if case.outcome else "",
                 f"you must {case.obligation.text}" if case.obligation else "",
                 f"you are told: {case.notice}" if case.notice else "") if w]
-            parts.append(f"- When {_escape(when)}: {'; '.join(yields)}.")
+            parts.append(f"- When {_escape(when)}: {'; '.join(yields).rstrip('.')}.")
         parts.append("")
     if clause.related:
         links = ", ".join(f"[{r}]({_link(document, r)})" for r in clause.related)
         parts += [f"See also: {links}.", ""]
     if examples:
         parts += ["**In practice**", ""]
-        parts += [_example_block(example) + "\n" for example in examples]
+        parts += [_example_block(example, also=[e.scenario.name for e in group[1:]]) + "\n"
+                  for example, group in examples]
     parts += ["**History**", "", "| effective | version |", "|---|---|"]
     parts += [f"| {v.effective.isoformat()} | {_escape(v.note)} |" for v in clause.versions]
     return "\n".join(parts) + "\n"
@@ -184,10 +208,15 @@ def _section_page(section: Section, document: PolicyDocument, day: date,
     parts = [f"# {section.title}", ""]
     clauses = [document.clause(cid) for cid in section.clause_ids if document.clause(cid).version_on(day)]
     parts += [f"- [{c.title}](#{c.id}) — {KIND_WORDS[c.kind]}" for c in clauses] + [""]
-    for clause in clauses:
-        parts.append(_clause_block(clause, day, by_clause.get(clause.id, []), document, load_phrasebook()))
-    if loose:
-        parts += ["## More examples", ""] + [_example_block(e) + "\n" for e in loose]
+    shown: dict[str, list[Example]] = {}
+    blocks = [(clause, _distinct(by_clause.get(clause.id, []), shown)) for clause in clauses]
+    extra = _distinct(loose, shown)
+    # Groups are complete only once the whole page is sorted, so cards are written afterwards.
+    for clause, cards in blocks:
+        parts.append(_clause_block(clause, day, cards, document, load_phrasebook()))
+    if extra:
+        parts += ["## More examples", ""] + [_example_block(e, also=[o.scenario.name for o in group[1:]]) + "\n"
+                                             for e, group in extra]
     return "\n".join(parts)
 
 
