@@ -280,8 +280,6 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> 
     rank_terms = [0] * len(OUTCOMES)
     effect_terms = 0
     order = 0
-    unmet_layout = layout.initially_unknown
-
     def add_terms(terms: Terms, known: int, reads: tuple, rank: int, has_effect: bool) -> None:
         nonlocal effect_terms
         for positive, negative in terms:
@@ -325,7 +323,7 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> 
             cases.append(CompiledCase(index, order, rank, text, met_bit, notice, reads, 0, interpretation=reading))
             if met_bit and unmet_outcome is not None:
                 # The obligation known to be unmet: the same condition, and the settling fact known false.
-                known = met_bit & unmet_layout
+                known = met_bit & layout.initially_unknown  # an open settling fact must be known
                 add_terms(tuple((p, n | met_bit) for p, n in terms), known, reads, RANK[unmet_outcome], False)
                 cases.append(CompiledCase(index, order, RANK[unmet_outcome], None, 0, None, reads, 0, unmet=True,
                                           interpretation=reading))

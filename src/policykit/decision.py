@@ -12,6 +12,13 @@ ALLOWED = {"permitted": True, "discouraged": True, "requires_approval": False, "
            "undetermined": None}
 
 
+def _with_reading(data: dict[str, Any], interpretation: Interpretation | None) -> dict[str, Any]:
+    """``data`` with the clause's interpretation, when it has one (the field is left out otherwise)."""
+    if interpretation is not None:
+        data["interpretation"] = interpretation.to_dict()
+    return data
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """A clause that determined the outcome."""
@@ -24,11 +31,8 @@ class Reason:
     interpretation: Interpretation | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "title": self.title, "kind": self.kind, "text": self.text,
-                                "url": self.url}
-        if self.interpretation is not None:
-            data["interpretation"] = self.interpretation.to_dict()
-        return data
+        return _with_reading({"id": self.id, "title": self.title, "kind": self.kind, "text": self.text,
+                              "url": self.url}, self.interpretation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +45,7 @@ class Obligation:
     interpretation: Interpretation | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"clause": self.clause, "text": self.text, "met": self.met}
-        if self.interpretation is not None:
-            data["interpretation"] = self.interpretation.to_dict()
-        return data
+        return _with_reading({"clause": self.clause, "text": self.text, "met": self.met}, self.interpretation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +57,7 @@ class Notice:
     interpretation: Interpretation | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"clause": self.clause, "text": self.text}
-        if self.interpretation is not None:
-            data["interpretation"] = self.interpretation.to_dict()
-        return data
+        return _with_reading({"clause": self.clause, "text": self.text}, self.interpretation)
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,7 +111,8 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verd
                    case.interpretation)
         for case in effects if case.obligation_text is not None)
     notices: tuple[Notice, ...] = tuple(case.notice for case in effects if case.notice is not None)
-    readings = tuple(text for i, text in enumerate(program.layout.read_as_explanations) if reread >> i & 1)
+    readings = (tuple(text for i, text in enumerate(program.layout.read_as_explanations) if reread >> i & 1)
+                if reread else ())
     explanation = _explain(outcome, reasons, obligations, missing_facts, possible, readings, only_unmet, notices)
     return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, explanation)
 
