@@ -17,7 +17,7 @@ import sys
 import time
 
 import policykit
-from policykit.questions import all_questions, load_questions
+from policykit.authoring.questions import all_questions, load_questions
 
 
 def _time(policy: policykit.Policy, request: dict, alternatives: bool, cold: bool) -> float:

@@ -20,7 +20,7 @@ from collections import Counter
 from datetime import date
 
 import policykit
-from policykit.vocabulary import load_vocabulary
+from policykit.core.vocabulary import load_vocabulary
 
 AS_OF = date(2026, 1, 5)
 

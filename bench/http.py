@@ -94,8 +94,8 @@ def bench_app() -> Starlette:
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from policykit.api import load_policy
-    from policykit.server import ServerConfig, create_app
+    from policykit.core.api import load_policy
+    from policykit.interfaces.server import ServerConfig, create_app
 
     policy = load_policy()
     if os.environ.get(COLD_VARIABLE) == "1":

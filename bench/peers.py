@@ -40,9 +40,9 @@ import cedarpy
 import regopy
 
 import policykit
-from policykit.conditions import All, Any, Condition, Not
-from policykit.rego import ENTRYPOINT, load_bundle_into, write_bundle
-from policykit.vocabulary import load_vocabulary
+from policykit.core.conditions import All, Any, Condition, Not
+from policykit.publishing.rego import ENTRYPOINT, load_bundle_into, write_bundle
+from policykit.core.vocabulary import load_vocabulary
 
 AS_OF = date(2026, 1, 5)
 DENYING = ("requires_approval", "prohibited")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["policykit.bdd"]
+pytest_plugins = ["policykit.authoring.bdd"]
 
-from policykit.loader import load_policy_dir
-from policykit.model import PolicyDocument
+from policykit.core.loader import load_policy_dir
+from policykit.core.model import PolicyDocument
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -1,5 +1,5 @@
 """A deliberately plain reading of SPEC §4 and §6 over the model, with the reference interpreter
-of ``policykit.conditions``: no bitsets, no tables, no caches. Tests compare the engine to it.
+of ``policykit.core.conditions``: no bitsets, no tables, no caches. Tests compare the engine to it.
 
 What a missing fact means, which values are read as others and which clause kinds make an
 unmet obligation escalate are read straight from the schema files' annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from policykit.conditions import UNKNOWN, evaluate, facts_read, tests
-from policykit.model import OUTCOMES, PolicyDocument
-from policykit.vocabulary import load_vocabulary
+from policykit.core.conditions import UNKNOWN, evaluate, facts_read, tests
+from policykit.core.model import OUTCOMES, PolicyDocument
+from policykit.core.vocabulary import load_vocabulary
 
 VOCABULARY = load_vocabulary()
 SCHEMA = Path(__file__).resolve().parent.parent / "schema"

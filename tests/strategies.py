@@ -6,7 +6,7 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from policykit.vocabulary import Fact, load_vocabulary
+from policykit.core.vocabulary import Fact, load_vocabulary
 
 VOCABULARY = load_vocabulary()
 FIRST_DATE = date(2015, 11, 18)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import policykit
-from policykit.model import OUTCOMES
+from policykit.core.model import OUTCOMES
 from strategies import valid_requests
 
 AS_OF = date(2026, 1, 5)
@@ -304,7 +304,7 @@ def test_removing_content_is_the_smallest_removal(policy):
 
 
 def _corpus() -> list:
-    from policykit.questions import all_questions, load_questions
+    from policykit.authoring.questions import all_questions, load_questions
 
     return [q for q in all_questions(load_questions()) if not q.is_refused]
 

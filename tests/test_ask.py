@@ -1,4 +1,4 @@
-"""The browser's evaluator (``docs/assets/policykit.js`` reading ``policykit.ask``'s data) against
+"""The browser's evaluator (``docs/assets/policykit.js`` reading ``policykit.publishing.ask``'s data) against
 ``Policy.decide(..., alternatives=True)``: thousands of seeded requests over the vocabulary, the
 whole question corpus and malformed requests, in Debian's Chromium; then the same for mutated
 policies, to show the page's answers come from the compiled policy and change with it."""
@@ -16,13 +16,13 @@ import pytest
 
 import policykit
 from conftest import PROJECT_ROOT
-from policykit.api import Policy
-from policykit.ask import ask_data, ask_script
-from policykit.errors import RequestError
-from policykit.model import OUTCOMES
-from policykit.mutate import mutants
-from policykit.questions import all_questions, load_questions
-from policykit.vocabulary import load_vocabulary
+from policykit.core.api import Policy
+from policykit.publishing.ask import ask_data, ask_script
+from policykit.core.errors import RequestError
+from policykit.core.model import OUTCOMES
+from policykit.authoring.mutate import mutants
+from policykit.authoring.questions import all_questions, load_questions
+from policykit.core.vocabulary import load_vocabulary
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():

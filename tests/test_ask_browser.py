@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import pytest
 
 import policykit
-from policykit.questions import all_questions, load_questions
+from policykit.authoring.questions import all_questions, load_questions
 from sitebuild import build_site
 
 CHROMIUM = "/usr/bin/chromium"

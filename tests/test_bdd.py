@@ -67,7 +67,7 @@ Feature: Texting
 
 @pytest.fixture
 def session(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeconftest('pytest_plugins = ["policykit.bdd"]\n')
+    pytester.makeconftest('pytest_plugins = ["policykit.authoring.bdd"]\n')
     pytester.makefile(".feature", texting=GOOD_AND_BAD)
     pytester.makepyfile(test_texting="from pytest_bdd import scenarios\nscenarios('texting.feature')\n")
     return pytester

@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 
 import policykit
-from policykit.api import CACHE_BYTES
-from policykit.cache import ENTRY_OVERHEAD, ByteBoundedLRU
-from policykit.vocabulary import load_vocabulary
+from policykit.core.api import CACHE_BYTES
+from policykit.core.cache import ENTRY_OVERHEAD, ByteBoundedLRU
+from policykit.core.vocabulary import load_vocabulary
 
 AS_OF = date(2026, 1, 5)
 
@@ -126,7 +126,7 @@ def test_decide_many_answers_as_decide_does():
 
 
 def test_cached_only_answers_from_the_cache_and_never_evaluates_or_explains(monkeypatch):
-    from policykit import engine
+    from policykit.core import engine
 
     policy = policykit.load_policy()
     request = {"actor": {"role": "teacher"}, "action": "post", "as_of": "2026-01-05"}

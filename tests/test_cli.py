@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import BROKEN, MakePolicy, expected_lines
 
-from policykit.cli import main
-from policykit.model import PolicyDocument
+from policykit.interfaces.cli import main
+from policykit.core.model import PolicyDocument
 
 SUMMARY = re.compile(r"policy is valid: 33 clauses \(\d+ with rules\) in 7 sections, revision 2015-11-18")
 ISSUE_KEYS = {"path", "line", "column", "message", "code", "severity"}
@@ -220,7 +220,7 @@ def test_decide_with_a_broken_policy_exits_1(make_policy, capsys) -> None:
 
 
 def test_decide_an_internal_fault_exits_1_never_a_decision(capsys, monkeypatch) -> None:
-    from policykit import engine
+    from policykit.core import engine
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated fault")

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 
 import policykit
-from policykit.compiler import AtomLayout, to_terms
-from policykit.conditions import UNKNOWN, All, Any, Not, evaluate
-from policykit.conditions import Test as FactTest
-from policykit.engine import term_states
+from policykit.core.compiler import AtomLayout, to_terms
+from policykit.core.conditions import UNKNOWN, All, Any, Not, evaluate
+from policykit.core.conditions import Test as FactTest
+from policykit.core.engine import term_states
 from reference import lookup_in, read_as
 from strategies import VOCABULARY, valid_requests
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policykit.conditions import UNKNOWN, All, Any, Not, describe, evaluate, facts_read, parse_condition, to_data
-from policykit.conditions import Test as FactTest
+from policykit.core.conditions import UNKNOWN, All, Any, Not, describe, evaluate, facts_read, parse_condition, to_data
+from policykit.core.conditions import Test as FactTest
 
 TEXTING = {"all": [{"fact": "audience", "has": "student"},
                    {"fact": "channel", "in": ["text_message", "phone"]},

@@ -6,7 +6,7 @@ from __future__ import annotations
 import yaml
 
 from conftest import PROJECT_ROOT
-from policykit.cli import build_parser
+from policykit.interfaces.cli import build_parser
 
 
 def test_pre_commit_runs_validate_lint_and_coverage():

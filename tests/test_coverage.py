@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import policykit
-from policykit.coverage import measure
-from policykit.scenarios import read_features
+from policykit.authoring.coverage import measure
+from policykit.authoring.scenarios import read_features
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

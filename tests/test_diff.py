@@ -12,8 +12,8 @@ import pytest
 
 import policykit
 from conftest import PROJECT_ROOT
-from policykit import diff
-from policykit.cli import main
+from policykit.authoring import diff
+from policykit.interfaces.cli import main
 from reference import reference_decision
 
 AMENDMENT = Path(__file__).parent / "fixtures" / "amendment" / "relationships.texting-and-calling.version.yaml"
@@ -126,8 +126,8 @@ def test_no_change_means_no_impact():
 
 
 def test_the_site_shows_both_versions(amended, tmp_path):
-    from policykit.scenarios import read_features
-    from policykit.site import build_pages
+    from policykit.authoring.scenarios import read_features
+    from policykit.publishing.site import build_pages
 
     policy = policykit.load_policy(amended)
     scenarios, _ = read_features(PROJECT_ROOT / "features")

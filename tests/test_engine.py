@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policykit
-from policykit import engine
-from policykit.model import OUTCOMES
-from policykit.schemaerrors import validator
+from policykit.core import engine
+from policykit.core.model import OUTCOMES
+from policykit.core.schemaerrors import validator
 from reference import observed, reference_decision
 from strategies import VOCABULARY, valid_requests
 
@@ -210,8 +210,8 @@ def test_a_clause_without_interpretation_gives_no_interpretation_field(policy):
 def test_the_digest_covers_interpretations(policy):
     from dataclasses import replace
 
-    from policykit.api import Policy
-    from policykit.model import Interpretation
+    from policykit.core.api import Policy
+    from policykit.core.model import Interpretation
 
     clauses = tuple(replace(c, interpretation=Interpretation(c.interpretation.text, "confirmed"))
                     if c.id == "communications.respectful-speech" else c for c in policy.document.clauses)

@@ -1,4 +1,4 @@
-"""Every scenario under features/, bound by pytest-bdd through the policykit.bdd plugin."""
+"""Every scenario under features/, bound by pytest-bdd through the policykit.authoring.bdd plugin."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from hostile import HEALTH_MS, HOST, is_json_error, probe_during, request, responsive_health
-from policykit.vocabulary import load_vocabulary
+from policykit.core.vocabulary import load_vocabulary
 
 TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "audience": ["student"],
            "purpose": "personal", "as_of": "2026-01-05"}
@@ -283,7 +283,7 @@ def test_security_headers_on_every_answer(served):
 
 
 def test_serve_never_serves_the_current_directorys_site(served):
-    from policykit.paths import project_site_dir
+    from policykit.core.paths import project_site_dir
 
     reply = request(served.port, "GET", "/")
     assert b"a stray site" not in reply.body

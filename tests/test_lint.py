@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, MakePolicy
 
-from policykit.cli import main
-from policykit.lint import CODES, lint_policy_dir
+from policykit.interfaces.cli import main
+from policykit.authoring.lint import CODES, lint_policy_dir
 
 LINT = FIXTURES / "lint"
 ONLY_VALUES = frozenset(CODES) - {"unread-value"}

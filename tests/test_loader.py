@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import BROKEN, BROKEN_CASES, MINIMAL, MakePolicy, expected_lines
 
-from policykit.conditions import All
-from policykit.conditions import Test as FactTest
-from policykit.errors import PolicyError, PolicyIssue
-from policykit.loader import check_policy_dir, load_policy_dir
-from policykit.model import Case, Clause, ClauseVersion, PolicyDocument
+from policykit.core.conditions import All
+from policykit.core.conditions import Test as FactTest
+from policykit.core.errors import PolicyError, PolicyIssue
+from policykit.core.loader import check_policy_dir, load_policy_dir
+from policykit.core.model import Case, Clause, ClauseVersion, PolicyDocument
 
 #: SPEC §2, the contract: every clause id, in printed order, with its kind. The section is the
 #: part of the id before the dot.

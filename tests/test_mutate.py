@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import policykit
-from policykit import mutate
-from policykit.scenarios import read_features
+from policykit.authoring import mutate
+from policykit.authoring.scenarios import read_features
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = date(2026, 1, 5)

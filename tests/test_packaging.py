@@ -24,7 +24,7 @@ DISTRIBUTION = "ledyard-policykit"
 def test_the_distribution_has_its_own_name_and_keeps_the_import_name():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == DISTRIBUTION  # "policykit" on the package index is another project
-    assert project["scripts"] == {"policykit": "policykit.cli:main"}
+    assert project["scripts"] == {"policykit": "policykit.interfaces.cli:main"}
 
 
 def test_the_wheel_installs_into_a_fresh_environment_and_validates_from_its_own_data(tmp_path):
@@ -69,6 +69,6 @@ def test_the_wheel_installs_into_a_fresh_environment_and_validates_from_its_own_
     assert decided.returncode == 0, decided.stderr
     assert json.loads(decided.stdout)["outcome"] == "prohibited"
     # Installed, there is no project root: serve has no site of its own to find.
-    no_site = subprocess.run([str(python), "-c", "from policykit.paths import project_site_dir; "
+    no_site = subprocess.run([str(python), "-c", "from policykit.core.paths import project_site_dir; "
                               "print(project_site_dir())"], capture_output=True, text=True, cwd=outside, env=clean)
     assert no_site.stdout.strip() == "None"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policykit.phrases import PhraseError, load_phrasebook
-from policykit.vocabulary import load_vocabulary
+from policykit.authoring.phrases import PhraseError, load_phrasebook
+from policykit.core.vocabulary import load_vocabulary
 
 
 def test_every_value_of_every_fact_has_exactly_one_phrase():

@@ -24,7 +24,7 @@ from conftest import FIXTURES, PROJECT_ROOT
 from liveserver import LiveServer
 
 import policykit
-from policykit.questions import (
+from policykit.authoring.questions import (
     Question,
     Topic,
     all_questions,
@@ -33,10 +33,10 @@ from policykit.questions import (
     load_questions,
     load_readings,
 )
-from policykit.rego import ENTRYPOINT, load_bundle_into, write_bundle
-from policykit.request import request_problems
-from policykit.server import ServerConfig, create_app
-from policykit.sourcetext import normalize_whitespace
+from policykit.publishing.rego import ENTRYPOINT, load_bundle_into, write_bundle
+from policykit.core.request import request_problems
+from policykit.interfaces.server import ServerConfig, create_app
+from policykit.core.sourcetext import normalize_whitespace
 
 QUESTIONS_DIR = PROJECT_ROOT / "questions"
 BROKEN = FIXTURES / "questions-broken"

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_ROOT
-from policykit.scenarios import load_reading_ids, read_features
+from policykit.authoring.scenarios import load_reading_ids, read_features
 
 QUESTIONS = PROJECT_ROOT / "questions"
 READINGS_FILE = QUESTIONS / "readings.yaml"

@@ -22,15 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from strategies import FIRST_DATE, valid_requests
 
 import policykit
-import policykit.api
-import policykit.rego
-from policykit.cli import main
-from policykit.paths import default_features_dir
-from policykit.rego import ENTRYPOINT, MODULES, bundle_files, load_bundle_into, write_bundle
-from policykit.request import request_problems
-from policykit.scenarios import read_features
-from policykit.schemaerrors import load_schema
-from policykit.vocabulary import load_vocabulary, vocabulary_from_schema
+import policykit.core.api
+import policykit.publishing.rego
+from policykit.interfaces.cli import main
+from policykit.core.paths import default_features_dir
+from policykit.publishing.rego import ENTRYPOINT, MODULES, bundle_files, load_bundle_into, write_bundle
+from policykit.core.request import request_problems
+from policykit.authoring.scenarios import read_features
+from policykit.core.schemaerrors import load_schema
+from policykit.core.vocabulary import load_vocabulary, vocabulary_from_schema
 
 AS_OF = date(2026, 1, 5)
 GENERATED = 5000
@@ -406,8 +406,8 @@ def test_the_bundle_follows_x_when_missing(monkeypatch: pytest.MonkeyPatch, tmp_
     vocabulary = reopened_vocabulary({("site", "approved"): "unknown", ("site", "monitored"): "false",
                                       ("effects",): "unknown", ("interferes_with_duties",): "unknown"})
     assert vocabulary["site.approved"].open and not vocabulary["site.monitored"].open
-    monkeypatch.setattr(policykit.api, "load_vocabulary", lambda: vocabulary)
-    monkeypatch.setattr(policykit.rego, "load_vocabulary", lambda: vocabulary)
+    monkeypatch.setattr(policykit.core.api, "load_vocabulary", lambda: vocabulary)
+    monkeypatch.setattr(policykit.publishing.rego, "load_vocabulary", lambda: vocabulary)
     policy = policykit.load_policy()
     write_bundle(policy, tmp_path, AS_OF)
     rego = Rego(tmp_path)

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 
 import policykit
-from policykit.errors import RequestError
-from policykit.request import request_problems, valid_date
-from policykit.schemaerrors import validator
+from policykit.core.errors import RequestError
+from policykit.core.request import request_problems, valid_date
+from policykit.core.schemaerrors import validator
 from strategies import near_valid_requests, valid_requests
 
 AS_OF = date(2026, 1, 5)

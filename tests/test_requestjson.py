@@ -12,11 +12,11 @@ from datetime import date
 import pytest
 
 import policykit
-from policykit.cli import main
-from policykit.request import MAX_ERRORS, bounded_request_problems
-from policykit.requestjson import JsonInputError, parse_json
-from policykit.schemaerrors import load_schema
-from policykit.vocabulary import load_vocabulary
+from policykit.interfaces.cli import main
+from policykit.core.request import MAX_ERRORS, bounded_request_problems
+from policykit.core.requestjson import JsonInputError, parse_json
+from policykit.core.schemaerrors import load_schema
+from policykit.core.vocabulary import load_vocabulary
 
 AS_OF = date(2026, 1, 5)
 # A prohibited question, then "audience" again: a parser keeping the last key would see nobody

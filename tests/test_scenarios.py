@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import policykit
-from policykit.phrases import PhraseError
-from policykit.scenarios import Check, parse_check, read_features
+from policykit.authoring.phrases import PhraseError
+from policykit.authoring.scenarios import Check, parse_check, read_features
 
 FIXTURE = Path(__file__).parent / "fixtures" / "features"
 
@@ -149,7 +149,7 @@ def test_reading_tags_are_read_and_unknown_ones_are_named(tmp_path, clause_ids):
 
 
 def test_a_broken_readings_list_is_reported_once(tmp_path):
-    from policykit.scenarios import read_readings
+    from policykit.authoring.scenarios import read_readings
 
     (tmp_path / "readings.yaml").write_text("readings:\n  - id: family\n  - title: no id\n  - id: family\n",
                                             encoding="utf-8")
@@ -163,7 +163,7 @@ def test_a_broken_readings_list_is_reported_once(tmp_path):
 
 
 def test_the_project_readings_list_is_read(decider):
-    from policykit.scenarios import load_reading_ids
+    from policykit.authoring.scenarios import load_reading_ids
 
     ids = load_reading_ids()
     assert "family" in ids and len(ids) == len(set(ids))

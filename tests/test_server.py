@@ -22,8 +22,8 @@ TODAY = date(2026, 1, 5)  # the tests' clock: the server reads the day through t
 import policykit
 from corpus_cases import CASES, assert_matches, error_pointers
 from liveserver import LiveServer
-from policykit.schemaerrors import load_schema, validator
-from policykit.server import Limits, ServerConfig, create_app
+from policykit.core.schemaerrors import load_schema, validator
+from policykit.interfaces.server import Limits, ServerConfig, create_app
 
 TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "audience": ["student"],
            "purpose": "personal", "as_of": "2026-01-05"}
@@ -188,7 +188,7 @@ def test_raw_garbage_on_the_socket_gets_a_4xx(client):
 
 
 def test_an_internal_fault_is_an_error_never_a_decision(decider, monkeypatch):
-    from policykit import engine
+    from policykit.core import engine
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated fault")
@@ -362,7 +362,7 @@ def test_an_error_lists_twenty_problems_and_counts_the_rest_over_http(client):
 
 
 def test_the_error_body_is_capped_in_bytes():
-    from policykit.server import ApiError
+    from policykit.interfaces.server import ApiError
 
     error = ApiError(400, "invalid_request", "the request is malformed",
                      [{"pointer": f"/f{i}", "message": "x" * 1000} for i in range(20)])
@@ -372,7 +372,7 @@ def test_the_error_body_is_capped_in_bytes():
 
 
 def test_the_decision_log_rotates_by_size_even_when_two_processes_share_it(decider, tmp_path):
-    from policykit.server import DecisionLog
+    from policykit.interfaces.server import DecisionLog
 
     path = tmp_path / "decisions.jsonl"
     first, second = DecisionLog(path, max_bytes=5_000, backups=2), DecisionLog(path, max_bytes=5_000, backups=2)
@@ -397,7 +397,7 @@ def test_the_site_is_served_with_a_csp_and_redirects_by_path_only(decider, tmp_p
                                      '<script id="__config" type="application/json">{"a": 1}</script>'
                                      '<table><td style="text-align: right;">1</td></table>', encoding="utf-8")
     (site / "sections" / "index.html").write_text("<!doctype html><title>sections</title>", encoding="utf-8")
-    from policykit.server import _csp_hash
+    from policykit.interfaces.server import _csp_hash
 
     with LiveServer(create_app(decider, ServerConfig(site_dir=site))) as url:
         port = _port(url)

@@ -12,8 +12,8 @@ import pytest
 
 import policykit
 from conftest import PROJECT_ROOT
-from policykit.scenarios import read_features
-from policykit.sourcetext import normalize_whitespace
+from policykit.authoring.scenarios import read_features
+from policykit.core.sourcetext import normalize_whitespace
 from sitebuild import build_site
 
 
@@ -97,7 +97,7 @@ def test_generated_pages_and_schemas_are_published(site):
 def markdown(tmp_path_factory, decider) -> Path:
     from datetime import date
 
-    from policykit.site import build_pages
+    from policykit.publishing.site import build_pages
 
     scenarios, _ = read_features(PROJECT_ROOT / "features")
     out = tmp_path_factory.mktemp("markdown") / "docs"
@@ -113,7 +113,7 @@ def test_when_it_applies_lines_end_with_one_period(markdown):
 
 
 def test_a_section_page_shows_each_distinct_question_once(markdown, decider):
-    from policykit.phrases import load_phrasebook
+    from policykit.authoring.phrases import load_phrasebook
 
     scenarios, _ = read_features(PROJECT_ROOT / "features")
     book = load_phrasebook()

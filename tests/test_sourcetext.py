@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from policykit.model import PolicyDocument
-from policykit.sourcetext import normalize_whitespace, paragraphs, render
+from policykit.core.model import PolicyDocument
+from policykit.core.sourcetext import normalize_whitespace, paragraphs, render
 
 SEED = date(2015, 11, 18)
 TITLE = "USE OF ELECTRONIC COMMUNICATIONS AND SOCIAL MEDIA"

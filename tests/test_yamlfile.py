@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policykit.yamlfile import Position, YamlDocument, read_yaml
+from policykit.core.yamlfile import Position, YamlDocument, read_yaml
 
 
 def read(tmp_path: Path, content: str | bytes) -> tuple[YamlDocument | None, list[str]]:

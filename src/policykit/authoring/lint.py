@@ -1,0 +1,168 @@
+"""Warnings about a valid policy that a board editor should look at: rules that can never decide
+(their condition can never hold, or a stronger rule always holds with them), clauses that always
+decide together, request values no rule reads, and readings awaiting board confirmation. Each is
+located as ``file:line:col``."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from policykit.core.compiler import RANK, AtomLayout, Terms, to_terms
+from policykit.core.conditions import tests
+from policykit.core.errors import PolicyIssue
+from policykit.core.loader import check_policy_dir, display_path
+from policykit.core.model import Case, Clause, PolicyDocument
+from policykit.core.paths import schema_dir
+from policykit.core.vocabulary import Vocabulary, load_vocabulary
+from policykit.core.yamlfile import JsonPath, read_yaml
+
+CODES = {
+    "never-applies": "a rule case whose condition can never hold",
+    "always-outranked": "a rule case whose outcome is always overridden by a stronger one",
+    "decide-together": "two clauses whose rules always decide together",
+    "unread-value": "a request value no rule reads",
+    "awaiting-board": "an interpretation awaiting board confirmation",
+}
+
+
+@dataclass(frozen=True)
+class _Ruled:
+    clause: Clause
+    version_index: int
+    case_index: int
+    case: Case
+    terms: Terms
+
+
+def lint_policy_dir(root: Path | str, ignore: frozenset[str] = frozenset()) -> list[PolicyIssue]:
+    """Validation errors if the policy is not valid; otherwise the lint warnings (minus ``ignore``)."""
+    document, errors = check_policy_dir(root)
+    if document is None:
+        return errors
+    vocabulary = load_vocabulary()
+    layout = AtomLayout.from_vocabulary(vocabulary)
+    positions = {clause.id: read_yaml(Path(clause.source), clause.source)[0] for clause in document.clauses}
+
+    def at(clause: Clause, path: JsonPath, message: str, code: str) -> PolicyIssue:
+        doc = positions[clause.id]
+        pos = doc.position(path) if doc else None
+        return PolicyIssue(clause.source, pos.line if pos else 1, pos.column if pos else 1, message, code, "warning")
+
+    found: list[PolicyIssue] = []
+    for day in document.effective_dates():
+        ruled = [_Ruled(clause, clause.versions.index(version), j, case, to_terms(case.when, layout))
+                 for clause in document.clauses if (version := clause.version_on(day)) is not None
+                 for j, case in enumerate(version.rule) if case.when is not None]
+        found += _never_and_outranked(ruled, layout, at)
+        found += _together(ruled, layout, at)
+    found += _unread_values(document, vocabulary)
+    for clause in document.clauses:
+        if clause.interpretation and clause.interpretation.status == "proposed":
+            found.append(at(clause, ("interpretation", "status"),
+                            f"the reading of '{clause.id}' awaits board confirmation (status: proposed)",
+                            "awaiting-board"))
+    return sorted({issue for issue in found if issue.code not in ignore})
+
+
+def _satisfiable(positive: int, negative: int, layout: AtomLayout) -> bool:
+    if positive & negative:
+        return False
+    for fact in layout.choice_facts:
+        mask = layout.masks[fact]
+        if bin(positive & mask).count("1") > 1 or (negative & mask) == mask:
+            return False
+    return True
+
+
+def _implied_false(positive: int, layout: AtomLayout) -> int:
+    """Bits a term's positive part makes false: the other values of each single-valued fact."""
+    implied = 0
+    for fact in layout.choice_facts:
+        mask = layout.masks[fact]
+        if positive & mask:
+            implied |= mask & ~positive
+    return implied
+
+
+def _implies(term: tuple[int, int], other: tuple[int, int], layout: AtomLayout) -> bool:
+    """Whether ``term`` holding means ``other`` holds."""
+    positive, negative = term
+    return not other[0] & ~positive and not other[1] & ~(negative | _implied_false(positive, layout))
+
+
+def _case_path(item: _Ruled) -> JsonPath:
+    return ("versions", item.version_index, "rule", item.case_index)
+
+
+def _never_and_outranked(ruled: list[_Ruled], layout: AtomLayout, at) -> Iterator[PolicyIssue]:
+    for item in ruled:
+        live = [t for t in item.terms if _satisfiable(*t, layout)]
+        if not live:
+            yield at(item.clause, _case_path(item) + ("when",),
+                     f"case {item.case_index + 1} of '{item.clause.id}' can never apply: its condition "
+                     "contradicts itself", "never-applies")
+            continue
+        if item.case.outcome is None:
+            continue
+        rank = RANK[item.case.outcome]
+        stronger = [other for other in ruled if other.case.outcome and RANK[other.case.outcome] > rank]
+        beaten_by = set()
+        for term in live:
+            winners = {o.clause.id for o in stronger for u in o.terms if _implies(term, u, layout)}
+            if not winners:
+                break
+            beaten_by |= winners
+        else:
+            yield at(item.clause, _case_path(item) + ("outcome",),
+                     f"case {item.case_index + 1} of '{item.clause.id}' never decides: whenever it applies, "
+                     f"{', '.join(sorted(beaten_by))} gives a stronger outcome", "always-outranked")
+
+
+def _together(ruled: list[_Ruled], layout: AtomLayout, at) -> Iterator[PolicyIssue]:
+    deciding = [r for r in ruled if r.case.outcome]
+    for i, first in enumerate(deciding):
+        for second in deciding[i + 1:]:
+            if first.clause.id == second.clause.id or first.case.outcome != second.case.outcome:
+                continue
+            a = [t for t in first.terms if _satisfiable(*t, layout)]
+            b = [t for t in second.terms if _satisfiable(*t, layout)]
+            if a and b and all(any(_implies(t, u, layout) for u in b) for t in a) and \
+                    all(any(_implies(u, t, layout) for t in a) for u in b):
+                yield at(second.clause, _case_path(second) + ("when",),
+                         f"'{second.clause.id}' always decides together with '{first.clause.id}': their conditions "
+                         "hold for exactly the same requests", "decide-together")
+
+
+def _unread_values(document: PolicyDocument, vocabulary: Vocabulary) -> Iterator[PolicyIssue]:
+    read: set[tuple[str, object]] = set()
+    for clause in document.clauses:
+        for version in clause.versions:
+            for case in version.rule:
+                if case.when is None:
+                    continue
+                for test in tests(case.when):
+                    values = test.value if isinstance(test.value, tuple) else (test.value,)
+                    read.update((test.fact, v) for v in values)
+    path = schema_dir() / "request.schema.json"
+    text = path.read_text(encoding="utf-8")
+    shown = display_path(path)
+    for fact in vocabulary.facts:
+        for value in fact.values:
+            if (fact.path, value.name) in read:
+                continue
+            line, column = _locate(text, fact.definition, value.name)
+            yield PolicyIssue(shown, line, column, f"no rule reads {fact.path} = '{value.name}'", "unread-value",
+                              "warning")
+
+
+def _locate(text: str, definition: str, value: str) -> tuple[int, int]:
+    """Line and column of a value's ``"const"`` inside a $defs entry of the schema text."""
+    start = text.find(f'"{definition}": {{') if definition else 0
+    match = re.compile(r'"const":\s*' + re.escape(json.dumps(value))).search(text, max(start, 0))
+    offset = match.start() if match else 0
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

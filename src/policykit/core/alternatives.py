@@ -1,0 +1,348 @@
+"""How to do it within the policy: for a decision that is not a plain yes, the nearest ways to do
+the same thing that the policy allows, and for an undetermined one, the facts to ask first.
+
+Alternatives (``Searcher.alternatives``):
+
+* first the clause's own remedy: a clause whose text says what to do instead declares it in
+  its YAML (``remedy``); it is offered when deciding the changed request gives a strictly
+  better, determined outcome;
+* then the nearest other ways, found by exhaustive search over the facts the employee controls
+  (``x-controllable`` in the request schema): a choice set to another value (a channel only
+  among the action's ``x-channels``), an item left out of a list, a yes/no step taken. Never a
+  fact the employee does not control, and never a school site added by the search.
+
+The search works on the encoded request. It tries change sets by increasing size and keeps
+those that are *minimal*: no proper subset of the changes gets the same outcome or a better one. Two facts of the compiled
+program keep it small without losing any answer:
+
+* every clause case that decides the current outcome stays true unless a change touches one of
+  the bits its terms read, so a change set that misses one of them cannot improve the outcome
+  and is never decided (content items and site uses only ever make a case apply, so the
+  smallest removals are exactly the items those cases read);
+* a change can matter only if it touches a bit read by an outcome-yielding case that is true or
+  unknown now, or by a case that such changes could switch on (a closure over shared bits);
+  any other change can be dropped from a set without changing its outcome, so it is never part
+  of a minimal alternative.
+
+Ranking: outcome (permitted first), then fewest changes, then the District's own route
+(``x-district-route``) before others, then the vocabulary's order; at most three.
+
+Questions (``Searcher.questions``): for each missing fact, the outcome each answer leads to,
+ordered so that the fact whose worst answer leaves the fewest possible outcomes comes first
+(ties: fewest in total, then the vocabulary's order)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from policykit.core.compiler import RANK, Program
+from policykit.core.decision import Alternative, Answer, Change, Question, Verdict
+from policykit.core.model import OUTCOMES, PolicyDocument
+from policykit.core.vocabulary import Vocabulary
+
+MAX_ALTERNATIVES = 3
+
+Evaluate = Callable[[int, int, int], Verdict]
+"""Decide encoded bits (true, unknown, reread) with the program in force."""
+
+
+@dataclass(frozen=True)
+class _Atom:
+    """One elementary change of the encoded request."""
+
+    fact: str
+    value: object  # the new value, or the item left out
+    removal: bool
+    group: str  # at most one atom of a group in a change set (a choice fact, or one list item)
+    set_bits: int
+    clear_bits: int
+    order: tuple[int, int]  # (fact's position in the vocabulary, value's position)
+    district: bool
+    words: str  # the words for the change, "instead of …" included where a known value is replaced
+
+    @property
+    def bits(self) -> int:
+        return self.set_bits | self.clear_bits
+
+    def apply(self, true: int, unknown: int) -> tuple[int, int]:
+        return (true & ~self.clear_bits) | self.set_bits, unknown & ~self.clear_bits & ~self.set_bits
+
+
+class Searcher:
+    """Prepared once per policy (vocabulary, layout, remedies); then asked per decision."""
+
+    def __init__(self, vocabulary: Vocabulary, document: PolicyDocument, layout) -> None:
+        self.vocabulary = vocabulary
+        self.layout = layout
+        self.document = document
+        order = {fact.path: i for i, fact in enumerate(vocabulary.facts)}
+        self._order = order
+        self._site_bit = layout.bits["site"][True] if "site" in layout.bits else 0
+        self._action_channels: dict[int, int] = {}
+        for value in vocabulary["action"].values:
+            allowed = 0
+            for channel in value.channels:
+                allowed |= layout.bits["channel"][channel]
+            self._action_channels[layout.bits["action"][value.name]] = allowed
+        self._choices = [f for f in vocabulary.facts if f.controllable and f.kind == "choice"]
+        self._lists = [f for f in vocabulary.facts if f.controllable and f.kind == "list"]
+        self._booleans = [f for f in vocabulary.facts if f.controllable and f.kind == "boolean"]
+
+    # -------------------------------------------------------------------------------- atoms
+
+    def _atoms(self, true: int, unknown: int) -> list[_Atom]:
+        layout = self.layout
+        atoms: list[_Atom] = []
+        site_given = bool(true & self._site_bit)
+        for fact in self._choices:
+            if fact.path.startswith("site.") and not site_given:
+                continue
+            mask = layout.masks[fact.path]
+            allowed = mask
+            if fact.path == "channel":
+                action = next((bit for bit in self._action_channels if true & bit), 0)
+                allowed = self._action_channels.get(action, mask)
+            current = next((v for v in fact.values if true & layout.bits[fact.path][v.name]), None)
+            for index, value in enumerate(fact.values):
+                bit = layout.bits[fact.path][value.name]
+                if true & bit or not allowed & bit:
+                    continue
+                words = value.instead + (f" instead of {current.instead_of}" if current is not None else "")
+                atoms.append(_Atom(fact.path, value.name, False, fact.path, bit, mask,
+                                   (self._order[fact.path], index), value.district_route, words))
+        for fact in self._lists:
+            if fact.path.startswith("site.") and not site_given:
+                continue
+            for index, value in enumerate(fact.values):
+                bit = layout.bits[fact.path][value.name]
+                if true & bit:
+                    atoms.append(_Atom(fact.path, value.name, True, f"{fact.path}:{value.name}", 0, bit,
+                                       (self._order[fact.path], index), False, value.instead))
+        for fact in self._booleans:
+            if fact.path.startswith("site.") and not site_given:
+                continue
+            bit = layout.bits[fact.path][True]
+            if not true & bit:
+                atoms.append(_Atom(fact.path, True, False, fact.path, bit, 0, (self._order[fact.path], 0),
+                                   False, fact.instead))
+        return atoms
+
+    # ------------------------------------------------------------------------- alternatives
+
+    def alternatives(self, program: Program, evaluate: Evaluate, true: int, unknown: int, reread: int,
+                     verdict: Verdict) -> tuple[Alternative, ...]:
+        """The ways to do it within the policy, for a determined decision that is not permitted
+        (empty otherwise)."""
+        if verdict.outcome in ("permitted", "undetermined"):
+            return ()
+        current = RANK[verdict.outcome]
+        found: list[Alternative] = list(self._remedies(program, evaluate, true, unknown, reread, verdict, current))
+        searched = self._search(program, true, unknown, current)
+        seen = {a.changes for a in found}
+        for alternative in searched:
+            if len(found) >= MAX_ALTERNATIVES:
+                break
+            if alternative.changes not in seen:
+                found.append(alternative)
+                seen.add(alternative.changes)
+        return tuple(found[:MAX_ALTERNATIVES])
+
+    def _remedies(self, program: Program, evaluate: Evaluate, true: int, unknown: int, reread: int,
+                  verdict: Verdict, current: int):
+        layout = self.layout
+        candidates: list[tuple[int, Alternative]] = []
+        for reason in verdict.reasons:
+            remedy = self.document.clause(reason.id).remedy
+            if remedy is None:
+                continue
+            new_true, new_unknown = true, unknown
+            changes: list[Change] = []
+            for fact, value in remedy.set:
+                info = self.vocabulary[fact]
+                bit = layout.bits[fact][value]
+                if true & bit:
+                    continue
+                clear = layout.masks[fact] if info.kind == "choice" else 0
+                new_true = (new_true & ~clear) | bit
+                new_unknown &= ~(clear | bit)
+                if fact.startswith("site."):
+                    new_true |= self._site_bit
+                changes.append(Change(fact, value))
+            for fact, items in remedy.remove:
+                present = tuple(item for item in items if true & layout.bits[fact][item])
+                for item in present:
+                    new_true &= ~layout.bits[fact][item]
+                if present:
+                    changes.append(Change(fact, None, present))
+            if not changes:
+                continue
+            result = evaluate(new_true, new_unknown, reread)
+            if result.outcome != "undetermined" and RANK[result.outcome] < current:
+                text = remedy.text[0].upper() + remedy.text[1:]
+                candidates.append((RANK[result.outcome],
+                                   Alternative(tuple(changes), result.outcome, reason.id, text.rstrip(".") + ".")))
+        candidates.sort(key=lambda pair: pair[0])  # stable: the reasons' order among equals
+        return [alternative for _, alternative in candidates]
+
+    def _search(self, program: Program, true: int, unknown: int, current: int) -> list[Alternative]:
+        from policykit.core.engine import outcome_rank, term_states  # one-way: the engine never imports this module
+
+        true_terms, unknown_terms = term_states(program, true, unknown)
+        live = true_terms | unknown_terms
+        case_bits: dict[int, int] = {}
+        for term, case in enumerate(program.term_case):
+            positive, negative = program.term_pairs[term]
+            case_bits[case] = case_bits.get(case, 0) | positive | negative
+        live_cases = {program.term_case[t] for t in range(len(program.term_case)) if live >> t & 1}
+        true_cases = {program.term_case[t] for t in range(len(program.term_case)) if true_terms >> t & 1}
+        cases = program.cases
+        deciding = [case_bits[i] for i in true_cases if cases[i].rank == current]
+        # Bits a minimal change set can touch: those of live outcome cases, closed over the cases
+        # that changes to such bits could switch on.
+        outcome_cases = [i for i in range(len(cases)) if cases[i].rank > 0]
+        relevant = 0
+        for i in outcome_cases:
+            if i in live_cases:
+                relevant |= case_bits[i]
+        atoms = self._atoms(true, unknown)
+        while True:
+            touched = 0
+            for atom in atoms:
+                if atom.bits & relevant:
+                    touched |= atom.bits
+            grown = relevant
+            for i in outcome_cases:
+                if case_bits[i] & touched:
+                    grown |= case_bits[i]
+            if grown == relevant:
+                break
+            relevant = grown
+        atoms = [atom for atom in atoms if atom.bits & relevant]
+        if not atoms or any(not any(atom.bits & bits for atom in atoms) for bits in deciding):
+            return []
+        outcomes: dict[int, int] = {}  # evaluated change set (atom bitmask) -> outcome rank (-1: undetermined)
+        results: list[tuple[tuple, frozenset[int]]] = []
+        permitted_sets: list[int] = []  # change sets already permitted: no superset can be minimal
+        group_names = sorted({atom.group for atom in atoms}, key=lambda g: min(a.order for a in atoms if a.group == g))
+        groups = [[i for i, atom in enumerate(atoms) if atom.group == name] for name in group_names]
+        group_bits = [_or(atoms[i].bits for i in members) for members in groups]
+        # For each deciding case, the groups that can touch it (as a bitmask over groups).
+        needs = [_or(1 << g for g, bits in enumerate(group_bits) if bits & case) for case in deciding]
+
+        def combos(size: int, first: int, picked: int, chosen_groups: int, left: int):
+            """Change sets of ``size`` atoms, one per group, groups in order, pruned early."""
+            if left == 0:
+                if all(chosen_groups & need for need in needs):
+                    yield picked
+                return
+            for g in range(first, len(groups) - left + 1):
+                for i in groups[g]:
+                    members = picked | 1 << i
+                    if any(found & members == found for found in permitted_sets):
+                        continue  # already contains a permitted change set
+                    yield from combos(size, g + 1, members, chosen_groups | 1 << g, left - 1)
+
+        for size in range(1, len(groups) + 1):
+            for members in list(combos(size, 0, 0, 0, size)):
+                if any(found & members == found for found in permitted_sets):
+                    continue
+                combo = [i for i in range(len(atoms)) if members >> i & 1]
+                new_true, new_unknown = true, unknown
+                for i in combo:
+                    new_true, new_unknown = atoms[i].apply(new_true, new_unknown)
+                rank = outcome_rank(program, new_true, new_unknown)  # the outcome is all the search needs
+                outcomes[members] = rank
+                if rank == 0:
+                    permitted_sets.append(members)
+                if rank < 0 or rank >= current:
+                    continue
+                if any(0 <= outcomes.get(sub, -1) <= rank for sub in _proper_subsets(members)):
+                    continue  # not minimal: fewer of its changes do as well
+                chosen = sorted(combo, key=lambda i: atoms[i].order)
+                sort_key = (rank, size, not any(atoms[i].district for i in combo),
+                            tuple(atoms[i].order for i in chosen))
+                results.append((sort_key, frozenset(combo)))
+            results.sort()
+            if len(results) >= MAX_ALTERNATIVES and results[MAX_ALTERNATIVES - 1][0][0] == 0:
+                break  # three permitted ways with at most this many changes: nothing larger ranks higher
+        alternatives = []
+        for sort_key, key in results:
+            chosen = sorted(key, key=lambda i: atoms[i].order)
+            changes = _merge([atoms[i] for i in chosen])
+            words = [atoms[i].words for i in chosen]
+            alternatives.append(Alternative(changes, OUTCOMES[sort_key[0]], None, _sentence(words)))
+        return alternatives
+
+    # ---------------------------------------------------------------------------- questions
+
+    def questions(self, evaluate: Evaluate, true: int, unknown: int, reread: int,
+                  verdict: Verdict) -> tuple[Question, ...]:
+        """For an undetermined decision: each missing fact with the outcome each answer leads
+        to, the fact that settles most first (empty for a determined decision)."""
+        if verdict.outcome != "undetermined":
+            return ()
+        layout = self.layout
+        ranked = []
+        for fact_name in verdict.missing_facts:
+            fact = self.vocabulary[fact_name]
+            mask = layout.masks[fact_name]
+            answers: list[tuple[object, int]] = []
+            if fact.kind == "choice":
+                answers = [(v.name, layout.bits[fact_name][v.name]) for v in fact.values]
+            elif fact.kind == "list":
+                answers = [((v.name,), layout.bits[fact_name][v.name]) for v in fact.values] + [((), 0)]
+            elif fact.kind == "boolean":
+                answers = [(True, mask), (False, 0)]
+            results = []
+            for value, bits in answers:
+                new_true, reread_now = _read_as(layout, (true & ~mask) | bits, reread)
+                results.append((value, evaluate(new_true, unknown & ~mask, reread_now)))
+            counts = [1 if r.outcome != "undetermined" else len(r.possible_outcomes) for _, r in results]
+            question = Question(fact_name, tuple(Answer(value, r.outcome) for value, r in results))
+            ranked.append(((max(counts), sum(counts), self._order[fact_name]), question))
+        ranked.sort(key=lambda pair: pair[0])
+        return tuple(question for _, question in ranked)
+
+
+def _or(masks) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
+
+
+def _proper_subsets(members: int):
+    """Every non-empty proper subset of a bitmask."""
+    sub = (members - 1) & members
+    while sub:
+        yield sub
+        sub = (sub - 1) & members
+
+
+def _read_as(layout, true: int, reread: int) -> tuple[int, int]:
+    """Apply the layout's x-read-as rules to bits an answer has just changed."""
+    for index, (value_bit, as_bit, unless_bit, _) in enumerate(layout.read_as):
+        if true & value_bit and not true & unless_bit:
+            true = (true & ~value_bit) | as_bit
+            reread |= 1 << index
+    return true, reread
+
+
+def _merge(atoms: list[_Atom]) -> tuple[Change, ...]:
+    """Atoms as changes: the items left out of one list become one change."""
+    changes: list[Change] = []
+    for atom in atoms:
+        if atom.removal:
+            if changes and changes[-1].fact == atom.fact and changes[-1].removed:
+                changes[-1] = Change(atom.fact, None, changes[-1].removed + (str(atom.value),))
+            else:
+                changes.append(Change(atom.fact, None, (str(atom.value),)))
+        else:
+            changes.append(Change(atom.fact, atom.value))
+    return tuple(changes)
+
+
+def _sentence(parts: list[str]) -> str:
+    text = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
+    return text[0].upper() + text[1:] + "."

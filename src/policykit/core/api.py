@@ -1,0 +1,240 @@
+"""The Python API: load the policy once, then ask it questions.
+
+    >>> import policykit
+    >>> policy = policykit.load_policy()
+    >>> decision = policy.decide({"actor": {"role": "teacher"}, "action": "message",
+    ...                           "channel": "text_message", "audience": ["student"],
+    ...                           "purpose": "personal"}, as_of=date(2026, 1, 5))
+    >>> decision.outcome
+    'prohibited'
+
+This layer is the shell around the pure engine: it reads files once and mints decision ids. It
+never reads the clock: a request without a date is answered as of ``as_of=`` or, failing that, as
+of the ``today`` callable the caller injected when loading (the one clock seam: the CLI, the
+server, the site build and the tests' fixtures pass ``today=date.today`` or a fixed day)."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import os
+import sys
+from collections.abc import Callable, Hashable, Iterable
+from datetime import date
+from pathlib import Path
+
+from policykit.core import engine
+from policykit.core.alternatives import Searcher
+from policykit.core.cache import ByteBoundedLRU
+from policykit.core.compiler import AtomLayout, Program, compile_program
+from policykit.core.decision import Decision, PolicyStamp, Verdict
+from policykit.core.errors import RequestError, RequestProblem
+from policykit.core.loader import load_policy_dir
+from policykit.core.model import PolicyDocument
+from policykit.core.paths import default_policy_dir
+from policykit.core.request import MAX_ERRORS, bounded_request_problems, build_encoder, valid_date
+from policykit.core.requestjson import MAX_DEPTH, parse_json
+from policykit.core.vocabulary import load_vocabulary
+
+CACHE_BYTES = 64 * 1024 * 1024
+"""The verdict cache's default budget: 64 MiB, some 75,000 verdicts of about 900 bytes each (docs/performance.md)."""
+
+
+class Policy:
+    """A loaded, compiled policy. Thread-safe for ``decide``; build it once and reuse it."""
+
+    def __init__(self, document: PolicyDocument, *, today: Callable[[], date] | None = None):
+        self.document = document
+        self._today = today
+        vocabulary = load_vocabulary()
+        self.layout = AtomLayout.from_vocabulary(vocabulary)
+        self._encode = build_encoder(vocabulary, self.layout)
+        self._searcher = Searcher(vocabulary, document, self.layout)
+        # One program per period between effective dates: every clause version in force is fixed
+        # within a period, so a question's date only has to find its period.
+        self._starts = list(document.effective_dates())
+        self._programs = [compile_program(document, day, self.layout) for day in self._starts]
+        self._first = self._starts[0]
+        self._id_prefix = os.urandom(6).hex()
+        self._ids = itertools.count(1)
+        self._dates: dict[str, date] = {}
+        # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown, reread) -> verdict.
+        self._verdicts: ByteBoundedLRU[Verdict] = ByteBoundedLRU(CACHE_BYTES, _verdict_bytes)
+        self._stamps: dict[tuple[int, str], PolicyStamp] = {}
+
+    @property
+    def cache_bytes(self) -> int:
+        """The most memory (estimated) the verdict cache may hold; the least recently used
+        verdicts are evicted past it. 0 turns the cache off."""
+        return self._verdicts.max_bytes
+
+    @cache_bytes.setter
+    def cache_bytes(self, value: int) -> None:
+        self._verdicts.max_bytes = value
+
+    # The name the cache's size had when it counted entries: ``cache_size = 0`` still turns it off.
+    cache_size = cache_bytes
+
+    @property
+    def clock(self) -> Callable[[], date] | None:
+        """The injected clock (``today=`` at construction), or None."""
+        return self._today
+
+    @clock.setter
+    def clock(self, today: Callable[[], date] | None) -> None:
+        self._today = today
+
+    def today(self) -> date:
+        """The day a question without a date is about: the injected clock's reading. Raises
+        RequestError when the policy was loaded without one (library code never reads the clock)."""
+        if self._today is None:
+            raise RequestError([RequestProblem("/as_of", "the request gives no date (as_of) and no clock was "
+                                                         "given when the policy was loaded; pass as_of, or load "
+                                                         "the policy with today=...")])
+        return self._today()
+
+    @property
+    def first_date(self) -> date:
+        """The earliest date the policy can answer for (its first encoded revision)."""
+        return self._first
+
+    def program(self, day: date) -> Program:
+        """The compiled clauses in force on ``day``; RequestError before the first revision."""
+        index = bisect.bisect_right(self._starts, day) - 1
+        if index < 0:
+            raise RequestError([_too_early(day, self._first)])
+        return self._programs[index]
+
+    def decide(self, request: object, *, as_of: date | None = None, decision_id: str | None = None,
+               alternatives: bool = False, cached_only: bool = False) -> Decision:
+        """Answer one request.
+
+        ``request`` is a dict following ``schema/request.schema.json``. Its own ``as_of`` wins;
+        otherwise ``as_of`` here, otherwise the injected clock (``today=`` at construction). Raises ``RequestError`` (with every problem,
+        each with a JSON pointer) for a malformed request or a date before the first revision.
+
+        With ``alternatives=True`` the decision also carries ``alternatives`` (for a decision that
+        is not permitted: the ways to do the same thing within the policy, see
+        ``policykit.core.alternatives``) and ``questions`` (for an undetermined one: the facts to ask,
+        the one that settles most first). Plain ``decide()`` does none of that work.
+
+        ``cached_only`` answers only from the verdict cache, with next to no work: None (not an
+        error) when the request is malformed or its verdict has to be evaluated.
+        """
+        encoded = self._encode(request)
+        if encoded is None:
+            if cached_only:
+                return None  # type: ignore[return-value]
+            raise self.request_error(request)
+        true, unknown, as_of_text, reread = encoded
+        if as_of_text is not None:
+            day = self._dates.get(as_of_text)
+            if day is None:
+                day = date.fromisoformat(as_of_text)
+                if len(self._dates) < 4096:
+                    self._dates[as_of_text] = day
+        else:
+            day = as_of if as_of is not None else self.today()
+            as_of_text = day.isoformat()
+        if day < self._first:
+            raise RequestError([_too_early(day, self._first)])
+        index = bisect.bisect_right(self._starts, day) - 1
+        if cached_only:
+            verdict = self._verdicts.get((index, true, unknown, reread))
+            if verdict is None or alternatives:
+                return None  # type: ignore[return-value]
+        else:
+            verdict = self._verdict(index, true, unknown, reread)
+        stamp = self._stamps.get((index, as_of_text))
+        if stamp is None:
+            program = self._programs[index]
+            stamp = PolicyStamp(program.policy_id, program.revision, program.digest, as_of_text)
+            if len(self._stamps) < 4096:
+                self._stamps[(index, as_of_text)] = stamp
+        if decision_id is None:
+            decision_id = f"{self._id_prefix}-{next(self._ids):x}"
+        if not alternatives:
+            return Decision(verdict, stamp, decision_id)
+        program = self._programs[index]
+
+        def evaluate(t: int, u: int, r: int) -> Verdict:
+            return self._verdict(index, t, u, r)
+
+        return Decision(verdict, stamp, decision_id,
+                        self._searcher.alternatives(program, evaluate, true, unknown, reread, verdict),
+                        self._searcher.questions(evaluate, true, unknown, reread, verdict))
+
+    def _verdict(self, index: int, true: int, unknown: int, reread: int) -> Verdict:
+        key = (index, true, unknown, reread)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = engine.evaluate(self._programs[index], true, unknown, reread)
+            self._verdicts.put(key, verdict)
+        return verdict
+
+    def decide_json(self, text: str | bytes, *, as_of: date | None = None, decision_id: str | None = None,
+                    alternatives: bool = False,
+                    max_depth: int = MAX_DEPTH) -> Decision:
+        """Answer a request given as JSON text. Beyond ``decide``'s errors, raises
+        ``policykit.core.requestjson.JsonInputError`` (a RequestError) for text that is not JSON, is
+        nested more than ``max_depth`` levels, or names a key twice in one object."""
+        return self.decide(parse_json(text, max_depth=max_depth), as_of=as_of, decision_id=decision_id,
+                           alternatives=alternatives)
+
+    def encodes(self, request: object) -> bool:
+        """Whether ``request`` follows the request schema (cheap: the fast check alone)."""
+        return self._encode(request) is not None
+
+    def request_error(self, request: object) -> RequestError:
+        """The error for a request the schema refuses: the first ``MAX_ERRORS`` problems by
+        pointer, and a count of the rest. Its cost is bounded by the schema, not the request."""
+        problems, omitted = bounded_request_problems(request)
+        if not problems:
+            problems = [RequestProblem("", "the request does not match the request schema")]
+        as_of_text = request.get("as_of") if isinstance(request, dict) else None
+        if valid_date(as_of_text) and date.fromisoformat(as_of_text) < self._first:
+            problems = sorted([*problems, _too_early(date.fromisoformat(as_of_text), self._first)],
+                              key=lambda problem: problem.pointer)
+        if len(problems) > MAX_ERRORS:
+            omitted += len(problems) - MAX_ERRORS
+            problems = problems[:MAX_ERRORS]
+        return RequestError(problems, omitted)
+
+    def decide_many(self, requests: Iterable[object], *, as_of: date | None = None) -> list[Decision | RequestError]:
+        """Answer several requests; a malformed one yields its RequestError in its place. A
+        request without its own as_of is answered for ``as_of``, or for the day the batch began."""
+        day = as_of if as_of is not None else self._today() if self._today is not None else None
+        decide = self.decide
+        results: list[Decision | RequestError] = []
+        append = results.append
+        for request in requests:
+            try:
+                append(decide(request, as_of=day))
+            except RequestError as error:
+                append(error)
+        return results
+
+
+def _verdict_bytes(key: Hashable, verdict: Verdict) -> int:
+    """An estimate of what one cached verdict holds beyond what the program shares (the clauses'
+    reasons and notices): its key, the verdict, its tuples, obligations and explanation."""
+    size = sys.getsizeof
+    total = size(key) + sum(size(part) for part in key) if isinstance(key, tuple) else size(key)
+    total += size(verdict) + size(verdict.explanation)
+    for part in (verdict.reasons, verdict.obligations, verdict.notices, verdict.missing_facts,
+                 verdict.possible_outcomes):
+        total += size(part)
+    return total + sum(size(obligation) for obligation in verdict.obligations)
+
+
+def _too_early(day: date, first: date) -> RequestProblem:
+    return RequestProblem("/as_of", f"{day.isoformat()} is before {first.isoformat()}, the earliest revision "
+                                    "on record; the policy's earlier text is not encoded, so questions about "
+                                    "earlier dates cannot be answered")
+
+
+def load_policy(path: str | Path | None = None, *, today: Callable[[], date] | None = None) -> Policy:
+    """Load and compile a policy directory (None: the project's own ``policy/``). ``today`` is the
+    clock for questions that give no date (the edge passes ``date.today``; tests a fixed day).
+    Raises ``PolicyError`` listing every problem if the files are not valid."""
+    return Policy(load_policy_dir(path if path is not None else default_policy_dir()), today=today)

@@ -1,0 +1,339 @@
+"""Prepare once, decide many: the clauses in force on a date compiled into a ``Program``.
+
+Every (fact, value) pair of the request vocabulary gets one bit. A request becomes two
+integers: ``true`` (the bits of the values it states) and ``unknown`` (every bit of each
+single-valued fact it leaves out, and of a missing audience). A condition becomes a
+disjunction of terms, each term a pair of masks (all of ``P`` true, none of ``N`` true).
+Kleene's three-valued logic survives the conversion (its De Morgan and distributive laws hold,
+and no term is simplified away), so a term is
+false when a bit of ``P`` is known false or a bit of ``N`` is true, true when every bit of ``P``
+is true and no bit of ``N`` is true or unknown, and unknown otherwise. ``tests/test_compiler``
+checks this against the reference interpreter in ``conditions``.
+
+Which facts are open (missing = unknown) is read from the request schema's ``x-when-missing``.
+An obligation of a mandatory clause (``x-unmet-obligation`` in the clause schema) also compiles
+to an *unmet case*: its condition and "the fact that settles it is known to be false". Those
+terms carry a third mask ``K`` (bits that must be known: unknown makes the term false, not
+unknown), so an obligation whose state is unknown never escalates the outcome, never makes a
+decision undetermined and never adds to ``missing_facts``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from policykit.core.conditions import All, Any, Condition, Not, Test, facts_read, to_data
+from policykit.core.decision import Notice, Reason
+from policykit.core.kinds import unmet_obligation_outcome
+from policykit.core.model import OUTCOMES, Clause, ClauseVersion, Interpretation, PolicyDocument
+from policykit.core.vocabulary import Vocabulary
+
+RANK = {name: rank for rank, name in enumerate(OUTCOMES)}
+
+
+@dataclass(frozen=True)
+class AtomLayout:
+    """The bit of every (fact, value) pair, and each fact's mask."""
+
+    bits: dict[str, dict[object, int]]  # fact path -> value -> bit (booleans and objects: True -> bit)
+    masks: dict[str, int]  # fact path -> all of its bits
+    order: dict[str, int]  # fact path -> position in the vocabulary
+    initially_unknown: int  # bits unknown when a request leaves every optional fact out
+    choice_facts: frozenset[str]  # single-valued facts: exactly one bit true when known
+    read_as: tuple[tuple[int, int, int, str], ...] = ()  # x-read-as: (value bit, read as bit, unless bit, words)
+
+    @property
+    def read_as_explanations(self) -> tuple[str, ...]:
+        return tuple(words for *_, words in self.read_as)
+
+    @classmethod
+    def from_vocabulary(cls, vocabulary: Vocabulary) -> "AtomLayout":
+        bits: dict[str, dict[object, int]] = {}
+        masks: dict[str, int] = {}
+        unknown = 0
+        next_bit = 0
+        for fact in vocabulary.facts:
+            if fact.kind == "date":
+                continue
+            names: tuple[object, ...] = fact.value_names if fact.kind in ("choice", "list") else (True,)
+            bits[fact.path] = {name: 1 << (next_bit + i) for i, name in enumerate(names)}
+            masks[fact.path] = ((1 << len(names)) - 1) << next_bit
+            next_bit += len(names)
+            if fact.open:  # x-when-missing: unknown in the request schema
+                unknown |= masks[fact.path]
+        order = {fact.path: i for i, fact in enumerate(vocabulary.facts)}
+        choices = frozenset(f.path for f in vocabulary.facts if f.kind == "choice")
+        read_as = tuple((bits[path][value.name], bits[path][value.read_as.value],
+                         bits[value.read_as.unless_fact][value.read_as.unless_value], value.read_as.explanation)
+                        for path, value in vocabulary.read_as_rules())
+        return cls(bits, masks, order, unknown, choices, read_as)
+
+    def test_mask(self, test: Test) -> int:
+        """The bits a test reads: it holds when any of them is true."""
+        table = self.bits[test.fact]
+        if test.op in ("is", "given"):
+            value = test.value
+            if value is False:  # "is false" is handled by negation in to_terms
+                return table[True]
+            return table[value]
+        if test.op == "has":
+            return table[test.value]
+        return _union(table[v] for v in test.value)  # in, has_any
+
+
+def _union(masks) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
+
+
+def _bits_of(mask: int) -> list[int]:
+    bits = []
+    while mask:
+        low = mask & -mask
+        bits.append(low)
+        mask ^= low
+    return bits
+
+
+Terms = tuple[tuple[int, int], ...]
+
+
+def to_terms(condition: Condition, layout: AtomLayout, negated: bool = False) -> Terms:
+    """The condition as a disjunction of (P, N) terms, pushing negation down (De Morgan)."""
+    if isinstance(condition, Not):
+        return to_terms(condition.item, layout, not negated)
+    if isinstance(condition, (All, Any)):
+        conjunctive = isinstance(condition, All) != negated
+        parts = [to_terms(item, layout, negated) for item in condition.items]
+        if not conjunctive:
+            return tuple(term for part in parts for term in part)
+        product: list[tuple[int, int]] = [(0, 0)]
+        for part in parts:
+            product = [(p1 | p2, n1 | n2) for p1, n1 in product for p2, n2 in part]
+        return tuple(product)
+    mask = layout.test_mask(condition)
+    if condition.op in ("is", "given") and condition.value is False:
+        negated = not negated
+    if negated:
+        return ((0, mask),)
+    return tuple((bit, 0) for bit in _bits_of(mask))
+
+
+_TABLE_LIMIT = 1024  # most states one precomputed slice table may hold
+_CHUNK = 10  # a long list fact is split into chunks of this many values
+
+
+@dataclass(frozen=True)
+class CompiledCase:
+    """One rule case: where it comes from and what it yields."""
+
+    clause: int  # index into Program.reasons
+    order: int  # position of the case in printed order
+    rank: int  # outcome rank, or -1 when the case yields no outcome
+    obligation_text: str | None
+    met_bit: int  # 0 when no fact settles the obligation
+    notice: Notice | None
+    reads: tuple[tuple[int, str, int], ...]  # (vocabulary order, fact, mask) of the facts read
+    on_outcome: int  # for outcome-triggered cases: bitmask of outcome ranks; else 0
+    unmet: bool = False  # the case of an obligation known to be unmet (it yields the outcome only)
+    interpretation: Interpretation | None = None  # the clause's reading, carried by its obligations
+
+
+@dataclass(frozen=True)
+class Program:
+    """The clauses in force on a range of dates, compiled.
+
+    Evaluation is by slices: the request's bits are cut into a few slices (groups of facts),
+    and each slice's state is looked up in a precomputed table giving two term masks, the
+    terms that slice makes false and the terms it keeps from being true. OR-ing the slices
+    gives every term's three-valued state at once; see ``engine.decide``."""
+
+    policy_id: str
+    revision: str
+    digest: str
+    valid_from: date
+    cases: tuple[CompiledCase, ...]  # cases with a condition over facts, in printed order
+    outcome_cases: tuple[CompiledCase, ...]  # cases triggered by the decision's outcome
+    reasons: tuple[Reason, ...]  # one per clause in force, in printed order
+    slices: tuple[tuple[int, dict[int, tuple[int, int]]], ...]  # (fact-bit mask, state -> (false, not true))
+    unknown_shift: int  # a slice's state key is (true & mask) | (unknown & mask) << unknown_shift
+    term_case: tuple[int, ...]  # term index -> index into cases
+    term_reads: tuple[tuple[tuple[int, str, int], ...], ...]  # term index -> (order, fact, mask) it reads
+    term_pairs: tuple[tuple[int, int], ...]  # term index -> its (P, N) masks
+    term_known: tuple[int, ...]  # term index -> its K mask (bits that must be known; unknown falsifies)
+    all_terms: int
+    rank_terms: tuple[int, ...]  # per outcome rank: the terms of cases yielding it
+    above: tuple[int, ...]  # per outcome rank: the terms of cases yielding a stronger outcome
+    effect_terms: int  # terms of cases that yield an obligation or a notice
+    layout: AtomLayout
+
+
+def clause_url(clause: Clause) -> str:
+    """Where a clause lives on the policy site, relative to the site root."""
+    return f"sections/{clause.section}/#{clause.id}"
+
+
+def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersion]]) -> str:
+    """sha256 over the policy metadata and the clause versions in force, canonically encoded."""
+    payload = {
+        "policy": {"id": document.id, "title": document.title, "adopted": document.adopted.isoformat(),
+                   "sections": [[s.id, list(s.clause_ids)] for s in document.sections]},
+        "clauses": [
+            {"id": clause.id, "title": clause.title, "section": clause.section, "kind": clause.kind_of(version),
+             "interpretation": (lambda reading: reading.to_dict() if reading else None)(
+                 clause.interpretation_of(version)),
+             "corrections": [[c.date.isoformat(), c.kind, c.reason] for c in version.corrections],
+             "effective": version.effective.isoformat(), "text": version.text,
+             "rule": [{"when": to_data(case.when) if case.when else None, "on_outcome": list(case.on_outcome),
+                       "outcome": case.outcome,
+                       "obligation": [case.obligation.text, case.obligation.met_by] if case.obligation else None,
+                       "notice": case.notice} for case in version.rule]}
+            for clause, version in in_force
+        ],
+    }
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _fact_states(layout: AtomLayout, fact: str, mask: int) -> list[tuple[int, int]]:
+    """Every (true, unknown) state of the bits ``mask`` of one fact that a valid request can give."""
+    bits = _bits_of(mask)
+    whole = layout.masks[fact]
+    if fact in layout.choice_facts:
+        return [(bit, 0) for bit in bits] + [(0, whole)]
+    states = []
+    for subset in range(1 << len(bits)):
+        states.append((_union(bit for i, bit in enumerate(bits) if subset >> i & 1), 0))
+    if layout.initially_unknown & whole and mask == whole:  # a list that may be unknown (audience)
+        states.append((0, whole))
+    return states
+
+
+def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]:
+    """Group the facts read (in bit order) into slices whose state tables stay small."""
+    pieces: list[tuple[str, int, int]] = []  # (fact, mask, number of states)
+    for fact in facts:
+        mask = layout.masks[fact]
+        bits = _bits_of(mask)
+        if fact not in layout.choice_facts and len(bits) > _CHUNK and not layout.initially_unknown & mask:
+            for i in range(0, len(bits), _CHUNK):
+                chunk = _union(bits[i:i + _CHUNK])
+                pieces.append((fact, chunk, len(_fact_states(layout, fact, chunk))))
+        else:
+            pieces.append((fact, mask, len(_fact_states(layout, fact, mask))))
+    groups: list[list[tuple[str, int]]] = []
+    size = _TABLE_LIMIT + 1
+    for fact, mask, count in pieces:
+        if size * count > _TABLE_LIMIT:
+            groups.append([])
+            size = 1
+        groups[-1].append((fact, mask))
+        size *= count
+    return groups
+
+
+def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[int, int],
+                 need_n: dict[int, int], need_k: dict[int, int],
+                 shift: int) -> tuple[int, dict[int, tuple[int, int]]]:
+    """The (false, not-true) term masks for every state of one slice."""
+    mask = _union(m for _, m in group)
+    table: dict[int, tuple[int, int]] = {}
+    combos: list[tuple[int, int]] = [(0, 0)]
+    for fact, piece in group:
+        combos = [(t1 | t2, u1 | u2) for t1, u1 in combos for t2, u2 in _fact_states(layout, fact, piece)]
+    for true, unknown in combos:
+        false = not_true = 0
+        for bit in _bits_of(mask):
+            if true & bit:  # a true atom falsifies the terms that need it false
+                false |= need_n.get(bit, 0)
+            elif unknown & bit:  # an unknown atom keeps every term reading it from being true
+                not_true |= need_p.get(bit, 0) | need_n.get(bit, 0)
+                false |= need_k.get(bit, 0)  # and falsifies the terms that need it known
+            else:  # a false atom falsifies the terms that need it true
+                false |= need_p.get(bit, 0)
+        table[(true & mask) | (unknown & mask) << shift] = (false, false | not_true)
+    return mask, table
+
+
+def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> Program:
+    """Compile the clause versions in force on ``day``."""
+    in_force = [(clause, version) for clause in document.clauses
+                if (version := clause.version_on(day)) is not None]
+    revision = document.revision_on(day)
+    if revision is None:
+        raise ValueError(f"no revision of the policy is in force on {day.isoformat()}")
+    reasons: list[Reason] = []
+    cases: list[CompiledCase] = []
+    outcome_cases: list[CompiledCase] = []
+    term_case: list[int] = []
+    term_reads: list[tuple[tuple[int, str, int], ...]] = []
+    term_pairs: list[tuple[int, int]] = []
+    term_known: list[int] = []
+    need_p: dict[int, int] = {}
+    need_n: dict[int, int] = {}
+    need_k: dict[int, int] = {}
+    rank_terms = [0] * len(OUTCOMES)
+    effect_terms = 0
+    order = 0
+    def add_terms(terms: Terms, known: int, reads: tuple, rank: int, has_effect: bool) -> None:
+        nonlocal effect_terms
+        for positive, negative in terms:
+            term = 1 << len(term_case)
+            term_case.append(len(cases))
+            term_reads.append(tuple(read for read in reads if read[2] & (positive | negative) & ~known))
+            term_pairs.append((positive, negative))
+            term_known.append(known)
+            for bit in _bits_of(positive):
+                need_p[bit] = need_p.get(bit, 0) | term
+            for bit in _bits_of(negative):
+                need_n[bit] = need_n.get(bit, 0) | term
+            for bit in _bits_of(known):
+                need_k[bit] = need_k.get(bit, 0) | term
+            if rank >= 0:
+                rank_terms[rank] |= term
+            if has_effect:
+                effect_terms |= term
+
+    for index, (clause, version) in enumerate(in_force):
+        reading = clause.interpretation_of(version)  # kind and reading are the version's (or the clause's)
+        kind = clause.kind_of(version)
+        reasons.append(Reason(clause.id, clause.title, kind, version.text, clause_url(clause), reading))
+        unmet_outcome = unmet_obligation_outcome(kind)
+        for case in version.rule:
+            met_bit = 0
+            if case.obligation and case.obligation.met_by:
+                met_bit = layout.bits[case.obligation.met_by][True]
+            notice = Notice(clause.id, case.notice, reading) if case.notice else None
+            rank = RANK[case.outcome] if case.outcome else -1
+            text = case.obligation.text if case.obligation else None
+            order += 1
+            if case.when is None:
+                trigger = _union(1 << RANK[o] for o in case.on_outcome)
+                outcome_cases.append(CompiledCase(index, order, rank, text, met_bit, notice, (), trigger,
+                                                  interpretation=reading))
+                continue
+            reads = tuple(sorted((layout.order[f], f, layout.masks[f]) for f in facts_read(case.when)))
+            terms = to_terms(case.when, layout)
+            add_terms(terms, 0, reads, rank, text is not None or notice is not None)
+            cases.append(CompiledCase(index, order, rank, text, met_bit, notice, reads, 0, interpretation=reading))
+            if met_bit and unmet_outcome is not None:
+                # The obligation known to be unmet: the same condition, and the settling fact known false.
+                known = met_bit & layout.initially_unknown  # an open settling fact must be known
+                add_terms(tuple((p, n | met_bit) for p, n in terms), known, reads, RANK[unmet_outcome], False)
+                cases.append(CompiledCase(index, order, RANK[unmet_outcome], None, 0, None, reads, 0, unmet=True,
+                                          interpretation=reading))
+    used = _union(p | n for p, n in term_pairs)
+    read_facts = sorted((f for f, m in layout.masks.items() if m & used), key=lambda f: layout.masks[f])
+    shift = max(layout.masks.values()).bit_length()
+    slices = tuple(_slice_table(layout, group, need_p, need_n, need_k, shift)
+                   for group in _slices(layout, read_facts))
+    above = tuple(_union(rank_terms[r + 1:]) for r in range(len(OUTCOMES)))
+    return Program(document.id, revision.isoformat(), digest_of(document, in_force), day, tuple(cases),
+                   tuple(outcome_cases), tuple(reasons), slices, shift, tuple(term_case), tuple(term_reads),
+                   tuple(term_pairs), tuple(term_known), (1 << len(term_case)) - 1, tuple(rank_terms), above,
+                   effect_terms, layout)

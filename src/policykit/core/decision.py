@@ -1,0 +1,202 @@
+"""The answer to a request: a frozen value that explains itself and serialises to the
+decision schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from policykit.core.model import Interpretation
+
+ALLOWED = {"permitted": True, "discouraged": True, "requires_approval": False, "prohibited": False,
+           "undetermined": None}
+
+
+def _with_reading(data: dict[str, Any], interpretation: Interpretation | None) -> dict[str, Any]:
+    """``data`` with the clause's interpretation, when it has one (the field is left out otherwise)."""
+    if interpretation is not None:
+        data["interpretation"] = interpretation.to_dict()
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A clause that determined the outcome."""
+
+    id: str
+    title: str
+    kind: str
+    text: str
+    url: str
+    interpretation: Interpretation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _with_reading({"id": self.id, "title": self.title, "kind": self.kind, "text": self.text,
+                              "url": self.url}, self.interpretation)
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """Something the employee must do; ``met`` is None when the request does not tell."""
+
+    clause: str
+    text: str
+    met: bool | None
+    interpretation: Interpretation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _with_reading({"clause": self.clause, "text": self.text, "met": self.met}, self.interpretation)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the employee should know."""
+
+    clause: str
+    text: str
+    interpretation: Interpretation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _with_reading({"clause": self.clause, "text": self.text}, self.interpretation)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change an alternative makes: a fact set to a value, or items removed from a list."""
+
+    fact: str
+    value: object = None  # the new value (a choice's value, or True), None for a removal
+    removed: tuple[str, ...] = ()  # for a list fact: the items left out
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.removed:
+            return {"fact": self.fact, "remove": list(self.removed)}
+        return {"fact": self.fact, "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A way to do the same thing within the policy: the changes, the outcome they get (verified
+    by deciding), the clause whose own remedy it is (if any), and one plain sentence."""
+
+    changes: tuple[Change, ...]
+    outcome: str
+    remedy_of: str | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"changes": [c.to_dict() for c in self.changes], "outcome": self.outcome,
+                "remedy_of": self.remedy_of, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer to a question an undetermined decision asks, and the outcome it leads to."""
+
+    value: object  # a choice's value, a list (for the audience), or a boolean
+    outcome: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": list(self.value) if isinstance(self.value, tuple) else self.value, "outcome": self.outcome}
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A fact an undetermined decision needs, with the outcome each answer leads to."""
+
+    fact: str
+    answers: tuple[Answer, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fact": self.fact, "answers": [a.to_dict() for a in self.answers]}
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyStamp:
+    """Which policy answered: enough to replay the decision."""
+
+    id: str
+    revision: str
+    digest: str
+    as_of: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "revision": self.revision, "digest": self.digest, "as_of": self.as_of}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the policy says about a request: everything in a decision except its provenance.
+    A pure function of the clauses in force and the request's facts."""
+
+    outcome: str
+    reasons: tuple[Reason, ...]
+    obligations: tuple[Obligation, ...]
+    notices: tuple[Notice, ...]
+    missing_facts: tuple[str, ...]
+    possible_outcomes: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The policy's answer to one request (SPEC §4): a verdict, which policy gave it, and an id."""
+
+    verdict: Verdict
+    policy: PolicyStamp
+    decision_id: str
+    alternatives: tuple[Alternative, ...] | None = None  # None: not asked for (decide(..., alternatives=True))
+    questions: tuple[Question, ...] | None = None  # for undetermined, asked with alternatives
+
+    @property
+    def outcome(self) -> str:
+        """permitted, discouraged, requires_approval, prohibited or undetermined."""
+        return self.verdict.outcome
+
+    @property
+    def allowed(self) -> bool | None:
+        """True for permitted and discouraged, False for requires_approval and prohibited,
+        None for undetermined."""
+        return ALLOWED[self.verdict.outcome]
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.verdict.reasons
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]:
+        return self.verdict.obligations
+
+    @property
+    def notices(self) -> tuple[Notice, ...]:
+        return self.verdict.notices
+
+    @property
+    def missing_facts(self) -> tuple[str, ...]:
+        return self.verdict.missing_facts
+
+    @property
+    def possible_outcomes(self) -> tuple[str, ...]:
+        return self.verdict.possible_outcomes
+
+    @property
+    def explanation(self) -> str:
+        return self.verdict.explanation
+
+    def to_dict(self) -> dict[str, Any]:
+        """The decision as a JSON-ready dict matching ``schema/decision.schema.json``."""
+        verdict = self.verdict
+        return {
+            "outcome": verdict.outcome,
+            "allowed": ALLOWED[verdict.outcome],
+            "reasons": [r.to_dict() for r in verdict.reasons],
+            "obligations": [o.to_dict() for o in verdict.obligations],
+            "notices": [n.to_dict() for n in verdict.notices],
+            "missing_facts": list(verdict.missing_facts),
+            "possible_outcomes": list(verdict.possible_outcomes),
+            "explanation": verdict.explanation,
+            "policy": self.policy.to_dict(),
+            "decision_id": self.decision_id,
+            **({} if self.alternatives is None else {"alternatives": [a.to_dict() for a in self.alternatives]}),
+            **({} if self.questions is None else {"questions": [q.to_dict() for q in self.questions]}),
+        }

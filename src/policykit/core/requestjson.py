@@ -1,0 +1,146 @@
+"""Request JSON: bytes or text in, a parsed value out, refused unless the JSON is unambiguous.
+
+One parser for every way a request arrives (``Policy.decide_json``, ``policykit decide`` on a
+file, standard input or a JSON Lines batch, and the HTTP service), so that the same text is
+accepted or refused alike everywhere:
+
+* not JSON (including bytes that are not UTF-8)        -> ``invalid_json``
+* nested deeper than ``max_depth`` arrays and objects  -> ``too_deep``
+* an object naming the same key twice, at any level   -> ``duplicate_key``, with the key's JSON pointer
+
+Duplicate keys are refused because parsers disagree about them (most keep the last, some the
+first): ``{"audience": ["student"], ..., "audience": []}`` must not mean one thing to an
+auditor and another to the evaluator.
+
+The common case stays cheap: orjson parses, and a request with as many ``:`` bytes as its
+objects have keys cannot repeat a key (every member of an object has one colon outside
+strings). Only when the counts differ, because a key repeats or a string holds a colon, does a
+second, slower parse look for the repeated keys and their pointers."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import orjson
+
+from policykit.core.errors import RequestError, RequestProblem, json_pointer
+
+MAX_DEPTH = 32
+"""The default nesting limit: a valid request is nested 3 deep; a batch of them 5 deep."""
+
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+class JsonInputError(RequestError):
+    """Request JSON that cannot be read unambiguously. ``code`` is ``invalid_json``, ``too_deep``
+    or ``duplicate_key``; ``message`` says it in words; ``errors`` locate it."""
+
+    def __init__(self, code: str, message: str, problems: list[RequestProblem]):
+        super().__init__(problems)
+        self.code = code
+        self.message = message
+
+
+def parse_json(data: bytes | bytearray | memoryview | str, *, max_depth: int = MAX_DEPTH) -> object:
+    """The JSON value in ``data``; ``JsonInputError`` when it is not JSON, is nested more than
+    ``max_depth`` levels, or repeats a key in any object."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    opens = raw.count(b"[") + raw.count(b"{")
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        if opens > max_depth and ("depth" in str(error) or _scanned_depth(raw) > max_depth):
+            raise _too_deep(max_depth) from None
+        raise JsonInputError("invalid_json", "the body is not valid JSON",
+                             [RequestProblem("", f"not valid JSON: {error}")]) from None
+    colons = raw.count(b":")
+    if opens <= max_depth and colons == 0:
+        return value  # no key at all, and too few brackets to nest too deep
+    keys, depth = _keys_and_depth(value, max_depth if opens > max_depth else None, opens)
+    if depth > max_depth:
+        raise _too_deep(max_depth)
+    if colons != keys:
+        repeated = _repeated_keys(raw)
+        if repeated:
+            shown = repeated[:20]
+            more = len(repeated) - len(shown)
+            raise JsonInputError(
+                "duplicate_key", "the JSON gives the same key twice in one object; give each key once",
+                [RequestProblem(pointer, f"'{key}' is given more than once here; give it once")
+                 for pointer, key in shown]
+                + ([RequestProblem("", f"and {more} more repeated keys")] if more else []))
+    return value
+
+
+def _too_deep(limit: int) -> JsonInputError:
+    return JsonInputError("too_deep", f"the JSON is nested more than {limit} levels deep",
+                          [RequestProblem("", f"arrays and objects may be nested at most {limit} levels deep")])
+
+
+def _keys_and_depth(value: object, limit: int | None, containers: int) -> tuple[int, int]:
+    """How many keys all the objects in ``value`` hold, and how deep it nests (walked only as
+    far as ``limit`` + 1 when a limit is given; 0 when none is). ``containers`` bounds how many
+    arrays and objects ``value`` holds (the ``[`` and ``{`` bytes of its text): once that many
+    are found, no list needs scanning for more, so a long list of numbers costs nothing."""
+    keys = deepest = 0
+    remaining = containers - 1
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if limit is not None:
+            if depth > limit:
+                return keys, depth
+            deepest = max(deepest, depth)
+        if type(node) is dict:
+            keys += len(node)
+            children = node.values()
+        else:
+            children = node  # type: ignore[assignment]
+        if remaining <= 0:
+            continue
+        found = [(child, depth + 1) for child in children if type(child) is dict or type(child) is list]
+        remaining -= len(found)
+        stack.extend(found)
+    return keys, deepest
+
+
+def _scanned_depth(raw: bytes) -> int:
+    """The deepest nesting of brackets outside strings, for text that did not parse."""
+    brackets = _STRINGS.sub(b'""', raw).translate(None, _NOT_BRACKETS)
+    return max(itertools.accumulate(_STEP[b] for b in brackets), default=0)
+
+
+class _Repeats(dict):
+    """An object whose text named some keys more than once."""
+
+    repeated: list[str]
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    marked = _Repeats(result)
+    marked.repeated = sorted({key for key, _ in pairs if key in seen or seen.add(key)})  # type: ignore[func-returns-value]
+    return marked
+
+
+def _repeated_keys(raw: bytes) -> list[tuple[str, str]]:
+    """(pointer, key) for every key repeated in an object, in document order of the objects."""
+    value = json.loads(raw, object_pairs_hook=_pairs)
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[object, tuple]] = [(value, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node, _Repeats):
+                found += [(json_pointer(path + (key,)), key) for key in node.repeated]
+            stack.extend((child, path + (key,)) for key, child in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((child, path + (index,)) for index, child in reversed(list(enumerate(node))))
+    return found

@@ -1,0 +1,213 @@
+"""policykit decide: answer a request, from a file, standard input, --set facts or JSON Lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from policykit.core.errors import PolicyError, RequestError, did_you_mean
+from policykit.core.vocabulary import load_vocabulary
+from policykit.interfaces.cli.edge import (EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument, print_issues,
+                                           report_request_error, request_error_dict, today)
+
+if TYPE_CHECKING:
+    from policykit.core.api import Policy
+    from policykit.core.decision import Decision
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "decide", help="ask whether an action is allowed",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Answer a request (a JSON object following schema/request.schema.json) with a "
+                    "decision: the outcome, why, what you must do and what you should know.",
+        epilog="examples:\n"
+               "  policykit decide request.json\n"
+               "  echo '{\"actor\": {\"role\": \"coach\"}, \"action\": \"post\"}' | policykit decide -\n"
+               "  policykit decide --set action=message --set channel=text_message --set audience=student\n"
+               "  policykit decide --batch requests.jsonl > decisions.jsonl\n\n"
+               "exit status: 0 decided, 2 malformed request, 1 anything else")
+    parser.add_argument("source", nargs="?", metavar="FILE",
+                        help="the request as JSON; - reads standard input (with --batch: JSON Lines)")
+    parser.add_argument("--set", action="append", metavar="FACT=VALUE",
+                        help="state one fact instead of giving a file (repeat it); lists take commas, "
+                             "e.g. audience=student,parent_guardian; yes/no facts take true or false")
+    parser.add_argument("--role", default="teacher", choices=load_vocabulary()["actor.role"].value_names,
+                        help="with --set: the employee's role unless actor.role is set (default: teacher)")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people (default) or json (the decision schema)")
+    parser.add_argument("--batch", action="store_true",
+                        help="read JSON Lines, write one decision (or error object) per line")
+    parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
+                        help="the date for requests that give none (default: today)")
+    parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    parser.add_argument("--alternatives", action=argparse.BooleanOptionalAction, default=True,
+                        help="also say how to do it within the policy (for an answer that is not a plain yes) "
+                             "and which facts to ask first (for an undetermined one); on by default, "
+                             "--no-alternatives skips the search")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from policykit.core.api import load_policy
+    from policykit.core.requestjson import JsonInputError, parse_json
+
+    try:
+        policy = load_policy(args.policy, today=today)
+    except PolicyError as error:
+        print_issues(error.issues)
+        return EXIT_FAILURE
+    as_of = args.as_of
+    if args.batch:
+        return _decide_batch(policy, args.source or "-", as_of, args.alternatives)
+    if args.set:
+        if args.source:
+            raise SystemExit("error: give a request FILE or --set facts, not both")
+        request: object = request_from_settings(args.set, args.role)
+    else:
+        if not args.source:
+            raise SystemExit("error: give a request FILE (or - for standard input), or --set FACT=VALUE")
+        try:
+            request = parse_json(_read_input(args.source))
+        except OSError as error:
+            print(f"error: cannot read {args.source}: {error.strerror}", file=sys.stderr)
+            return EXIT_FAILURE
+        except JsonInputError as error:  # not JSON, nested too deep, or a key given twice
+            return report_request_error(error, args.format)
+    try:
+        decision = policy.decide(request, as_of=as_of, alternatives=args.alternatives)
+    except RequestError as error:
+        return report_request_error(error, args.format)
+    except Exception as error:  # fail closed: an internal fault is an error, never a decision
+        print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    if args.format == "json":
+        print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_decision(decision))
+    return EXIT_OK
+
+
+def _decide_batch(policy: Policy, source: str, as_of: date | None, alternatives: bool = False) -> int:
+    stream = getattr(sys.stdin, "buffer", sys.stdin) if source == "-" else open(source, "rb")
+    failures = faults = 0
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                result = policy.decide_json(line, as_of=as_of, alternatives=alternatives).to_dict()
+            except RequestError as error:  # including JSON that is not JSON, too deep, or repeats a key
+                failures += 1
+                result = {"line": number, "error": request_error_dict(error)}
+            except Exception as error:  # fail closed, and go on with the next line
+                faults += 1
+                result = {"line": number, "error": {"code": "internal_error", "message": f"{type(error).__name__}: "
+                                                    f"{error}", "errors": []}}
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return EXIT_FAILURE if faults else EXIT_USAGE if failures else EXIT_OK
+
+
+def request_from_settings(settings: Sequence[str], role: str) -> dict[str, object]:
+    """Build a request from ``--set fact=value`` pairs. Lists take commas (audience=student,staff);
+    yes/no facts take true or false; a dot reaches inside an object (site.approved=true)."""
+    vocabulary = load_vocabulary()
+    settable = [f.path for f in vocabulary.facts if f.kind != "object"]
+    request: dict[str, object] = {}
+    problems: list[str] = []
+    for setting in settings:
+        name, sep, raw = setting.partition("=")
+        name = name.strip()
+        fact = vocabulary.get(name)
+        if not sep or fact is None or fact.kind == "object":
+            hint = did_you_mean(name, settable)
+            problems.append(f"--set {setting}: expected FACT=VALUE with a known fact{hint}; "
+                            f"facts: {', '.join(settable)}")
+            continue
+        value: object = raw.strip()
+        if fact.kind == "list":
+            value = [item.strip() for item in raw.split(",") if item.strip()]
+        elif fact.kind == "boolean":
+            lowered = raw.strip().lower()
+            value = {"true": True, "yes": True, "false": False, "no": False}.get(lowered, raw.strip())
+        target = request
+        *parents, leaf = name.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})  # type: ignore[assignment]
+        target[leaf] = value
+    if problems:
+        raise SystemExit("\n".join(f"error: {p}" for p in problems))
+    request.setdefault("actor", {}).setdefault("role", role)  # type: ignore[union-attr]
+    return request
+
+
+def format_decision(decision: Decision, width: int = 88) -> str:
+    """A decision laid out for a terminal."""
+    headline = {"permitted": "PERMITTED", "discouraged": "DISCOURAGED (allowed, but advised against)",
+                "requires_approval": "REQUIRES APPROVAL (not allowed yet)", "prohibited": "PROHIBITED",
+                "undetermined": "UNDETERMINED (depends on facts not given)"}[decision.outcome]
+    lines = [headline, ""]
+    lines += textwrap.wrap(decision.explanation, width, break_on_hyphens=False)
+    if decision.missing_facts:
+        lines += ["", f"Missing facts: {', '.join(decision.missing_facts)}",
+                  f"Could be: {', '.join(decision.possible_outcomes)}"]
+    if decision.reasons:
+        lines += ["", "Clauses at stake:" if decision.outcome == "undetermined" else "Because of:"]
+        for reason in decision.reasons:
+            lines.append(f"  {reason.id} ({reason.kind}): {reason.title}")
+            for paragraph in reason.text.splitlines():
+                lines += textwrap.wrap(paragraph, width, initial_indent="    | ", subsequent_indent="    | ")
+            if reason.interpretation is not None:
+                status = ("reading awaiting the board's confirmation" if reason.interpretation.awaiting_board
+                          else "reading confirmed by the board")
+                lines += textwrap.wrap(f"{status}: {reason.interpretation.text}", width, initial_indent="    ~ ",
+                                       subsequent_indent="      ", break_on_hyphens=False)
+    if decision.obligations:
+        lines += ["", "You must:"]
+        for obligation in decision.obligations:
+            mark = {True: "[x] done", False: "[ ] not yet: first", None: "[?] provided you"}[obligation.met]
+            lines += textwrap.wrap(f"{mark}  {obligation.text} ({obligation.clause})", width,
+                                   initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False)
+    if decision.notices:
+        lines += ["", "Good to know:"]
+        for notice in decision.notices:
+            lines += textwrap.wrap(f"{notice.text} ({notice.clause})", width,
+                                   initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
+    if decision.alternatives:
+        lines += ["", "To do this within the policy:"]
+        for alternative in decision.alternatives:
+            source = f"; {alternative.remedy_of}" if alternative.remedy_of else ""
+            lines += textwrap.wrap(f"{alternative.text} ({alternative.outcome.replace('_', ' ')}{source})", width,
+                                   initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
+    if decision.questions:
+        lines += ["", "To settle it, the policy needs to know (most telling first):"]
+        for question in decision.questions:
+            answers = ", ".join(f"{_answer_words(a.value)} → {a.outcome.replace('_', ' ')}" for a in question.answers)
+            lines += textwrap.wrap(f"{question.fact}: {answers}", width, initial_indent="  - ",
+                                   subsequent_indent="    ", break_on_hyphens=False)
+    stamp = decision.policy
+    lines += ["", f"policy {stamp.id}, revision {stamp.revision}, as of {stamp.as_of}",
+              f"digest {stamp.digest}", f"decision {decision.decision_id}"]
+    return "\n".join(lines)
+
+
+def _answer_words(value: object) -> str:
+    if isinstance(value, tuple):
+        return "+".join(value) or "nobody"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _read_input(source: str) -> bytes | str:
+    """The bytes of FILE or of standard input (text only when standard input has no bytes)."""
+    if source == "-":
+        buffer = getattr(sys.stdin, "buffer", None)
+        return buffer.read() if buffer is not None else sys.stdin.read()
+    return Path(source).read_bytes()

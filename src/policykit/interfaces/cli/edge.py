@@ -1,0 +1,103 @@
+"""What every command shares: the one clock, exit statuses, the policy directory argument, and printing
+problems the way editors and integrators read them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from policykit.core.errors import PolicyIssue, RequestError
+from policykit.core.paths import default_features_dir, default_policy_dir
+
+if TYPE_CHECKING:
+    from policykit.authoring.scenarios import Scenario
+    from policykit.core.api import Policy
+    from policykit.core.model import PolicyDocument
+
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def today() -> date:
+    """The one clock of the project: read here, at the edge, never in library code. It is the
+    system date, or ``POLICYKIT_TODAY`` (YYYY-MM-DD) when set, so that the whole project (decide,
+    diff, coverage, mutate, site build) can be run as of another day."""
+    pinned = os.environ.get("POLICYKIT_TODAY")
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:
+            raise SystemExit(f"error: POLICYKIT_TODAY='{pinned}' is not a date written YYYY-MM-DD") from None
+    return date.today()
+
+
+def date_argument(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def policy_dir(value: str | None) -> Path:
+    return Path(value) if value else default_policy_dir()
+
+
+def summary(document: PolicyDocument) -> str:
+    revisions = ", ".join(d.isoformat() for d in document.revisions)
+    ruled = sum(1 for c in document.clauses if any(v.rule for v in c.versions))
+    return (f"{len(document.clauses)} clauses ({ruled} with rules) in {len(document.sections)} sections, "
+            f"revision{'s' if len(document.revisions) > 1 else ''} {revisions}")
+
+
+def print_issues(issues: Sequence[PolicyIssue]) -> None:
+    for issue in issues:
+        print(issue, file=sys.stderr)
+
+
+def request_error_dict(error: RequestError) -> dict[str, object]:
+    body: dict[str, object] = {"code": "invalid_request", "message": "the request is malformed", "errors": error.errors}
+    if error.omitted:
+        body["more_errors"] = error.omitted
+    return body
+
+
+def print_request_error(error: RequestError) -> None:
+    print("error: the request is malformed:", file=sys.stderr)
+    for item in error.errors:
+        print(f"  {item['pointer'] or '/'}: {item['message']}", file=sys.stderr)
+    if error.omitted:
+        print(f"  ... and {error.omitted} more problem{'s' if error.omitted != 1 else ''}", file=sys.stderr)
+
+
+def report_request_error(error: RequestError, fmt: str) -> int:
+    if fmt == "json":
+        print(json.dumps(request_error_dict(error), ensure_ascii=False, indent=2))
+    else:
+        print_request_error(error)
+    return EXIT_USAGE
+
+
+def load_scenarios(args: argparse.Namespace) -> "tuple[Policy, list[Scenario]] | None":
+    """The policy and the scenarios, or None after printing every problem."""
+    from policykit.core.api import load_policy
+    from policykit.core.errors import PolicyError
+    from policykit.authoring.scenarios import read_features
+
+    try:
+        policy = load_policy(args.policy, today=today)
+    except PolicyError as error:
+        print_issues(error.issues)
+        return None
+    features = Path(args.features) if args.features else default_features_dir()
+    scenarios, issues = read_features(features, [c.id for c in policy.document.clauses])
+    if issues:
+        print_issues(issues)
+        print(f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in the scenarios", file=sys.stderr)
+        return None
+    return policy, scenarios

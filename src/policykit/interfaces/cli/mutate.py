@@ -1,0 +1,57 @@
+"""policykit mutate: check that the scenarios pin every rule down."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, date_argument, load_scenarios, today
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "mutate", help="check that the scenarios pin every rule down",
+        description="Change one rule at a time (drop it, drop a case, make an outcome one step weaker or stronger, "
+                    "drop one condition of a case's all) and run every scenario against it. Exit 1 when a change "
+                    "goes unnoticed.")
+    parser.add_argument("--features", metavar="DIR", help="the scenarios (default: the project's features/)")
+    parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    parser.add_argument("--clause", action="append", metavar="ID", help="only mutate this clause (repeatable)")
+    parser.add_argument("--quiet", action="store_true", help="show progress only for surviving mutants")
+    parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
+                        help="mutate the clause versions in force on this date (default: today)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from policykit.authoring import mutate
+
+    loaded = load_scenarios(args)
+    if loaded is None:
+        return EXIT_FAILURE
+    policy, scenarios = loaded
+    broken = mutate.first_failure(policy, scenarios)
+    if broken:
+        print(f"error: the scenario '{broken}' fails on the unchanged policy; fix the scenarios first "
+              "(policykit coverage lists every failure)", file=sys.stderr)
+        return EXIT_FAILURE
+    day = args.as_of or today()
+
+    def progress(done: int, total: int, result: mutate.MutantResult) -> None:
+        if args.quiet and not result.survived:
+            return
+        verdict = "SURVIVED" if result.survived else f"killed by '{result.killed_by}'"
+        print(f"[{done:>3}/{total}] {result.mutant.clause}: {result.mutant.description} ... {verdict}",
+              file=sys.stderr, flush=True)
+
+    results = mutate.run(policy.document, scenarios, day=day, only=args.clause or (), progress=progress)
+    survivors = [r for r in results if r.survived]
+    if survivors:
+        print(f"{len(survivors)} of {len(results)} mutants survived (no scenario noticed them):")
+        for result in survivors:
+            print(f"  {result.mutant.clause}: {result.mutant.description}")
+        print("Add a scenario that the change would answer differently. If no question could ever be answered "
+              "differently, the rule holds a redundant condition or case: remove it.")
+        return EXIT_FAILURE
+    print(f"all {len(results)} mutants killed by {len(scenarios)} scenarios")
+    return EXIT_OK

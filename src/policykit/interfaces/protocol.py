@@ -1,0 +1,201 @@
+"""uvicorn's h11 protocol with what it lacks against hostile clients: a deadline for the request
+head, a hard cap on open connections, and JSON errors carrying the policy headers for what is
+refused before the application sees a request.
+
+uvicorn 0.54 closes a connection only ``timeout_keep_alive`` seconds after a response, and
+resets that timer on every byte received: a connection that never sends a request, or sends
+its head one byte at a time, stays open for ever, and enough of them exhaust the file
+descriptors. Its ``limit_concurrency`` answers a plain-text 503 to requests over the limit
+but still accepts and keeps their connections. So this protocol:
+
+* gives every connection ``header_seconds`` (default 10) from its opening, or from the end of
+  its previous response, to deliver a complete request head; past it, a connection that sent
+  part of a head gets a 408 and is closed, an idle one is closed;
+* holds at most ``max_connections`` open at once: at the limit, a new connection makes room by
+  closing the one that has waited longest without a request in progress; if every connection
+  has one, the new one gets a 503 and is closed at once;
+* answers h11's parse errors with a JSON 400, and a request head larger than
+  ``h11_max_incomplete_event_size`` with a JSON 431 (h11 checks that size only for a head
+  still incomplete after a read, so a larger head arriving whole would otherwise pass).
+
+The application is found through the ``.app`` chain of uvicorn's wrappers: the service sets
+``app.state.raw_error`` (see ``policykit.interfaces.server``) to render those answers with its headers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+from collections import OrderedDict
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+import h11
+import orjson
+from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+logger = logging.getLogger("uvicorn.error")
+
+HEADER_SECONDS = 10.0
+
+
+def default_max_connections() -> int:
+    """Half the process's file-descriptor limit, at most 1,000: room for the files, the
+    sockets of other work and the listening socket."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        soft = 4096
+    return max(16, min(1000, soft // 2))
+
+
+RawError = Callable[[int, str, str], bytes]
+
+
+def plain_raw_error(status: int, code: str, message: str) -> bytes:
+    """A JSON error as raw HTTP/1.1 bytes, for an application that renders none of its own."""
+    body = orjson.dumps({"code": code, "message": message, "errors": []})
+    return (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\ncontent-type: application/json\r\n"
+            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n").encode("latin-1") + body
+
+
+def _find_raw_error(app: Any) -> RawError:
+    node = app
+    for _ in range(16):  # uvicorn's wrappers (proxy headers, message logger, ASGI 2) each keep .app
+        if node is None:
+            break
+        state = getattr(node, "state", None)
+        render = getattr(state, "raw_error", None)
+        if callable(render):
+            return render
+        node = getattr(node, "app", None)
+    return plain_raw_error
+
+
+class GuardedH11Protocol(H11Protocol):
+    """See the module's docstring. ``header_seconds`` and ``max_connections`` are class
+    attributes (``guarded_protocol`` makes a subclass with others); when None they are read
+    from POLICYKIT_HEADER_SECONDS and POLICYKIT_MAX_CONNECTIONS, as ``policykit serve`` sets them."""
+
+    header_seconds: float | None = None
+    max_connections: int | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cls = type(self)
+        self._header_seconds = (cls.header_seconds if cls.header_seconds is not None
+                                else float(os.environ.get("POLICYKIT_HEADER_SECONDS") or HEADER_SECONDS))
+        self._max_connections = (cls.max_connections if cls.max_connections is not None
+                                 else int(os.environ.get("POLICYKIT_MAX_CONNECTIONS") or default_max_connections()))
+        self._deadline: Any = None
+        self._refused = False
+        # Connections waiting for a request, oldest first: shared by every connection of this server.
+        self._waiting: OrderedDict[GuardedH11Protocol, None] = self.server_state.__dict__.setdefault(
+            "policykit_waiting", OrderedDict())
+        self._raw_error = _find_raw_error(self.app)
+        self._head_limit = self.config.h11_max_incomplete_event_size or DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
+        self._head_bytes = 0
+        self._head_tail = b""
+
+    # -- the connection cap -------------------------------------------------------------------
+
+    def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+        if len(self.connections) >= self._max_connections:
+            if self._waiting:
+                oldest, _ = self._waiting.popitem(last=False)
+                oldest._close_waiting(evicted=True)
+            else:
+                self._refused = True
+                self.transport = transport
+                logger.warning("Refused a connection: %d are open, each with a request in progress",
+                               len(self.connections))
+                transport.write(self._raw_error(503, "too_many_connections",
+                                                "the service has as many connections as it takes; try again shortly"))
+                transport.close()
+                return
+        super().connection_made(transport)
+        self._sync_deadline()
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        if self.conn.their_state is h11.IDLE and self._head_too_large(data):
+            self._disarm()
+            self.transport.write(self._raw_error(431, "headers_too_large",
+                                                 f"the request head is larger than {self._head_limit} bytes"))
+            self.transport.close()
+            self._refused = True
+            return
+        super().data_received(data)
+        self._sync_deadline()
+
+    def _head_too_large(self, data: bytes) -> bool:
+        """Whether the head being received passes the limit. h11 enforces its limit only on a
+        head still incomplete after a read, so a larger one arriving whole would pass."""
+        joined = self._head_tail + data
+        end = joined.find(b"\r\n\r\n")
+        if end < 0:
+            self._head_bytes += len(data)
+            self._head_tail = joined[-3:]
+            return self._head_bytes > self._head_limit
+        size = self._head_bytes + end + 4 - len(self._head_tail)
+        self._head_bytes, self._head_tail = 0, b""
+        return size > self._head_limit
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._sync_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    # -- the head deadline --------------------------------------------------------------------
+
+    def _sync_deadline(self) -> None:
+        """Armed while the connection owes us a request head (no request in progress), else not."""
+        waiting = (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing()
+        if waiting and self._deadline is None:
+            self._deadline = self.loop.call_later(self._header_seconds, self._close_waiting)
+            self._waiting[self] = None
+        elif not waiting:
+            self._disarm()
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        self._waiting.pop(self, None)
+
+    def _close_waiting(self, evicted: bool = False) -> None:
+        self._disarm()
+        if self.transport.is_closing():
+            return
+        partial = bool(self.conn.trailing_data[0])
+        if partial and not evicted:
+            self.transport.write(self._raw_error(
+                408, "request_timeout", f"the request head did not arrive within {self._header_seconds:g} s"))
+        if evicted:
+            logger.info("Closed the longest-waiting connection to make room for a new one")
+        else:
+            logger.info("Closed a connection that sent no complete request within %g s", self._header_seconds)
+        self.transport.close()
+
+    # -- errors below the application ---------------------------------------------------------
+
+    def send_400_response(self, msg: str) -> None:
+        if len(self.conn.trailing_data[0]) > self._head_limit:
+            answer = self._raw_error(431, "headers_too_large",
+                                     f"the request head is larger than {self._head_limit} bytes")
+        else:
+            answer = self._raw_error(400, "invalid_http", "the request is not valid HTTP/1.1")
+        self.transport.write(answer)
+        self.transport.close()
+
+
+def guarded_protocol(header_seconds: float = HEADER_SECONDS, max_connections: int | None = None) -> type[GuardedH11Protocol]:
+    """A ``GuardedH11Protocol`` with these settings, for a server run in this process."""
+    return type("GuardedH11Protocol", (GuardedH11Protocol,),
+                {"header_seconds": header_seconds,
+                 "max_connections": max_connections if max_connections is not None else default_max_connections()})

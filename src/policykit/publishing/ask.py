@@ -1,0 +1,213 @@
+"""The policy as data for the browser: what ``docs/assets/policykit.js`` reads to decide offline.
+
+``ask_data(policy)`` emits, for every date range (``Policy._programs``), the compiled program:
+each term's (P, N, K) masks, the case it belongs to, the facts it reads; each case's outcome rank,
+obligation, settling bit, notice and reading; the outcome-triggered cases; the reasons as the HTTP
+API prints them. Beside them: the atom layout (every fact's bits and mask, which facts are single
+choices, the ``x-read-as`` rules), the request encoder's tree (kinds, required fields, bits), and
+what ``alternatives.Searcher`` needs (the controllable facts with their words, each action's
+channels, each clause's remedy). Nothing in it is written by hand: it all comes from the policy
+files and the request schema, so a changed policy changes the page's answers.
+
+Bit masks are cut into words of ``WORD_BITS`` bits (small integers JavaScript's bit operators
+handle exactly); the interpreter works word by word. The interpreter evaluates each term's
+Kleene state directly from its masks, which is what the engine's slice tables precompute
+(``compiler._slice_table``): a term is false when a bit of P is known false, a bit of N is true
+or a bit of K is unknown; true when every bit of P is true and no bit of N is true or unknown;
+unknown otherwise."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from policykit.core.api import Policy
+from policykit.core.compiler import AtomLayout, Program
+from policykit.core.engine import ENUMERATION_LIMIT, OUTCOME_PHRASES
+from policykit.core.model import OUTCOMES
+from policykit.core.schemaerrors import load_schema
+from policykit.core.vocabulary import Fact, Vocabulary, load_vocabulary
+
+WORD_BITS = 30
+
+
+def _words(mask: int, count: int) -> list[int]:
+    return [(mask >> (WORD_BITS * i)) & ((1 << WORD_BITS) - 1) for i in range(count)]
+
+
+def _reading(interpretation) -> dict[str, str] | None:
+    return interpretation.to_dict() if interpretation is not None else None
+
+
+def _program(program: Program, w, fact_index: dict[str, int]) -> dict[str, Any]:
+    cases = []
+    for case in program.cases:
+        cases.append({
+            "clause": case.clause, "order": case.order, "rank": case.rank,
+            "obligation": case.obligation_text, "met": w(case.met_bit),
+            "notice": case.notice.to_dict() if case.notice is not None else None,
+            "reading": _reading(case.interpretation), "unmet": case.unmet,
+        })
+    outcome_cases = [{
+        "clause": case.clause, "order": case.order, "rank": case.rank, "obligation": case.obligation_text,
+        "met": w(case.met_bit), "notice": case.notice.to_dict() if case.notice is not None else None,
+        "reading": _reading(case.interpretation), "unmet": case.unmet, "on_outcome": case.on_outcome,
+    } for case in program.outcome_cases]
+    terms = []
+    for index, (positive, negative) in enumerate(program.term_pairs):
+        terms.append({
+            "case": program.term_case[index], "p": w(positive), "n": w(negative), "k": w(program.term_known[index]),
+            "reads": [[order, fact_index[fact]] for order, fact, _ in program.term_reads[index]],
+            "effect": bool(program.effect_terms >> index & 1),
+        })
+    return {
+        "valid_from": program.valid_from.isoformat(), "policy_id": program.policy_id, "revision": program.revision,
+        "digest": program.digest,
+        "reasons": [{**reason.to_dict(), "awaiting": bool(reason.interpretation is not None
+                                                          and reason.interpretation.awaiting_board)}
+                    for reason in program.reasons],
+        "cases": cases, "outcome_cases": outcome_cases, "terms": terms,
+    }
+
+
+def _encoder_tree(vocabulary: Vocabulary, layout: AtomLayout, w, prefix: str = "") -> list[dict[str, Any]]:
+    nodes = []
+    for fact in vocabulary.facts:
+        parent, _, name = fact.path.rpartition(".")
+        if parent != prefix:
+            continue
+        node: dict[str, Any] = {"name": name, "path": fact.path, "kind": fact.kind, "required": fact.required}
+        if fact.kind == "object":
+            node["bit"] = w(layout.bits[fact.path][True])
+            node["children"] = _encoder_tree(vocabulary, layout, w, fact.path)
+        elif fact.kind == "boolean":
+            node["bit"] = w(layout.bits[fact.path][True])
+            node["mask"] = w(layout.masks[fact.path])
+        elif fact.kind in ("choice", "list"):
+            node["values"] = [[value, w(bit)] for value, bit in layout.bits[fact.path].items()]
+            node["mask"] = w(layout.masks[fact.path])
+        nodes.append(node)
+    return nodes
+
+
+def _searchable(fact: Fact, layout: AtomLayout, w, order: int) -> dict[str, Any]:
+    data: dict[str, Any] = {"path": fact.path, "order": order, "kind": fact.kind, "instead": fact.instead}
+    if fact.kind in ("choice", "list"):
+        data["mask"] = w(layout.masks[fact.path])
+        data["values"] = [{"name": v.name, "bit": w(layout.bits[fact.path][v.name]), "instead": v.instead,
+                           "instead_of": v.instead_of, "district": v.district_route} for v in fact.values]
+    else:
+        data["bit"] = w(layout.bits[fact.path][True])
+    return data
+
+
+def synonyms() -> dict[str, dict[str, list[str]]]:
+    """The everyday words for each value, from the request schema's ``x-synonyms``, by fact path
+    (the interview reads them; so does the site's search, through the glossary)."""
+    schema = load_schema("request")
+    by_definition = {name: {b["const"]: list(b.get("x-synonyms", ())) for b in node.get("oneOf", ())}
+                     for name, node in schema.get("$defs", {}).items()}
+    found: dict[str, dict[str, list[str]]] = {}
+    for fact in load_vocabulary().facts:
+        words = {value: names for value, names in by_definition.get(fact.definition, {}).items() if names}
+        if words:
+            found[fact.path] = words
+    return found
+
+
+def _form(vocabulary: Vocabulary) -> list[dict[str, Any]]:
+    """What the interview shows for each fact: its words, its values' words, the everyday synonyms."""
+    words = synonyms()
+    form = []
+    for fact in vocabulary.facts:
+        if fact.kind in ("object", "date"):
+            continue
+        description = fact.description.split(" When missing")[0]
+        form.append({"path": fact.path, "kind": fact.kind, "description": description,
+                     "when_missing": fact.when_missing, "phrases": dict(fact.phrases),
+                     "values": [{"name": v.name, "title": v.title, "description": v.description,
+                                 "synonyms": words.get(fact.path, {}).get(v.name, [])} for v in fact.values]})
+    return form
+
+
+def ask_data(policy: Policy) -> dict[str, Any]:
+    """Everything the browser's interpreter needs, as JSON-ready data."""
+    vocabulary = load_vocabulary()
+    layout = policy.layout
+    count = max(1, -(-max(layout.masks.values()).bit_length() // WORD_BITS))
+
+    def w(mask: int) -> list[int]:
+        return _words(mask, count)
+
+    facts = [fact for fact in vocabulary.facts if fact.path in layout.masks]
+    fact_index = {fact.path: i for i, fact in enumerate(facts)}
+    order = {fact.path: i for i, fact in enumerate(vocabulary.facts)}
+    document = policy.document
+    remedies: dict[str, Any] = {}
+    for clause in document.clauses:
+        remedy = clause.remedy
+        if remedy is None:
+            continue
+        remedies[clause.id] = {
+            "text": remedy.text,
+            "set": [{"fact": fact, "value": value, "bit": w(layout.bits[fact][value]),
+                     "clear": w(layout.masks[fact] if vocabulary[fact].kind == "choice" else 0),
+                     "site": fact.startswith("site.")} for fact, value in remedy.set],
+            "remove": [{"fact": fact, "items": [[item, w(layout.bits[fact][item])] for item in items]}
+                       for fact, items in remedy.remove],
+        }
+    action_channels = []
+    for value in vocabulary["action"].values:
+        allowed = 0
+        for channel in value.channels:
+            allowed |= layout.bits["channel"][channel]
+        action_channels.append([w(layout.bits["action"][value.name]), w(allowed)])
+    first = policy.first_date.isoformat()
+    return {
+        "words": count, "word_bits": WORD_BITS,
+        "outcomes": list(OUTCOMES), "phrases": OUTCOME_PHRASES, "enumeration_limit": ENUMERATION_LIMIT,
+        "facts": [{"path": f.path, "kind": f.kind, "mask": w(layout.masks[f.path]), "order": order[f.path],
+                   "choice": f.path in layout.choice_facts} for f in facts],
+        "initially_unknown": w(layout.initially_unknown),
+        "read_as": [[w(v), w(a), w(u), words] for v, a, u, words in layout.read_as],
+        "encoder": _encoder_tree(vocabulary, layout, w),
+        "first_date": first,
+        "form": _form(vocabulary),
+        "too_early": ("{day} is before " + first + ", the earliest revision on record; the policy's earlier "
+                      "text is not encoded, so questions about earlier dates cannot be answered"),
+        "programs": [_program(program, w, fact_index) for program in policy._programs],
+        "search": {
+            "site_bit": w(layout.bits["site"][True]) if "site" in layout.bits else w(0),
+            "action_channels": action_channels,
+            "choices": [_searchable(f, layout, w, order[f.path]) for f in vocabulary.facts
+                        if f.controllable and f.kind == "choice"],
+            "lists": [_searchable(f, layout, w, order[f.path]) for f in vocabulary.facts
+                      if f.controllable and f.kind == "list"],
+            "booleans": [_searchable(f, layout, w, order[f.path]) for f in vocabulary.facts
+                         if f.controllable and f.kind == "boolean"],
+            "remedies": remedies,
+            "max": 3,
+        },
+    }
+
+
+def ask_script(policy: Policy) -> str:
+    """The data as a script that sets ``window.POLICYKIT_DATA`` (a plain <script src>, so it loads
+    from file:// where fetch() would be refused)."""
+    text = json.dumps(ask_data(policy), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return "// Generated by policykit.publishing.ask from the compiled policy; do not edit.\nwindow.POLICYKIT_DATA = " + text + ";\n"
+
+
+def ask_page() -> str:
+    """The "Ask the policy" page: a place for the interview (``docs/assets/ask.js``), which runs
+    entirely in the page."""
+    return "\n".join([
+        "---", "search:", "  boost: 3", "---", "",
+        "# Ask the policy", "",
+        "Say what you want to do in your own words, pick your job, and the policy asks only the questions "
+        "that can change its answer. Everything is worked out in this page, from the policy's own rules: "
+        "nothing you type is sent anywhere, and it works offline.", "",
+        '<div id="policykit-ask"><noscript>The interview needs JavaScript; the '
+        'Common questions page answers many questions without it.</noscript></div>', "",
+    ])
+

@@ -1,0 +1,939 @@
+"""Export the clauses in force on a date as an OPA bundle (Rego v1) that decides like ``decide()``.
+
+``write_bundle(policy, outdir, day)`` writes four files, all generated from the compiled program
+(``compiler.compile_program``), never written by hand per clause:
+
+* ``policykit/cases.rego`` (``package policykit.cases``): every rule case of every clause in
+  force, as the disjunction of terms ``compiler.to_terms`` made of its condition, and the unmet
+  case the compiler adds for each obligation of a mandatory clause. ``case_N`` is true when one
+  of its terms holds (each fact value the term needs is stated, each value it excludes is known
+  to be absent); ``case_N_open`` (for cases that yield an outcome) is true when none of its terms
+  is known to fail, i.e. the case holds or is unknown. That is Kleene's three-valued logic over
+  unknown facts, as the engine evaluates it. Which facts are open (missing = unknown) comes from
+  the compiled layout, i.e. ``x-when-missing`` in the request schema; a value in a term's ``K``
+  mask (an unmet case's settling fact) must be known: unknown, the term fails. The
+  ``x-read-as`` rules come first (``reread_N``, ``read_values``), and the cases read the values
+  they give.
+* ``policykit/decision.rego`` (``package policykit``): ``decision``, the document
+  ``Decision.to_dict()`` gives, less ``decision_id``: precedence, reasons, obligations (with
+  ``met``), notices (with the outcome-triggered ones), ``missing_facts``, ``possible_outcomes``,
+  the explanation and the policy stamp.
+* ``data.json``: ``data.policykit.clauses`` (each clause in force as a decision's reason gives
+  it, in printed order) and ``data.policykit.program`` (the cases, what they yield with their
+  clause's interpretation, the facts they read, the missing-facts tables, outcomes, the
+  read-as sentences, which clauses rest on a reading awaiting the board, the policy stamp).
+* ``.manifest``: ``{"revision": <policy digest>, "roots": ["policykit"], "rego_version": 1, ...}``.
+
+The explanation is ``engine._explain``'s, sentence for sentence (written again in decision.rego).
+``missing_facts`` lists the unknown facts that are not dummies of an at-stake case (changing one
+alone can change the case's answer). Whether a fact is a dummy depends only on the states of the
+facts the case reads, restricted to the values its terms name, so the exporter enumerates those
+states once per case and stores the answer (``program.missing[i]``, keyed by the states);
+the Rego looks it up. The enumeration is written here, independently of ``engine._missing_facts``,
+and ``tests/test_rego`` checks the two agree.
+
+The bundle assumes a request that ``schema/request.schema.json`` accepts (validate first, e.g.
+with policykit's own checker); for every such request ``decision`` is defined. A request whose
+``as_of`` falls outside the period the bundle was exported for gets ``{"errors": [...]}``
+instead, as ``decide()`` raises. The same digest gives the same bytes: sorted keys, printed
+order, no timestamps.
+
+The Rego is written for OPA 1.x and for rego-cpp 1.5 (``regopy``), whose evaluator is slower and
+stricter: no set is built in the hot path, no comprehension reads a variable of an enclosing
+comprehension or indexes a reference with a function argument, and ``sort`` is not relied on to
+order numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policykit.core.compiler import Program
+from policykit.core.conditions import describe
+from policykit.core.decision import ALLOWED
+from policykit.core.engine import ENUMERATION_LIMIT, OUTCOME_PHRASES
+from policykit.core.model import OUTCOMES
+from policykit.core.vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from policykit.core.api import Policy
+
+ROOT = "policykit"
+QUERY = "data.policykit.decision"
+ENTRYPOINT = "policykit/decision"
+CASES_MODULE = "policykit/cases.rego"
+DECISION_MODULE = "policykit/decision.rego"
+MODULES = (CASES_MODULE, DECISION_MODULE)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_STATE_LIMIT = 1 << 16  # most fact-state combinations one case's missing-facts table may come from
+
+Atom = tuple[str, object, bool, bool]
+"""(fact, value, holds, strict): holds=False for a value the term excludes; strict when the value
+must be known (a bit of the term's K mask: an unknown value makes the term false, not unknown)."""
+
+
+# ------------------------------------------------------------------------------------------ model
+
+
+class _Model:
+    """The compiled program in the shape the bundle needs: cases in printed order (fact cases,
+    their unmet cases and outcome-triggered ones together), each with its terms as atoms, the
+    facts read, and the ``x-read-as`` rules."""
+
+    def __init__(self, policy: "Policy", program: Program):
+        self.program = program
+        layout = program.layout
+        self.vocabulary: Vocabulary = load_vocabulary()
+        atom_of: dict[int, tuple[str, object]] = {}
+        for fact, table in layout.bits.items():
+            for value, bit in table.items():
+                atom_of[bit] = (fact, value)
+
+        def atoms(mask: int, holds: bool, known: int) -> list[Atom]:
+            found = []
+            while mask:
+                low = mask & -mask
+                fact, value = atom_of[low]
+                found.append((fact, value, holds, bool(low & known)))
+                mask ^= low
+            return found
+
+        self.cases = sorted([*program.cases, *program.outcome_cases], key=lambda case: case.order)
+        index_of = {id(case): i for i, case in enumerate(self.cases)}
+        self.fact_case = [any(case is c for c in program.cases) for case in self.cases]
+        self.terms: dict[int, list[list[Atom]]] = {i: [] for i in range(len(self.cases))}
+        for term, (positive, negative) in enumerate(program.term_pairs):
+            known = program.term_known[term]
+            if known & ~(positive | negative):
+                raise ValueError("a compiled term needs a fact value known that it does not test; "
+                                 "the Rego export cannot write it")
+            case = index_of[id(program.cases[program.term_case[term]])]
+            self.terms[case].append(sorted(atoms(positive, True, known) + atoms(negative, False, known),
+                                           key=lambda atom: (layout.order[atom[0]], str(atom[1]))))
+        self.met_by = {i: atom_of[case.met_bit][0] if case.met_bit else None for i, case in enumerate(self.cases)}
+        # The facts: kind, values, whether missing means unknown (open: x-when-missing, as the
+        # compiled layout holds it), whether a valid request can leave them unknown (open and not
+        # required), in vocabulary order.
+        self.facts: dict[str, dict[str, Any]] = {}
+        for fact in self.vocabulary.facts:
+            if fact.path not in layout.masks:
+                continue
+            is_open = bool(layout.initially_unknown & layout.masks[fact.path])
+            if is_open != fact.open:
+                raise ValueError(f"{fact.path}: the compiled layout and the request schema disagree on "
+                                 "what a missing value means")
+            parts = fact.path.split(".")
+            required = all(self.vocabulary[".".join(parts[:n])].required for n in range(1, len(parts) + 1))
+            self.facts[fact.path] = {"kind": fact.kind, "values": fact.value_names, "open": is_open,
+                                     "required": required, "may_be_unknown": is_open and not required}
+        # x-read-as, in the layout's order: (fact, value, read as, unless fact, unless value, words).
+        self.read_as: list[tuple[str, object, object, str, object, str]] = []
+        for value_bit, as_bit, unless_bit, words in layout.read_as:
+            (fact, value), (as_fact, as_value) = atom_of[value_bit], atom_of[as_bit]
+            unless_fact, unless_value = atom_of[unless_bit]
+            if as_fact != fact or self.facts[fact]["kind"] not in ("choice", "list"):
+                raise ValueError(f"{fact}: x-read-as must read a value of a choice or list as another value of it")
+            self.read_as.append((fact, value, as_value, unless_fact, unless_value, words))
+        # The Rego term each re-read fact's value is read from: the last rule that re-reads it.
+        self.read_refs = {fact: f"read_{i}" for i, (fact, *_) in enumerate(self.read_as)}
+        # What each case was written as, for the comments of the generated Rego.
+        in_force = [(clause, version) for clause in policy.document.clauses
+                    if (version := clause.version_on(program.valid_from)) is not None]
+        written = [(clause, case) for clause, version in in_force for case in version.rule]
+        self.written = [written[case.order - 1] for case in self.cases]
+        assert [clause.id for clause, _ in self.written] == [program.reasons[c.clause].id for c in self.cases]
+
+    def ref(self, path: str) -> str:
+        """Where the rules read a fact: the request, or the value an x-read-as rule made of it."""
+        return self.read_refs.get(path) or _ref(path)
+
+    def reads(self, case: int) -> list[dict[str, Any]]:
+        """The facts a case's terms read, in vocabulary order, with the values they name."""
+        named: dict[str, list] = {}
+        for term in self.terms[case]:
+            for fact, value, _, _ in term:
+                if value not in named.setdefault(fact, []):
+                    named[fact].append(value)
+        reads = []
+        for fact in self.facts:
+            if fact not in named:
+                continue
+            info = self.facts[fact]
+            values = sorted(named[fact], key=str)
+            reads.append({"fact": fact, "path": fact.split("."), "kind": info["kind"], "named": values,
+                          "open": info["open"], "reread": fact in self.read_refs})
+        return reads
+
+
+# ------------------------------------------------------------------------------ missing facts
+
+
+def _fact_states(read: dict[str, Any], info: dict[str, Any]) -> list[tuple[str, frozenset | None]]:
+    """Every state of a fact that matters to a case, as (key, true values; None when unknown).
+    The key is what ``fact_key`` in decision.rego computes from a request."""
+    named = read["named"]
+    if read["kind"] == "choice":
+        states: list[tuple[str, frozenset | None]] = [(value, frozenset([value])) for value in named]
+        if len(named) < len(info["values"]) or not (info["open"] or info["required"]):
+            states.append(("*", frozenset()))  # a value the case does not name (or none, when closed)
+    elif read["kind"] == "list":
+        states = []
+        for n in range(1 << len(named)):
+            chosen = [value for j, value in enumerate(named) if n >> j & 1]
+            states.append((",".join(chosen), frozenset(chosen)))
+    elif read["kind"] == "boolean":
+        states = [("true", frozenset([True])), ("false", frozenset())]
+    else:  # an object: given or not
+        states = [("given", frozenset([True]))] + ([] if info["open"] else [("absent", frozenset())])
+    if info["may_be_unknown"]:
+        states.append(("?", None))
+    return states
+
+
+def _fails(term: list[Atom], state: dict[str, frozenset | None]) -> bool:
+    """Whether a term is known to fail: a value it needs is known absent (or one it excludes is
+    known present), or a value it needs known is unknown."""
+    return any(state[f] is None if strict else state[f] is not None and (v in state[f]) != holds
+               for f, v, holds, strict in term)
+
+
+def _missing_table(model: _Model, case: int) -> dict[str, list[str]]:
+    """For a case that yields an outcome: the facts to list in ``missing_facts`` for every state
+    of the facts it reads in which it is unknown (no term holds, some term does not fail)."""
+    terms = model.terms[case]
+    reads = model.reads(case)
+    choices = [_fact_states(read, model.facts[read["fact"]]) for read in reads]
+    size = 1
+    for states in choices:
+        size *= len(states)
+    if size > _STATE_LIMIT:
+        raise ValueError(f"a rule case reads too many fact values to export ({size} states)")
+    names = [read["fact"] for read in reads]
+    table: dict[str, list[str]] = {}
+    for combination in itertools.product(*choices):
+        state = {name: values for name, (_, values) in zip(names, combination)}
+        if all(values is not None for values in state.values()):
+            continue
+        undecided = []
+        for term in terms:
+            if _fails(term, state):
+                continue
+            if all(state[f] is not None for f, _, _, _ in term):
+                break  # the term holds: so does the case
+            undecided.append(term)
+        else:
+            if undecided:
+                key = "|".join(key for key, _ in combination)
+                table[key] = _relevant(undecided, state, model)
+    return table
+
+
+def _relevant(undecided: list[list[Atom]], state: dict[str, frozenset | None], model: _Model) -> list[str]:
+    """The unknown facts read by the undecided terms that are not dummies of "some undecided term
+    holds": each unknown fact ranges over the values the terms name (plus another value, for a
+    single-valued fact; every subset, for the others). One undecided term: every unknown fact it
+    reads. Past the engine's enumeration limit: every unknown fact read."""
+    order = list(model.facts)
+    unknown = sorted({f for term in undecided for f, _, _, _ in term if state[f] is None}, key=order.index)
+    if len(undecided) == 1:
+        return unknown
+    domains = []
+    for fact in unknown:
+        named = sorted({v for term in undecided for f, v, _, _ in term if f == fact}, key=str)
+        if model.facts[fact]["kind"] == "choice":
+            domain = [frozenset([v]) for v in named]
+            if len(named) < len(model.facts[fact]["values"]):
+                domain.append(frozenset())
+        else:
+            domain = [frozenset(v for j, v in enumerate(named) if n >> j & 1) for n in range(1 << len(named))]
+        domains.append(domain)
+    size = 1
+    for domain in domains:
+        size *= len(domain)
+    if size > ENUMERATION_LIMIT:
+        return unknown
+
+    def holds(values: dict[str, frozenset]) -> bool:  # an atom on a known fact is true in an undecided term
+        return any(all(f not in values or (v in values[f]) == h for f, v, h, _ in term) for term in undecided)
+
+    answers = {pick: holds({fact: domain[i] for fact, domain, i in zip(unknown, domains, pick)})
+               for pick in itertools.product(*(range(len(domain)) for domain in domains))}
+    return [fact for k, fact in enumerate(unknown)
+            if any(answers[pick] != answers[pick[:k] + (j,) + pick[k + 1:]]
+                   for pick in answers for j in range(len(domains[k])))]
+
+
+# ------------------------------------------------------------------------------------ data.json
+
+
+def _tables(policy: "Policy", model: _Model) -> dict[str, Any]:
+    program = model.program
+    starts = policy.document.effective_dates()
+    later = [day for day in starts if day > program.valid_from]
+    cases, missing = [], []
+    for i, case in enumerate(model.cases):
+        obligation = None
+        if case.obligation_text is not None:
+            document = {"clause": program.reasons[case.clause].id, "text": case.obligation_text}
+            if case.interpretation is not None:
+                document["interpretation"] = case.interpretation.to_dict()
+            met_by = model.met_by[i]
+            obligation = {"document": document, "met_by": met_by.split(".") if met_by else None,
+                          "met_open": bool(met_by) and model.facts[met_by]["open"]}
+        entry: dict[str, Any] = {
+            "clause": case.clause,
+            "rank": case.rank,
+            "unmet": case.unmet,
+            "obligation": obligation,
+            "notice": None if case.notice is None else case.notice.to_dict(),
+            "on_outcome": [name for rank, name in enumerate(OUTCOMES) if case.on_outcome >> rank & 1],
+        }
+        cases.append(entry)
+        # Only a case yielding more than "permitted" can make a decision undetermined.
+        if case.rank > 0 and model.fact_case[i]:
+            missing.append({"reads": [{key: read[key] for key in ("fact", "kind", "named", "open", "path", "reread")}
+                                      for read in model.reads(i)],
+                            "table": _missing_table(model, i)})
+        else:
+            missing.append(None)
+    return {
+        "policy": {"id": program.policy_id, "revision": program.revision, "digest": program.digest,
+                   "valid_from": program.valid_from.isoformat(),
+                   "valid_until": later[0].isoformat() if later else None,
+                   "first_date": starts[0].isoformat()},
+        "outcomes": list(OUTCOMES),
+        "allowed": dict(ALLOWED),
+        "phrases": dict(OUTCOME_PHRASES),
+        "cases": cases,
+        "effect_cases": [i for i, entry in enumerate(cases) if entry["obligation"] or entry["notice"]],
+        "missing": missing,
+        "names": [f"“{reason.title}” ({reason.id})" for reason in program.reasons],
+        "awaiting_board": [reason.interpretation is not None and reason.interpretation.awaiting_board
+                           for reason in program.reasons],
+        "read_as": [words for *_, words in model.read_as],
+        "ranks": [[i for i, case in enumerate(model.cases) if case.rank == rank and model.fact_case[i]]
+                  for rank in range(len(OUTCOMES))],
+        "triggered": {outcome: [i for i, case in enumerate(model.cases) if outcome in cases[i]["on_outcome"]]
+                      for outcome in (*OUTCOMES, "undetermined")},
+        "fact_order": list(model.facts),
+    }
+
+
+# ------------------------------------------------------------------------------------ cases.rego
+
+
+def _quote(text: object) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _ref(path: str) -> str:
+    """``input.site.approved``; a segment that is not an identifier is quoted."""
+    ref = "input"
+    for part in path.split("."):
+        ref += f".{part}" if _IDENTIFIER.match(part) else f"[{_quote(part)}]"
+    return ref
+
+
+def _atom_true(model: _Model, path: str, value: object) -> list[str]:
+    """Rego statements that succeed exactly when the atom (fact has value) is known to be true."""
+    return [_statement_true(model, model.ref(path), path, value)]
+
+
+def _atom_false(model: _Model, path: str, value: object) -> list[str]:
+    """... exactly when it is known to be false. A missing open fact is unknown: both fail on it;
+    a missing closed fact is none, no or absent: this succeeds on it."""
+    info = model.facts[path]
+    ref, kind, is_open = model.ref(path), info["kind"], info["open"]
+    if kind == "choice":  # ``!=`` is undefined, so failing, when the fact is missing
+        return [f"{ref} != {_quote(value)}" if is_open else f"not {ref} == {_quote(value)}"]
+    if kind == "list":
+        return ([f"is_array({ref})"] if is_open else []) + [f"not {_quote(value)} in {ref}"]
+    if kind == "boolean":
+        return [f"{ref} == false" if is_open else f"not {ref} == true"]
+    return ["false" if is_open else f"not is_object({ref})"]  # an open object is given or unknown
+
+
+def _atom_not_false(model: _Model, path: str, value: object) -> str:
+    """One statement that succeeds when the atom is true or unknown."""
+    info = model.facts[path]
+    if not info["open"]:  # a closed fact is never unknown
+        return _atom_true(model, path, value)[0]
+    ref, kind = model.ref(path), info["kind"]
+    if kind == "choice":
+        return f"not {ref} != {_quote(value)}"
+    if kind == "list":  # missing: unknown, so the default contains the value
+        if path in model.read_refs:
+            return f"{_quote(value)} in object.get(read_values, {_quote(path)}, [{_quote(value)}])"
+        path_term = _quote(path.split(".")) if "." in path else _quote(path)
+        return f"{_quote(value)} in object.get(input, {path_term}, [{_quote(value)}])"
+    if kind == "boolean":
+        return f"not {ref} == false"
+    return "true"  # an open object is never known to be absent
+
+
+def _atom_not_true(model: _Model, path: str, value: object) -> str:
+    """One statement that succeeds when the atom is false or unknown."""
+    return "not " + _atom_true(model, path, value)[0]
+
+
+def _priority(model: _Model, atom: Atom) -> tuple:
+    """Statement order in a body: the likeliest to fail first (a closed yes/no fact, list or
+    object, then single-valued facts, then open lists such as the audience), so most bodies stop
+    at once."""
+    fact, value, holds, _ = atom
+    info = model.facts[fact]
+    if not holds:
+        rank = 4
+    elif not info["open"] and info["kind"] != "choice":
+        rank = 0
+    elif info["kind"] == "choice":
+        rank = 1
+    else:
+        rank = 2
+    return (rank, list(model.facts).index(fact), str(value))
+
+
+def _rule(head: str, statements: list[str]) -> str:
+    if not statements:
+        return f"{head} if true"
+    if len(statements) == 1:
+        return f"{head} if {statements[0]}"
+    return f"{head} if {{\n" + "".join(f"\t{s}\n" for s in statements) + "}"
+
+
+def _comment(text: str, width: int = 99) -> list[str]:
+    lines, line = [], "#"
+    for word in text.split():
+        if len(line) + 1 + len(word) > width and line != "#":
+            lines.append(line)
+            line = "#  "
+        line += " " + word
+    lines.append(line)
+    return lines
+
+
+def _array(name: str, items: list[str], width: int = 99) -> list[str]:
+    """``name := [items]``, wrapped at ``width`` characters."""
+    lines, line = [f"{name} := ["], "\t"
+    for item in items:
+        if len(line) + len(item) + 2 > width and line.strip():
+            lines.append(line.rstrip())
+            line = "\t"
+        line += item + ", "
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines + ["]"]
+
+
+def _header(program: Program, what: str) -> list[str]:
+    return [f"# Generated by `policykit export rego` from policy {program.policy_id},",
+            f"# revision {program.revision} ({program.digest}).",
+            f"# {what}", "# Do not edit: change the clauses and export again.", ""]
+
+
+def _read_as_section(model: _Model) -> list[str]:
+    """The x-read-as rules: ``reread_N`` when the request's value is read as another, ``read_N``
+    the value the rules read, ``read_values`` those values by fact and ``rereads`` the flags."""
+    out = ["# " + "-" * 97]
+    out += _comment("Values every rule reads as another value (x-read-as in the request schema), applied in "
+                    "order before any case reads them. read_values holds the value each such fact is read "
+                    "as; rereads[N] says whether rule N applied (the explanation then says so).")
+    out.append("")
+    current: dict[str, str] = {}
+    for i, (fact, value, as_value, unless_fact, unless_value, _) in enumerate(model.read_as):
+        ref = current.get(fact, _ref(fact))
+        unless = current.get(unless_fact, _ref(unless_fact))
+        kind = model.facts[fact]["kind"]
+        out += _comment(f"rule {i}: {fact} {value} is read as {as_value} unless {unless_fact} is {unless_value}")
+        out += [f"default reread_{i} := false", ""]
+        holds = f"{ref} == {_quote(value)}" if kind == "choice" else f"{_quote(value)} in {ref}"
+        out += [_rule(f"reread_{i}", [holds, "not " + _statement_true(model, unless, unless_fact, unless_value)]),
+                ""]
+        if kind == "choice":
+            out.append(f"read_{i} := {_quote(as_value)} if reread_{i}")
+        else:
+            out += [f"read_{i} := array.concat([v | some v in {ref}; v != {_quote(value)}; "
+                    f"v != {_quote(as_value)}], [{_quote(as_value)}]) if reread_{i}"]
+        out += ["", f"read_{i} := {ref} if not reread_{i}", ""]
+        current[fact] = f"read_{i}"
+    for fact in sorted(current, key=list(model.facts).index):
+        out += [f"read_values[{_quote(fact)}] := {current[fact]}", ""]
+    if not current:
+        out += ["read_values := {}", ""]
+    out += [*_array("rereads", [f"reread_{i}" for i in range(len(model.read_as))]), ""]
+    return out
+
+
+def _statement_true(model: _Model, ref: str, path: str, value: object) -> str:
+    """The statement that succeeds when the fact read from ``ref`` has the value (an object: is given)."""
+    kind = model.facts[path]["kind"]
+    if kind == "choice":
+        return f"{ref} == {_quote(value)}"
+    if kind == "list":
+        return f"{_quote(value)} in {ref}"
+    if kind == "boolean":
+        return f"{ref} == true"
+    return f"is_object({ref})"
+
+
+def _cases_module(model: _Model) -> str:
+    program = model.program
+    out = _header(program, "Every rule case of every clause in force.")
+    out += ["package policykit.cases", "",
+            "# Each case's condition is a disjunction of terms (one body per term). case_N holds when",
+            "# one of its terms holds: every fact value it needs is stated and every value it excludes",
+            "# is known to be absent. case_N_open holds when no term is known to fail, so the case",
+            "# holds or is unknown (it reads an open fact the request leaves out; SPEC §4, §6). Which",
+            "# facts are open is read from x-when-missing in the request schema. The unmet case of an",
+            "# obligation needs its settling fact known to be false: unknown, the case fails. Cases",
+            "# triggered by the decision's outcome have no terms; data.policykit.decision adds them.", ""]
+    out += _read_as_section(model)
+    current = None
+    for i, case in enumerate(model.cases):
+        clause, written = model.written[i]
+        if clause.id != current:
+            current = clause.id
+            out += ["# " + "-" * 97] + _comment(f"{clause.id}: {clause.title} ({clause.kind})") + [""]
+        yields = []
+        if case.unmet:
+            yields.append(OUTCOMES[case.rank])
+        else:
+            if written.outcome:
+                yields.append(written.outcome)
+            if written.obligation:
+                yields.append("an obligation")
+            if written.notice:
+                yields.append("a notice")
+        if not model.fact_case[i]:
+            out += _comment(f"case {i} ({' and '.join(yields)}) when the outcome is "
+                            + " or ".join(written.on_outcome) + ": see data.policykit.program.triggered") + [""]
+            continue
+        when = describe(written.when)
+        if case.unmet:
+            when += f", and {model.met_by[i - 1]} is known to be false (the obligation of case {i - 1} is unmet)"
+        out += _comment(f"case {i} ({' and '.join(yields)}) when {when}")
+        out += [f"default case_{i} := false", ""]
+        for term in model.terms[i]:
+            body: list[str] = []
+            for fact, value, holds, _ in sorted(term, key=lambda atom: _priority(model, atom)):
+                make = _atom_true if holds else _atom_false
+                body += [s for s in make(model, fact, value) if s not in body]
+            out += [_rule(f"case_{i}", body), ""]
+        if case.rank > 0:
+            out += [f"default case_{i}_open := false", ""]
+            for term in model.terms[i]:
+                body = []
+                for fact, value, holds, strict in sorted(term, key=lambda atom: _priority(model, atom)):
+                    if strict:  # the value must be known: the same statements as for holding
+                        statements = (_atom_true if holds else _atom_false)(model, fact, value)
+                    else:
+                        statements = [(_atom_not_false if holds else _atom_not_true)(model, fact, value)]
+                    body += [s for s in statements if s not in body]
+                out += [_rule(f"case_{i}_open", body), ""]
+    out += ["# " + "-" * 97,
+            "# Whether each case holds, by case index (printed order; outcome-triggered cases: false).",
+            *_array("holds", [f"case_{i}" if model.fact_case[i] else "false" for i in range(len(model.cases))]), ""]
+    for rank in range(1, len(OUTCOMES)):
+        members = [i for i, case in enumerate(model.cases) if case.rank == rank and model.fact_case[i]]
+        out += [f"# Whether each case yielding {OUTCOMES[rank]} holds or is unknown, in the order of",
+                f"# data.policykit.program.ranks[{rank}].",
+                *_array(f"open_{rank}", [f"case_{i}_open" for i in members]), ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# --------------------------------------------------------------------------------- decision.rego
+
+_DECISION = r'''package policykit
+
+# data.policykit.decision: the decision on the request in `input`, as decide() gives it (SPEC §4),
+# without decision_id. The request must be valid against schema/request.schema.json: this bundle
+# does not check it. A request about a date outside the period the bundle was exported for gets
+# {"errors": [...]} instead, as decide() refuses it.
+
+import data.policykit.clauses
+import data.policykit.program
+
+# --------------------------------------------------------------------------- the date and errors
+
+today := sprintf("%04d-%02d-%02d", time.date(time.now_ns()))
+
+as_of := input.as_of if is_string(input.as_of)
+
+as_of := today if not input.as_of
+
+errors contains {"pointer": "/as_of", "message": msg} if {
+	as_of < program.policy.valid_from
+	program.policy.valid_from == program.policy.first_date
+	msg := concat("", [as_of, " is before ", program.policy.first_date, ", the earliest revision on record; the policy's earlier text is not encoded, so questions about earlier dates cannot be answered"])
+}
+
+errors contains {"pointer": "/as_of", "message": msg} if {
+	as_of < program.policy.valid_from
+	program.policy.valid_from != program.policy.first_date
+	msg := concat("", [as_of, " is before ", program.policy.valid_from, ", when the clause versions of this bundle took effect; export a bundle for that date"])
+}
+
+errors contains {"pointer": "/as_of", "message": msg} if {
+	is_string(program.policy.valid_until)
+	as_of >= program.policy.valid_until
+	msg := concat("", [as_of, " is on or after ", program.policy.valid_until, ", when later clause versions took effect; export a bundle for that date"])
+}
+
+decision := {"errors": sort(errors)} if count(errors) > 0
+
+decision := {
+	"outcome": outcome,
+	"allowed": program.allowed[outcome],
+	"reasons": reasons,
+	"obligations": obligations,
+	"notices": notices,
+	"missing_facts": missing_facts,
+	"possible_outcomes": possible_outcomes,
+	"explanation": explanation,
+	"policy": {
+		"id": program.policy.id,
+		"revision": program.policy.revision,
+		"digest": program.policy.digest,
+		"as_of": as_of,
+	},
+} if count(errors) == 0
+
+# -------------------------------------------------------------------------------------- outcome
+
+case_indexes := numbers.range(0, count(program.cases) - 1)
+
+true_cases := [i | some i in case_indexes; data.policykit.cases.holds[i]]
+
+# The strongest outcome of a case that holds; permitted when none does (the policy's default).
+best := max(array.concat([0], [program.cases[i].rank | some i in true_cases]))
+
+# Cases that would yield a stronger outcome and are unknown (none of them holds: best is the
+# strongest that does) make the decision undetermined.
+%(stakes)s
+
+undetermined if count(at_stake) > 0
+
+outcome := "undetermined" if undetermined
+
+outcome := program.outcomes[best] if not undetermined
+
+# The clauses of the cases that decided: those yielding the outcome, or those at stake.
+reason_cases := [i | some i in case_indexes; i in at_stake] if undetermined
+
+reason_cases := [i | some i in true_cases; program.cases[i].rank == best] if not undetermined
+
+reason_clauses := [program.cases[i].clause | some i in reason_cases]
+
+reason_indexes := [k | k := reason_clauses[n]; not k in array.slice(reason_clauses, 0, n)]
+
+reasons := [clauses[k] | some k in reason_indexes]
+
+# ------------------------------------------------------------------------ obligations and notices
+
+# Cases that hold, and once the outcome is known the cases it triggers, in printed order. An
+# obligation or notice carries its clause's interpretation when the clause has one.
+fired := array.concat(true_cases, program.triggered[outcome])
+
+effects := [program.cases[i] | some i in program.effect_cases; i in fired]
+
+obligations := [object.union(case.obligation.document, {"met": met(case.obligation)}) |
+	some case in effects
+	case.obligation != null
+]
+
+notices := [case.notice |
+	some case in effects
+	case.notice != null
+]
+
+# Whether an obligation is met: its settling fact's value; null when no fact settles it, or when
+# the settling fact is open and the request leaves it out.
+met(obligation) := null if obligation.met_by == null
+
+met(obligation) := null if {
+	obligation.met_by != null
+	obligation.met_open
+	object.get(input, obligation.met_by, null) == null
+}
+
+met(obligation) := true if {
+	obligation.met_by != null
+	object.get(input, obligation.met_by, null) == true
+}
+
+met(obligation) := false if {
+	obligation.met_by != null
+	object.get(input, obligation.met_by, null) == false
+}
+
+met(obligation) := false if {
+	obligation.met_by != null
+	not obligation.met_open
+	object.get(input, obligation.met_by, null) == null
+}
+
+# ------------------------------------------------------------------- possible outcomes, missing facts
+
+possible_ranks := array.concat([best], [program.cases[i].rank | some i in at_stake])
+
+possible_outcomes := [program.outcomes[r] | some r in numbers.range(0, count(program.outcomes) - 1); r in possible_ranks] if {
+	undetermined
+}
+
+possible_outcomes := [] if not undetermined
+
+# The unknown facts an at-stake case reads that could change its answer (not dummies), looked up
+# by the state of each fact it reads: "?" unknown, the value it names (or "*" for another one, or
+# none of a closed fact), the values it names that a list holds, true/false, given/absent. See
+# program.missing[i].
+missing_by_case[i] := found if {
+	some i in at_stake
+	reads := program.missing[i].reads
+	key := concat("|", [fact_key(read) | some read in reads])
+	found := program.missing[i].table[key]
+}
+
+# A fact's value as the rules read it (after x-read-as), null when the request leaves it out.
+fact_value(read) := object.get(input, read.path, null) if not read.reread
+
+fact_value(read) := object.get(data.policykit.cases.read_values, read.fact, null) if read.reread
+
+fact_key(read) := "?" if {
+	read.open
+	fact_value(read) == null
+}
+
+fact_key(read) := value if {
+	read.kind == "choice"
+	value := fact_value(read)
+	value in read.named
+}
+
+fact_key(read) := "*" if {
+	read.kind == "choice"
+	value := fact_value(read)
+	value != null
+	not value in read.named
+}
+
+fact_key(read) := "*" if {
+	read.kind == "choice"
+	not read.open
+	fact_value(read) == null
+}
+
+fact_key(read) := concat(",", [value | some value in named; value in listed]) if {
+	read.kind == "list"
+	listed := fact_value(read)
+	is_array(listed)
+	named := read.named
+}
+
+fact_key(read) := "" if {
+	read.kind == "list"
+	not read.open
+	fact_value(read) == null
+}
+
+fact_key(read) := "true" if {
+	read.kind == "boolean"
+	fact_value(read) == true
+}
+
+fact_key(read) := "false" if {
+	read.kind == "boolean"
+	fact_value(read) == false
+}
+
+fact_key(read) := "false" if {
+	read.kind == "boolean"
+	not read.open
+	fact_value(read) == null
+}
+
+fact_key(read) := "given" if {
+	read.kind == "object"
+	is_object(fact_value(read))
+}
+
+fact_key(read) := "absent" if {
+	read.kind == "object"
+	not read.open
+	fact_value(read) == null
+}
+
+all_missing := [path | some i; some path in missing_by_case[i]]
+
+missing_facts := [path | some path in program.fact_order; path in all_missing] if undetermined
+
+missing_facts := [] if not undetermined
+
+# ---------------------------------------------------------------------------------- explanation
+
+# The reasons as “title” (id), joined by commas and a final "and".
+reason_names := [program.names[k] | some k in reason_indexes]
+
+titles := concat("", reason_names) if count(reason_names) <= 1
+
+titles := concat(" and ", [concat(", ", array.slice(reason_names, 0, count(reason_names) - 1)), reason_names[count(reason_names) - 1]]) if {
+	count(reason_names) > 1
+}
+
+# The sentences, in order: the verdict; each value read as another; what must be done first; what
+# the answer assumes; approval still pending; a reading the board has not confirmed.
+explanation := concat(" ", array.concat(array.concat(array.concat(array.concat(array.concat(
+	[verdict_sentence], readings), unmet_sentence), assumed_sentence), pending_sentence), awaiting_sentence))
+
+verdict_sentence := concat("", [
+	"The answer depends on facts the question did not give (",
+	concat(", ", missing_facts),
+	"): it could be ",
+	concat(" or ", [replace(o, "_", " ") | some o in possible_outcomes]),
+	". Clauses at stake: ",
+	titles,
+	".",
+]) if undetermined
+
+verdict_sentence := "Nothing in the policy restricts this, so it is permitted." if {
+	not undetermined
+	count(reason_names) == 0
+	count(obligations) + count(notices) == 0
+}
+
+verdict_sentence := "This is permitted; no clause restricts it, but the policy has duties or notices that apply to it." if {
+	not undetermined
+	count(reason_names) == 0
+	count(obligations) + count(notices) > 0
+}
+
+verdict_sentence := concat("", [verdict_phrase, " under ", titles, "."]) if {
+	not undetermined
+	count(reason_names) > 0
+}
+
+# Only the unmet cases of obligations decided: the action is not allowed yet.
+only_unmet if {
+	not undetermined
+	count(reason_cases) > 0
+	count([i | some i in reason_cases; not program.cases[i].unmet]) == 0
+}
+
+verdict_phrase := "This is not allowed yet" if only_unmet
+
+verdict_phrase := program.phrases[outcome] if not only_unmet
+
+readings := [program.read_as[i] | data.policykit.cases.rereads[i] == true]
+
+unmet_texts := [o.text | some o in obligations; o.met == false]
+
+assumed_texts := [o.text | some o in obligations; o.met == null]
+
+done_count := count([1 | some o in obligations; o.met == true])
+
+unmet_sentence := [concat("", ["Not yet: first ", concat("; and ", unmet_texts), "."])] if count(unmet_texts) > 0
+
+unmet_sentence := [] if count(unmet_texts) == 0
+
+assumed_sentence := [concat("", [assumed_lead, concat("; and ", assumed_texts), "."])] if count(assumed_texts) > 0
+
+assumed_sentence := [] if count(assumed_texts) == 0
+
+assumed_lead := "In any case, provided you " if undetermined
+
+assumed_lead := "This holds provided you " if not undetermined
+
+approval_pending if {
+	outcome == "requires_approval"
+	count(unmet_texts) == 0
+	done_count > 0
+}
+
+pending_sentence := ["What you had to do first is done, but approval is still pending."] if approval_pending
+
+pending_sentence := [] if not approval_pending
+
+awaiting := [clauses[k].id | some k in reason_indexes; program.awaiting_board[k]]
+
+awaiting_sentence := [concat("", [
+	"This rests on a reading of the policy that the Board of Education has not yet confirmed (",
+	concat(", ", awaiting),
+	").",
+])] if count(awaiting) > 0
+
+awaiting_sentence := [] if count(awaiting) == 0
+'''
+
+
+def _decision_module(program: Program) -> str:
+    stakes = []
+    for rank in range(1, len(OUTCOMES)):
+        stakes += [
+            f"stake_{rank} := [program.ranks[{rank}][j] |",
+            f"\tsome j in numbers.range(0, count(program.ranks[{rank}]) - 1)",
+            f"\tdata.policykit.cases.open_{rank}[j]",
+            f"] if best < {rank}",
+            "",
+            f"stake_{rank} := [] if best >= {rank}",
+            "",
+        ]
+    chain = "stake_1"
+    for rank in range(2, len(OUTCOMES)):
+        chain = f"array.concat({chain}, stake_{rank})"
+    stakes.append(f"at_stake := {chain}")
+    text = _DECISION.replace("%(stakes)s", "\n".join(stakes))
+    return "\n".join(_header(program, "The decision: precedence, reasons, unknown facts.")) + "\n" + text
+
+
+# --------------------------------------------------------------------------------------- bundle
+
+
+def _json(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def bundle_files(policy: "Policy", day: date) -> dict[str, bytes]:
+    """The bundle's files (path relative to the bundle root -> bytes) for the clauses in force on
+    ``day``. Raises ``RequestError`` for a day before the first revision on record."""
+    program = policy.program(day)
+    model = _Model(policy, program)
+    tables = _tables(policy, model)
+    data = {ROOT: {"clauses": [reason.to_dict() for reason in program.reasons], "program": tables}}
+    manifest = {"revision": program.digest, "roots": [ROOT], "rego_version": 1,
+                "metadata": {"policy": program.policy_id, "policy_revision": program.revision,
+                             "valid_from": tables["policy"]["valid_from"],
+                             "valid_until": tables["policy"]["valid_until"],
+                             "query": QUERY}}
+    return {
+        ".manifest": _json(manifest),
+        "data.json": _json(data),
+        CASES_MODULE: _cases_module(model).encode("utf-8"),
+        DECISION_MODULE: _decision_module(program).encode("utf-8"),
+    }
+
+
+def write_bundle(policy: "Policy", outdir: Path, day: date) -> list[Path]:
+    """Write the OPA bundle for the clauses in force on ``day`` into ``outdir`` (created if
+    needed; the bundle's own files are replaced, nothing else is touched). Returns the paths
+    written, sorted. The same policy digest always gives the same bytes."""
+    files = bundle_files(policy, day)
+    written = []
+    for relative, content in sorted(files.items()):
+        target = Path(outdir) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        written.append(target)
+    return written
+
+
+def load_bundle_into(interpreter: Any, outdir: Path) -> None:
+    """Add a written bundle's modules and data to a Rego interpreter: anything with
+    ``add_module(name, source)`` and ``add_data_json(text)``, such as ``regopy.Interpreter``."""
+    root = Path(outdir)
+    for relative in MODULES:
+        interpreter.add_module(relative, (root / relative).read_text(encoding="utf-8"))
+    interpreter.add_data_json((root / "data.json").read_text(encoding="utf-8"))
