@@ -7,6 +7,9 @@ files, so the site cannot drift from the policy."""
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import html
 import json
 import shutil
 from collections import defaultdict
@@ -16,10 +19,10 @@ from datetime import date
 from pathlib import Path
 
 from policykit.core.api import Policy
-from policykit.core.conditions import All, Condition, Not
+from policykit.core.conditions import All, Condition, Not, Test
 from policykit.core.conditions import Any as AnyOf
 from policykit.core.decision import Decision
-from policykit.core.model import KIND_WORDS, Clause, PolicyDocument, Section
+from policykit.core.model import KIND_WORDS, Clause, ClauseVersion, PolicyDocument, Section
 from policykit.authoring.phrases import Phrasebook, load_phrasebook
 from policykit.authoring.questions import Topic
 from policykit.authoring.scenarios import Scenario
@@ -88,23 +91,83 @@ def _example_block(example: Example, heading: str = "???", also: Sequence[str] =
     return card
 
 
-def _distinct(examples: Sequence[Example], shown: dict[str, list[Example]]) -> list[tuple[Example, list[str]]]:
-    """One card per distinct question: examples asking the same thing (the same request) share
-    the first one's card, which names the others; a question already on the page is not repeated.
-    ``shown`` maps each question on the page so far to its examples."""
-    phrasebook = load_phrasebook()
-    cards: dict[str, list[Example]] = {}
+def question_key(request: dict) -> str:
+    """What makes two questions the same question: their request, facts in a fixed order."""
+    return json.dumps(request, sort_keys=True)
+
+
+def card_anchor(key: str) -> str:
+    """The id of a question's one card on the site."""
+    return "q-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass
+class Cards:
+    """Where each distinct question has its one card on the site: the first page that shows it
+    holds the card; every other place links to it."""
+
+    pages: dict[str, str]  # question key -> page (relative to the docs root) holding its card
+    names: dict[str, list[str]]  # question key -> every scenario name asking it
+
+    @classmethod
+    def empty(cls) -> "Cards":
+        return cls({}, {})
+
+    def link(self, key: str, from_page: str) -> str:
+        """The card's URL from ``from_page`` (both relative to the docs root)."""
+        target = self.pages[key]
+        depth = from_page.count("/")
+        return "../" * depth + f"{target}#{card_anchor(key)}"
+
+
+    def claim(self, key: str, page: str, name: str) -> None:
+        """Note that ``page`` asks the question ``key`` as ``name``; the first page to claim a
+        question holds its card."""
+        self.pages.setdefault(key, page)
+        names = self.names.setdefault(key, [])
+        if name not in names:
+            names.append(name)
+
+
+def _claim(examples: Sequence[Example], cards: Cards, page: str) -> None:
+    book = load_phrasebook()
     for example in examples:
-        key = json.dumps(example.scenario.request(phrasebook), sort_keys=True)
-        if key in shown and key not in cards:
-            if example not in shown[key]:
-                shown[key].append(example)
-            continue
-        cards.setdefault(key, [])
-        if example not in cards[key]:
-            cards[key].append(example)
-    shown.update(cards)
-    return [(group[0], group) for group in cards.values()]
+        cards.claim(question_key(example.scenario.request(book)), page, example.scenario.name)
+
+
+def _distinct(examples: Sequence[Example], cards: Cards, page: str,
+              emitted: set[str]) -> tuple[list[Example], list[tuple[Example, str]]]:
+    """Split ``examples`` into the cards ``page`` holds (one per distinct question whose card is
+    here and not yet written, recorded in ``emitted``) and the questions carded elsewhere, which
+    ``page`` only links to (example, question key)."""
+    phrasebook = load_phrasebook()
+    own: list[Example] = []
+    linked: dict[str, Example] = {}
+    for example in examples:
+        key = question_key(example.scenario.request(phrasebook))
+        if cards.pages[key] != page:
+            linked.setdefault(key, example)
+        elif key not in emitted:
+            emitted.add(key)
+            own.append(example)
+    return own, [(example, key) for key, example in linked.items()]
+
+
+def _anchored_card(example: Example, cards: Cards, heading: str = "???") -> str:
+    """A question's one card, in a block carrying its anchor so other pages can link to it; it
+    names every other wording of the same question on the site."""
+    key = question_key(example.scenario.request(load_phrasebook()))
+    also = [name for name in cards.names.get(key, []) if name != example.scenario.name]
+    return (f'<div class="policy-card" id="{card_anchor(key)}" markdown>\n\n'
+            f"{_example_block(example, heading, also)}\n\n</div>\n")
+
+
+def _card_link(title: str, decision: Decision, url: str) -> str:
+    """A question answered on another card: its title, the verdict in words, and whether it rests
+    on a reading awaiting the board."""
+    status = reading_status(decision)
+    line = f"- [{_escape(title)}]({url}) — **{OUTCOME_WORDS[decision.outcome]}.**"
+    return line + (f" *{status}*" if status else "")
 
 
 OBLIGATION_WORDS = {False: "Not yet: first {text}.", None: "Provided you {text}.", True: "Done: {text}."}
@@ -144,17 +207,107 @@ def _escape(text: str) -> str:
     return text.replace("*", "\\*").replace("_", "\\_").replace('"', "&quot;")
 
 
-def _clause_block(clause: Clause, day: date, examples: Sequence[tuple[Example, list[Example]]], document: PolicyDocument,
-                  phrasebook: Phrasebook) -> str:
+def version_anchor(clause: Clause, version: ClauseVersion) -> str:
+    """The id of one version's entry in a clause's history (the changelog links here)."""
+    return f"{clause.id}--{version.effective.isoformat()}"
+
+
+def redline(before: str, after: str) -> str:
+    """A word-level redline from ``before`` to ``after`` as inline HTML: removed words in
+    ``<del>``, added words in ``<ins>``, unchanged words as they are."""
+    old, new = before.split(), after.split()
+    words: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            words.append(_inline(" ".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            words.append(f"<del>{_inline(' '.join(old[i1:i2]))}</del>")
+        if j2 > j1:
+            words.append(f"<ins>{_inline(' '.join(new[j1:j2]))}</ins>")
+    return " ".join(words)
+
+
+def _inline(text: str) -> str:
+    """Text inside inline HTML on a Markdown line: HTML and Markdown specials escaped."""
+    return html.escape(text, quote=False).replace("*", "&#42;").replace("_", "&#95;").replace("`", "&#96;")
+
+
+def _corrections(version: ClauseVersion) -> list[str]:
+    return [f"{c.date.isoformat()}: {CORRECTION_WORDS[c.kind]}: {_escape(c.reason)}" for c in version.corrections]
+
+
+CORRECTION_WORDS = {"wording": "wording corrected (the rule is unchanged)",
+                    "reading": "reading corrected (the text is unchanged)"}
+"""A correction's kind, in the history's and the changelog's words."""
+
+
+def _upcoming_panel(clause: Clause, current: ClauseVersion | None, version: ClauseVersion) -> list[str]:
+    """The "Upcoming" panel of one adopted version not yet in force: its date, its text and a
+    word-level redline against the text in force today."""
+    parts = [f'!!! info "Upcoming: takes effect {_long_date(version.effective)}"', "",
+             f"    The board has adopted this text; it takes effect on {_long_date(version.effective)} "
+             f"({version.effective.isoformat()}). {_escape(version.note)}", ""]
+    parts += ["    " + line if line else "" for line in _quote(version.text).splitlines()] + [""]
+    if current is not None and clause.kind_of(version) != clause.kind_of(current):
+        parts += [f"    **{KIND_WORDS[clause.kind_of(version)].capitalize()}** from that date "
+                  f"(today: {KIND_WORDS[clause.kind_of(current)]}).", ""]
+    if current is not None:
+        parts += ["    **Changes against today's text**", "",
+                  f'    <span class="policy-redline">{redline(current.text, version.text)}</span>', ""]
+    else:
+        parts += ["    A new clause: nothing is in force in its place today.", ""]
+    return parts
+
+
+def _history(clause: Clause, day: date) -> list[str]:
+    """Every version of the clause, oldest first: its date, whether it is in force, earlier or
+    upcoming, its note, its corrections, and the text of the versions no longer in force."""
+    current = clause.version_on(day)
+    parts = ["**History**", ""]
+    for index, version in enumerate(clause.versions):
+        if version is current:
+            state = "in force"
+        elif version.effective > day:
+            state = "upcoming"
+        else:
+            state = "earlier version"
+        until = (f" until {_long_date(clause.versions[index + 1].effective)}"
+                 if index + 1 < len(clause.versions) else "")
+        parts.append(f'- <span id="{version_anchor(clause, version)}"></span>'
+                     f"**{_long_date(version.effective)}**{until} ({state}): {_escape(version.note)}")
+        for line in _corrections(version):
+            parts.append(f"    - Correction {line}")
+        if state == "earlier version":
+            parts += ["", "    ??? note \"Text of this earlier version\"", ""]
+            parts += ["        " + line if line else "" for line in _quote(version.text).splitlines()]
+            parts.append("")
+    parts.append("")
+    return parts
+
+
+def _clause_block(clause: Clause, day: date, examples: Sequence[Example],
+                  linked: Sequence[tuple[Example, str]], document: PolicyDocument, phrasebook: Phrasebook,
+                  cards: Cards, page: str) -> str:
     version = clause.version_on(day)
-    assert version is not None
+    shown = version if version is not None else clause.versions[0]
     parts = [f"## {clause.title} {{#{clause.id}}}", "",
-             f"**{KIND_WORDS[clause.kind].capitalize()}** · `{clause.id}`", "",
-             _quote(version.text), ""]
-    if clause.interpretation:
-        status = "awaiting board confirmation" if clause.interpretation.status == "proposed" else "confirmed by the board"
-        parts += [f'!!! note "How this clause is read ({status})"', "", f"    {clause.interpretation.text}", ""]
-    if version.rule:
+             f"**{KIND_WORDS[clause.kind_of(shown)].capitalize()}** · `{clause.id}`", ""]
+    if version is not None:
+        parts += [_quote(version.text), ""]
+    else:
+        parts += [f"*Not yet in force: this clause takes effect on {_long_date(shown.effective)}.*", ""]
+    for upcoming in clause.upcoming(day):
+        parts += _upcoming_panel(clause, version, upcoming)
+    words = everyday_words(clause)
+    if words:
+        parts += [f"*In everyday words:* {_escape(', '.join(words))}.", ""]
+    reading = clause.interpretation_of(shown)
+    if reading:
+        status = "awaiting board confirmation" if reading.awaiting_board else "confirmed by the board"
+        parts += [f'!!! note "How this clause is read ({status})"', "", f"    {reading.text}", ""]
+    if version is not None and version.rule:
         parts += ["**When it applies**", ""]
         for case in version.rule:
             when = (in_words(case.when, phrasebook) if case.when else
@@ -168,13 +321,50 @@ def _clause_block(clause: Clause, day: date, examples: Sequence[tuple[Example, l
     if clause.related:
         links = ", ".join(f"[{r}]({_link(document, r)})" for r in clause.related)
         parts += [f"See also: {links}.", ""]
-    if examples:
+    if examples or linked:
         parts += ["**In practice**", ""]
-        parts += [_example_block(example, also=[e.scenario.name for e in group[1:]]) + "\n"
-                  for example, group in examples]
-    parts += ["**History**", "", "| effective | version |", "|---|---|"]
-    parts += [f"| {v.effective.isoformat()} | {_escape(v.note)} |" for v in clause.versions]
+        parts += [_anchored_card(example, cards) for example in examples]
+        if linked:
+            parts += ["Also answered on another card:", ""]
+            parts += [_card_link(example.scenario.name, example.decision, cards.link(key, page))
+                      for example, key in linked]
+            parts.append("")
+    parts += _history(clause, day)
     return "\n".join(parts) + "\n"
+
+
+def _tested_values(condition: Condition | None) -> set[tuple[str, object]]:
+    """Every (fact, value) a condition tests."""
+    if condition is None:
+        return set()
+    if isinstance(condition, (All, AnyOf)):
+        return set().union(*(_tested_values(item) for item in condition.items))
+    if isinstance(condition, Not):
+        return _tested_values(condition.item)
+    assert isinstance(condition, Test)
+    values = condition.value if isinstance(condition.value, tuple) else (condition.value,)
+    return {(condition.fact, value) for value in values}
+
+
+def everyday_words(clause: Clause) -> list[str]:
+    """The everyday words staff use (the request schema's ``x-synonyms``) for the channels and
+    accounts a clause's rules name, so that the site's search finds the clause by them. Only
+    channels and accounts: the words for actions and audiences ("text", "kids") name nearly
+    every clause and would find none in particular."""
+    from policykit.publishing.ask import synonyms
+
+    words = synonyms()
+    tested = set().union(*(_tested_values(case.when) for version in clause.versions for case in version.rule))
+    found: list[str] = []
+    for fact in SEARCH_FACTS:
+        for value, names in words.get(fact, {}).items():
+            if (fact, value) in tested:
+                found += [name for name in names if name not in found]
+    return found
+
+
+SEARCH_FACTS = ("channel", "account")
+"""The facts whose everyday words a clause page carries for search."""
 
 
 def in_words(condition: Condition, phrasebook: Phrasebook) -> str:
@@ -203,36 +393,59 @@ def _link(document: PolicyDocument, clause_id: str, from_root: bool = False) -> 
     return f"{'sections/' if from_root else ''}{document.clause(clause_id).section}.md#{clause_id}"
 
 
-def _section_page(section: Section, document: PolicyDocument, day: date,
-                  by_clause: dict[str, list[Example]], loose: Sequence[Example]) -> str:
-    parts = [f"# {section.title}", ""]
-    clauses = [document.clause(cid) for cid in section.clause_ids if document.clause(cid).version_on(day)]
-    parts += [f"- [{c.title}](#{c.id}) — {KIND_WORDS[c.kind]}" for c in clauses] + [""]
-    shown: dict[str, list[Example]] = {}
-    blocks = [(clause, _distinct(by_clause.get(clause.id, []), shown)) for clause in clauses]
-    extra = _distinct(loose, shown)
-    # Groups are complete only once the whole page is sorted, so cards are written afterwards.
-    for clause, cards in blocks:
-        parts.append(_clause_block(clause, day, cards, document, load_phrasebook()))
-    if extra:
-        parts += ["## More examples", ""] + [_example_block(e, also=[o.scenario.name for o in group[1:]]) + "\n"
-                                             for e, group in extra]
+def _section_page(section: Section, document: PolicyDocument, day: date, by_clause: dict[str, list[Example]],
+                  loose: Sequence[Example], cards: Cards) -> str:
+    page = section_path(section)
+    parts = ["---", "search:", f"  boost: {SEARCH_BOOST['section']}", "---", "", f"# {section.title}", ""]
+    clauses = [document.clause(cid) for cid in section.clause_ids
+               if document.clause(cid).version_on(day) or document.clause(cid).upcoming(day)]
+    parts += [f"- [{c.title}](#{c.id}) — {KIND_WORDS[c.kind_of(c.version_on(day) or c.versions[0])]}"
+              for c in clauses] + [""]
+    emitted: set[str] = set()
+    blocks = [(clause, _distinct(by_clause.get(clause.id, []), cards, page, emitted)) for clause in clauses]
+    extra, extra_linked = _distinct(loose, cards, page, emitted)
+    phrasebook = load_phrasebook()
+    for clause, (own, linked) in blocks:
+        parts.append(_clause_block(clause, day, own, linked, document, phrasebook, cards, page))
+    if extra or extra_linked:
+        parts += ["## More examples", ""] + [_anchored_card(e, cards) for e in extra]
+        parts += [_card_link(e.scenario.name, e.decision, cards.link(key, page)) for e, key in extra_linked] + [""]
     return "\n".join(parts)
 
 
-def _home(document: PolicyDocument, day: date, faq: Sequence[Example]) -> str:
+SEARCH_BOOST = {"section": 4, "home": 2, "questions": 2, "glossary": 0.3, "changelog": 0.5}
+"""How the site's search ranks each generated page against the hand-written developer pages
+(boost 1): the policy's own pages first, glossary codes and the changelog last."""
+
+
+def _front(boost: float) -> list[str]:
+    return ["---", "search:", f"  boost: {boost}", "---", ""]
+
+
+def _home(document: PolicyDocument, day: date, faq: Sequence[Example], cards: Cards) -> str:
     scope = [document.clause(cid).version_on(day) for cid in document.sections[0].clause_ids]
-    parts = [f"# {document.title}", "",
-             f"**{document.district}** · {document.series}  ",
-             f"Adopted {_long_date(document.adopted)} · revised "
-             f"{', '.join(_long_date(r) for r in document.revisions)}", "",
-             "## What this policy covers", ""]
+    parts = _front(SEARCH_BOOST["home"]) + [
+        f"# {document.title}", "",
+        f"**{document.district}** · {document.series}  ",
+        f"Adopted {_long_date(document.adopted)} · revised "
+        f"{', '.join(_long_date(r) for r in document.revisions if r <= day)}", ""]
+    upcoming = [r for r in document.effective_dates() if r > day]
+    if upcoming:
+        parts += [f"*Adopted amendments take effect on {', '.join(_long_date(r) for r in upcoming)}; "
+                  "each clause page shows them under “Upcoming”.*", ""]
+    parts += ["## What this policy covers", ""]
     parts += [_quote(v.text) + "\n" for v in scope if v is not None]
     parts += ["## The policy, section by section", ""]
     parts += [f"- [{s.title}]({section_path(s)})" for s in document.sections]
     parts += ["", "## Questions staff ask most", ""]
-    parts += [_example_block(e, "???+" if i == 0 else "???") + "\n" for i, e in enumerate(faq)]
-    parts += ["Every answer comes from the policy's own rules; each clause page shows more examples.", ""]
+    book = load_phrasebook()
+    for example in faq:
+        key = question_key(example.scenario.request(book))
+        if key in cards.pages:
+            parts.append(_card_link(example.scenario.name, example.decision, cards.link(key, "index.md")))
+    parts += ["", "Every answer comes from the policy's own rules; each clause page shows more examples. "
+              "An answer marked as resting on a reading awaiting the board's confirmation may change "
+              "when the board confirms or revises that reading.", ""]
     return "\n".join(parts)
 
 
@@ -261,7 +474,7 @@ def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
     by_fact: dict[str, list] = defaultdict(list)
     for phrase in phrasebook.phrases:
         by_fact[phrase.fact].append(phrase)
-    parts = ["# Glossary and phrasebook", "",
+    parts = _front(SEARCH_BOOST["glossary"]) + ["# Glossary and phrasebook", "",
              "The facts a question to the policy can state, what each value means, what it means when it "
              "is not stated, and the words the examples use for it.", ""]
     for fact in vocabulary.facts:
@@ -279,37 +492,94 @@ def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
     return "\n".join(parts)
 
 
-def _changelog(document: PolicyDocument) -> str:
-    parts = ["# Changelog", "", "Every version of every clause, newest revision first.", ""]
-    by_date: dict[date, list[tuple[Clause, str]]] = defaultdict(list)
+def _changelog(document: PolicyDocument, day: date) -> str:
+    parts = _front(SEARCH_BOOST["changelog"]) + [
+        "# Changelog", "", "Every version of every clause and every correction, newest first.", ""]
+    by_date: dict[date, list[str]] = defaultdict(list)
     for clause in document.clauses:
         for index, version in enumerate(clause.versions):
             change = "adopted as encoded" if index == 0 else "amended"
-            by_date[version.effective].append((clause, f"{change}: {version.note}"))
-    for day in sorted(by_date, reverse=True):
-        parts += [f"## {_long_date(day)}", ""]
-        parts += [f"- [{c.title}]({_link(document, c.id, from_root=True)}) (`{c.id}`) — {_escape(note)}"
-                  for c, note in by_date[day]]
-        parts.append("")
+            if version.effective > day:
+                change += f" (upcoming: takes effect {_long_date(version.effective)})"
+            link = f"sections/{clause.section}.md#{version_anchor(clause, version)}"
+            by_date[version.effective].append(f"- [{clause.title}]({link}) (`{clause.id}`) — {change}: "
+                                              f"{_escape(version.note)}")
+            for correction in version.corrections:
+                by_date[correction.date].append(
+                    f"- [{clause.title}]({link}) (`{clause.id}`) — version of {_long_date(version.effective)}, "
+                    f"{CORRECTION_WORDS[correction.kind]}: {_escape(correction.reason)}")
+    for when in sorted(by_date, reverse=True):
+        parts += [f"## {_long_date(when)} {{#changes-{when.isoformat()}}}", ""] + by_date[when] + [""]
     return "\n".join(parts)
 
 
 def _print_page(document: PolicyDocument, day: date) -> str:
-    parts = ["---", "hide:", "  - navigation", "  - toc", "---", "",
-             f"# {document.title}", "", '<div class="policy-print" markdown>', ""]
-    for block in paragraphs(document, day):
-        parts += [_escape(block) if not block.startswith("- ") else block, ""]
-    parts += ["</div>", ""]
+    """The text of record as adopted, for printing: its headings as headings, its paragraphs as
+    paragraphs, its bullet lists as lists, and the revision it reproduces."""
+    parts = ["---", "hide:", "  - navigation", "  - toc", "search:", "  exclude: true", "---", ""]
+    series, title = (document.header + ("", ""))[:2]
+    parts += [f"# {_escape(title)} {{#print-title}}", "", '<div class="policy-print" markdown>', "",
+              f'<p class="policy-print-revision">{print_revision(document, day)}</p>', "",
+              f"{_escape(series)}", ""]
+    for block in document.header[2:]:
+        parts += [_block(block), ""]
+    by_id = {clause.id: clause for clause in document.clauses}
+    for section in document.sections:
+        if section.heading:
+            parts += [f"## {_escape(section.heading)}", ""]
+        for clause_id in section.clause_ids:
+            version = by_id[clause_id].version_on(day)
+            if version is not None:
+                parts += [_block(version.text), ""]
+    parts += [f"## {_escape(document.references_heading)}", ""]
+    group = None
+    for reference in document.references:
+        if reference.group and reference.group != group:
+            group = reference.group
+            parts += [f"### {_escape(group)}", ""]
+        parts += [_escape(reference.text) if "*" not in reference.text else reference.text, ""]
+    parts += [_escape(line) + ("  " if i + 1 < len(document.footer) else "")
+              for i, line in enumerate(document.footer)]
+    parts += ["", "</div>", ""]
     return "\n".join(parts)
 
 
-def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, docs: Path | None = None,
-                schema_dir: Path | None = None, day: date | None = None,
-                topics: Sequence[Topic] = ()) -> list[Path]:
+def print_revision(document: PolicyDocument, day: date) -> str:
+    """The line naming what the print copy reproduces: the revision and the day's text."""
+    revision = document.revision_on(day)
+    named = f"revision of {_long_date(revision)}" if revision else "text before the first encoded revision"
+    return f"Official copy: {named}, text in force on {_long_date(day)}"
+
+
+def _block(text: str) -> str:
+    """One printed block as Markdown: a paragraph, a bullet list, or a paragraph followed by its
+    list (with the blank line Markdown needs between them)."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("- "):
+            if lines and not lines[-1].startswith("- ") and lines[-1] != "":
+                lines.append("")
+            lines.append("- " + _escape(line[2:]))
+        else:
+            lines.append(_escape(line))
+    return "\n".join(lines)
+
+
+def print_stylesheet(document: PolicyDocument, day: date) -> str:
+    """The print stylesheet's page furniture: the revision and the page number on every printed page."""
+    footer = print_revision(document, day).replace("\\", "\\\\").replace('"', '\\"')
+    return ("/* Generated by `policykit site build`: what every printed page says. */\n"
+            "@page {\n  margin: 18mm 16mm 20mm;\n"
+            f'  @bottom-left {{ content: "{footer}"; font-size: 8pt; }}\n'
+            '  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; }\n}\n')
+
+
+def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day: date, docs: Path | None = None,
+                schema_dir: Path | None = None, topics: Sequence[Topic] = ()) -> list[Path]:
     """Write the site's Markdown into ``out`` (emptied first): the hand-written ``docs`` pages,
-    then the generated ones. Returns the generated files."""
+    then the generated ones, as the policy stands on ``day`` (the text in force, with what is
+    adopted for later as "Upcoming"). Returns the generated files."""
     document = policy.document
-    day = day or date.today()
     phrasebook = load_phrasebook()
     if out.exists():
         shutil.rmtree(out)
@@ -333,16 +603,31 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, doc
         path.write_text(text, encoding="utf-8")
         written.append(path)
 
-    faq = _faq(examples, document)
-    write("index.md", _home(document, day, faq))
+    # Each distinct question gets one card on the site: on the first section page that asks it,
+    # else on the questions page; every other place links to it. Claimed before anything is
+    # written, so that each card names every wording of its question.
+    cards = Cards.empty()
     for section in document.sections:
-        write(section_path(section), _section_page(section, document, day, by_clause, loose.get(section.id, [])))
+        clause_ids = [cid for cid in section.clause_ids
+                      if document.clause(cid).version_on(day) or document.clause(cid).upcoming(day)]
+        for clause_id in clause_ids:
+            _claim(by_clause.get(clause_id, []), cards, section_path(section))
+        _claim(loose.get(section.id, []), cards, section_path(section))
+    for topic in topics:
+        for question in topic.questions:
+            if not question.is_refused:
+                cards.claim(question_key(question.request), "questions.md", question.ask)
+    for section in document.sections:
+        write(section_path(section), _section_page(section, document, day, by_clause,
+                                                   loose.get(section.id, []), cards))
+    write("index.md", _home(document, day, _faq(examples, document), cards))
     write("references.md", _references(document))
     write("glossary.md", _glossary(load_vocabulary(), phrasebook))
-    write("changelog.md", _changelog(document))
+    write("changelog.md", _changelog(document, day))
     write("print.md", _print_page(document, day))
+    write("assets/print-page.css", print_stylesheet(document, day))
     if topics:
-        write("questions.md", _questions_page(policy, topics, document))
+        write("questions.md", _questions_page(policy, topics, document, cards))
     from policykit.publishing.ask import ask_page, ask_script  # the interview, and its evaluator's data
     write("ask.md", ask_page())
     write("assets/ask-data.js", ask_script(policy))
@@ -355,25 +640,37 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, doc
     return written
 
 
-def _questions_page(policy: Policy, topics: Sequence[Topic], document: PolicyDocument) -> str:
+def _questions_page(policy: Policy, topics: Sequence[Topic], document: PolicyDocument, cards: Cards) -> str:
     """The question corpus as a page: by topic, each question with its answer card, the words of
-    the policy it rests on and why."""
-    parts = ["# Common questions", "",
-             "Everyday questions staff ask, each answered by the policy's own rules. Every answer quotes the "
-             "words of the policy it rests on; most rest on readings the Board of Education has not yet "
-             "confirmed, and each card says so.", ""]
+    the policy it rests on and why. A question already answered on a clause page links there."""
+    parts = _front(SEARCH_BOOST["questions"]) + [
+        "# Common questions", "",
+        "Everyday questions staff ask, each answered by the policy's own rules. Every answer quotes the "
+        "words of the policy it rests on; most rest on readings the Board of Education has not yet "
+        "confirmed, and each card says so.", ""]
     parts += [f"- [{topic.title}](#{topic.slug})" for topic in topics] + [""]
+    emitted: set[str] = set()
     for topic in topics:
         parts += [f"## {topic.title} {{#{topic.slug}}}", "", _escape(topic.intro), ""]
         for question in topic.questions:
             if question.is_refused:
                 continue
             decision = policy.decide(question.request, alternatives=True)
-            card = answer_card(question.ask, (), decision)
             clause = document.clause(question.clause)
+            key = question_key(question.request)
+            if cards.pages[key] != "questions.md":
+                parts += [_card_link(question.ask, decision, cards.link(key, "questions.md")), ""]
+                continue
+            if key in emitted:
+                continue
+            emitted.add(key)
+            card = answer_card(question.ask, (), decision)
+            also = [name for name in cards.names[key] if name != question.ask]
+            if also:
+                card += "\n\n    *Also asked as:* " + "; ".join(_escape(name) for name in also)
             card += (f"\n\n    > “{_escape(question.quote)}” — [{_escape(clause.title)}]"
                      f"({_link(document, clause.id, from_root=True)})\n\n    {_escape(question.because)}")
-            parts += [card, ""]
+            parts += [f'<div class="policy-card" id="{card_anchor(key)}" markdown>', "", card, "", "</div>", ""]
     return "\n".join(parts)
 
 
