@@ -123,3 +123,162 @@ def test_a_section_page_shows_each_distinct_question_once(markdown, decider):
         titles = re.findall(r'^\?\?\?\+? \w+ "(.+) — [^"]+"$', text, flags=re.M)
         asked = [by_name[html.unescape(t).replace("\\_", "_").replace("\\*", "*")] for t in titles]
         assert len(asked) == len(set(asked)), page.name
+
+
+AMENDMENT = PROJECT_ROOT / "tests" / "fixtures" / "amendment" / "relationships.texting-and-calling.version.yaml"
+AMENDED_CLAUSE = "relationships.texting-and-calling"
+WORDING_REASON = "A typo in the adopted text is corrected; the rule is unchanged."
+
+
+@pytest.fixture(scope="module")
+def amended_root(tmp_path_factory) -> Path:
+    """A copy of the policy with a future version of one clause (tests/fixtures/amendment) and a
+    wording correction on another clause's version in force."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("amended") / "policy"
+    shutil.copytree(PROJECT_ROOT / "policy", root)
+    effective = re.search(r'effective: "([0-9-]+)"', AMENDMENT.read_text(encoding="utf-8")).group(1)
+    meta = root / "policy.yaml"
+    listed = re.search(r"^revisions: \[(.*)\]$", meta.read_text(encoding="utf-8"), flags=re.M)
+    meta.write_text(meta.read_text(encoding="utf-8").replace(
+        listed.group(0), f'revisions: [{listed.group(1)}, "{effective}"]'), encoding="utf-8")
+    clause = root / "clauses" / f"{AMENDED_CLAUSE}.yaml"
+    clause.write_text(clause.read_text(encoding="utf-8") + AMENDMENT.read_text(encoding="utf-8"), encoding="utf-8")
+    corrected = root / "clauses" / f"{_uncorrected_clause()}.yaml"
+    text = corrected.read_text(encoding="utf-8")
+    marker = "    text: "
+    corrected.write_text(text.replace(marker, "    corrections:\n      - date: \"2026-03-02\"\n        kind: wording\n"
+                                      f"        reason: \"{WORDING_REASON}\"\n" + marker, 1), encoding="utf-8")
+    return root
+
+
+def _uncorrected_clause() -> str:
+    """The first clause, in printed order, with one version and no correction yet."""
+    document = policykit.load_policy().document
+    return next(c.id for c in document.clauses
+                if c.id != AMENDED_CLAUSE and len(c.versions) == 1 and not c.versions[0].corrections)
+
+
+@pytest.fixture(scope="module")
+def amended(amended_root) -> policykit.Policy:
+    return policykit.load_policy(amended_root)
+
+
+@pytest.fixture(scope="module")
+def before_amendment(amended) -> "date":
+    """The day before the amendment takes effect, from the files."""
+    from datetime import timedelta
+
+    return amended.document.clause(AMENDED_CLAUSE).versions[-1].effective - timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def amended_site(tmp_path_factory, amended_root, before_amendment) -> Path:
+    return build_site(tmp_path_factory.mktemp("amended-site"), policy=amended_root, today=before_amendment)
+
+
+def _text(page: str) -> str:
+    return normalize_whitespace(re.sub(r"<[^>]+>", " ", html.unescape(page)))
+
+
+def test_a_clause_page_shows_the_text_in_force_the_upcoming_text_and_the_history(amended_site, amended,
+                                                                                   before_amendment):
+    from policykit.publishing.site import redline
+
+    clause = amended.document.clause(AMENDED_CLAUSE)
+    current, upcoming = clause.version_on(before_amendment), clause.versions[-1]
+    page = (amended_site / "sections" / clause.section / "index.html").read_text(encoding="utf-8")
+    block = page[page.index(f'id="{clause.id}"'):]
+    block = block[:block.index("<h2", 10)] if "<h2" in block[10:] else block
+    words = _text(block)
+    assert _words(current.text) in words
+    day = f"{upcoming.effective.strftime('%B')} {upcoming.effective.day}, {upcoming.effective.year}"
+    assert f"Upcoming: takes effect {day}" in words
+    assert _words(upcoming.text) in words
+    # The redline: words removed from today's text struck, words added marked.
+    marked = redline(current.text, upcoming.text)
+    assert "<del>" in marked and "<ins>" in marked
+    assert marked in block
+    removed = set(current.text.split()) - set(upcoming.text.split())
+    added = set(upcoming.text.split()) - set(current.text.split())
+    struck = " ".join(re.findall(r"<del>(.*?)</del>", block)).split()
+    inserted = " ".join(re.findall(r"<ins>(.*?)</ins>", block)).split()
+    assert {html.unescape(w) for w in struck} >= removed and {html.unescape(w) for w in inserted} >= added
+    # The history: every version, in force or upcoming, with its note and its corrections.
+    history = words[words.index("History"):]
+    for version in clause.versions:
+        assert _words(version.note) in history
+        for correction in version.corrections:
+            assert _words(correction.reason) in history
+    assert "(in force)" in history and "(upcoming)" in history
+
+
+def test_a_wording_correction_is_shown_in_the_history_and_the_changelog(amended_site, amended):
+    clause = amended.document.clause(_uncorrected_clause())
+    page = _text((amended_site / "sections" / clause.section / "index.html").read_text(encoding="utf-8"))
+    assert f"2026-03-02: wording corrected (the rule is unchanged): {WORDING_REASON}" in page
+    changelog = (amended_site / "changelog" / "index.html").read_text(encoding="utf-8")
+    article = _text(changelog.split("<article", 1)[1].split("</article>")[0])
+    entries = article[article.index("March 2, 2026"):]
+    assert entries.startswith(f"March 2, 2026 ¶ {clause.title} ( {clause.id} ) — version of "), entries[:200]
+    assert f"wording corrected (the rule is unchanged): {WORDING_REASON}" in entries
+
+
+@pytest.mark.parametrize("which", ["site", "amended_site"])
+def test_every_changelog_link_lands_on_an_existing_id(which, request):
+    from urllib.parse import urljoin, urlparse
+
+    built: Path = request.getfixturevalue(which)
+    changelog = (built / "changelog" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"#]*#[^"]+)"', changelog.split('<article', 1)[1].split("</article>")[0])
+    targets = [link for link in links if not link.startswith("#")]
+    assert len(targets) >= sum(1 for _ in re.finditer(r"<li>", changelog.split('<article', 1)[1])) > 0
+    for link in targets:
+        url = urlparse(urljoin("/changelog/", link))
+        page = (built / url.path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+        assert f'id="{html.unescape(url.fragment)}"' in page, link
+
+
+def test_the_print_copy_names_the_revision_and_day_it_reproduces(amended_site, amended, before_amendment):
+    document = amended.document
+    revision = document.revision_on(before_amendment)
+    page = _text((amended_site / "print" / "index.html").read_text(encoding="utf-8"))
+    long = f"{revision.strftime('%B')} {revision.day}, {revision.year}"
+    assert f"Official copy: revision of {long}" in page
+    css = (amended_site / "assets" / "print-page.css").read_text(encoding="utf-8")
+    assert f"revision of {long}" in css and "counter(page)" in css
+    # The print copy reproduces the text in force, not the upcoming one.
+    clause = document.clause(AMENDED_CLAUSE)
+    assert _words(clause.version_on(before_amendment).text) in page
+    assert _words(clause.versions[-1].text) not in page
+
+
+def test_the_site_holds_each_distinct_question_once(markdown):
+    """One card per distinct question site-wide: every other place links to it."""
+    cards = []
+    for page in markdown.rglob("*.md"):
+        cards += re.findall(r'<div class="policy-card" id="(q-[0-9a-f]+)" markdown>', page.read_text(encoding="utf-8"))
+    assert cards and len(cards) == len(set(cards))
+    for page in markdown.rglob("*.md"):
+        for target, anchor in re.findall(r"\]\(([^)#]*)#(q-[0-9a-f]+)\)", page.read_text(encoding="utf-8")):
+            holder = (page.parent / target).resolve() if target else page
+            assert f'id="{anchor}"' in holder.read_text(encoding="utf-8"), (page.name, target, anchor)
+
+
+def test_home_page_verdicts_say_when_they_rest_on_an_unconfirmed_reading(markdown, decider):
+    from policykit.publishing.site import reading_status
+
+    home = (markdown / "index.md").read_text(encoding="utf-8")
+    answers = home[home.index("## Questions staff ask most"):].splitlines()
+    verdicts = [line for line in answers if line.startswith("- [")]
+    assert verdicts
+    scenarios, _ = read_features(PROJECT_ROOT / "features")
+    from policykit.authoring.phrases import load_phrasebook
+
+    book = load_phrasebook()
+    by_name = {s.name: s for s in scenarios}
+    for line in verdicts:
+        name = html.unescape(re.match(r"- \[(.+?)\]\(", line).group(1)).replace("\\_", "_").replace("\\*", "*")
+        status = reading_status(decider.decide(by_name[name].request(book)))
+        assert (status is not None and status in line) or (status is None and "awaiting" not in line), line
