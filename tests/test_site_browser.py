@@ -6,6 +6,7 @@ nothing the CSP blocks."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -143,3 +144,180 @@ def test_the_site_carries_its_content_security_policy(page: Page, base_url: str)
     assert response.headers["x-frame-options"] == "DENY"
     # Every inline script ran: Material's own (its palette and scope) set these.
     assert page.evaluate("() => typeof __md_get === 'function' && typeof __md_scope === 'object'")
+
+
+def _search(page: Page, words: str) -> list[tuple[str, str]]:
+    """Type ``words`` into the site's search as a person would; the hits as (path, fragment), best first."""
+    box = page.locator(".md-search__input")
+    box.click()
+    page.wait_for_function("() => !document.querySelector('.md-search-result__meta')"
+                           "?.textContent.includes('Initializing')", timeout=30000)
+    box.fill("")
+    box.press_sequentially(words, delay=30)
+    page.wait_for_function("(w) => document.querySelector('.md-search__input').value === w", arg=words)
+    page.locator(".md-search-result__item a").first.wait_for(timeout=30000)
+    page.wait_for_timeout(300)  # the worker answers each keystroke; let the last answer land
+    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    return [(urlparse(h).path, urlparse(h).fragment) for h in hrefs]
+
+
+def _meant() -> dict[str, set[str]]:
+    """Each staff word of the request schema's ``x-synonyms`` for a channel or an account, and the
+    clauses whose rules name what it stands for: the clauses a staff member means."""
+    from policykit.publishing.ask import synonyms
+    from policykit.publishing.site import SEARCH_FACTS, _tested_values
+
+    document = policykit.load_policy().document
+    meant: dict[str, set[str]] = {}
+    for fact in SEARCH_FACTS:
+        for value, names in synonyms().get(fact, {}).items():
+            clauses = {c.id for c in document.clauses
+                       if any((fact, value) in _tested_values(case.when) for v in c.versions for case in v.rule)}
+            for name in names:
+                meant.setdefault(name.lower(), set()).update(clauses)
+    return meant
+
+
+STAFF_PAGES = ("/", "/ask/", "/questions/")
+"""The staff pages besides the policy's own sections (developer pages and the glossary's codes are not)."""
+
+
+def _staff(path: str) -> bool:
+    return path.startswith("/sections/") or path in STAFF_PAGES
+
+
+STAFF_WORDS = ["twitter", "tiktok", "instagram", "snapchat", "gmail", "dm", "whatsapp", "facebook"]
+
+
+@pytest.mark.parametrize("word", STAFF_WORDS)
+def test_a_staff_word_finds_the_clause_meant_and_a_staff_page_first(page: Page, base_url: str, word: str) -> None:
+    meant = _meant()[word]
+    assert meant, f"{word} is not a synonym in schema/request.schema.json"
+    page.goto(base_url)
+    hits = _search(page, word)
+    assert hits, word
+    assert _staff(hits[0][0]), hits[:3]
+    assert {fragment for path, fragment in hits if path.startswith("/sections/")} & meant, (word, hits[:5])
+
+
+@pytest.mark.parametrize("words", ["texting", "email", "social media", "personal account"])
+def test_a_staff_page_outranks_developer_pages_and_glossary_codes(page: Page, base_url: str, words: str) -> None:
+    page.goto(base_url)
+    hits = _search(page, words)
+    assert _staff(hits[0][0]), hits[:3]
+
+
+def test_the_print_copy_as_a_pdf_has_the_revision_and_page_number_on_every_page_and_the_adopted_order(
+        page: Page, base_url: str, tmp_path: Path) -> None:
+    import subprocess
+    from datetime import date
+
+    from policykit.core.sourcetext import normalize_whitespace, paragraphs
+    from policykit.publishing.site import print_revision
+
+    page.goto(f"{base_url}print/")
+    pdf = tmp_path / "print.pdf"
+    page.pdf(path=str(pdf), display_header_footer=False, format="Letter")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    sheets = text.split("\f")
+    sheets = [sheet for sheet in sheets if sheet.strip()]
+    assert len(sheets) > 1
+    # The day the site was built for is the one the page names; read it back from the page.
+    named = page.locator(".policy-print-revision").inner_text()
+    document = policykit.load_policy().document
+    day = next(d for d in _days_named(named))
+    assert named == print_revision(document, day)
+    for number, sheet in enumerate(sheets, start=1):
+        flat = normalize_whitespace(sheet)
+        assert normalize_whitespace(named) in flat, number
+        assert f"Page {number} of {len(sheets)}" in flat, number
+    # The adopted text in order: every block, its headings, and its list items as list items.
+    flat = normalize_whitespace(re.sub(re.escape(named) + r"\s+Page \d+ of \d+", " ", text.replace("\f", " ")))
+    position = 0
+    for block in paragraphs(document, day):
+        for line in block.splitlines():
+            words = normalize_whitespace(line[2:] if line.startswith("- ") else line).replace("*", "")
+            found = flat.find(words[:60], position)
+            assert found >= 0, words[:60]
+            if line.startswith("- "):
+                assert flat[max(0, found - 3):found].strip() == "•", words[:60]
+            position = found
+    headings = [h.strip() for h in page.locator(".policy-print h2, .policy-print h3, h1").all_inner_texts()]
+    expected = [s.heading for s in document.sections if s.heading] + [document.references_heading]
+    assert [h.rstrip("¶").strip() for h in headings if h.rstrip("¶").strip() in expected] == expected
+
+
+def _days_named(line: str):
+    from datetime import datetime
+
+    match = re.search(r"text in force on (\w+ \d+, \d{4})", line)
+    assert match, line
+    yield datetime.strptime(match.group(1), "%B %d, %Y").date()
+
+
+PAGES = ["", "ask/", "sections/scope/", "sections/relationships/", "sections/communications/",
+         "sections/social-media/", "sections/approved-sites/", "sections/monitoring/", "sections/discipline/",
+         "questions/", "references/", "glossary/", "changelog/", "print/", "editors/", "integrators/",
+         "performance/", "engines/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_invisible_tab_stops(page: Page, base_url: str, path: str) -> None:
+    """Tab through the page: every element that takes the focus can be seen."""
+    page.goto(base_url + path)
+    seen: list[str] = []
+    hidden: list[str] = []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        state = page.evaluate("""() => {
+          const e = document.activeElement;
+          if (!e || e === document.body) return null;
+          const r = e.getBoundingClientRect();
+          const style = getComputedStyle(e);
+          let visible = r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.opacity !== '0';
+          for (let n = e; n && visible; n = n.parentElement) {
+            const s = getComputedStyle(n);
+            if (s.display === 'none' || s.visibility === 'hidden' || s.opacity === '0') visible = false;
+          }
+          const inView = r.bottom > 0 && r.right > 0 && r.left < innerWidth && r.top < innerHeight;
+          const name = e.tagName + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ')[0] : '')
+                       + ':' + (e.getAttribute('href') || e.getAttribute('for') || e.textContent.trim().slice(0, 30));
+          return {name, visible: visible && inView};
+        }""")
+        if state is None:
+            break
+        if seen and state["name"] == seen[0]:
+            break
+        seen.append(state["name"])
+        if not state["visible"]:
+            hidden.append(state["name"])
+    assert seen, path
+    assert hidden == [], hidden
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("path", ["", "sections/relationships/", "ask/", "glossary/"])
+def test_no_serious_accessibility_violation_with_search_open(page: Page, base_url: str, path: str,
+                                                            scheme: str) -> None:
+    page.goto(base_url + path)
+    page.evaluate("(s) => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+    hits = _search(page, "instagram")
+    assert hits
+    results = Axe().run(page)
+    found = {v["id"]: f"{v['help']} ({len(v['nodes'])} nodes: {[n['target'] for n in v['nodes'][:3]]})"
+             for v in results.response["violations"] if v["impact"] in ("serious", "critical")}
+    assert {rule: text for rule, text in found.items() if rule not in AXE_ALLOWED} == {}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_asks_another_origin(page: Page, base_url: str, path: str) -> None:
+    """Every request a page makes, counted: all go to the site's own origin (the fixture's guard
+    fails the test on any other)."""
+    origin = urlparse(base_url).netloc
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    assert asked
+    assert [url for url in asked if urlparse(url).netloc != origin and not url.startswith(("data:", "blob:"))] == []

@@ -518,9 +518,9 @@ def _print_page(document: PolicyDocument, day: date) -> str:
     paragraphs, its bullet lists as lists, and the revision it reproduces."""
     parts = ["---", "hide:", "  - navigation", "  - toc", "search:", "  exclude: true", "---", ""]
     series, title = (document.header + ("", ""))[:2]
-    parts += [f"# {_escape(title)} {{#print-title}}", "", '<div class="policy-print" markdown>', "",
+    parts += ['<div class="policy-print" markdown>', "",
               f'<p class="policy-print-revision">{print_revision(document, day)}</p>', "",
-              f"{_escape(series)}", ""]
+              f"{_escape(series)}", "", f"# {_escape(title)} {{#print-title}}", ""]
     for block in document.header[2:]:
         parts += [_block(block), ""]
     by_id = {clause.id: clause for clause in document.clauses}
@@ -529,8 +529,13 @@ def _print_page(document: PolicyDocument, day: date) -> str:
             parts += [f"## {_escape(section.heading)}", ""]
         for clause_id in section.clause_ids:
             version = by_id[clause_id].version_on(day)
-            if version is not None:
-                parts += [_block(version.text), ""]
+            if version is None:
+                continue
+            block = _block(version.text)
+            if block.startswith("- ") and len(parts) > 1 and parts[-2].split("\n")[-1].startswith("- "):
+                parts[-2] += "\n" + block  # the next item of the same list: one tight list, as printed
+            else:
+                parts += [block, ""]
     parts += [f"## {_escape(document.references_heading)}", ""]
     group = None
     for reference in document.references:
