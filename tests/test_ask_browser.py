@@ -136,7 +136,7 @@ QUESTIONS = _questions()
 @pytest.mark.parametrize("question", QUESTIONS[::max(1, len(QUESTIONS) // 12)][:12], ids=lambda q: q.id)
 def test_a_corpus_question_answered_through_the_interview(page: Page, base_url: str, question) -> None:
     # The interview decides for today; the question's date is pinned the way a shared link pins it.
-    page.goto(f"{base_url}ask/#request=" + json.dumps({"actor": {"role": question.request["actor"]["role"]},
+    page.goto(f"{base_url}ask.html#request=" + json.dumps({"actor": {"role": question.request["actor"]["role"]},
                                                        "action": question.request["action"],
                                                        "as_of": question.request["as_of"]}))
     page.reload()
@@ -146,7 +146,7 @@ def test_a_corpus_question_answered_through_the_interview(page: Page, base_url: 
 def test_the_interview_by_keyboard_only(page: Page, base_url: str) -> None:
     question = next(q for q in QUESTIONS if q.request.get("channel") and len(q.request) > 4)
     request = question.request
-    page.goto(f"{base_url}ask/#request=" + json.dumps({"actor": {"role": "teacher"}, "action": "browse",
+    page.goto(f"{base_url}ask.html#request=" + json.dumps({"actor": {"role": "teacher"}, "action": "browse",
                                                        "as_of": request["as_of"]}))
     page.reload()
     role = page.locator("#ask-actor-role")
@@ -159,7 +159,7 @@ def test_the_interview_by_keyboard_only(page: Page, base_url: str) -> None:
 
 
 def test_words_and_a_shared_link(page: Page, base_url: str) -> None:
-    page.goto(f"{base_url}ask/")
+    page.goto(f"{base_url}ask.html")
     page.fill("#ask-words", "DM a student on Instagram from my own phone")
     page.select_option("#ask-actor-role", "teacher")
     page.keyboard.press("Tab")
@@ -169,7 +169,7 @@ def test_words_and_a_shared_link(page: Page, base_url: str) -> None:
     request = json.loads(page.locator("#ask-json").input_value())
     assert request["device"] == "personal" and request["audience"] == ["student"] and request["action"] == "message"
     other = page.context.new_page()
-    other.goto(f"{base_url}ask/{link}")
+    other.goto(f"{base_url}ask.html{link}")
     assert other.locator("#ask-answer").inner_text() == shown
     other.close()
 
@@ -177,7 +177,7 @@ def test_words_and_a_shared_link(page: Page, base_url: str) -> None:
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_the_ask_page_has_no_serious_accessibility_violations(page: Page, base_url: str, scheme: str) -> None:
     question = QUESTIONS[0]
-    page.goto(f"{base_url}ask/#request=" + json.dumps(question.request))
+    page.goto(f"{base_url}ask.html#request=" + json.dumps(question.request))
     page.reload()
     page.evaluate("(s) => document.body.setAttribute('data-md-color-scheme', s)", scheme)
     results = Axe().run(page)

@@ -28,7 +28,25 @@ def decider() -> policykit.Policy:
 
 
 def pages(site: Path) -> dict[str, str]:
-    return {str(p.relative_to(site)): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    """Every rendered page by its path (the folder pages that only send the reader on left out)."""
+    return {str(p.relative_to(site)): p.read_text(encoding="utf-8") for p in site.rglob("*.html")
+            if not _is_folder_page(p)}
+
+
+def _is_folder_page(path: Path) -> bool:
+    return path.name == "index.html" and path.parent.with_suffix(".html").is_file()
+
+
+def page_of(site: Path, url: str) -> str:
+    """The page a site-relative URL such as ``sections/relationships/`` shows, following a folder
+    page on to the page it names."""
+    path = site / url.split("#")[0]
+    if url.split("#")[0].endswith("/") or path.is_dir():
+        folder = path / "index.html"
+        target = re.search(r'<link rel="canonical" href="([^"]+)">', folder.read_text(encoding="utf-8"))
+        assert target, url
+        path = (folder.parent / target.group(1)).resolve()
+    return path.read_text(encoding="utf-8")
 
 
 def test_every_clause_id_is_an_anchor_on_exactly_one_page(site, decider):
@@ -36,7 +54,7 @@ def test_every_clause_id_is_an_anchor_on_exactly_one_page(site, decider):
     for clause in decider.document.clauses:
         holders = [name for name, text in built.items() if f'id="{clause.id}"' in text]
         section = clause.section
-        assert holders == [f"sections/{section}/index.html"], clause.id
+        assert holders == [f"sections/{section}.html"], clause.id
 
 
 def test_every_scenario_appears_as_an_example(site, decider):
@@ -55,7 +73,7 @@ def test_every_clause_text_is_shown_verbatim(site, decider):
     built = {name: normalize_whitespace(re.sub(r"<[^>]+>", " ", html.unescape(text)))
              for name, text in pages(site).items()}
     for clause in decider.document.clauses:
-        assert _words(clause.versions[-1].text) in built[f"sections/{clause.section}/index.html"], clause.id
+        assert _words(clause.versions[-1].text) in built[f"sections/{clause.section}.html"], clause.id
 
 
 def test_the_handwritten_pages_copy_no_policy_text(decider):
@@ -78,19 +96,34 @@ def test_reason_urls_point_at_real_anchors(site, decider):
                                "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"})
     for reason in decision.reasons:
         page, anchor = reason.url.split("#")
-        assert f'id="{anchor}"' in (site / page / "index.html").read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in page_of(site, page), reason.url
+
+
+def test_every_folder_url_opens_its_page(site):
+    """The pages are files, so the site works from disk; each folder URL (``sections/scope/``,
+    the form decisions' reason URLs use) sends the reader on to its page, keeping the anchor."""
+    folders = [p for p in site.rglob("index.html") if p.parent != site]
+    assert folders
+    for folder in folders:
+        name = folder.parent.name
+        text = folder.read_text(encoding="utf-8")
+        assert f'<link rel="canonical" href="../{name}.html">' in text, folder
+        assert f'url=../{name}.html"' in text, folder
+        script = re.search(r'<script src="([^"]+)"></script>', text).group(1)
+        assert (folder.parent / script).resolve() == (site / "assets" / "folder.js").resolve(), folder
+        assert (folder.parent.parent / f"{name}.html").is_file(), folder
 
 
 def test_generated_pages_and_schemas_are_published(site):
-    for page in ("index.html", "references/index.html", "glossary/index.html", "changelog/index.html",
-                 "print/index.html", "editors/index.html", "integrators/index.html"):
+    for page in ("index.html", "references.html", "glossary.html", "changelog.html",
+                 "print.html", "editors.html", "integrators.html"):
         assert (site / page).is_file(), page
     for schema in ("request", "decision", "clause", "policy"):
         assert (site / "schemas" / f"{schema}.schema.json").is_file()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Adopted June 20, 2012" in home and "revised November 18, 2015" in home
     assert "Questions staff ask most" in home
-    assert "28 U.S.C. 2510-2520" in (site / "references" / "index.html").read_text(encoding="utf-8")
+    assert "28 U.S.C. 2510-2520" in (site / "references.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +221,7 @@ def test_a_clause_page_shows_the_text_in_force_the_upcoming_text_and_the_history
 
     clause = amended.document.clause(AMENDED_CLAUSE)
     current, upcoming = clause.version_on(before_amendment), clause.versions[-1]
-    page = (amended_site / "sections" / clause.section / "index.html").read_text(encoding="utf-8")
+    page = (amended_site / "sections" / f"{clause.section}.html").read_text(encoding="utf-8")
     block = page[page.index(f'id="{clause.id}"'):]
     block = block[:block.index("<h2", 10)] if "<h2" in block[10:] else block
     words = _text(block)
@@ -216,9 +249,9 @@ def test_a_clause_page_shows_the_text_in_force_the_upcoming_text_and_the_history
 
 def test_a_wording_correction_is_shown_in_the_history_and_the_changelog(amended_site, amended):
     clause = amended.document.clause(_uncorrected_clause())
-    page = _text((amended_site / "sections" / clause.section / "index.html").read_text(encoding="utf-8"))
+    page = _text((amended_site / "sections" / f"{clause.section}.html").read_text(encoding="utf-8"))
     assert f"2026-03-02: wording corrected (the rule is unchanged): {WORDING_REASON}" in page
-    changelog = (amended_site / "changelog" / "index.html").read_text(encoding="utf-8")
+    changelog = (amended_site / "changelog.html").read_text(encoding="utf-8")
     article = _text(changelog.split("<article", 1)[1].split("</article>")[0])
     entries = article[article.index("March 2, 2026"):]
     assert entries.startswith(f"March 2, 2026 ¶ {clause.title} ( {clause.id} ) — version of "), entries[:200]
@@ -230,20 +263,20 @@ def test_every_changelog_link_lands_on_an_existing_id(which, request):
     from urllib.parse import urljoin, urlparse
 
     built: Path = request.getfixturevalue(which)
-    changelog = (built / "changelog" / "index.html").read_text(encoding="utf-8")
+    changelog = (built / "changelog.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"#]*#[^"]+)"', changelog.split('<article', 1)[1].split("</article>")[0])
     targets = [link for link in links if not link.startswith("#")]
     assert len(targets) >= sum(1 for _ in re.finditer(r"<li>", changelog.split('<article', 1)[1])) > 0
     for link in targets:
-        url = urlparse(urljoin("/changelog/", link))
-        page = (built / url.path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+        url = urlparse(urljoin("/changelog.html", link))
+        page = (built / url.path.lstrip("/")).read_text(encoding="utf-8")
         assert f'id="{html.unescape(url.fragment)}"' in page, link
 
 
 def test_the_print_copy_names_the_revision_and_day_it_reproduces(amended_site, amended, before_amendment):
     document = amended.document
     revision = document.revision_on(before_amendment)
-    page = _text((amended_site / "print" / "index.html").read_text(encoding="utf-8"))
+    page = _text((amended_site / "print.html").read_text(encoding="utf-8"))
     long = f"{revision.strftime('%B')} {revision.day}, {revision.year}"
     assert f"Official copy: revision of {long}" in page
     css = (amended_site / "assets" / "print-page.css").read_text(encoding="utf-8")

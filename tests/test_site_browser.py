@@ -43,8 +43,12 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory) -> Iterator[str]:
-    site = build_site(tmp_path_factory.mktemp("browser-site"))
+def site(tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("browser-site"))
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
     with LiveServer(create_app(policykit.load_policy(), ServerConfig(site_dir=site))) as url:
         yield url + "/"
 
@@ -103,20 +107,22 @@ def test_searching_texting_finds_the_texting_clause(page: Page, base_url: str) -
     results.first.wait_for(timeout=30000)
     targets = {(urlparse(href).path, urlparse(href).fragment)
                for href in (results.nth(i).get_attribute("href") for i in range(results.count())) if href}
-    assert ("/sections/relationships/", "relationships.texting-and-calling") in targets, sorted(targets)
+    assert ("/sections/relationships.html", "relationships.texting-and-calling") in targets, sorted(targets)
 
 
 def test_every_clause_anchor_resolves(page: Page, base_url: str) -> None:
     document = policykit.load_policy().document
     for clause in document.clauses:
+        # The URL decisions give (a folder) opens the page and keeps the clause's anchor.
         page.goto(f"{base_url}sections/{clause.section}/#{clause.id}")
+        page.wait_for_url(f"{base_url}sections/{clause.section}.html#{clause.id}")
         heading = page.locator(f'[id="{clause.id}"]')
         assert heading.count() == 1, clause.id
         assert heading.inner_text().strip().startswith(clause.title), clause.id
 
 
 def test_the_print_version_has_no_navigation_when_printed(page: Page, base_url: str) -> None:
-    page.goto(f"{base_url}print/")
+    page.goto(f"{base_url}print.html")
     page.emulate_media(media="print")
     for selector in (".md-header", ".md-sidebar--primary", ".md-footer"):
         assert not page.locator(selector).first.is_visible(), selector
@@ -125,8 +131,9 @@ def test_the_print_version_has_no_navigation_when_printed(page: Page, base_url: 
     assert "Ledyard, Connecticut" in text
 
 
-@pytest.mark.parametrize("path", ["", "sections/relationships/", "sections/social-media/", "glossary/", "print/",
-                                  "references/", "changelog/", "editors/", "integrators/"])
+@pytest.mark.parametrize("path", ["", "sections/relationships.html", "sections/social-media.html", "glossary.html",
+                                  "print.html", "references.html", "changelog.html", "editors.html",
+                                  "integrators.html"])
 def test_pages_have_no_accessibility_violations(page: Page, base_url: str, path: str) -> None:
     page.goto(base_url + path)
     results = Axe().run(page)
@@ -178,7 +185,7 @@ def _meant() -> dict[str, set[str]]:
     return meant
 
 
-STAFF_PAGES = ("/", "/ask/", "/questions/")
+STAFF_PAGES = ("/", "/index.html", "/ask.html", "/questions.html")
 """The staff pages besides the policy's own sections (developer pages and the glossary's codes are not)."""
 
 
@@ -215,7 +222,7 @@ def test_the_print_copy_as_a_pdf_has_the_revision_and_page_number_on_every_page_
     from policykit.core.sourcetext import normalize_whitespace, paragraphs
     from policykit.publishing.site import print_revision
 
-    page.goto(f"{base_url}print/")
+    page.goto(f"{base_url}print.html")
     pdf = tmp_path / "print.pdf"
     page.pdf(path=str(pdf), display_header_footer=False, format="Letter")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
@@ -256,10 +263,11 @@ def _days_named(line: str):
     yield datetime.strptime(match.group(1), "%B %d, %Y").date()
 
 
-PAGES = ["", "ask/", "sections/scope/", "sections/relationships/", "sections/communications/",
-         "sections/social-media/", "sections/approved-sites/", "sections/monitoring/", "sections/discipline/",
-         "questions/", "references/", "glossary/", "changelog/", "print/", "editors/", "integrators/",
-         "performance/", "engines/"]
+PAGES = ["index.html", "ask.html", "sections/scope.html", "sections/relationships.html",
+         "sections/communications.html", "sections/social-media.html", "sections/approved-sites.html",
+         "sections/monitoring.html", "sections/discipline.html", "questions.html", "references.html",
+         "glossary.html", "changelog.html", "print.html", "editors.html", "integrators.html",
+         "performance.html", "engines.html"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -270,13 +278,20 @@ def test_no_invisible_tab_stops(page: Page, base_url: str, path: str) -> None:
     hidden: list[str] = []
     for _ in range(400):
         page.keyboard.press("Tab")
-        state = page.evaluate("""() => {
+        # The end state of each focus, once the theme's fade-in is over.
+        state = page.evaluate("""async () => {
+          await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
           const e = document.activeElement;
           if (!e || e === document.body) return null;
-          const r = e.getBoundingClientRect();
           const style = getComputedStyle(e);
-          let visible = r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.opacity !== '0';
-          for (let n = e; n && visible; n = n.parentElement) {
+          let shown = e;
+          // A visually hidden radio or checkbox shows through the label that follows it.
+          if (e.matches('input[type=radio], input[type=checkbox]') && e.nextElementSibling?.matches('label')
+              && style.opacity === '0') shown = e.nextElementSibling;
+          const r = shown.getBoundingClientRect();
+          const look = getComputedStyle(shown);
+          let visible = r.width > 0 && r.height > 0 && look.visibility !== 'hidden' && look.opacity !== '0';
+          for (let n = shown; n && visible; n = n.parentElement) {
             const s = getComputedStyle(n);
             if (s.display === 'none' || s.visibility === 'hidden' || s.opacity === '0') visible = false;
           }
@@ -297,7 +312,7 @@ def test_no_invisible_tab_stops(page: Page, base_url: str, path: str) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-@pytest.mark.parametrize("path", ["", "sections/relationships/", "ask/", "glossary/"])
+@pytest.mark.parametrize("path", ["", "sections/relationships.html", "ask.html", "glossary.html"])
 def test_no_serious_accessibility_violation_with_search_open(page: Page, base_url: str, path: str,
                                                             scheme: str) -> None:
     page.goto(base_url + path)
@@ -321,3 +336,74 @@ def test_no_page_asks_another_origin(page: Page, base_url: str, path: str) -> No
     page.wait_for_load_state("networkidle")
     assert asked
     assert [url for url in asked if urlparse(url).netloc != origin and not url.startswith(("data:", "blob:"))] == []
+
+
+@pytest.fixture
+def disk_page(browser: Browser) -> Iterator[Page]:
+    """A tab for the site opened from disk: every request it makes is counted, and any that is
+    not a file of the site fails the test."""
+    context = browser.new_context()
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))
+    tab = context.new_page()
+    tab.asked = asked  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+
+
+def _outside(asked: list[str], site: Path) -> list[str]:
+    root = site.resolve().as_uri()
+    return [url for url in asked if not url.startswith(root + "/") and not url.startswith(("data:", "blob:"))]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_from_disk_every_page_loads_only_its_own_files(disk_page: Page, site: Path, path: str) -> None:
+    disk_page.goto((site / path).as_uri())
+    disk_page.wait_for_load_state("load")
+    assert disk_page.locator("article h1, .policy-print h1").count() >= 1, path
+    assert disk_page.asked  # type: ignore[attr-defined]
+    assert _outside(disk_page.asked, site) == []  # type: ignore[attr-defined]
+
+
+def test_from_disk_every_navigation_link_opens_a_page(disk_page: Page, site: Path) -> None:
+    disk_page.goto((site / "index.html").as_uri())
+    links = disk_page.eval_on_selector_all("a.md-nav__link[href], a.md-tabs__link[href]",
+                                           "els => [...new Set(els.map(e => e.href))]")
+    targets = {link.split("#")[0] for link in links}
+    assert len(targets) >= len(PAGES) - 1
+    for target in sorted(targets):
+        disk_page.goto(target)
+        disk_page.wait_for_load_state("load")
+        assert disk_page.url.split("#")[0].endswith(".html"), disk_page.url
+        assert disk_page.locator(".md-content").count() == 1, target
+    # A decision's clause URL (a folder) opens the clause's page at the clause.
+    clause = policykit.load_policy().document.clauses[5]
+    disk_page.goto((site / "sections" / clause.section / "index.html").as_uri() + f"#{clause.id}")
+    disk_page.wait_for_url(f"**/sections/{clause.section}.html#{clause.id}")
+    assert disk_page.locator(f'[id="{clause.id}"]').count() == 1
+    assert _outside(disk_page.asked, site) == []  # type: ignore[attr-defined]
+
+
+def test_from_disk_the_ask_page_decides(disk_page: Page, site: Path) -> None:
+    from datetime import date
+
+    request = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
+               "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"}
+    expected = policykit.load_policy(today=lambda: date(2026, 1, 5)).decide(request)
+    disk_page.goto((site / "ask.html").as_uri())
+    answer = disk_page.evaluate("(r) => window.policykit.decide(r)", request)
+    assert (answer["outcome"], [r["id"] for r in answer["reasons"]]) == (
+        expected.outcome, [r.id for r in expected.reasons])
+    # The answer's clause links open the clause from disk too.
+    import json
+
+    disk_page.goto((site / "ask.html").as_uri() + "#request=" + json.dumps(request))
+    disk_page.reload()
+    link = disk_page.locator('#ask-answer a[href*="sections/"]').first
+    link.wait_for(timeout=10000)
+    href = link.get_attribute("href")
+    disk_page.goto(link.evaluate("a => a.href"))
+    clause_id = href.split("#")[1]
+    assert disk_page.locator(f'[id="{clause_id}"]').count() == 1, href
+    assert clause_id == expected.reasons[0].id or clause_id in {r.id for r in expected.reasons}
+    assert _outside(disk_page.asked, site) == []  # type: ignore[attr-defined]

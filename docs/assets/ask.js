@@ -178,7 +178,10 @@
       return group;
     }
 
-    function clauseHref(url) { return siteRoot + url; }  // decisions' URLs are relative to the site root
+    // Decisions' URLs are relative to the site root and name a folder (sections/scope/#id); the
+    // site's pages are files (sections/scope.html), which also open from disk, where a folder
+    // would show a file listing.
+    function clauseHref(url) { return siteRoot + url.replace(/\/(#|$)/, ".html$1"); }
 
     function render(decision) {
       answer.innerHTML = "";

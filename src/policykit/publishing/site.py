@@ -636,6 +636,10 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
     from policykit.publishing.ask import ask_page, ask_script  # the interview, and its evaluator's data
     write("ask.md", ask_page())
     write("assets/ask-data.js", ask_script(policy))
+    for page in sorted(out.rglob("*.md")):
+        relative = page.relative_to(out).as_posix()
+        if relative != "index.md":
+            write(relative[:-3] + "/index.html", folder_page(relative))
     if schema_dir is not None:
         for schema in sorted(schema_dir.glob("*.schema.json")):
             target = out / "schemas" / schema.name
@@ -643,6 +647,21 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
             shutil.copyfile(schema, target)
             written.append(target)
     return written
+
+
+def folder_page(page: str) -> str:
+    """The page a folder URL (``sections/relationships/``) opens: it sends the reader on to the
+    page itself (``sections/relationships.html``), keeping the ``#clause`` part. The site's pages
+    are files, so that it works from disk (file://) as on any static host; these keep the URLs
+    decisions and older links use valid."""
+    name = page[:-3].rsplit("/", 1)[-1]
+    depth = page.count("/") + 1
+    target = f"../{name}.html"
+    return ('<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<title>{html.escape(name)}</title>\n<link rel="canonical" href="{target}">\n'
+            f'<script src="{"../" * depth}assets/folder.js"></script>\n'
+            f'<meta http-equiv="refresh" content="0; url={target}">\n</head>\n<body>\n'
+            f'<p>This page has moved to <a href="{target}">{html.escape(name)}.html</a>.</p>\n</body>\n</html>\n')
 
 
 def _questions_page(policy: Policy, topics: Sequence[Topic], document: PolicyDocument, cards: Cards) -> str:
