@@ -26,4 +26,17 @@ document.addEventListener("DOMContentLoaded", function () {
     search.addEventListener("input", follow);
     search.addEventListener("keyup", follow);
   }
+  // "Back to top" is faded out until the reader scrolls: no tab stop while it cannot be seen.
+  var top = document.querySelector(".md-top");
+  if (top) {
+    var sync = function () {
+      if (top.classList.contains("md-top--hidden") || top.hidden) {
+        top.setAttribute("tabindex", "-1");
+      } else {
+        top.removeAttribute("tabindex");
+      }
+    };
+    sync();
+    new MutationObserver(sync).observe(top, { attributes: true, attributeFilter: ["class", "hidden"] });
+  }
 });
