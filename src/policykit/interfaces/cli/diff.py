@@ -17,8 +17,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "diff", help="what a change to the policy does: redline, rule changes, decisions that flip",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Compare two versions of the policy: clause text as a word-level redline, rule changes in "
-                    "words, and every decision that changes, found exhaustively over the facts the changed "
-                    "clauses read and grouped into patterns.",
+                    "the phrasebook's words, corrections checked, and every decision that changes, found "
+                    "exhaustively over the whole request space on the compiled engine and grouped into exact "
+                    "patterns (outcome changes apart from reason-, obligation- or notice-only changes). Exits 1 "
+                    "when a version was changed in place without a fitting correction.",
         epilog="OLD and NEW are each a git revision (of the project's policy/), a policy directory, or a date "
                "(the versions in force that day):\n"
                "  policykit diff origin/main HEAD\n"
@@ -52,10 +54,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    errors = (ahead[0][1] if ahead else report).errors
     if ahead is not None:
         sys.stdout.write(diff.to_markdown_ahead(ahead))
     elif args.format == "json":
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(diff.to_markdown(report))
-    return EXIT_OK
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    return EXIT_FAILURE if errors else EXIT_OK
