@@ -136,7 +136,8 @@ def test_the_site_shows_both_versions(amended, tmp_path):
     assert changelog.index("## January 15, 2027") < changelog.index("## November 18, 2015")
     assert "amended: Amended: texting or messaging students" in changelog
     section = (tmp_path / "docs" / "sections" / "relationships.md").read_text(encoding="utf-8")
-    assert "| 2015-11-18 | Text of the 2015-11-18 revision" in section and "| 2027-01-15 | Amended:" in section
+    assert ("**November 18, 2015** until January 15, 2027 (earlier version): Text of the 2015-11-18 revision"
+            in section and "**January 15, 2027** (in force): Amended:" in section)
 
 
 def test_diff_cli_between_dates_directories_and_revisions(amended, capsys):
