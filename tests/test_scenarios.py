@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 import policykit
 from policykit.authoring.phrases import PhraseError
-from policykit.authoring.scenarios import Check, parse_check, read_features
+from policykit.authoring.scenarios import UNDATED, Check, parse_check, read_features
 
 FIXTURE = Path(__file__).parent / "fixtures" / "features"
 
@@ -53,8 +54,10 @@ def test_problems_are_located_and_suggest_the_closest_words(tmp_path, clause_ids
     assert shown == [
         "4:1: scenario 'Typos' is tagged with unknown clause 'relationships.textin' (did you mean "
         "'relationships.texting-and-calling'?)",
+        "4:1: " + UNDATED.format(name="Typos"),
         "5:11: unknown phrase 'I am a teachr'; closest: 'I am a teacher'; 'I am a coach'; 'I am a substitute'",
         "7:10: unknown check 'it is forbidden'; closest: 'it is prohibited'; 'it is discouraged'; 'it is permitted'",
+        "9:1: " + UNDATED.format(name="Never asks"),
         "9:1: scenario 'Never asks' never says 'I ask the policy'",
         "11:10: the check 'it is permitted' comes before 'I ask the policy'",
     ]
@@ -137,7 +140,7 @@ def test_obligation_and_explanation_checks_report_what_the_answer_says(tmp_path,
 def test_reading_tags_are_read_and_unknown_ones_are_named(tmp_path, clause_ids):
     (tmp_path / "readings.feature").write_text(
         "Feature: Readings\n\n  @clause:relationships.texting-and-calling @reading:family @reading:famly\n"
-        "  Scenario: Tagged\n    Given I am a teacher\n    And I browse or read online\n    When I ask the policy\n"
+        "  Scenario: Tagged\n    Given the date is 2026-01-05\n    And I am a teacher\n    And I browse or read online\n    When I ask the policy\n"
         "    Then it is permitted\n", encoding="utf-8")
     scenarios, issues = read_features(tmp_path, clause_ids)
     assert scenarios[0].reading_ids == ("family", "famly")
@@ -167,3 +170,17 @@ def test_the_project_readings_list_is_read(decider):
 
     ids = load_reading_ids()
     assert "family" in ids and len(ids) == len(set(ids))
+
+
+def test_an_undated_scenario_is_a_problem_that_says_where_the_date_goes(tmp_path, clause_ids):
+    """Asked as of the day it runs, an undated scenario would change meaning the morning a later
+    version takes effect; the problem says to date it in its Background."""
+    (tmp_path / "undated.feature").write_text(
+        "Feature: Undated\n\n  Scenario: Browsing\n    Given I am a teacher\n    And I browse or read online\n"
+        "    When I ask the policy\n    Then it is permitted\n", encoding="utf-8")
+    scenarios, issues = read_features(tmp_path, clause_ids)
+    assert [(i.line, i.column, i.code, i.message) for i in issues] == [(3, 1, "undated", UNDATED.format(name="Browsing"))]
+    assert "add 'Given the date is YYYY-MM-DD' to the feature's Background" in issues[0].message
+    assert scenarios[0].day() is None
+    dated, _ = read_features(FIXTURE, clause_ids)
+    assert {s.day() for s in dated} == {date(2026, 1, 5)}

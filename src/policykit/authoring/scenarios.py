@@ -29,6 +29,7 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
@@ -298,6 +299,18 @@ class Scenario:
                 run.state(step.text)
         return run.request
 
+    def day(self, phrasebook: Phrasebook | None = None) -> date | None:
+        """The date the scenario is about ("Given the date is YYYY-MM-DD", usually in its
+        Background), or None when it names none or its steps do not build a request."""
+        try:
+            stated = self.request(phrasebook).get("as_of")
+        except (PhraseError, ValueError):
+            return None
+        try:
+            return date.fromisoformat(stated) if isinstance(stated, str) else None
+        except ValueError:
+            return None
+
 
 def readings_path() -> Path:
     """The project's list of readings: ``questions/readings.yaml``, beside ``features/``."""
@@ -452,3 +465,11 @@ def _scenario_issues(scenario: Scenario, known: set[str], phrasebook: Phrasebook
             yield PolicyIssue(where, step.line, step.column, str(error), "phrase")
     if not asked:
         yield PolicyIssue(where, scenario.line, 1, f"scenario '{scenario.name}' never says '{ASK}'", "no-ask")
+    if "as_of" not in run.request:
+        yield PolicyIssue(where, scenario.line, 1, UNDATED.format(name=scenario.name), "undated")
+
+
+UNDATED = ("scenario '{name}' names no date, so it would be asked as of whatever day it runs and change meaning "
+           "the morning a later version takes effect; add 'Given the date is YYYY-MM-DD' to the feature's "
+           "Background, with a date in the range of the version it illustrates")
+"""The problem of a scenario without a date (``{name}`` is its name)."""
