@@ -345,3 +345,31 @@ def test_decide_orders_the_questions_for_an_undetermined_answer(capsys) -> None:
     lines = out.split("To settle it, the policy needs to know (most telling first):\n", 1)[1].splitlines()
     assert lines[0].startswith("  - purpose: school_business → undetermined")
     assert "personal → prohibited" in out
+
+
+HEAVY_MODULES = ("jsonschema", "referencing", "yaml", "starlette", "uvicorn", "policykit.core.compiler",
+                 "policykit.core.engine", "policykit.core.yamlfile")
+
+
+def test_building_the_parser_imports_no_validator_yaml_server_or_compiler() -> None:
+    probe = ("import json, sys\n"
+             "from policykit.interfaces.cli import build_parser\n"
+             "build_parser()\n"
+             f"print(json.dumps(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout) == []
+
+
+def test_import_policykit_is_lazy_and_still_exports_its_names() -> None:
+    probe = ("import json, sys\n"
+             "import policykit\n"
+             "before = 'policykit.core.api' in sys.modules\n"
+             "from policykit import Policy, load_policy, PolicyError, check_policy_dir\n"
+             "print(json.dumps([before, Policy.__module__, load_policy.__module__, PolicyError.__module__,\n"
+             "                  check_policy_dir.__module__, sorted(policykit.__all__) == sorted(set(policykit.__all__)\n"
+             "                  & set(dir(policykit)))]))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout) == [False, "policykit.core.api", "policykit.core.api", "policykit.core.errors",
+                                       "policykit.core.loader", True]

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policykit.core.conditions import TESTS, parse_condition
 from policykit.core.errors import PolicyError, PolicyIssue, did_you_mean
@@ -28,7 +29,9 @@ from policykit.core.model import (
 from policykit.core.kinds import allowed_outcomes
 from policykit.core.schemaerrors import schema_issues
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
-from policykit.core.yamlfile import JsonPath, YamlDocument, read_yaml
+
+if TYPE_CHECKING:  # the YAML reader is imported when files are read, not by what only names this module
+    from policykit.core.yamlfile import JsonPath, YamlDocument
 
 _KIND_VERBS = {
     "prohibition": "a prohibition ('prohibited', 'may not') can only make an action prohibited or "
@@ -110,6 +113,8 @@ def _read_checked(path: Path, schema: str, issues: list[PolicyIssue]) -> tuple[Y
     checked further (the YAML traps found in it are reported but do not stop later checks), else
     None with the ids the file claims (its name and its id field), so that it is not also reported
     as missing."""
+    from policykit.core.yamlfile import read_yaml
+
     doc, read_issues = read_yaml(path, display_path(path))
     issues.extend(read_issues)
     claimed = {path.stem}

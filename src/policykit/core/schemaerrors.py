@@ -12,14 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING
 
 from policykit.core.errors import PolicyIssue, did_you_mean
 from policykit.core.paths import schema_dir
-from policykit.core.yamlfile import JsonPath, YamlDocument
+
+if TYPE_CHECKING:  # jsonschema and yaml are imported by what checks, not by what only reads a schema
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+    from policykit.core.yamlfile import JsonPath, YamlDocument
 
 _TYPE_WORDS = {
     "string": "text",
@@ -44,6 +46,9 @@ def load_schema(name: str, directory: Path | None = None) -> dict:
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A prepared draft 2020-12 validator for one of the project's schemas."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
     schema = load_schema(name)
     resource = Resource.from_contents(schema)
     registry = Registry().with_resource(schema["$id"], resource)
