@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, date_argument, load_scenarios
+from policykit.interfaces.cli.edge import add_scenario_arguments, EXIT_FAILURE, EXIT_OK, date_argument, load_scenarios
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -16,8 +16,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "scenarios dated in that version's range where it decides, where only its notice or obligation "
                     "appears, and the near misses tagged with it. Exit 1 when a version with a rule lacks a deciding "
                     "scenario or a near miss (or has no scenario dated in its range), or when a scenario fails.")
-    parser.add_argument("--features", metavar="DIR", help="the scenarios (default: the project's features/)")
-    parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    add_scenario_arguments(parser)
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
                         help="only the versions in force on this date (default: every version)")
     parser.add_argument("--format", choices=("text", "json"), default="text")

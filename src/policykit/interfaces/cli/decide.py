@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policykit.core.errors import PolicyError, RequestError, did_you_mean
+from policykit.core.errors import RequestError, did_you_mean
 from policykit.core.vocabulary import load_vocabulary
-from policykit.interfaces.cli.edge import (EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument, print_issues,
+from policykit.interfaces.cli.edge import (load_policy_or_report, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
                                            report_request_error, request_error_dict, today)
 
 if TYPE_CHECKING:
@@ -55,13 +55,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from policykit.core.api import load_policy
     from policykit.core.requestjson import JsonInputError, parse_json
 
-    try:
-        policy = load_policy(args.policy, today=today)
-    except PolicyError as error:
-        print_issues(error.issues)
+    policy = load_policy_or_report(args.policy)
+    if policy is None:
         return EXIT_FAILURE
     as_of = args.as_of
     if args.batch:

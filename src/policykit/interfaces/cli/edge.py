@@ -101,3 +101,27 @@ def load_scenarios(args: argparse.Namespace) -> "tuple[Policy, list[Scenario]] |
         print(f"{len(issues)} problem{'s' if len(issues) != 1 else ''} in the scenarios", file=sys.stderr)
         return None
     return policy, scenarios
+
+
+def add_policy_argument(parser: argparse.ArgumentParser) -> None:
+    """``--policy POLICY_DIR``, as every command that decides takes it."""
+    parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--features DIR`` and ``--policy POLICY_DIR``, for the commands that run the scenarios."""
+    parser.add_argument("--features", metavar="DIR", help="the scenarios (default: the project's features/)")
+    add_policy_argument(parser)
+
+
+def load_policy_or_report(path: str | None) -> "Policy | None":
+    """The policy at ``path`` (default: the project's own) on the edge's clock, or None after
+    printing every problem with it."""
+    from policykit.core.api import load_policy
+    from policykit.core.errors import PolicyError
+
+    try:
+        return load_policy(path, today=today)
+    except PolicyError as error:
+        print_issues(error.issues)
+        return None

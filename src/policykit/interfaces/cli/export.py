@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from policykit.core.errors import PolicyError, RequestError
+from policykit.core.errors import RequestError
 from policykit.core.loader import display_path
-from policykit.interfaces.cli.edge import (EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument, print_issues,
+from policykit.interfaces.cli.edge import (load_policy_or_report, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
                                            print_request_error, today)
 
 
@@ -31,12 +31,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from policykit.publishing.rego import write_bundle
 
-    from policykit.core.api import load_policy
-
-    try:
-        policy = load_policy(args.policy, today=today)
-    except PolicyError as error:
-        print_issues(error.issues)
+    policy = load_policy_or_report(args.policy)
+    if policy is None:
         return EXIT_FAILURE
     day = args.as_of or today()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, date_argument, load_scenarios, today
+from policykit.interfaces.cli.edge import add_scenario_arguments, EXIT_FAILURE, EXIT_OK, date_argument, load_scenarios, today
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -14,8 +14,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Change one rule at a time (drop it, drop a case, make an outcome one step weaker or stronger, "
                     "drop one condition of a case's all) and run every scenario against it. Exit 1 when a change "
                     "goes unnoticed.")
-    parser.add_argument("--features", metavar="DIR", help="the scenarios (default: the project's features/)")
-    parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    add_scenario_arguments(parser)
     parser.add_argument("--clause", action="append", metavar="ID", help="only mutate this clause (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="show progress only for surviving mutants")
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",

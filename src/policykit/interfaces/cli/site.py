@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from policykit.core.loader import display_path
-from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, load_scenarios, today
+from policykit.interfaces.cli.edge import add_scenario_arguments, EXIT_FAILURE, EXIT_OK, load_scenarios, today
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -21,8 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "changelog, print version. Then run `mkdocs build --strict`.")
     parser.add_argument("--out", default="build/docs", metavar="OUT",
                         help="where to write the pages (default: build/docs, mkdocs.yml's docs_dir)")
-    parser.add_argument("--features", metavar="DIR", help="the scenarios (default: the project's features/)")
-    parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    add_scenario_arguments(parser)
     parser.set_defaults(func=run)
 
 
