@@ -24,7 +24,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -161,19 +161,24 @@ def _checkout(revision: str, project_policy: Path, repo: Path) -> Path:
 # --- text and rules ---------------------------------------------------------------------------
 
 
-def redline(old: str, new: str) -> str:
-    """A word-level redline in Markdown: removed words struck through, added words in bold."""
+def word_runs(old: str, new: str) -> Iterator[tuple[str, str]]:
+    """The word-level changes from ``old`` to ``new`` as runs of words, in order: ``("same", words)``,
+    ``("removed", words)`` and ``("added", words)``, a replacement being a removed run then an added one."""
     before, after = old.split(), new.split()
-    out: list[str] = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(" ".join(before[a1:a2]))
+            yield "same", " ".join(before[a1:a2])
             continue
         if a2 > a1:
-            out.append(f"~~{' '.join(before[a1:a2])}~~")
+            yield "removed", " ".join(before[a1:a2])
         if b2 > b1:
-            out.append(f"**{' '.join(after[b1:b2])}**")
-    return " ".join(out)
+            yield "added", " ".join(after[b1:b2])
+
+
+def redline(old: str, new: str) -> str:
+    """A word-level redline in Markdown: removed words struck through, added words in bold."""
+    marks = {"same": "{}", "removed": "~~{}~~", "added": "**{}**"}
+    return " ".join(marks[kind].format(words) for kind, words in word_runs(old, new))
 
 
 def describe_case(case: Case) -> str:

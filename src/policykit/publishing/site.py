@@ -7,7 +7,6 @@ files, so the site cannot drift from the policy."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import html
 import json
@@ -215,18 +214,10 @@ def version_anchor(clause: Clause, version: ClauseVersion) -> str:
 def redline(before: str, after: str) -> str:
     """A word-level redline from ``before`` to ``after`` as inline HTML: removed words in
     ``<del>``, added words in ``<ins>``, unchanged words as they are."""
-    old, new = before.split(), after.split()
-    words: list[str] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            words.append(_inline(" ".join(old[i1:i2])))
-            continue
-        if i2 > i1:
-            words.append(f"<del>{_inline(' '.join(old[i1:i2]))}</del>")
-        if j2 > j1:
-            words.append(f"<ins>{_inline(' '.join(new[j1:j2]))}</ins>")
-    return " ".join(words)
+    from policykit.authoring.diff import word_runs
+
+    marks = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
+    return " ".join(marks[kind].format(_inline(words)) for kind, words in word_runs(before, after))
 
 
 def _inline(text: str) -> str:
