@@ -181,6 +181,12 @@ class Policy:
         return self.decide(parse_json(text, max_depth=max_depth), as_of=as_of, decision_id=decision_id,
                            alternatives=alternatives)
 
+    def encode(self, request: object) -> tuple[int, int, int] | None:
+        """The request as the engine reads it: (true bits, unknown bits, read-as bits) in
+        ``layout``; None when the request schema refuses it."""
+        encoded = self._encode(request)
+        return None if encoded is None else (encoded[0], encoded[1], encoded[3])
+
     def encodes(self, request: object) -> bool:
         """Whether ``request`` follows the request schema (cheap: the fast check alone)."""
         return self._encode(request) is not None
