@@ -339,11 +339,14 @@ def _locate(path: Path, name: str, gaps: list[_Gap]) -> list[PolicyIssue]:
 
     doc, _ = read_yaml(path, name)
     keys = doc.keys if doc is not None else {}
+    values = doc.values if doc is not None else {}
 
-    def where(at: JsonPath) -> Position:
+    def where(at: JsonPath) -> Position:  # a field at its name, a list's item at its start
         while at:
             if at in keys:
                 return keys[at]
+            if isinstance(at[-1], int) and at in values:
+                return values[at]
             at = at[:-1]
         return Position(1, 1)
 
