@@ -18,6 +18,7 @@ from conftest import BROKEN, PROJECT_ROOT, MakePolicy, expected_lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policykit.authoring.phrases import phrasebook_from
 from policykit.core.errors import PolicyIssue
 from policykit.core.loader import check_policy_dir
 from policykit.core.vocabcheck import check_vocabulary, vocabulary_issues
@@ -351,3 +352,46 @@ def test_policykit_validate_prints_every_place_missing_and_fails(tmp_path: Path)
     done = _validate(copy)
     assert (done.returncode, done.stderr) == (0, ""), done.stdout
     assert done.stdout.startswith("policy is valid: ")
+
+
+# --- the editors' guide ---------------------------------------------------------------------
+
+def _guide_section() -> str:
+    text = (PROJECT_ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## Adding a fact or a value\n"):]
+    return section[:section.find("\n## ", 1)] if "\n## " in section[1:] else section
+
+
+def _blocks(section: str, language: str) -> list[str]:
+    parts = section.split("```" + language + "\n")[1:]
+    return [part[:part.index("```")] for part in parts]
+
+
+def test_the_guides_messages_are_what_validate_says_for_a_bare_value(tmp_path: Path) -> None:
+    schema = shipped()
+    add_bare(schema)
+    path = tmp_path / NAME
+    write(path, schema)
+    said = {issue.message for issue in vocabulary_issues(path, NAME)}
+    (shown,) = _blocks(_guide_section(), "text")
+    lines = [line.strip() for line in shown.splitlines() if line.strip()]
+    assert lines and all(line.startswith(NAME + ":") for line in lines)
+    assert {line.split(": ", 1)[1] for line in lines} <= said
+
+
+def test_the_guides_finished_examples_are_complete(tmp_path: Path) -> None:
+    value, fact = _blocks(_guide_section(), "json")
+    schema = shipped()
+    _defs("channel")(schema).append(json.loads(value))
+    schema["properties"].update(json.loads("{" + fact + "}"))
+    next(a for a in _defs("action")(schema) if a["const"] == "post")["x-channels"].append("podcast")
+    path = tmp_path / NAME
+    write(path, schema)
+    vocabulary, issues = check_vocabulary(path, NAME)
+    assert issues == []
+    assert vocabulary is not None and [v.phrase for v in vocabulary["channel"].values][-1] == "it is a podcast"
+    book = phrasebook_from(vocabulary)
+    (steps,) = _blocks(_guide_section(), "gherkin")
+    words = [line.strip().split(" ", 1)[1] for line in steps.splitlines() if line.strip()]
+    assert [(p.fact, p.value) for p in map(book.find, words)] == [
+        ("actor.role", "teacher"), ("action", "post"), ("channel", "podcast"), ("audience", "public")]
