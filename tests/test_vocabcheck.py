@@ -68,7 +68,7 @@ def fact_issues(text: str) -> dict[str, PolicyIssue]:
         return issue(text, '"recorded": {', message, code)
     return {
         "description": fact("fact 'recorded' has no description: the glossary and the ask page have nothing to "
-                            "say about it; add a sentence saying what it means", "vocabulary"),
+                            "say about it; add a sentence saying what it means", "description"),
         "x-when-missing": fact("fact 'recorded' has no x-when-missing: nothing says what a request without it "
                                "means; add one of: unknown, false, empty, no-site, today", "when-missing"),
         "x-phrases true": fact("yes/no fact 'recorded' has no x-phrases true: scenarios cannot state that it "
@@ -198,6 +198,11 @@ CASES: dict[str, tuple[Edit, str, str, str, str]] = {
         '"const": "personal"', '"device": {\n      "description"',
         "value 'personal' of device has the x-phrase 'I use a District device', already the words for "
         "device = 'district': scenarios could not tell them apart; give it other words", "phrase"),
+    "repeated yes/no phrase": (
+        lambda s: s["properties"]["disclaimer_or_alias"]["x-phrases"].update(true="I have consulted my supervisor"),
+        '"disclaimer_or_alias": {', "",
+        "fact 'disclaimer_or_alias' has the x-phrases true 'I have consulted my supervisor', already the words "
+        "for supervisor_consulted = true: scenarios could not tell them apart; give it other words", "phrase"),
     "repeated value": (
         lambda s: _defs("network")(s).append(dict(_defs("network")(s)[0])),
         '"const": "district"', '"x-instead-of": "another network"',

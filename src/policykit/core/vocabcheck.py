@@ -73,16 +73,17 @@ def check_vocabulary(path: Path, display: str | None = None) -> tuple[Vocabulary
     if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
         return None, [PolicyIssue(name, 1, 1, "the request schema has no properties: list the facts of a "
                                               "request under \"properties\"", "vocabulary")]
-    gaps = list(schema_gaps(schema))
+    gaps = list(_schema_gaps(schema))
     vocabulary = None
     try:
         vocabulary = vocabulary_from_schema(schema)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        pass  # every way it fails is a gap reported above
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        if not gaps:  # each known way to fail is a gap above; anything else is still said
+            gaps.append(_Gap((), f"the request schema cannot be read as a vocabulary: {exc}", "vocabulary"))
     return vocabulary, _locate(path, name, gaps)
 
 
-def schema_gaps(schema: dict) -> Iterator[_Gap]:
+def _schema_gaps(schema: dict) -> Iterator[_Gap]:
     """Every gap of a parsed request schema, with the path of the key it concerns."""
     walker = _Walker(schema)
     walker.walk(schema["properties"], schema.get("required", []), "", ("properties",))
@@ -90,13 +91,19 @@ def schema_gaps(schema: dict) -> Iterator[_Gap]:
     yield from walker.cross_gaps()
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Fact:
+    """A fact as the walk found it: its path, kind, key, and its named values."""
+
     path: str
     kind: str
     where: JsonPath  # the fact's key under properties
-    values: list[tuple[str, JsonPath]]  # (const, path of the value's "const" key)
-    value_nodes: list[tuple[dict, JsonPath]]  # (branch, path of the branch)
+    values: tuple[tuple[dict, JsonPath], ...] = ()  # (the value's entry, the path of its "const" key)
+    phrases: tuple[tuple[str, str], ...] = ()  # a yes/no fact's or a group's x-phrases: (case, words)
+
+    @property
+    def names(self) -> list[str]:
+        return [branch["const"] for branch, _ in self.values]
 
 
 class _Walker:
@@ -141,11 +148,16 @@ class _Walker:
             is_required = name in required
             kind = _kind(node)
             self._fact_gaps(path, at, raw, node, kind, is_required)
-            fact = _Fact(path, kind, at, [], [])
-            self.facts.append(fact)
+            values: tuple[tuple[dict, JsonPath], ...] = ()
+            phrases = node.get("x-phrases")
+            cases = tuple((case, words) for case, words in phrases.items() if _text(words)) \
+                if isinstance(phrases, dict) and kind in ("boolean", "object") else ()
             if kind == "object":
-                self.walk(node.get("properties", {}), node.get("required", []), path + ".", at + ("properties",))
-            elif kind == "list":
+                inner = (at if "properties" in raw else home) + ("properties",)
+                self.facts.append(_Fact(path, kind, at, phrases=cases))
+                self.walk(node.get("properties", {}), node.get("required", []), path + ".", inner)
+                continue
+            if kind == "list":
                 items = node.get("items")
                 if not isinstance(items, dict):
                     self.gap(at, f"list fact '{path}' has no items: say what its values are", "vocabulary")
@@ -153,14 +165,15 @@ class _Walker:
                 item_at = (home if "items" not in raw else at) + ("items",)
                 resolved_items = self.resolve(items, item_at, path)
                 if resolved_items is not None:
-                    self._value_gaps(fact, raw, node, *resolved_items)
+                    values = self._value_gaps(path, kind, at, raw, node, *resolved_items)
             elif kind == "choice":
-                self._value_gaps(fact, raw, node, node, home)
+                values = self._value_gaps(path, kind, at, raw, node, node, home)
+            self.facts.append(_Fact(path, kind, at, values, cases))
 
     def _fact_gaps(self, path: str, at: JsonPath, raw: dict, node: dict, kind: str, is_required: bool) -> None:
         if not _text(node.get("description")):
             self.gap(at, f"fact '{path}' has no description: the glossary and the ask page have nothing to say "
-                         "about it; add a sentence saying what it means", "vocabulary")
+                         "about it; add a sentence saying what it means", "description")
         missing = raw.get("x-when-missing", node.get("x-when-missing", ""))
         choices = ", ".join(WHEN_MISSING)
         if not is_required and not missing:
@@ -194,29 +207,30 @@ class _Walker:
             self.gap(at, f"fact '{path}' has no x-phrases given: scenarios cannot state that it is involved; "
                          "add the words staff would write", "phrase")
 
-    def _value_gaps(self, fact: _Fact, raw: dict, node: dict, values_node: dict, home: JsonPath) -> None:
+    def _value_gaps(self, path: str, kind: str, where: JsonPath, raw: dict, node: dict, values_node: dict,
+                    home: JsonPath) -> tuple[tuple[dict, JsonPath], ...]:
+        """The gaps of each value of a fact; its named values, with the paths of their consts."""
         branches = values_node.get("oneOf")
         if not isinstance(branches, list) or not branches:
-            self.gap(fact.where, f"fact '{fact.path}' has no values: list them under oneOf, one const each",
-                     "vocabulary")
-            return
+            self.gap(where, f"fact '{path}' has no values: list them under oneOf, one const each", "vocabulary")
+            return ()
         controllable = bool(raw.get("x-controllable", node.get("x-controllable")))
         seen: set[str] = set()
+        values: list[tuple[dict, JsonPath]] = []
         for index, branch in enumerate(branches):
             at = home + ("oneOf", index)
             if not isinstance(branch, dict) or not isinstance(branch.get("const"), str) or not branch["const"]:
-                self.gap(at, f"value {index + 1} of {fact.path} has no const: give it a name "
+                self.gap(at, f"value {index + 1} of {path} has no const: give it a name "
                              "(lowercase words joined by _)", "vocabulary")
                 continue
             name = branch["const"]
             const_at = at + ("const",)
             if name in seen:
-                self.gap(const_at, f"{fact.path} lists the value '{name}' twice; remove one", "vocabulary")
+                self.gap(const_at, f"{path} lists the value '{name}' twice; remove one", "vocabulary")
                 continue
             seen.add(name)
-            fact.values.append((name, const_at))
-            fact.value_nodes.append((branch, const_at))
-            said = f"value '{name}' of {fact.path}"
+            values.append((branch, const_at))
+            said = f"value '{name}' of {path}"
             if not _text(branch.get("title")):
                 self.gap(const_at, f"{said} has no title: the ask page labels it '{name}'; add a short label "
                                    "staff would recognise", "title")
@@ -231,34 +245,35 @@ class _Walker:
                 self.gap(const_at, f"{said} has x-synonyms that are not a list of words: the ask page and the "
                                    "site's search read each word; write them as a list of text", "synonyms")
             if controllable and not _text(branch.get("x-instead")):
-                step = "leaving it out" if fact.kind == "list" else "switching to it"
+                step = "leaving it out" if kind == "list" else "switching to it"
                 self.gap(const_at, f"{said} has no x-instead: an alternative cannot suggest {step}; add the "
                                    f"words for {step}", "instead")
-            if controllable and fact.kind == "choice" and not _text(branch.get("x-instead-of")):
+            if controllable and kind == "choice" and not _text(branch.get("x-instead-of")):
                 self.gap(const_at, f"{said} has no x-instead-of: an alternative cannot name it when it "
                                    "replaces it; add the words naming it", "instead")
+        return tuple(values)
 
     def cross_gaps(self) -> Iterator[_Gap]:
         """Gaps that need every fact: repeated phrases, x-channels, x-read-as."""
         by_path = {fact.path: fact for fact in self.facts}
         owners: dict[str, str] = {}
-        for fact in self.facts:
-            for branch, const_at in fact.value_nodes:
-                words = branch.get("x-phrase")
-                if not _text(words):
-                    continue
-                words = " ".join(words.split())
-                owner = f"{fact.path} = '{branch['const']}'"
+        for fact in self.facts:  # in the phrasebook's order: each fact's values, then its cases
+            stated = [(" ".join(branch["x-phrase"].split()), f"{fact.path} = '{branch['const']}'", const_at,
+                       f"value '{branch['const']}' of {fact.path} has the x-phrase")
+                      for branch, const_at in fact.values if _text(branch.get("x-phrase"))]
+            stated += [(" ".join(words.split()), f"{fact.path} = {case}" if fact.kind == "boolean" else
+                        f"{fact.path} ({case})", fact.where, f"fact '{fact.path}' has the x-phrases {case}")
+                       for case, words in fact.phrases]
+            for words, owner, where, said in stated:
                 if words in owners:
-                    yield _Gap(const_at, f"value '{branch['const']}' of {fact.path} has the x-phrase "
-                                         f"'{words}', already the words for {owners[words]}: scenarios could not "
-                                         "tell them apart; give it other words", "phrase")
+                    yield _Gap(where, f"{said} '{words}', already the words for {owners[words]}: scenarios could "
+                                      "not tell them apart; give it other words", "phrase")
                 else:
                     owners[words] = owner
         channels = by_path.get("channel")
-        channel_names = [name for name, _ in channels.values] if channels else []
+        channel_names = channels.names if channels else []
         action = by_path.get("action")
-        for branch, const_at in action.value_nodes if action else ():
+        for branch, const_at in action.values if action else ():
             listed = branch.get("x-channels")
             said = f"action '{branch['const']}'"
             if not isinstance(listed, list) or not listed:
@@ -271,16 +286,17 @@ class _Walker:
                     yield _Gap(const_at, f"{said} lists {json.dumps(item)} in x-channels, which is not a channel"
                                          f"{did_you_mean(item, channel_names)}; use one of: "
                                          f"{', '.join(channel_names)}", "channels")
-        offered = {item for branch, _ in (action.value_nodes if action else ())
+        offered = {item for branch, _ in (action.values if action else ())
                    for item in (branch.get("x-channels") if isinstance(branch.get("x-channels"), list) else ())}
-        for name, const_at in channels.values if channels and action else ():
+        for branch, const_at in channels.values if channels and action else ():
+            name = branch["const"]
             if name not in offered:
                 yield _Gap(const_at, f"value '{name}' of channel is in no action's x-channels: alternatives never "
                                      "offer it; add it to the x-channels of each action that can go by it",
                            "channels")
         for fact in self.facts:
-            names = [name for name, _ in fact.values]
-            for branch, const_at in fact.value_nodes:
+            names = fact.names
+            for branch, const_at in fact.values:
                 if "x-read-as" in branch:
                     yield from _read_as_gaps(fact.path, branch["const"], branch["x-read-as"], names, by_path,
                                              const_at)
@@ -303,8 +319,8 @@ def _read_as_gaps(path: str, name: str, read_as: object, names: list[str], by_pa
         fact = unless.get("fact") if isinstance(unless, dict) else None
         yield _Gap(at, f"{said} whose unless names no fact of the request"
                        f"{did_you_mean(fact, by_path)}: give unless a fact and the value it is (is)", "read-as")
-    elif unless.get("is") not in [n for n, _ in other.values]:
-        allowed = [n for n, _ in other.values]
+    elif unless.get("is") not in other.names:
+        allowed = other.names
         yield _Gap(at, f"{said} whose unless is {json.dumps(unless.get('is'))}, not a value of {other.path}"
                        f"{did_you_mean(unless.get('is'), allowed)}; use one of: {', '.join(allowed)}", "read-as")
     if not _text(read_as.get("explanation")):
