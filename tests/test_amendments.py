@@ -2,7 +2,7 @@
 
 On a temporary git copy of the project, a branch adopts what tests/fixtures/amendments/ holds,
 as a board editor would: future-dated versions of three clauses (a wording-only change, a
-stricter rule, "should" becoming "shall") and a new clause, all in force from 2027-09-01, with
+stricter rule, "are expected to" becoming "shall") and a new clause, all in force from 2027-09-01, with
 their examples dated in that range. Then, through the one clock seam (``POLICYKIT_TODAY``), both
 before and after that date: the policy validates; coverage, mutants, the site build and
 ``mkdocs build --strict`` pass; the pull request's diff script shows the amendment's impact
@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 import policykit
+from amend import add_revision, add_version
 from conftest import PROJECT_ROOT
 from policykit.authoring import diff
 from policykit.core.vocabulary import load_vocabulary
@@ -34,7 +35,7 @@ FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "amendments"
 EFFECTIVE = date(2027, 9, 1)
 BEFORE, AFTER = "2026-06-01", "2027-10-01"
 CHANGED = ("relationships.sexualized-dialogue", "relationships.texting-and-calling",
-           "communications.district-email")
+           "social-media.professional-judgment")
 NEW = "communications.personal-posts"
 #: The project's tests that read the shipped policy, scenarios, questions or site: they run on the copy.
 POLICY_TESTS = ("tests/test_features.py", "tests/test_coverage.py", "tests/test_scenarios.py",
@@ -49,18 +50,16 @@ def _git(repo: Path, *args: str) -> str:
 
 
 def _amend(root: Path) -> None:
-    """Lay the fixture over a copy: each version appended to its clause, the new clause listed in
-    its section, the revision date added, the examples added to features/."""
+    """Lay the fixture over a copy: each version added to its clause in date order, the new clause
+    listed in its section, the revision date added, the examples added to features/."""
     meta = root / "policy" / "policy.yaml"
     text = meta.read_text(encoding="utf-8")
-    assert 'revisions: ["2015-11-18"]' in text and "      - communications.district-email\n" in text
-    text = text.replace('revisions: ["2015-11-18"]', f'revisions: ["2015-11-18", "{EFFECTIVE}"]')
+    assert "      - communications.district-email\n" in text
     meta.write_text(text.replace("      - communications.district-email\n",
                                  f"      - communications.district-email\n      - {NEW}\n"), encoding="utf-8")
+    add_revision(meta, EFFECTIVE.isoformat())
     for version in sorted((FIXTURE / "versions").glob("*.yaml")):
-        clause = root / "policy" / "clauses" / version.name
-        clause.write_text(clause.read_text(encoding="utf-8").rstrip("\n") + "\n"
-                          + version.read_text(encoding="utf-8"), encoding="utf-8")
+        add_version(root / "policy" / "clauses" / version.name, version.read_text(encoding="utf-8"))
     for clause in (FIXTURE / "clauses").glob("*.yaml"):
         shutil.copy(clause, root / "policy" / "clauses" / clause.name)
     for feature in (FIXTURE / "features").glob("*.feature"):
@@ -131,7 +130,7 @@ def test_the_site_shows_each_upcoming_text_with_its_date_then_in_force_with_its_
     versions = {name.stem: name.read_text(encoding="utf-8") for name in (FIXTURE / "versions").glob("*.yaml")}
     words = {"relationships.sexualized-dialogue": "by text message, via the",
              "relationships.texting-and-calling": "whatever the purpose",
-             "communications.district-email": "Employees shall not communicate"}
+             "social-media.professional-judgment": "Employees shall exercise professional judgment"}
     assert all(words[c] in versions[c] for c in CHANGED)
     _policykit(repo, BEFORE, "site", "build")
     assert "Not yet in force: this clause takes effect on September 1, 2027." in _clause_page(repo, NEW)
@@ -157,8 +156,8 @@ def test_the_pull_request_diff_script_reports_the_amendment_under_its_date(repo)
     assert f"Compared as in force on: today, {BEFORE}, {EFFECTIVE}." in out
     today, later = out.split(f"## From {EFFECTIVE}")
     assert "No clause text or rule changes." in today
-    for title in ("No sexualized dialogue with students", "Use District e-mail to communicate with students",
-                  "No posts to students from personal accounts"):
+    for title in ("No sexualized dialogue with students", "No personal texting or calling with students",
+                  "Use professional judgment when posting", "No posts to students from personal accounts"):
         assert title in later, title
     assert "#### Outcome changes" in later
     # the wording-only change is reported as text, with no rule change

@@ -66,7 +66,7 @@ class Mutant:
 @dataclass(frozen=True)
 class MutantResult:
     mutant: Mutant
-    killed_by: str | None  # the first scenario that noticed, or None when it survived
+    killed_by: str | None  # a scenario that noticed (its own examples are tried first), None if it survived
     examples: int = 0  # how many scenarios are dated in the mutated version's range
 
     @property
@@ -140,6 +140,11 @@ class _Examples:
         self.days = [day for day, *_ in dated]
         self.positions = [position for _, position, _, _ in dated]
         self.scenarios = [scenario for _, _, scenario, _ in dated]
+        self.prepared = [scenario.prepare() for scenario in self.scenarios]
+        self.tagged: dict[str, int] = {}  # clause id -> the scenarios tagged with it, as bits
+        for number, scenario in enumerate(self.scenarios):
+            for clause_id in scenario.clause_ids:
+                self.tagged[clause_id] = self.tagged.get(clause_id, 0) | 1 << number
         self.all = (1 << len(dated)) - 1
         self.unindexed = 0  # scenarios whose request does not encode: every mutant tries them
         self.stated: dict[int, int] = {}
@@ -201,10 +206,24 @@ def narrowed_decider(policy: Policy, clauses: frozenset[str], replacement: Claus
     clause of the same id (added if absent). It decides a request exactly as the whole policy
     (with the replacement) does, provided every clause left out has all its cases false on it."""
     document = policy.document
+    position = _positions(document)
     keep = set(clauses) | ({replacement.id} if replacement is not None else set())
-    chosen = tuple(replacement if replacement is not None and c.id == replacement.id else c
-                   for c in document.clauses if c.id in keep)
-    return Policy(replace(document, clauses=chosen), today=policy.clock)
+    chosen = tuple(replacement if replacement is not None and document.clauses[i].id == replacement.id
+                   else document.clauses[i] for i in sorted(position[c] for c in keep))
+    return Policy(replace(document, clauses=chosen), today=policy.clock, template=policy)
+
+
+_POSITIONS: dict[int, tuple[PolicyDocument, dict[str, int]]] = {}
+
+
+def _positions(document: PolicyDocument) -> dict[str, int]:
+    """Each clause's position in ``document`` (remembered for the last few documents)."""
+    known = _POSITIONS.get(id(document))
+    if known is None or known[0] is not document:
+        if len(_POSITIONS) > 8:
+            _POSITIONS.clear()
+        known = _POSITIONS[id(document)] = (document, {c.id: i for i, c in enumerate(document.clauses)})
+    return known[1]
 
 
 def run(document: PolicyDocument, scenarios: Sequence[Scenario], *, today: date, day: date | None = None,
@@ -218,15 +237,19 @@ def run(document: PolicyDocument, scenarios: Sequence[Scenario], *, today: date,
     every = list(mutants(document, day, only))
     results = []
     for number, mutant in enumerate(every, start=1):
-        original = document.clause(mutant.clause).versions[mutant.version].rule
+        original = document.clauses[_positions(document)[mutant.clause]].versions[mutant.version].rule
         in_range = examples.in_range(mutant.effective, mutant.until)
         reach = in_range & (examples.reachable(original) | examples.reachable(mutant.changed.versions[mutant.version].rule))
+        # The clause's own examples first (they are the likeliest to notice), each group in file order.
+        own = reach & examples.tagged.get(mutant.clause, 0)
         candidates = []
-        while reach:
-            low = reach & -reach
-            candidates.append(low.bit_length() - 1)
-            reach ^= low
-        candidates.sort(key=lambda i: examples.positions[i])  # the first failing scenario in file order
+        for group in (own, reach & ~own):
+            found = []
+            while group:
+                low = group & -group
+                found.append(low.bit_length() - 1)
+                group ^= low
+            candidates += sorted(found, key=lambda i: examples.positions[i])
         killed_by = None
         narrowed: dict[frozenset[str], Policy] = {}  # scenarios with the same clauses taking part share one
         for i in candidates:
@@ -234,7 +257,8 @@ def run(document: PolicyDocument, scenarios: Sequence[Scenario], *, today: date,
             decider = narrowed.get(clauses)
             if decider is None:
                 decider = narrowed[clauses] = narrowed_decider(policy, clauses, mutant.changed)
-            if examples.scenarios[i].run(decider):
+            prepared = examples.prepared[i]
+            if prepared.failures(decider) if prepared is not None else examples.scenarios[i].run(decider):
                 killed_by = examples.scenarios[i].title
                 break
         result = MutantResult(mutant, killed_by, bin(in_range).count("1"))

@@ -43,12 +43,18 @@ CACHE_BYTES = 64 * 1024 * 1024
 class Policy:
     """A loaded, compiled policy. Thread-safe for ``decide``; build it once and reuse it."""
 
-    def __init__(self, document: PolicyDocument, *, today: Callable[[], date] | None = None):
+    def __init__(self, document: PolicyDocument, *, today: Callable[[], date] | None = None,
+                 template: "Policy | None" = None):
+        """``template``: a policy whose request layout and encoder this one shares (they depend on
+        the vocabulary only), so that many variants of one policy are cheap to build."""
         self.document = document
         self._today = today
         vocabulary = load_vocabulary()
-        self.layout = AtomLayout.from_vocabulary(vocabulary)
-        self._encode = build_encoder(vocabulary, self.layout)
+        if template is not None:
+            self.layout, self._encode = template.layout, template._encode
+        else:
+            self.layout = AtomLayout.from_vocabulary(vocabulary)
+            self._encode = build_encoder(vocabulary, self.layout)
         self._searcher = Searcher(vocabulary, document, self.layout)
         # One program per period between effective dates: every clause version in force is fixed
         # within a period, so a question's date only has to find its period.

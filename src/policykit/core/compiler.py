@@ -200,18 +200,15 @@ def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersi
     return "sha256:" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-def _fact_states(layout: AtomLayout, fact: str, mask: int) -> list[tuple[int, int]]:
-    """Every (true, unknown) state of the bits ``mask`` of one fact that a valid request can give."""
-    bits = _bits_of(mask)
+def _state_count(layout: AtomLayout, fact: str, mask: int) -> int:
+    """How many (true, unknown) states of the bits ``mask`` of one fact a valid request can give:
+    for a single-valued fact each value or unknown; for a list each subset, and unknown for a
+    list that may be left out open (audience)."""
+    bits = bin(mask).count("1")
     whole = layout.masks[fact]
     if fact in layout.choice_facts:
-        return [(bit, 0) for bit in bits] + [(0, whole)]
-    states = []
-    for subset in range(1 << len(bits)):
-        states.append((_union(bit for i, bit in enumerate(bits) if subset >> i & 1), 0))
-    if layout.initially_unknown & whole and mask == whole:  # a list that may be unknown (audience)
-        states.append((0, whole))
-    return states
+        return bits + 1
+    return (1 << bits) + (1 if layout.initially_unknown & whole and mask == whole else 0)
 
 
 def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]:
@@ -223,9 +220,9 @@ def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]
         if fact not in layout.choice_facts and len(bits) > _CHUNK and not layout.initially_unknown & mask:
             for i in range(0, len(bits), _CHUNK):
                 chunk = _union(bits[i:i + _CHUNK])
-                pieces.append((fact, chunk, len(_fact_states(layout, fact, chunk))))
+                pieces.append((fact, chunk, _state_count(layout, fact, chunk)))
         else:
-            pieces.append((fact, mask, len(_fact_states(layout, fact, mask))))
+            pieces.append((fact, mask, _state_count(layout, fact, mask)))
     groups: list[list[tuple[str, int]]] = []
     size = _TABLE_LIMIT + 1
     for fact, mask, count in pieces:
