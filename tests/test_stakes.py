@@ -12,7 +12,6 @@ others are kept."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -26,13 +25,13 @@ from policykit.core.conditions import All, Any, Condition, Not
 from policykit.core import conditions as condition_language
 from policykit.core.conditions import Test as FactTest
 from policykit.core.loader import load_policy_dir
-from policykit.core.model import OUTCOMES, Case, Clause, ClauseVersion, PolicyDocument
+from policykit.core.model import OUTCOMES, PolicyDocument
 from policykit.core.stakes import Stakes, analyse
 from reference import observed, reference_decision
 from strategies import VOCABULARY, valid_requests
+from synthetic import ALL_CHANNELS, EMAIL, NARROW, WIDE, synthetic
 
 DAY = date(2026, 1, 5)
-EFFECTIVE = date(2015, 11, 18)
 MOST_COMPLETIONS = 1500  # requests with more are partly filled in before the brute force
 PROPERTY = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -191,19 +190,6 @@ def wide_condition() -> st.SearchStrategy[Condition]:
                            FactTest(f, "has_any" if f in LISTS else "in", tuple(vs)) for f, vs in zip(facts, picks))))
 
 
-def clause(number: int, cases: list[tuple[Condition, str]]) -> Clause:
-    rule = tuple(Case(when, (), outcome, None, None) for when, outcome in cases)
-    return Clause(f"synthetic.rule-{number}", f"Rule {number}", "relationships", "prohibition",
-                  (ClauseVersion(EFFECTIVE, f"Rule {number}.", "synthetic", rule),))
-
-
-def synthetic(minimal: PolicyDocument, rules: list[list[tuple[Condition, str]]]) -> Policy:
-    """The minimal policy's outcome notice, and these rules (each a list of (condition, outcome))."""
-    notice = minimal.clause("communications.consequences")
-    return Policy(replace(minimal, clauses=tuple(clause(i + 1, cases) for i, cases in enumerate(rules))
-                          + (notice,)))
-
-
 OUTCOME = st.sampled_from(OUTCOMES[1:])
 CASES = st.lists(st.tuples(conditions(), OUTCOME), min_size=1, max_size=2)
 
@@ -241,7 +227,6 @@ def test_cases_that_cover_each_other_decide_by_exhaustion(minimal, data, request
 # ------------------------------------------------------------------------------ the A/B example
 
 TEXT_A_STUDENT = {"actor": {"role": "teacher"}, "action": "message", "audience": ["student"]}
-EMAIL = FactTest("channel", "is", "email")
 
 
 def test_a_and_b_together_cover_every_channel_so_a_missing_channel_cannot_matter(minimal):
@@ -298,14 +283,6 @@ def test_a_stronger_outcome_by_exhaustion_above_a_true_one(minimal):
 
 # ---------------------------------------------------------------------------------- wide rules
 
-ALL_CHANNELS = VOCABULARY["channel"].value_names
-WIDE = All((FactTest("channel", "in", ALL_CHANNELS[:5]), FactTest("purpose", "in", ("personal", "extracurricular")),
-            FactTest("audience", "has_any", VOCABULARY["audience"].value_names),
-            FactTest("account", "in", ("personal",)), FactTest("device", "in", ("personal",)),
-            FactTest("network", "in", ("other",)), FactTest("location", "in", ("elsewhere",)),
-            FactTest("content", "has_any", ("sexualized", "harassing")),
-            FactTest("actor.role", "in", ("teacher", "coach")), FactTest("action", "in", ("message", "post"))))
-NARROW = All((FactTest("channel", "in", ALL_CHANNELS[:5]), FactTest("purpose", "in", ("personal", "extracurricular"))))
 BARE = {"actor": {"role": "teacher"}, "action": "message", "content": ["harassing"]}
 
 
