@@ -318,3 +318,18 @@ def test_wide_cases_covering_each_other_decide_by_exhaustion(minimal):
     assert (decision.outcome, decision.missing_facts, decision.possible_outcomes) == (
         "undetermined", ("purpose",), ("permitted", "prohibited"))
     assert_exact(policy, open_purpose)
+
+
+def test_a_value_read_as_another_is_not_a_value_the_rules_can_see(minimal):
+    counseling = FactTest("purpose", "is", "counseling")
+    policy = synthetic(minimal, [[(Not(counseling), "prohibited")], [(counseling, "discouraged")]])
+    teacher = {"actor": {"role": "teacher"}, "action": "message"}
+    decision = policy.decide(teacher, as_of=DAY)  # a teacher's counseling is read as personal
+    assert (decision.outcome, decision.missing_facts, [r.id for r in decision.reasons]) == (
+        "prohibited", (), ["synthetic.rule-1"])
+    assert_exact(policy, teacher)
+    counselor = {"actor": {"role": "school_counselor"}, "action": "message"}
+    decision = policy.decide(counselor, as_of=DAY)
+    assert (decision.outcome, decision.missing_facts, decision.possible_outcomes) == (
+        "undetermined", ("purpose",), ("discouraged", "prohibited"))
+    assert_exact(policy, counselor)

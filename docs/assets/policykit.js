@@ -244,7 +244,11 @@
       return node;
     }
 
-    var root = build(0, best, canonical(live));
+    var start = best;
+    live.forEach(function (r) {  // true in every completion: its only unknown value can never be read (x-read-as)
+      if (!any(r.p) && !any(r.n) && r.rank > start) { start = r.rank; }
+    });
+    var root = build(0, start, canonical(live.filter(function (r) { return r.rank > start && (any(r.p) || any(r.n)); })));
     var possible = {}, facts = {}, seen = {}, stack = [root];
     while (stack.length) {
       var node = stack.pop();

@@ -185,7 +185,11 @@ def analyse(program: Program, true: int, unknown: int, best: int, at_stake: int)
         memo[key] = node
         return node
 
-    root = build(0, best, frozenset(term for _, term in live if term[0] > best))
+    floor = best
+    for _, (rank, p, n) in live:
+        if not p | n and rank > floor:
+            floor = rank  # true in every completion: its only unknown value can never be read (x-read-as)
+    root = build(0, floor, frozenset(term for _, term in live if term[0] > floor and term[1] | term[2]))
     possible: set[int] = set()
     facts: set[str] = set()
     seen: set[int] = set()
