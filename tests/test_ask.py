@@ -259,8 +259,10 @@ def test_mutated_policies_change_the_browser_as_they_change_python(browser: Brow
 def test_exact_answers_on_synthetic_policies_reach_the_browser(browser: Browser, tmp_path: Path) -> None:
     """Where the old per-case enumeration was inexact: cases covering each other (every completion
     prohibited: determined, nothing missing), a wide clause another one covers (only the other's
-    facts missing), wide cases covering each other; the browser answers as Python does."""
+    facts missing), wide cases covering each other, a value the rules never see (x-read-as); the
+    browser answers as Python does."""
     minimal = load_policy_dir(MINIMAL)
+    counseling = FactTest("purpose", "is", "counseling")  # a teacher's is read as personal
     halves = [ALL_CHANNELS[:4], ALL_CHANNELS[4:]]
     policies = {
         "a-b": synthetic(minimal, [[(EMAIL, "prohibited")], [(Not(EMAIL), "prohibited")],
@@ -268,6 +270,7 @@ def test_exact_answers_on_synthetic_policies_reach_the_browser(browser: Browser,
         "wide-narrow": synthetic(minimal, [[(WIDE, "prohibited")], [(NARROW, "prohibited")]]),
         "wide-halves": synthetic(minimal, [[(All((FactTest("channel", "in", half), *WIDE.items[1:])), "prohibited")]
                                            for half in halves] + [[(All(WIDE.items[1:]), "discouraged")]]),
+        "read-as": synthetic(minimal, [[(Not(counseling), "prohibited")], [(counseling, "discouraged")]]),
     }
     bare = {"actor": {"role": "teacher"}, "action": "message", "content": ["harassing"]}
     full = {**bare, "purpose": "personal", "audience": ["public"], "account": "personal", "device": "personal",
@@ -276,8 +279,10 @@ def test_exact_answers_on_synthetic_policies_reach_the_browser(browser: Browser,
         "a-b": (bare, ("prohibited", [], [])),
         "wide-narrow": (bare, ("undetermined", ["channel", "purpose"], ["permitted", "prohibited"])),
         "wide-halves": (full, ("prohibited", [], [])),
+        "read-as": (bare, ("prohibited", [], [])),
     }
-    requests = [bare, full, {k: v for k, v in full.items() if k != "purpose"}] + generated_requests(400, seed=17)
+    requests = [bare, full, {k: v for k, v in full.items() if k != "purpose"},
+                {**bare, "actor": {"role": "school_counselor"}}] + generated_requests(400, seed=17)
     days = [DAY] * len(requests)
     for name, policy in policies.items():
         page = evaluator_page(browser, policy, tmp_path / name)
