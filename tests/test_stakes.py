@@ -24,6 +24,7 @@ from policykit.core.api import Policy
 from policykit.core.conditions import All, Any, Condition, Not
 from policykit.core import conditions as condition_language
 from policykit.core.conditions import Test as FactTest
+from policykit.core.engine import outcome_rank
 from policykit.core.loader import load_policy_dir
 from policykit.core.model import OUTCOMES, PolicyDocument
 from policykit.core.stakes import Stakes, analyse
@@ -131,16 +132,19 @@ def brute_force(policy: Policy, request: dict) -> dict:
 
 
 def assert_exact(policy: Policy, request: dict) -> None:
-    """decide() against the brute force; its reasons against the reference reading (a case
-    yields the outcome when it is true, or by exhaustion when it is at stake and some completion
-    makes it true: the interpreter reads that case by case), which are reasons some completion
-    cites when the decision is determined."""
+    """decide() against the brute force, and engine.outcome_rank against decide(); its reasons
+    against the reference reading (a case yields the outcome when it is true, or by exhaustion
+    when it is at stake and some completion makes it true: the interpreter reads that case by
+    case), which are reasons some completion cites when the decision is determined."""
     decision = policy.decide(request, as_of=DAY)
-    expected = brute_force(policy, request)
+    expected = brute_force(policy, request)  # outcome, possible outcomes and missing facts
     cited = expected.pop("cited")
     got = {"outcome": decision.outcome, "possible_outcomes": decision.possible_outcomes,
            "missing_facts": decision.missing_facts}
     assert got == expected
+    true, unknown, _, _ = policy._encode(request)
+    rank = -1 if decision.outcome == "undetermined" else OUTCOMES.index(decision.outcome)
+    assert outcome_rank(policy.program(DAY), true, unknown) == rank  # what diff and alternatives read
     reference = reference_decision(policy.document, request, DAY)
     assert observed(decision) == reference
     if decision.outcome != "undetermined":
