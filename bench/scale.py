@@ -1,5 +1,5 @@
 """How the work grows with the policy: synthetic policies of 33, 330 and 3,300 clauses
-(bench/synthetic.py: the project's vocabulary, overlapping prohibitions, a deciding example and
+(bench/synthetic_policy.py: the project's vocabulary, overlapping prohibitions, a deciding example and
 a near miss per condition for each clause).
 
     python bench/scale.py [--sizes 33,330,3300] [--requests 2000] [--skip-mutate]
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import AUDIENCES, PURPOSES, write_policy  # noqa: E402
+from synthetic_policy import AUDIENCES, PURPOSES, write_policy  # noqa: E402
 
 from policykit.authoring import coverage, mutate  # noqa: E402
 from policykit.authoring.lint import lint_policy_dir  # noqa: E402
@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--skip-mutate", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"Python {platform.python_version()} · {platform.machine()} · synthetic policies (bench/synthetic.py)")
+    print(f"Python {platform.python_version()} · {platform.machine()} · synthetic policies (bench/synthetic_policy.py)")
     rows = [(size, measure(size, args.requests, not args.skip_mutate)) for size in sizes]
     columns = [("load", "load + validate (s)", "{:.2f}"), ("build", "compile (s)", "{:.3f}"),
                ("decide", "cold decide (µs)", "{:.1f}"), ("lint", "lint (s)", "{:.2f}"),

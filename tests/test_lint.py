@@ -103,7 +103,7 @@ def test_the_index_finds_what_comparing_every_pair_finds(tmp_path: Path) -> None
     import sys
 
     sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-    from synthetic import write_policy
+    from synthetic_policy import write_policy
 
     root = write_policy(tmp_path, 400, seed=3) / "policy"
     issues = lint_policy_dir(root, frozenset({"unread-value", "awaiting-board"}))

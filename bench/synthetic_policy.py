@@ -1,7 +1,7 @@
 """Synthetic policies of any size, for the scale benchmark (bench/scale.py) and the tests that
 check the indexed and narrowed algorithms against plain ones on a large policy.
 
-    python bench/synthetic.py OUT_DIR --clauses 330 [--seed 5]
+    python bench/synthetic_policy.py OUT_DIR --clauses 330 [--seed 5]
 
 ``write_policy(root, clauses, seed)`` writes ``root/policy`` (policy.yaml and one file per clause)
 and ``root/features`` (one feature file per section). Every clause is a prohibition whose rule is
