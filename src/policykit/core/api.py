@@ -45,8 +45,9 @@ class Policy:
 
     def __init__(self, document: PolicyDocument, *, today: Callable[[], date] | None = None,
                  template: "Policy | None" = None):
-        """``template``: a policy whose request layout and encoder this one shares (they depend on
-        the vocabulary only), so that many variants of one policy are cheap to build."""
+        """``template``: a policy whose request layout, encoder and compiled conditions this one
+        shares, so that many variants of one policy are cheap to build (mutation testing); such a
+        variant's decisions carry no digest."""
         self.document = document
         self._today = today
         vocabulary = load_vocabulary()
@@ -59,7 +60,14 @@ class Policy:
         # One program per period between effective dates: every clause version in force is fixed
         # within a period, so a question's date only has to find its period.
         self._starts = list(document.effective_dates())
-        self._programs = [compile_program(document, day, self.layout) for day in self._starts]
+        if template is not None:  # a variant of the template's policy: share its compiled conditions
+            self._terms = template._terms
+            self._programs = [compile_program(document, day, self.layout, terms_cache=self._terms, digest=False)
+                              for day in self._starts]
+        else:
+            self._terms: dict = {}
+            self._programs = [compile_program(document, day, self.layout, terms_cache=self._terms)
+                              for day in self._starts]
         self._first = self._starts[0]
         self._id_prefix = os.urandom(6).hex()
         self._ids = itertools.count(1)

@@ -286,8 +286,11 @@ def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[
     return mask, SliceTable(mask, need_p, need_n, need_k, shift)
 
 
-def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> Program:
-    """Compile the clause versions in force on ``day``."""
+def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
+                    terms_cache: dict[Condition, Terms] | None = None, digest: bool = True) -> Program:
+    """Compile the clause versions in force on ``day``. ``terms_cache`` remembers each condition's
+    terms across compilations of variants of one policy (mutation testing); ``digest=False``
+    leaves the program's digest empty, for a variant that never stamps a decision anyone reads."""
     in_force = [(clause, version) for clause in document.clauses
                 if (version := clause.version_on(day)) is not None]
     revision = document.revision_on(day)
@@ -344,7 +347,11 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> 
                                                   interpretation=reading))
                 continue
             reads = tuple(sorted((layout.order[f], f, layout.masks[f]) for f in facts_read(case.when)))
-            terms = to_terms(case.when, layout)
+            terms = terms_cache.get(case.when) if terms_cache is not None else None
+            if terms is None:
+                terms = to_terms(case.when, layout)
+                if terms_cache is not None:
+                    terms_cache[case.when] = terms
             add_terms(terms, 0, reads, rank, text is not None or notice is not None)
             cases.append(CompiledCase(index, order, rank, text, met_bit, notice, reads, 0, interpretation=reading))
             if met_bit and unmet_outcome is not None:
@@ -359,7 +366,8 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> 
     slices = tuple(_slice_table(layout, group, need_p, need_n, need_k, shift)
                    for group in _slices(layout, read_facts))
     above = tuple(_union(rank_terms[r + 1:]) for r in range(len(OUTCOMES)))
-    return Program(document.id, revision.isoformat(), digest_of(document, in_force), day, tuple(cases),
+    return Program(document.id, revision.isoformat(), digest_of(document, in_force) if digest else "", day,
+                   tuple(cases),
                    tuple(outcome_cases), tuple(reasons), slices, shift, tuple(term_case), tuple(term_reads),
                    tuple(term_pairs), tuple(term_known), (1 << len(term_case)) - 1, tuple(rank_terms), above,
                    effect_terms, layout)
