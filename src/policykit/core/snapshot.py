@@ -44,7 +44,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -210,6 +209,8 @@ def write_snapshot(path: Path, key: str, policy: Policy) -> bool:
     except Exception:  # something in the policy that pickle cannot store: no snapshot, no harm
         return False
     data = MAGIC + FORMAT.to_bytes(4, "big") + key.encode("ascii") + hashlib.sha256(payload).digest() + payload
+    import tempfile
+
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")  # mode 0600
     except OSError:
