@@ -4,6 +4,7 @@ broken policy, and the JSON shape for machines."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -373,3 +374,25 @@ def test_import_policykit_is_lazy_and_still_exports_its_names() -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout) == [False, "policykit.core.api", "policykit.core.api", "policykit.core.errors",
                                        "policykit.core.loader", True]
+
+
+def test_decide_twice_reads_the_snapshot_without_the_yaml_reader_or_the_validator(tmp_path: Path) -> None:
+    """The second `policykit decide` gives the same answer from the compiled-policy snapshot,
+    importing neither PyYAML nor jsonschema (read from `-X importtime`); the first loads the files."""
+    source = tmp_path / "request.json"
+    source.write_text(json.dumps(TEXTING), encoding="utf-8")
+    env = {name: value for name, value in os.environ.items() if name != "POLICYKIT_NO_CACHE"}
+    env["POLICYKIT_CACHE_DIR"] = str(tmp_path / "cache")
+    runs = [subprocess.run([sys.executable, "-X", "importtime", "-m", "policykit", "decide", str(source),
+                            "--format", "json"], capture_output=True, text=True, timeout=120, env=env, check=False)
+            for _ in range(2)]
+    imported = []
+    for done in runs:
+        assert done.returncode == 0, done.stderr
+        names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        imported.append(sorted(names & {"yaml", "jsonschema", "referencing", "policykit.core.yamlfile"}))
+    assert imported == [["jsonschema", "policykit.core.yamlfile", "referencing", "yaml"], []]
+    first, second = (json.loads(done.stdout) for done in runs)
+    assert first.pop("decision_id") != second.pop("decision_id")
+    assert first == second and first["outcome"] == "prohibited"
+    assert [path.suffix for path in (tmp_path / "cache").iterdir()] == [".snapshot"]
