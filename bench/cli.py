@@ -3,9 +3,11 @@ compiled-policy snapshot, and ``policykit validate`` for comparison, beside Pyth
 
     python bench/cli.py [--runs 30] [--request FILE]
 
-Every figure is the wall time of one child process, from spawn to exit, as a user's shell sees it
-(``python -m policykit ...`` with this checkout's ``src`` first on the path). The commands are run
-in turn, round after round, so that a busy spell of the machine slows all of them alike.
+Every figure is the wall time of one child process, from spawn to exit, as a user's shell sees it.
+A ``policykit`` command runs what the installed console script runs (``from
+policykit.interfaces.cli import main``), with this checkout's ``src`` first on the path; one row
+runs ``python -m policykit`` instead, which also pays for ``runpy``. The commands are run in turn,
+round after round, so that a busy spell of the machine slows all of them alike.
 
 * "floor" is ``python -c pass``: the interpreter's start-up, below which no Python command goes.
 * "cold cache" gives each run a new, empty ``POLICYKIT_CACHE_DIR``: the policy is loaded from its
@@ -35,6 +37,8 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 REQUEST = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
            "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"}
 """The benchmark request: a teacher texting a student about something personal (prohibited)."""
+CONSOLE_SCRIPT = "import sys; from policykit.interfaces.cli import main; sys.exit(main())"
+"""What the ``policykit`` console script does (less its rewriting of ``sys.argv[0]``)."""
 
 
 def child_environment() -> dict[str, str]:
@@ -71,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         if request is None:
             request = str(scratch / "request.json")
             Path(request).write_text(json.dumps(REQUEST), encoding="utf-8")
-        decide = [python, "-m", "policykit", "decide", request]
+        policykit = [python, "-c", CONSOLE_SCRIPT]
+        decide = [*policykit, "decide", request]
         warm_dir = scratch / "warm"
         cold_dirs = iter(scratch / f"cold-{i}" for i in range(args.runs + 1))
 
@@ -81,9 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         commands = [
             ("`python -c pass` (floor)", [python, "-c", "pass"], lambda: base),
             ("`policykit decide`, warm cache", decide, lambda: {**base, "POLICYKIT_CACHE_DIR": str(warm_dir)}),
+            ("`python -m policykit decide`, warm cache", [python, "-m", "policykit", "decide", request],
+             lambda: {**base, "POLICYKIT_CACHE_DIR": str(warm_dir)}),
             ("`policykit decide`, cold cache", decide, cold),
             ("`policykit decide`, cache off", decide, lambda: {**base, "POLICYKIT_NO_CACHE": "1"}),
-            ("`policykit validate`", [python, "-m", "policykit", "validate"], lambda: base),
+            ("`policykit validate`", [*policykit, "validate"], lambda: base),
         ]
         for _, command, env in commands:  # untimed: writes the .pyc files and fills the warm cache
             timed(command, env())
