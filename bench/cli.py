@@ -15,6 +15,9 @@ round after round, so that a busy spell of the machine slows all of them alike.
 * "warm cache" reuses one cache directory, filled before timing: the snapshot is read back.
 * "cache off" sets ``POLICYKIT_NO_CACHE=1``: what every run cost before the snapshot.
 
+The table gives the wall time's median, 90th percentile and minimum, the median's distance from
+the floor, and the median CPU time (user + system) of the child.
+
 The child environment drops ``PYTHONDONTWRITEBYTECODE`` (set in some of our shells), so that
 imported modules are read from their compiled ``.pyc`` files as an installed package's are; one
 untimed run of each command first writes them."""
@@ -25,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,15 +54,19 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def timed(argv: list[str], env: dict[str, str]) -> float:
-    """Milliseconds one run of ``argv`` takes; it must exit with status 0."""
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) milliseconds of one run of ``argv``, which must exit with status 0. The CPU
+    time (user + system, of the child alone) is what the run costs whatever else the machine is
+    doing; the wall time also holds the waits for a core when other jobs are running."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     completed = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     elapsed = (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} exited with {completed.returncode}:\n{completed.stderr.decode()}")
-    return elapsed
+    return elapsed, (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,9 +103,12 @@ def main(argv: list[str] | None = None) -> int:
         for _, command, env in commands:  # untimed: writes the .pyc files and fills the warm cache
             timed(command, env())
         times: dict[str, list[float]] = {label: [] for label, _, _ in commands}
+        cpu: dict[str, list[float]] = {label: [] for label, _, _ in commands}
         for _ in range(args.runs):
             for label, command, env in commands:
-                times[label].append(timed(command, env()))
+                wall, used = timed(command, env())
+                times[label].append(wall)
+                cpu[label].append(used)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -109,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         series = sorted(times[label])
         median = statistics.median(series)
         p90 = series[min(len(series) - 1, int(len(series) * 0.9))]
-        rows.append((label, f"{median:.1f}", f"{p90:.1f}", f"{series[0]:.1f}", f"{median - floor:+.1f}"))
-    header = ("command", "median ms", "p90 ms", "min ms", "above the floor")
+        rows.append((label, f"{median:.1f}", f"{p90:.1f}", f"{series[0]:.1f}", f"{median - floor:+.1f}",
+                     f"{statistics.median(cpu[label]):.1f}"))
+    header = ("command", "median ms", "p90 ms", "min ms", "median above the floor", "median CPU ms")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
     print("|" + "|".join("-" * (w + 1) + ":" if i else "-" * (w + 2) for i, w in enumerate(widths)) + "|")
