@@ -309,3 +309,14 @@ def test_the_cached_policy_decides_any_request_like_a_fresh_one(fresh_and_cached
     request with many unknown facts takes too long for a property test."""
     fresh, cached = fresh_and_cached
     assert answer(cached, request, alternatives=False) == answer(fresh, request, alternatives=False)
+
+
+def test_a_key_that_cannot_be_computed_falls_back_to_the_files(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Say the working directory was removed: no snapshot is read or written."""
+    def gone(root: object) -> str:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(snapshot, "snapshot_key", gone)
+    loaded = loads_from_files(monkeypatch)
+    assert isinstance(load_policy_snapshot(), Policy)
+    assert len(loaded) == 1 and list(cache.iterdir()) == []

@@ -45,11 +45,12 @@ import pickle
 import stat
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the loader and the compiler are imported when a snapshot is read or missing
+    from datetime import date
+
     from policykit.core.api import Policy
 
 FORMAT = 1
@@ -240,8 +241,11 @@ def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], 
     directory = cache_dir(environ)
     if directory is None or not usable_dir(directory):
         return _load(root, today)
-    key = snapshot_key(root)
-    file = snapshot_path(directory, root)
+    try:
+        key = snapshot_key(root)
+        file = snapshot_path(directory, root)
+    except OSError:  # say, a working directory that was removed: no snapshot, the files as they are
+        return _load(root, today)
     policy = read_snapshot(file, key)
     if policy is not None:
         policy.clock = today
