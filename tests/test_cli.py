@@ -396,3 +396,17 @@ def test_decide_twice_reads_the_snapshot_without_the_yaml_reader_or_the_validato
     assert first.pop("decision_id") != second.pop("decision_id")
     assert first == second and first["outcome"] == "prohibited"
     assert [path.suffix for path in (tmp_path / "cache").iterdir()] == [".snapshot"]
+
+
+def test_decide_from_the_snapshot_refuses_a_malformed_request_with_the_same_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"actor": {"role": "teacher"}, "action": "msg", "chanel": "email"}), encoding="utf-8")
+    env = {name: value for name, value in os.environ.items() if name != "POLICYKIT_NO_CACHE"}
+    env["POLICYKIT_CACHE_DIR"] = str(tmp_path / "cache")
+    runs = {}
+    for label, extra in (("fills", {}), ("reads", {}), ("off", {"POLICYKIT_NO_CACHE": "1"})):
+        done = subprocess.run(command() + ["decide", str(bad), "--format", "json"], capture_output=True, text=True,
+                              timeout=120, env={**env, **extra}, check=False)
+        runs[label] = (done.returncode, json.loads(done.stdout), done.stderr)
+    assert runs["reads"] == runs["off"] == runs["fills"]
+    assert runs["off"][0] == 2 and [e["pointer"] for e in runs["off"][1]["errors"]] == ["/action", "/chanel"]
