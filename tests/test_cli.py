@@ -410,3 +410,14 @@ def test_decide_from_the_snapshot_refuses_a_malformed_request_with_the_same_erro
         runs[label] = (done.returncode, json.loads(done.stdout), done.stderr)
     assert runs["reads"] == runs["off"] == runs["fills"]
     assert runs["off"][0] == 2 and [e["pointer"] for e in runs["off"][1]["errors"]] == ["/action", "/chanel"]
+
+
+def test_a_run_of_one_command_builds_only_its_parser() -> None:
+    from policykit.interfaces.cli import build_parser
+
+    def choices(parser) -> list[str]:
+        return list(parser._subparsers._group_actions[0].choices)  # noqa: SLF001 - the parser's own commands
+
+    every = ["validate", "show", "decide", "phrases", "coverage", "mutate", "site", "serve", "lint", "diff", "export"]
+    assert [choices(build_parser(name)) for name in ("decide", "validate", "nope", "--help", None)] == [
+        ["decide"], ["validate"], every, every, every]
