@@ -488,7 +488,7 @@ Feature: Communicating with students, parents and the community
     And it is disrespectful
     When I ask the policy
     Then the answer depends on facts not given
-    And it could be permitted, discouraged or prohibited
+    And it could be permitted or prohibited
     And the policy needs to know the audience
     And it cites communications.respectful-speech
     And it cites relationships.peer-communication

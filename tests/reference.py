@@ -1,5 +1,8 @@
 """A deliberately plain reading of SPEC §4 and §6 over the model, with the reference interpreter
 of ``policykit.core.conditions``: no bitsets, no tables, no caches. Tests compare the engine to it.
+An undetermined reading is settled by brute force: every completion of the missing facts the
+cases at stake read is decided, and the outcomes they give are the possible ones (one outcome:
+that is the decision).
 
 What a missing fact means, which values are read as others and which clause kinds make an
 unmet obligation escalate are read straight from the schema files' annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from policykit.core.conditions import UNKNOWN, evaluate, facts_read, tests
+from policykit.core.conditions import UNKNOWN, evaluate, facts_read
 from policykit.core.model import OUTCOMES, PolicyDocument
 from policykit.core.vocabulary import load_vocabulary
 
@@ -75,6 +78,7 @@ def lookup_in(request: dict):
 
 
 def reference_decision(document: PolicyDocument, request: dict, day: date) -> Expected:
+    original = request
     request, _ = read_as(request)
     lookup = lookup_in(request)
     true_cases, unknown_cases, outcome_cases, effect_cases = [], [], [], []
@@ -112,16 +116,14 @@ def reference_decision(document: PolicyDocument, request: dict, day: date) -> Ex
                 seen.append(clause.id)
         return tuple(seen)
 
-    if stake:
+    outcomes, made_true, missing_facts = completions(original, lookup, stake, best)
+    possible = tuple(OUTCOMES[r] for r in sorted(set(outcomes.values())))
+    if len(possible) > 1:
         outcome = "undetermined"
-        reasons = ids(stake)
-        order = [f.path for f in VOCABULARY.facts]
-        missing = {fact for _, c in stake for fact in relevant_unknowns(c.when, request)}
-        missing_facts = tuple(sorted(missing, key=order.index))
-        possible = tuple(OUTCOMES[r] for r in sorted({best, *(rank[c.outcome] for _, c in stake)}))
+        reasons = ids([pair for pair in stake if pair in made_true])
     else:
-        outcome = OUTCOMES[best]
-        reasons = ids([(cl, c) for cl, c in true_cases if c.outcome and rank[c.outcome] == best])
+        outcome = possible[0]
+        reasons = ids([(cl, c) for cl, c in true_cases + made_true if c.outcome == outcome])
         missing_facts = possible = ()
         fired += [(cl, c) for cl, c in outcome_cases if outcome in c.on_outcome]
     clause_order = [c.id for c in document.clauses]
@@ -132,43 +134,61 @@ def reference_decision(document: PolicyDocument, request: dict, day: date) -> Ex
     return Expected(outcome, reasons, obligations, notices, missing_facts, possible)
 
 
+def completions(request: dict, lookup, stake: list, best: int) -> tuple[dict, list, tuple[str, ...]]:
+    """Brute force over every completion of the unknown facts the ``stake`` cases read: each takes
+    every value it can take (a single value each, a list every subset, a yes/no fact both), as the
+    request's rules read it (x-read-as). Returns each completion's outcome rank (the strongest of
+    ``best`` and the stake cases it makes true), the stake cases some completion makes true, and the
+    facts whose value alone changes the outcome for some values of the others (schema order)."""
+    rank = {o: i for i, o in enumerate(OUTCOMES)}
+    order = [f.path for f in VOCABULARY.facts]
+    unknown = sorted({f for _, c in stake for f in facts_read(c.when) if lookup(f) is UNKNOWN}, key=order.index)
+    domains = []
+    for path in unknown:
+        fact = VOCABULARY[path]
+        if fact.kind == "list":
+            values = [list(combo) for size in range(len(fact.value_names) + 1)
+                      for combo in itertools.combinations(fact.value_names, size)]
+        elif fact.kind == "boolean":
+            values = [False, True]
+        else:  # a single value, as the rules read it: counseling may be read as personal
+            values = list(dict.fromkeys(read_as({**request, path: v})[0][path] if "." not in path else v
+                                        for v in fact.value_names))
+        domains.append(values)
+    memo: list[dict] = [{} for _ in stake]
+    reads = [sorted(facts_read(c.when)) for _, c in stake]
+    outcomes: dict[tuple[int, ...], int] = {}
+    made_true: set[int] = set()
+    for choice in itertools.product(*(range(len(d)) for d in domains)):
+        values = {path: domains[i][pick] for i, (path, pick) in enumerate(zip(unknown, choice))}
+        result = best
+        for index, (_, case) in enumerate(stake):
+            key = tuple(repr(values[f]) if f in values else None for f in reads[index])
+            holds = memo[index].get(key)
+            if holds is None:
+                holds = memo[index][key] = evaluate(case.when, _with(lookup, values)) is True
+            if holds:
+                made_true.add(index)
+                result = max(result, rank[case.outcome])
+        outcomes[choice] = result
+    missing = tuple(path for i, path in enumerate(unknown) if _depends_on(outcomes, i))
+    return outcomes, [pair for i, pair in enumerate(stake) if i in made_true], missing
+
+
+def _depends_on(outcomes: dict[tuple[int, ...], int], index: int) -> bool:
+    """Whether two completions differing only in the ``index``-th fact have different outcomes."""
+    seen: dict[tuple[int, ...], int] = {}
+    for choice, outcome in outcomes.items():
+        if seen.setdefault(choice[:index] + choice[index + 1:], outcome) != outcome:
+            return True
+    return False
+
+
 def _met(lookup, met_by: str | None) -> bool | None:
     if met_by is None:
         return None
     value = lookup(met_by)
     return None if value is UNKNOWN else value is True
-
-
-def _mentioned(condition, fact: str) -> list[str]:
-    return sorted({v for t in tests(condition) if t.fact == fact
-                   for v in (t.value if isinstance(t.value, tuple) else (t.value,))})
-
-
-def relevant_unknowns(condition, request: dict) -> set[str]:
-    """The unknown facts that are not dummies of the condition, by brute force with the
-    interpreter: a fact counts if, for some values of the other unknown facts, two of its
-    values give different answers. Values the condition never names behave alike, so each
-    fact ranges over the values it names (plus one it does not, or for a list every subset)."""
-    lookup = lookup_in(request)
-    unknown = sorted(f for f in facts_read(condition) if lookup(f) is UNKNOWN)
-    domains = {}
-    for fact in unknown:
-        named = _mentioned(condition, fact)
-        values = VOCABULARY[fact].value_names
-        if VOCABULARY[fact].kind == "list":
-            domains[fact] = [[v for i, v in enumerate(named) if mask >> i & 1] for mask in range(1 << len(named))]
-        else:
-            domains[fact] = named + [v for v in values if v not in named][:1]
-    found = set()
-    for fact in unknown:
-        others = [f for f in unknown if f != fact]
-        for combo in itertools.product(*(domains[f] for f in others)):
-            fixed = dict(zip(others, combo))
-            answers = {evaluate(condition, _with(lookup, {**fixed, fact: value})) for value in domains[fact]}
-            if len(answers) > 1:
-                found.add(fact)
-                break
-    return found
 
 
 def _with(lookup, values: dict):

@@ -1,7 +1,8 @@
 """The browser's evaluator (``docs/assets/policykit.js`` reading ``policykit.publishing.ask``'s data) against
 ``Policy.decide(..., alternatives=True)``: thousands of seeded requests over the vocabulary, the
 whole question corpus and malformed requests, in Debian's Chromium; then the same for mutated
-policies, to show the page's answers come from the compiled policy and change with it."""
+policies, to show the page's answers come from the compiled policy and change with it, and for small
+synthetic policies where only an exact reading of what is at stake gives the right answer."""
 
 from __future__ import annotations
 
@@ -15,14 +16,18 @@ from pathlib import Path
 import pytest
 
 import policykit
-from conftest import PROJECT_ROOT
+from conftest import MINIMAL, PROJECT_ROOT
 from policykit.core.api import Policy
 from policykit.publishing.ask import ask_data, ask_script
+from policykit.core.conditions import All, Not
+from policykit.core.conditions import Test as FactTest
 from policykit.core.errors import RequestError
+from policykit.core.loader import load_policy_dir
 from policykit.core.model import OUTCOMES
 from policykit.authoring.mutate import mutants
 from policykit.authoring.questions import all_questions, load_questions
 from policykit.core.vocabulary import load_vocabulary
+from synthetic import ALL_CHANNELS, EMAIL, NARROW, WIDE, synthetic
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -248,4 +253,42 @@ def test_mutated_policies_change_the_browser_as_they_change_python(browser: Brow
         answers = browser_answers(page, requests, days)
         assert python != original, mutant.description
         assert_same(requests, python, answers)
+        page.close()
+
+
+def test_exact_answers_on_synthetic_policies_reach_the_browser(browser: Browser, tmp_path: Path) -> None:
+    """Where the old per-case enumeration was inexact: cases covering each other (every completion
+    prohibited: determined, nothing missing), a wide clause another one covers (only the other's
+    facts missing), wide cases covering each other, a value the rules never see (x-read-as); the
+    browser answers as Python does."""
+    minimal = load_policy_dir(MINIMAL)
+    counseling = FactTest("purpose", "is", "counseling")  # a teacher's is read as personal
+    halves = [ALL_CHANNELS[:4], ALL_CHANNELS[4:]]
+    policies = {
+        "a-b": synthetic(minimal, [[(EMAIL, "prohibited")], [(Not(EMAIL), "prohibited")],
+                                   [(FactTest("account", "is", "personal"), "discouraged")]]),
+        "wide-narrow": synthetic(minimal, [[(WIDE, "prohibited")], [(NARROW, "prohibited")]]),
+        "wide-halves": synthetic(minimal, [[(All((FactTest("channel", "in", half), *WIDE.items[1:])), "prohibited")]
+                                           for half in halves] + [[(All(WIDE.items[1:]), "discouraged")]]),
+        "read-as": synthetic(minimal, [[(Not(counseling), "prohibited")], [(counseling, "discouraged")]]),
+    }
+    bare = {"actor": {"role": "teacher"}, "action": "message", "content": ["harassing"]}
+    full = {**bare, "purpose": "personal", "audience": ["public"], "account": "personal", "device": "personal",
+            "network": "other", "location": "elsewhere"}
+    shown = {  # policy -> (request, (outcome, missing_facts, possible_outcomes)) each must show
+        "a-b": (bare, ("prohibited", [], [])),
+        "wide-narrow": (bare, ("undetermined", ["channel", "purpose"], ["permitted", "prohibited"])),
+        "wide-halves": (full, ("prohibited", [], [])),
+        "read-as": (bare, ("prohibited", [], [])),
+    }
+    requests = [bare, full, {k: v for k, v in full.items() if k != "purpose"},
+                {**bare, "actor": {"role": "school_counselor"}}] + generated_requests(400, seed=17)
+    days = [DAY] * len(requests)
+    for name, policy in policies.items():
+        page = evaluator_page(browser, policy, tmp_path / name)
+        python = python_answers(policy, requests, days)
+        request, expected = shown[name]
+        answer = python[requests.index(request)]
+        assert (answer["outcome"], answer["missing_facts"], answer["possible_outcomes"]) == expected, name
+        assert_same(requests, python, browser_answers(page, requests, days))
         page.close()

@@ -344,7 +344,9 @@ def test_decide_orders_the_questions_for_an_undetermined_answer(capsys) -> None:
     code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "audience=student",
                         "--set", "as_of=2026-01-05"], capsys)
     lines = out.split("To settle it, the policy needs to know (most telling first):\n", 1)[1].splitlines()
-    assert lines[0].startswith("  - purpose: school_business → undetermined")
+    # Either account leaves two outcomes possible (exactly), as purpose's worst answer does, in fewer in all.
+    assert lines[0] == "  - account: district → undetermined, personal → undetermined"
+    assert lines[1].startswith("  - purpose: school_business → undetermined")
     assert "personal → prohibited" in out
 
 

@@ -18,9 +18,11 @@ def test_pre_commit_runs_validate_lint_and_coverage():
 def test_the_pull_request_workflow_validates_tests_builds_and_diffs():
     workflow = yaml.safe_load((PROJECT_ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8"))
     commands = " ".join(step.get("run", "") for step in workflow["jobs"]["policy"]["steps"])
-    for command in ("policykit validate", "policykit lint", 'policykit diff "origin/${{ github.base_ref }}" HEAD',
+    for command in ("policykit validate", "policykit lint", 'scripts/pr-diff "origin/${{ github.base_ref }}"',
                     "bash .ci/run"):
         assert command in commands
+    # the diff step is the script the tests run (tests/test_diff.py, tests/test_amendments.py)
+    assert "policykit\" diff \"$base\" HEAD" in (PROJECT_ROOT / "scripts" / "pr-diff").read_text(encoding="utf-8")
     assert "mkdocs build --strict" in (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
 
 

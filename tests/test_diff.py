@@ -9,6 +9,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -290,7 +291,7 @@ def test_the_pull_request_diff_script_shows_a_future_amendment(tmp_path):
                .replace(EXCLUDED, "not: {fact: channel, in: [in_person, letter, phone, text_message]}"))
     clause.write_text(text.rstrip("\n") + "\n" + version, encoding="utf-8")
     git("-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qam", "amend district-email")
-    venv = Path("/work/main/.venv/bin/policykit")
+    venv = Path(sys.executable).parent / "policykit"
     env = {**os.environ, "POLICYKIT_TODAY": "2026-06-01", "POLICYKIT": str(venv),
            "PYTHONPATH": str(PROJECT_ROOT / "src")}
     done = subprocess.run([str(repo / "scripts" / "pr-diff"), "main"], capture_output=True, text=True, env=env,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import policykit
+from amend import amend
 from conftest import PROJECT_ROOT
 from policykit.authoring.scenarios import read_features
 from policykit.core.sourcetext import normalize_whitespace
@@ -171,13 +172,7 @@ def amended_root(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("amended") / "policy"
     shutil.copytree(PROJECT_ROOT / "policy", root)
-    effective = re.search(r'effective: "([0-9-]+)"', AMENDMENT.read_text(encoding="utf-8")).group(1)
-    meta = root / "policy.yaml"
-    listed = re.search(r"^revisions: \[(.*)\]$", meta.read_text(encoding="utf-8"), flags=re.M)
-    meta.write_text(meta.read_text(encoding="utf-8").replace(
-        listed.group(0), f'revisions: [{listed.group(1)}, "{effective}"]'), encoding="utf-8")
-    clause = root / "clauses" / f"{AMENDED_CLAUSE}.yaml"
-    clause.write_text(clause.read_text(encoding="utf-8") + AMENDMENT.read_text(encoding="utf-8"), encoding="utf-8")
+    amend(root, AMENDED_CLAUSE, AMENDMENT.read_text(encoding="utf-8"))
     corrected = root / "clauses" / f"{_uncorrected_clause()}.yaml"
     text = corrected.read_text(encoding="utf-8")
     marker = "    text: "
@@ -201,9 +196,10 @@ def amended(amended_root) -> policykit.Policy:
 @pytest.fixture(scope="module")
 def before_amendment(amended) -> "date":
     """The day before the amendment takes effect, from the files."""
-    from datetime import timedelta
+    from datetime import date, timedelta
 
-    return amended.document.clause(AMENDED_CLAUSE).versions[-1].effective - timedelta(days=1)
+    effective = re.search(r'effective: "([0-9-]+)"', AMENDMENT.read_text(encoding="utf-8")).group(1)
+    return date.fromisoformat(effective) - timedelta(days=1)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 /* The policy's evaluator in the browser: a small interpreter of the data policykit.ask emits
    from the compiled policy (window.POLICYKIT_DATA). It mirrors request.build_encoder,
-   engine.evaluate and engine._explain, and alternatives.Searcher, step for step; it holds no
+   engine.evaluate (with stakes.analyse) and engine._explain, and alternatives.Searcher, step for step; it holds no
    rule of its own. window.policykit.decide(request) returns the decision as the HTTP API
    does (Decision.to_dict() with alternatives and questions) and throws for a malformed
    request, naming the field (error.problems: [{pointer, message}]). No request leaves the page. */
@@ -87,22 +87,21 @@
     var states = termStates(program, t, u), cases = program.cases;
     var best = bestRank(program, states);
     var outcome, reasons, missing = [], possible = [], onlyUnmet = false, effects;
-    var atStake = function (term, s) { return s === 1 && term.rank > best; };
-    var stake = membersWhere(program, states, atStake);
+    var stake = membersWhere(program, states, function (term, s) { return s === 1 && term.rank > best; });
     var effectIdx = membersWhere(program, states, function (term, s) { return s === 2 && term.effect; });
     effects = effectIdx.map(function (i) { return cases[i]; });
-    if (stake.length) {
+    var stakes = stake.length ? analyse(program, t, u, best, states) : null;
+    if (stakes && stakes.possible.length > 1) {
       outcome = "undetermined";
-      reasons = reasonsOf(program, stake.map(function (i) { return cases[i]; }));
-      missing = missingFacts(program, states, atStake, t, u);
-      var ranks = {}; ranks[best] = true;
-      stake.forEach(function (i) { ranks[cases[i].rank] = true; });
-      possible = Object.keys(ranks).map(Number).sort(function (a, b) { return a - b; })
-        .map(function (r) { return OUT[r]; });
+      reasons = reasonsOf(program, stakes.cases.map(function (i) { return cases[i]; }));
+      missing = stakes.missing;
+      possible = stakes.possible.map(function (r) { return OUT[r]; });
     } else {
+      if (stakes) { best = stakes.possible[0]; }  // determined by exhaustion: every completion agrees
       outcome = OUT[best];
-      var deciding = membersWhere(program, states, function (term, s) { return s === 2 && term.rank === best; })
-        .map(function (i) { return cases[i]; });
+      var deciding = membersWhere(program, states, function (term, s) { return s === 2 && term.rank === best; });
+      if (stakes) { deciding = deciding.concat(stakes.cases.filter(function (i) { return cases[i].rank === best; })); }
+      deciding = deciding.map(function (i) { return cases[i]; });
       reasons = reasonsOf(program, deciding);
       onlyUnmet = deciding.length > 0 && deciding.every(function (c) { return c.unmet; });
       var trigger = 1 << best;
@@ -139,12 +138,16 @@
     var cacheKey = key(t) + "|" + key(u);
     var hit = program.outcomes.get(cacheKey);
     if (hit) { return hit; }
-    var states = termStates(program, t, u), terms = program.terms, best = bestRank(program, states), ranks = {};
-    var count = 0;
+    var states = termStates(program, t, u), terms = program.terms, best = bestRank(program, states);
+    var result = { outcome: OUT[best], possible: 1 };
     for (var j = 0; j < terms.length; j++) {
-      if (states[j] === 1 && terms[j].rank > best && !ranks[terms[j].rank]) { ranks[terms[j].rank] = true; count++; }
+      if (states[j] === 1 && terms[j].rank > best) {
+        var stakes = analyse(program, t, u, best, states);
+        result = stakes.possible.length > 1 ? { outcome: "undetermined", possible: stakes.possible.length }
+          : { outcome: OUT[stakes.possible[0]], possible: 1 };
+        break;
+      }
     }
-    var result = count ? { outcome: "undetermined", possible: count + 1 } : { outcome: OUT[best], possible: 1 };
     if (program.outcomes.size < 65536) { program.outcomes.set(cacheKey, result); }
     return result;
   }
@@ -161,82 +164,115 @@
       .map(function (i) { return program.reasons[i]; });
   }
 
-  function missingFacts(program, states, atStake, t, u) {
-    var byCase = new Map(), terms = program.terms;
-    for (var j = 0; j < terms.length; j++) {
-      if (atStake(terms[j], states[j])) {
-        var c = terms[j].case;
-        if (!byCase.has(c)) { byCase.set(c, []); }
-        byCase.get(c).push(j);
-      }
-    }
-    var wanted = {};
-    byCase.forEach(function (idx) {
-      var reads = {};
-      idx.forEach(function (j) {
-        terms[j].reads.forEach(function (read) {
-          if (hits(FACTS[read[1]].mask, u)) { reads[read[0]] = read[1]; }
-        });
-      });
-      var orders = Object.keys(reads).map(Number).sort(function (a, b) { return a - b; });
-      if (idx.length === 1) {
-        orders.forEach(function (o) { wanted[o] = FACTS[reads[o]].path; });
-        return;
-      }
-      var pairs = idx.map(function (j) { return terms[j]; });
-      var mentioned = zero();
-      pairs.forEach(function (term) { mentioned = or(mentioned, term.pn); });
-      var domains = orders.map(function (o) {
-        var fact = FACTS[reads[o]];
-        return statesOf(and(fact.mask, mentioned), fact.mask, fact.choice);
-      });
-      var size = 1;
-      domains.forEach(function (d) { size *= d.length; });
-      if (size > D.enumeration_limit) {
-        orders.forEach(function (o) { wanted[o] = FACTS[reads[o]].path; });
-        return;
-      }
-      var answers = new Array(size), digits = domains.map(function () { return 0; });
-      for (var flat = 0; flat < size; flat++) {
-        var bits = t.slice(), rest = flat;
-        for (var d = domains.length - 1; d >= 0; d--) {
-          digits[d] = rest % domains[d].length; rest = Math.floor(rest / domains[d].length);
-        }
-        for (d = 0; d < domains.length; d++) { bits = or(bits, domains[d][digits[d]]); }
-        answers[flat] = holds(pairs, bits);
-      }
-      orders.forEach(function (o, index) {
-        if (dependsOn(answers, domains.map(function (dd) { return dd.length; }), index)) {
-          wanted[o] = FACTS[reads[o]].path;
-        }
-      });
+  // What is at stake, exactly (stakes.analyse): the outcomes of every completion of the missing
+  // facts and the facts whose value alone changes it, from a reduced ordered decision diagram over
+  // the at-stake terms' unknown bits, built top down with memoised residual states; no limit.
+  function analyse(program, t, u, best, states) {
+    var terms = program.terms;
+    D.read_as.forEach(function (rule) {  // a value read as another cannot reach the rules
+      if (hits(u, rule[0]) && !hits(or(t, u), rule[2])) { u = minus(u, rule[0]); }
     });
-    return Object.keys(wanted).map(Number).sort(function (a, b) { return a - b; })
-      .map(function (o) { return wanted[o]; });
-  }
-
-  function statesOf(mentioned, whole, single) {
-    var bits = bitsOf(mentioned);
-    if (single) { return key(mentioned) !== key(whole) ? bits.concat([zero()]) : bits; }
-    var states = [zero()];
-    bits.forEach(function (bit) { states = states.concat(states.map(function (s) { return or(s, bit); })); });
-    return states;
-  }
-
-  function holds(pairs, t) {
-    return pairs.some(function (term) { return !any(minus(term.p, t)) && !hits(term.n, t); });
-  }
-
-  function dependsOn(answers, radix, index) {
-    var seen = new Map(), n = radix.length;
-    for (var flat = 0; flat < answers.length; flat++) {
-      var rest = flat, digits = new Array(n);
-      for (var d = n - 1; d >= 0; d--) { digits[d] = rest % radix[d]; rest = Math.floor(rest / radix[d]); }
-      digits.splice(index, 1);
-      var k = digits.join(",");
-      if (!seen.has(k)) { seen.set(k, answers[flat]); } else if (seen.get(k) !== answers[flat]) { return true; }
+    var live = [], liveCases = {}, mentioned = zero();
+    for (var j = 0; j < terms.length; j++) {
+      var term = terms[j];
+      if (states[j] !== 1 || term.rank <= best) { continue; }
+      if (any(minus(minus(term.p, t), u)) || hits(term.n, t) || hits(term.k, u)) { continue; }
+      var p = and(term.p, u), n = and(term.n, u);
+      if (hits(p, n)) { continue; }
+      var satisfiable = term.reads.every(function (read) {
+        var fact = FACTS[read[1]];
+        if (!fact.choice || !hits(u, fact.mask)) { return true; }
+        var needed = and(p, fact.mask);
+        if (any(needed)) { return bitsOf(needed).length === 1; }
+        return any(minus(and(u, fact.mask), n));
+      });
+      if (!satisfiable) { continue; }
+      live.push(residual(term.rank, p, n));
+      liveCases[term.case] = true;
+      mentioned = or(mentioned, or(p, n));
     }
-    return false;
+    var caseList = Object.keys(liveCases).map(Number).sort(function (a, b) { return a - b; });
+    if (!live.length) { return { possible: [best], missing: [], cases: [] }; }
+    var variables = [];
+    FACTS.forEach(function (fact) {
+      if (!hits(fact.mask, mentioned)) { return; }
+      var named = bitsOf(and(fact.mask, mentioned));
+      if (fact.choice) {
+        var values = any(minus(and(u, fact.mask), mentioned)) ? named.concat([zero()]) : named;
+        variables.push({ fact: fact, mask: fact.mask, values: values });
+      } else {
+        named.forEach(function (bit) { variables.push({ fact: fact, mask: bit, values: [zero(), bit] }); });
+      }
+    });
+    var terminals = OUT.length, shapes = new Map(), nodeVar = [], nodeChildren = [], memo = new Map();
+
+    function build(start, reached, list) {
+      var memoKey = reached + "|" + list.map(function (r) { return r.key; }).join(";");
+      var found = memo.get(memoKey);
+      if (found !== undefined) { return found; }
+      if (!list.length) { memo.set(memoKey, reached); return reached; }
+      var used = zero();
+      list.forEach(function (r) { used = or(used, or(r.p, r.n)); });
+      var index = start;
+      while (!hits(variables[index].mask, used)) { index++; }
+      var variable = variables[index], settles = variable.mask, children = [];
+      variable.values.forEach(function (value) {
+        var bestNow = reached, rest = [];
+        list.forEach(function (r) {
+          if (any(minus(and(r.p, settles), value)) || hits(r.n, value)) { return; }
+          var pLeft = minus(r.p, settles), nLeft = minus(r.n, settles);
+          if (any(pLeft) || any(nLeft)) { rest.push(residual(r.rank, pLeft, nLeft)); } else if (r.rank > bestNow) {
+            bestNow = r.rank;
+          }
+        });
+        children.push(build(index + 1, bestNow, canonical(rest.filter(function (r) { return r.rank > bestNow; }))));
+      });
+      var node;
+      if (children.every(function (c) { return c === children[0]; })) {
+        node = children[0];
+      } else {
+        var shape = index + ":" + children.join(",");
+        node = shapes.get(shape);
+        if (node === undefined) {
+          node = terminals + nodeVar.length;
+          shapes.set(shape, node);
+          nodeVar.push(index);
+          nodeChildren.push(children);
+        }
+      }
+      memo.set(memoKey, node);
+      return node;
+    }
+
+    var start = best;
+    live.forEach(function (r) {  // true in every completion: its only unknown value can never be read (x-read-as)
+      if (!any(r.p) && !any(r.n) && r.rank > start) { start = r.rank; }
+    });
+    var root = build(0, start, canonical(live.filter(function (r) { return r.rank > start && (any(r.p) || any(r.n)); })));
+    var possible = {}, facts = {}, seen = {}, stack = [root];
+    while (stack.length) {
+      var node = stack.pop();
+      if (seen[node]) { continue; }
+      seen[node] = true;
+      if (node < terminals) { possible[node] = true; continue; }
+      var fact = variables[nodeVar[node - terminals]].fact;
+      facts[fact.order] = fact.path;
+      stack.push.apply(stack, nodeChildren[node - terminals]);
+    }
+    var byNumber = function (a, b) { return a - b; };
+    return {
+      possible: Object.keys(possible).map(Number).sort(byNumber),
+      missing: Object.keys(facts).map(Number).sort(byNumber).map(function (o) { return facts[o]; }),
+      cases: caseList
+    };
+  }
+
+  function residual(rank, p, n) { return { rank: rank, p: p, n: n, key: rank + ":" + key(p) + ":" + key(n) }; }
+
+  function canonical(list) {  // a set of residual terms: each once, in one order
+    var byKey = new Map();
+    list.forEach(function (r) { byKey.set(r.key, r); });
+    return Array.from(byKey.keys()).sort().map(function (k) { return byKey.get(k); });
   }
 
   // ------------------------------------------------------------------------- explanation

@@ -9,6 +9,7 @@ is no exception, so an adopted amendment is pinned down before the day it takes 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -103,20 +104,31 @@ def measure(policy: Policy, scenarios: Sequence[Scenario], *, as_of: date | None
             continue
         decided[id(scenario)] = ({r.id for r in decision.reasons},
                                  {n.clause for n in decision.notices} | {o.clause for o in decision.obligations})
+    # Scenarios sorted by date and indexed by the clauses they are tagged with, so each version
+    # looks only at its own: the work grows with the policy, not with its square.
+    dated = sorted((days[id(s)], position) for position, s in enumerate(scenarios) if days[id(s)] is not None)
+    dated_days = [day for day, _ in dated]
+    tagged: dict[str, list[int]] = {}
+    for position, scenario in enumerate(scenarios):
+        for clause_id in dict.fromkeys(scenario.clause_ids):
+            tagged.setdefault(clause_id, []).append(position)
     versions: list[VersionCoverage] = []
     for clause in policy.document.clauses:
         for index, start, until in version_ranges(clause):
             if as_of is not None and not in_range(as_of, start, until):
                 continue
-            dated = [s for s in scenarios if days[id(s)] is not None and in_range(days[id(s)], start, until)]
+            low = bisect.bisect_left(dated_days, start)
+            high = len(dated_days) if until is None else bisect.bisect_left(dated_days, until)
             found: dict[str, list[str]] = {"deciding": [], "notice": [], "near_miss": []}
-            for scenario in dated:
-                if clause.id not in scenario.clause_ids or id(scenario) not in decided:
+            for position in tagged.get(clause.id, ()):
+                scenario = scenarios[position]
+                day = days[id(scenario)]
+                if day is None or not in_range(day, start, until) or id(scenario) not in decided:
                     continue
                 reasons, told = decided[id(scenario)]
                 kind = "deciding" if clause.id in reasons else "notice" if clause.id in told else "near_miss"
                 found[kind].append(scenario.title)
             versions.append(VersionCoverage(clause.id, start, until, bool(clause.versions[index].rule),
                                             tuple(found["deciding"]), tuple(found["notice"]),
-                                            tuple(found["near_miss"]), len(dated)))
+                                            tuple(found["near_miss"]), high - low))
     return CoverageReport(tuple(versions), tuple(failures))

@@ -98,9 +98,54 @@ def _case_path(item: _Ruled) -> JsonPath:
     return ("versions", item.version_index, "rule", item.case_index)
 
 
+class _TermIndex:
+    """Terms indexed by their positive mask, to find every term implied by a given one without
+    comparing it with all of them: ``u`` is implied by ``t`` only if ``u``'s positive bits are a
+    subset of ``t``'s, and a term has few positive bits, so the subsets of ``t``'s are few."""
+
+    def __init__(self, layout: AtomLayout) -> None:
+        self.layout = layout
+        self.by_positive: dict[int, list[tuple[int, _Ruled]]] = {}
+
+    def add(self, term: tuple[int, int], item: _Ruled) -> None:
+        self.by_positive.setdefault(term[0], []).append((term[1], item))
+
+    def implied_by(self, term: tuple[int, int]) -> Iterator[_Ruled]:
+        """The indexed cases with a term that ``term`` implies (each case at most once per subset)."""
+        positive, negative = term
+        allowed = negative | _implied_false(positive, self.layout)
+        bits = _bits(positive)
+        for choice in range(1 << len(bits)):
+            subset = 0
+            for i, bit in enumerate(bits):
+                if choice >> i & 1:
+                    subset |= bit
+            for other_negative, item in self.by_positive.get(subset, ()):
+                if not other_negative & ~allowed:
+                    yield item
+
+
+def _bits(mask: int) -> list[int]:
+    found = []
+    while mask:
+        low = mask & -mask
+        found.append(low)
+        mask ^= low
+    return found
+
+
+def _live_terms(item: _Ruled, layout: AtomLayout) -> list[tuple[int, int]]:
+    return [t for t in item.terms if _satisfiable(*t, layout)]
+
+
 def _never_and_outranked(ruled: list[_Ruled], layout: AtomLayout, at) -> Iterator[PolicyIssue]:
+    by_rank = {rank: _TermIndex(layout) for rank in RANK.values()}
     for item in ruled:
-        live = [t for t in item.terms if _satisfiable(*t, layout)]
+        if item.case.outcome:
+            for term in _live_terms(item, layout):
+                by_rank[RANK[item.case.outcome]].add(term, item)
+    for item in ruled:
+        live = _live_terms(item, layout)
         if not live:
             yield at(item.clause, _case_path(item) + ("when",),
                      f"case {item.case_index + 1} of '{item.clause.id}' can never apply: its condition "
@@ -109,10 +154,10 @@ def _never_and_outranked(ruled: list[_Ruled], layout: AtomLayout, at) -> Iterato
         if item.case.outcome is None:
             continue
         rank = RANK[item.case.outcome]
-        stronger = [other for other in ruled if other.case.outcome and RANK[other.case.outcome] > rank]
+        stronger = [by_rank[r] for r in by_rank if r > rank]
         beaten_by = set()
         for term in live:
-            winners = {o.clause.id for o in stronger for u in o.terms if _implies(term, u, layout)}
+            winners = {o.clause.id for index in stronger for o in index.implied_by(term)}
             if not winners:
                 break
             beaten_by |= winners
@@ -123,14 +168,26 @@ def _never_and_outranked(ruled: list[_Ruled], layout: AtomLayout, at) -> Iterato
 
 
 def _together(ruled: list[_Ruled], layout: AtomLayout, at) -> Iterator[PolicyIssue]:
+    """Pairs of cases of different clauses with the same outcome whose conditions hold for exactly
+    the same requests. Candidates come from the index: a partner must have a term implied by
+    this case's first term; only those are compared in full."""
     deciding = [r for r in ruled if r.case.outcome]
-    for i, first in enumerate(deciding):
-        for second in deciding[i + 1:]:
-            if first.clause.id == second.clause.id or first.case.outcome != second.case.outcome:
-                continue
-            a = [t for t in first.terms if _satisfiable(*t, layout)]
-            b = [t for t in second.terms if _satisfiable(*t, layout)]
-            if a and b and all(any(_implies(t, u, layout) for u in b) for t in a) and \
+    order = {id(item): i for i, item in enumerate(deciding)}
+    live = {id(item): _live_terms(item, layout) for item in deciding}
+    index = _TermIndex(layout)
+    for item in deciding:
+        for term in live[id(item)]:
+            index.add(term, item)
+    for first in deciding:
+        a = live[id(first)]
+        if not a:
+            continue
+        candidates = {id(c): c for c in index.implied_by(a[0])
+                      if order[id(c)] > order[id(first)] and c.clause.id != first.clause.id
+                      and c.case.outcome == first.case.outcome}
+        for second in sorted(candidates.values(), key=lambda c: order[id(c)]):
+            b = live[id(second)]
+            if b and all(any(_implies(t, u, layout) for u in b) for t in a) and \
                     all(any(_implies(u, t, layout) for t in a) for u in b):
                 yield at(second.clause, _case_path(second) + ("when",),
                          f"'{second.clause.id}' always decides together with '{first.clause.id}': their conditions "

@@ -245,6 +245,22 @@ class Step:
 
 
 @dataclass(frozen=True)
+class PreparedScenario:
+    """A scenario whose request is built and whose checks are parsed (``Scenario.prepare``)."""
+
+    title: str
+    request: dict
+    checks: tuple[Check, ...]
+    phrasebook: Phrasebook
+
+    def failures(self, policy: _Decider) -> list[str]:
+        """What ``Scenario.run`` would report against ``policy`` (empty when it passes)."""
+        run = ScenarioRun(self.phrasebook, dict(self.request))
+        run.ask(policy)
+        return [failure for check in self.checks for failure in run.verify(check)]
+
+
+@dataclass(frozen=True)
 class Scenario:
     """One scenario (an outline gives one per example row), as written."""
 
@@ -290,6 +306,28 @@ class Scenario:
         if run.decision is None:
             failures.append(f"the scenario never says '{ASK}'")
         return failures, run.decision
+
+    def prepare(self, phrasebook: Phrasebook | None = None) -> "PreparedScenario | None":
+        """The scenario with its words read once, to run many times against changed policies
+        (mutation testing); None when its steps are not in the plain order (facts, one question,
+        checks) or do not all read, so that ``run`` reports the problem instead."""
+        book = phrasebook or load_phrasebook()
+        run = ScenarioRun(book)
+        checks: list[Check] = []
+        asked = False
+        try:
+            for step in self.steps:
+                if step.kind == "Context" and not asked:
+                    run.state(step.text)
+                elif step.kind == "Action" and step.text == ASK and not asked:
+                    asked = True
+                elif step.kind not in ("Context", "Action") and asked:
+                    checks.append(parse_check(step.text))
+                else:
+                    return None
+        except (PhraseError, ValueError):
+            return None
+        return PreparedScenario(self.title, run.request, tuple(checks), book) if asked else None
 
     def request(self, phrasebook: Phrasebook | None = None) -> dict:
         """The request its Given steps build."""

@@ -32,7 +32,7 @@ from policykit.core.errors import RequestError, RequestProblem
 from policykit.core.loader import load_policy_dir
 from policykit.core.model import PolicyDocument
 from policykit.core.paths import default_policy_dir
-from policykit.core.request import MAX_ERRORS, bounded_request_problems, build_encoder, valid_date
+from policykit.core.request import MAX_ERRORS, Encoded, bounded_request_problems, build_encoder, valid_date
 from policykit.core.requestjson import MAX_DEPTH, parse_json
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
 
@@ -43,26 +43,30 @@ CACHE_BYTES = 64 * 1024 * 1024
 class Policy:
     """A loaded, compiled policy. Thread-safe for ``decide``; build it once and reuse it."""
 
-    def __init__(self, document: PolicyDocument, *, today: Callable[[], date] | None = None):
+    def __init__(self, document: PolicyDocument, *, today: Callable[[], date] | None = None,
+                 template: "Policy | None" = None):
+        """``template``: a policy whose request layout and encoder this one shares (they depend on
+        the vocabulary only), so that many variants of one policy are cheap to build."""
         self.document = document
         self._today = today
         vocabulary = load_vocabulary()
-        self.layout = AtomLayout.from_vocabulary(vocabulary)
+        self.layout = template.layout if template is not None else AtomLayout.from_vocabulary(vocabulary)
         self._searcher = Searcher(vocabulary, document, self.layout)
         # One program per period between effective dates: every clause version in force is fixed
         # within a period, so a question's date only has to find its period.
         self._starts = list(document.effective_dates())
         self._programs = [compile_program(document, day, self.layout) for day in self._starts]
         self._first = self._starts[0]
-        self._start_process(vocabulary)
+        self._start_process(vocabulary, template._encode if template is not None else None)
 
     _PER_PROCESS = ("_today", "_encode", "_id_prefix", "_ids", "_dates", "_verdicts", "_stamps")
     """What a pickled Policy leaves out and makes anew (``_start_process``): the clock, the encoder (a
     closure), the decision ids (a fresh random prefix, so two processes never mint the same id) and
     the caches (one holds a lock)."""
 
-    def _start_process(self, vocabulary: Vocabulary) -> None:
-        self._encode = build_encoder(vocabulary, self.layout)
+    def _start_process(self, vocabulary: Vocabulary,
+                       encode: Callable[[object], Encoded | None] | None = None) -> None:
+        self._encode = encode if encode is not None else build_encoder(vocabulary, self.layout)
         self._id_prefix = os.urandom(6).hex()
         self._ids = itertools.count(1)
         self._dates: dict[str, date] = {}
@@ -198,6 +202,12 @@ class Policy:
         nested more than ``max_depth`` levels, or names a key twice in one object."""
         return self.decide(parse_json(text, max_depth=max_depth), as_of=as_of, decision_id=decision_id,
                            alternatives=alternatives)
+
+    def encode(self, request: object) -> tuple[int, int, int] | None:
+        """The request as the engine reads it: (true bits, unknown bits, read-as bits) in
+        ``layout``; None when the request schema refuses it."""
+        encoded = self._encode(request)
+        return None if encoded is None else (encoded[0], encoded[1], encoded[3])
 
     def encodes(self, request: object) -> bool:
         """Whether ``request`` follows the request schema (cheap: the fast check alone)."""

@@ -160,7 +160,7 @@ class Program:
     cases: tuple[CompiledCase, ...]  # cases with a condition over facts, in printed order
     outcome_cases: tuple[CompiledCase, ...]  # cases triggered by the decision's outcome
     reasons: tuple[Reason, ...]  # one per clause in force, in printed order
-    slices: tuple[tuple[int, dict[int, tuple[int, int]]], ...]  # (fact-bit mask, state -> (false, not true))
+    slices: tuple[tuple[int, "SliceTable"], ...]  # (fact-bit mask, state -> (false, not true))
     unknown_shift: int  # a slice's state key is (true & mask) | (unknown & mask) << unknown_shift
     term_case: tuple[int, ...]  # term index -> index into cases
     term_reads: tuple[tuple[tuple[int, str, int], ...], ...]  # term index -> (order, fact, mask) it reads
@@ -200,18 +200,15 @@ def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersi
     return "sha256:" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-def _fact_states(layout: AtomLayout, fact: str, mask: int) -> list[tuple[int, int]]:
-    """Every (true, unknown) state of the bits ``mask`` of one fact that a valid request can give."""
-    bits = _bits_of(mask)
+def _state_count(layout: AtomLayout, fact: str, mask: int) -> int:
+    """How many (true, unknown) states of the bits ``mask`` of one fact a valid request can give:
+    for a single-valued fact each value or unknown; for a list each subset, and unknown for a
+    list that may be left out open (audience)."""
+    bits = bin(mask).count("1")
     whole = layout.masks[fact]
     if fact in layout.choice_facts:
-        return [(bit, 0) for bit in bits] + [(0, whole)]
-    states = []
-    for subset in range(1 << len(bits)):
-        states.append((_union(bit for i, bit in enumerate(bits) if subset >> i & 1), 0))
-    if layout.initially_unknown & whole and mask == whole:  # a list that may be unknown (audience)
-        states.append((0, whole))
-    return states
+        return bits + 1
+    return (1 << bits) + (1 if layout.initially_unknown & whole and mask == whole else 0)
 
 
 def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]:
@@ -223,9 +220,9 @@ def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]
         if fact not in layout.choice_facts and len(bits) > _CHUNK and not layout.initially_unknown & mask:
             for i in range(0, len(bits), _CHUNK):
                 chunk = _union(bits[i:i + _CHUNK])
-                pieces.append((fact, chunk, len(_fact_states(layout, fact, chunk))))
+                pieces.append((fact, chunk, _state_count(layout, fact, chunk)))
         else:
-            pieces.append((fact, mask, len(_fact_states(layout, fact, mask))))
+            pieces.append((fact, mask, _state_count(layout, fact, mask)))
     groups: list[list[tuple[str, int]]] = []
     size = _TABLE_LIMIT + 1
     for fact, mask, count in pieces:
@@ -237,27 +234,56 @@ def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]
     return groups
 
 
+class SliceTable(dict):
+    """The (false, not-true) term masks of each state of one slice, filled in as states are met.
+
+    A state's entry is computed the first time a request shows it and kept; a slice has at most
+    ``_TABLE_LIMIT`` valid states, so the table stays small, and a policy is compiled without
+    paying for states no request asks about (which is most of them in a narrowed or large policy)."""
+
+    def __init__(self, mask: int, need_p: dict[int, int], need_n: dict[int, int], need_k: dict[int, int],
+                 shift: int) -> None:
+        super().__init__()
+        self.mask = mask
+        self.shift = shift
+        bits = _bits_of(mask)
+        # Per bit of the slice: what it does when true, false or unknown.
+        self.effects = tuple((bit, need_n.get(bit, 0), need_p.get(bit, 0),
+                              need_p.get(bit, 0) | need_n.get(bit, 0), need_k.get(bit, 0)) for bit in bits)
+
+    def __missing__(self, key: int) -> tuple[int, int]:
+        true = key & ((1 << self.shift) - 1)
+        unknown = key >> self.shift
+        false = not_true = 0
+        for bit, if_true, if_false, unknown_blocks, unknown_falsifies in self.effects:
+            if true & bit:  # a true atom falsifies the terms that need it false
+                false |= if_true
+            elif unknown & bit:  # an unknown atom keeps every term reading it from being true
+                not_true |= unknown_blocks
+                false |= unknown_falsifies  # and falsifies the terms that need it known
+            else:  # a false atom falsifies the terms that need it true
+                false |= if_false
+        entry = (false, false | not_true)
+        self[key] = entry
+        return entry
+
+    def __reduce__(self):  # pickled as its recipe and the entries met so far
+        return (_rebuild_table, (self.mask, self.shift, self.effects, dict(self)))
+
+
+def _rebuild_table(mask: int, shift: int, effects: tuple, entries: dict[int, tuple[int, int]]) -> SliceTable:
+    table = SliceTable.__new__(SliceTable)
+    dict.__init__(table, entries)
+    table.mask, table.shift, table.effects = mask, shift, effects
+    return table
+
+
 def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[int, int],
                  need_n: dict[int, int], need_k: dict[int, int],
-                 shift: int) -> tuple[int, dict[int, tuple[int, int]]]:
-    """The (false, not-true) term masks for every state of one slice."""
+                 shift: int) -> tuple[int, SliceTable]:
+    """One slice: its fact-bit mask and its (lazily filled) state table."""
     mask = _union(m for _, m in group)
-    table: dict[int, tuple[int, int]] = {}
-    combos: list[tuple[int, int]] = [(0, 0)]
-    for fact, piece in group:
-        combos = [(t1 | t2, u1 | u2) for t1, u1 in combos for t2, u2 in _fact_states(layout, fact, piece)]
-    for true, unknown in combos:
-        false = not_true = 0
-        for bit in _bits_of(mask):
-            if true & bit:  # a true atom falsifies the terms that need it false
-                false |= need_n.get(bit, 0)
-            elif unknown & bit:  # an unknown atom keeps every term reading it from being true
-                not_true |= need_p.get(bit, 0) | need_n.get(bit, 0)
-                false |= need_k.get(bit, 0)  # and falsifies the terms that need it known
-            else:  # a false atom falsifies the terms that need it true
-                false |= need_p.get(bit, 0)
-        table[(true & mask) | (unknown & mask) << shift] = (false, false | not_true)
-    return mask, table
+    return mask, SliceTable(mask, need_p, need_n, need_k, shift)
 
 
 def compile_program(document: PolicyDocument, day: date, layout: AtomLayout) -> Program:

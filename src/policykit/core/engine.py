@@ -6,9 +6,14 @@ and returns a ``Verdict``; ``decide`` adds the date the question is about and an
 
 * every case whose condition is true contributes its outcome, obligation and notice;
 * the outcome is the strongest true outcome (``permitted`` when none);
-* if a case whose condition is *unknown* would yield a stronger outcome, the decision is
-  ``undetermined``: ``missing_facts`` are the unknown facts those cases read and
-  ``possible_outcomes`` what they could yield;
+* if no case whose condition is *unknown* would yield a stronger outcome, that is the answer
+  (exact: a true case stays true whatever the missing facts are);
+* otherwise ``stakes.analyse`` reads the request exactly over its completions (every value the
+  missing facts can take): when they all give one outcome, that is the outcome (possibly
+  stronger than any true case's, with the at-stake cases yielding it as reasons); else the
+  decision is ``undetermined``, ``possible_outcomes`` are the completions' outcomes,
+  ``missing_facts`` exactly the facts whose value alone can change the outcome, and the reasons
+  the clauses of the at-stake cases some completion makes true;
 * cases triggered by the outcome (``on_outcome``) are added once the outcome is known;
 * an obligation of a mandatory clause known to be unmet (``met: false``) yields
   ``requires_approval`` through its compiled unmet case; one whose state is unknown
@@ -20,11 +25,10 @@ and returns a ``Verdict``; ``decide`` adds the date the question is about and an
 
 from __future__ import annotations
 
-import itertools
-
 from policykit.core.compiler import Program
 from policykit.core.decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
 from policykit.core.model import OUTCOMES
+from policykit.core.stakes import analyse
 
 OUTCOME_PHRASES = {
     "permitted": "This is permitted",
@@ -66,7 +70,10 @@ def outcome_rank(program: Program, true: int, unknown: int) -> int:
     best = 3
     while best and not true_terms & rank_terms[best]:
         best -= 1
-    return -1 if unknown_terms & program.above[best] else best
+    at_stake = unknown_terms & program.above[best]
+    if at_stake:
+        return analyse(program, true, unknown, best, at_stake).rank
+    return best
 
 
 def decide(program: Program, true: int, unknown: int, as_of: str, decision_id: str, reread: int = 0) -> Decision:
@@ -86,17 +93,21 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verd
         best -= 1  # permitted (0) is the default
     cases = program.cases
     at_stake = unknown_terms & program.above[best]
-    if at_stake:
+    stakes = analyse(program, true, unknown, best, at_stake) if at_stake else None
+    if stakes is not None and len(stakes.possible) > 1:
         outcome = "undetermined"
-        stake_cases = [cases[i] for i in _members(at_stake, program.term_case)]
-        reasons = _reasons(program, stake_cases)
-        missing_facts = _missing_facts(program, at_stake, true, unknown)
+        reasons = _reasons(program, [cases[i] for i in stakes.cases])
+        missing_facts = stakes.missing
         only_unmet = False
-        possible = tuple(OUTCOMES[r] for r in sorted({best, *(case.rank for case in stake_cases)}))
+        possible = tuple(OUTCOMES[r] for r in stakes.possible)
         effects = [cases[i] for i in _members(true_terms & program.effect_terms, program.term_case)]
     else:
+        if stakes is not None:  # determined by exhaustion: every completion gives this outcome
+            best = stakes.possible[0]
         outcome = OUTCOMES[best]
         deciding = [cases[i] for i in _members(true_terms & rank_terms[best], program.term_case)]
+        if stakes is not None:
+            deciding += [cases[i] for i in stakes.cases if cases[i].rank == best]
         reasons = _reasons(program, deciding)
         only_unmet = bool(deciding) and all(case.unmet for case in deciding)
         missing_facts = possible = ()
@@ -126,81 +137,8 @@ def _met(met_bit: int, true: int, unknown: int) -> bool | None:
 
 
 ENUMERATION_LIMIT = 4096
-
-
-def _missing_facts(program: Program, at_stake: int, true: int, unknown: int) -> tuple[str, ...]:
-    """The unknown facts whose values could change an at-stake rule, in request-schema order.
-
-    A fact a rule reads is listed only if it is not a dummy: some values of the other unknown
-    facts exist under which changing this one changes the rule's answer. The undecided terms of
-    each case are tried over every combination of the unknown facts' relevant states (each
-    value a term mentions, plus "any other value"), a small space; past a safety limit every
-    unknown fact read is listed instead."""
-    by_case: dict[int, list[int]] = {}
-    mask = at_stake
-    while mask:
-        low = mask & -mask
-        by_case.setdefault(program.term_case[low.bit_length() - 1], []).append(low.bit_length() - 1)
-        mask ^= low
-    wanted: dict[int, str] = {}
-    for terms in by_case.values():
-        reads = {read for term in terms for read in program.term_reads[term] if read[2] & unknown}
-        if len(terms) == 1:  # one undecided conjunction: every unknown fact in it can decide it
-            wanted.update((order, fact) for order, fact, _ in reads)
-            continue
-        pairs = [program.term_pairs[term] for term in terms]
-        mentioned = 0
-        for positive, negative in pairs:
-            mentioned |= positive | negative
-        facts = sorted(reads)
-        domains = [_states(fact_mask & mentioned, fact_mask, fact in program.layout.choice_facts)
-                   for _, fact, fact_mask in facts]
-        size = 1
-        for domain in domains:
-            size *= len(domain)
-        if size > ENUMERATION_LIMIT:
-            wanted.update((order, fact) for order, fact, _ in facts)
-            continue
-        answers = {}
-        for choice in itertools.product(*(range(len(domain)) for domain in domains)):
-            bits = true
-            for domain, pick in zip(domains, choice):
-                bits |= domain[pick]
-            answers[choice] = _holds(pairs, bits)
-        for index, (order, fact, _) in enumerate(facts):
-            if _depends_on(answers, index):
-                wanted[order] = fact
-    return tuple(wanted[k] for k in sorted(wanted))
-
-
-def _states(mentioned: int, whole: int, single: bool) -> list[int]:
-    """The states of one unknown fact worth trying: for a single-valued fact each mentioned value
-    and, if some value is not mentioned, one of those; for a list every subset of the mentioned values."""
-    bits = []
-    rest = mentioned
-    while rest:
-        low = rest & -rest
-        bits.append(low)
-        rest ^= low
-    if single:
-        return bits + ([0] if mentioned != whole else [])
-    states = [0]
-    for bit in bits:
-        states += [state | bit for state in states]
-    return states
-
-
-def _holds(pairs: list[tuple[int, int]], true: int) -> bool:
-    return any(not positive & ~true and not negative & true for positive, negative in pairs)
-
-
-def _depends_on(answers: dict[tuple[int, ...], bool], index: int) -> bool:
-    """Whether changing the ``index``-th fact alone ever changes the answer."""
-    seen: dict[tuple[int, ...], bool] = {}
-    for choice, answer in answers.items():
-        if seen.setdefault(choice[:index] + choice[index + 1:], answer) != answer:
-            return True
-    return False
+"""No longer used by the engine (its analysis of what is at stake has no limit, see ``stakes``);
+kept only for the Rego exporter until it is ported."""
 
 
 def _reasons(program: Program, cases: list) -> tuple[Reason, ...]:

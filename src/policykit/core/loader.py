@@ -27,7 +27,9 @@ from policykit.core.model import (
     Section,
 )
 from policykit.core.kinds import allowed_outcomes
+from policykit.core.paths import schema_dir
 from policykit.core.schemaerrors import schema_issues
+from policykit.core.vocabcheck import check_vocabulary
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:  # the YAML reader is imported when files are read, not by what only names this module
@@ -54,8 +56,11 @@ def display_path(path: Path) -> str:
         return str(absolute)
 
 
-def check_policy_dir(root: Path | str) -> tuple[PolicyDocument | None, list[PolicyIssue]]:
-    """Read and check every file of a policy directory. The model is None when any error was found."""
+def check_policy_dir(root: Path | str, request_schema: Path | str | None = None
+                     ) -> tuple[PolicyDocument | None, list[PolicyIssue]]:
+    """Read and check every file of a policy directory, and the request vocabulary its rules use
+    (``request_schema``, default: the project's ``schema/request.schema.json``; see
+    ``policykit.core.vocabcheck``). The model is None when any error was found."""
     root = Path(root)
     issues: list[PolicyIssue] = []
     meta_path = root / "policy.yaml"
@@ -81,10 +86,15 @@ def check_policy_dir(root: Path | str) -> tuple[PolicyDocument | None, list[Poli
         issues.append(PolicyIssue(display_path(root / "clauses"), 1, 1,
                                   "no clause files found (expected policy/clauses/<id>.yaml)", "no-clauses"))
 
-    vocabulary = load_vocabulary()
+    schema_path = Path(request_schema) if request_schema is not None else schema_dir() / "request.schema.json"
+    vocabulary, vocabulary_found = check_vocabulary(schema_path, display_path(schema_path))
+    issues.extend(vocabulary_found)
+    if vocabulary is not None and request_schema is None:
+        vocabulary = load_vocabulary()  # the vocabulary the engine uses (the same file, read once)
     clauses: list[Clause] = []
     found: list[PolicyIssue] = []
-    for doc in clause_docs:
+    # A vocabulary too incomplete to build is reported above; the clauses' facts wait until it is fixed.
+    for doc in clause_docs if vocabulary is not None else ():
         clause_found = list(_clause_issues(doc, vocabulary))
         found.extend(clause_found)
         if not clause_found:

@@ -14,7 +14,8 @@ handle exactly); the interpreter works word by word. The interpreter evaluates e
 Kleene state directly from its masks, which is what the engine's slice tables precompute
 (``compiler._slice_table``): a term is false when a bit of P is known false, a bit of N is true
 or a bit of K is unknown; true when every bit of P is true and no bit of N is true or unknown;
-unknown otherwise."""
+unknown otherwise. What is at stake when a request leaves facts out is read exactly, as
+``stakes.analyse`` does, from the same term masks, term reads and cases."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from typing import Any
 
 from policykit.core.api import Policy
 from policykit.core.compiler import AtomLayout, Program
-from policykit.core.engine import ENUMERATION_LIMIT, OUTCOME_PHRASES
+from policykit.core.engine import OUTCOME_PHRASES
 from policykit.core.model import OUTCOMES
 from policykit.core.schemaerrors import load_schema
 from policykit.core.vocabulary import Fact, Vocabulary, load_vocabulary
@@ -165,7 +166,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
     first = policy.first_date.isoformat()
     return {
         "words": count, "word_bits": WORD_BITS,
-        "outcomes": list(OUTCOMES), "phrases": OUTCOME_PHRASES, "enumeration_limit": ENUMERATION_LIMIT,
+        "outcomes": list(OUTCOMES), "phrases": OUTCOME_PHRASES,
         "facts": [{"path": f.path, "kind": f.kind, "mask": w(layout.masks[f.path]), "order": order[f.path],
                    "choice": f.path in layout.choice_facts} for f in facts],
         "initially_unknown": w(layout.initially_unknown),

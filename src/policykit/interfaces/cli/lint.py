@@ -64,11 +64,13 @@ def run(args: argparse.Namespace) -> int:
                 count = sum(1 for w in warnings if w.code == code)
                 if count:
                     print(f"note: {count} {words} (policykit lint --all lists them)")
-        counts = {code: sum(1 for w in warnings if w.code == code) for code in CODES}
-        summary = ", ".join(f"{n} {code}" for code, n in counts.items() if n) or "no warnings"
-        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {len(warnings)} warning"
-              f"{'s' if len(warnings) != 1 else ''} ({summary})", file=sys.stderr)
     actionable = [w for w in warnings if args.all or w.code not in INFORMATIONAL]
+    if args.format != "json":
+        # The count is of what was listed: the standing facts summarised in notes do not add to it.
+        counts = {code: sum(1 for w in actionable if w.code == code) for code in CODES}
+        summary = ", ".join(f"{n} {code}" for code, n in counts.items() if n) or "no warnings"
+        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {len(actionable)} warning"
+              f"{'s' if len(actionable) != 1 else ''} ({summary})", file=sys.stderr)
     if errors or (args.strict and actionable):
         return EXIT_FAILURE
     return EXIT_OK

@@ -12,13 +12,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "mutate", help="check that the scenarios pin every rule down",
         description="Change one rule at a time (drop it, drop a case, make an outcome one step weaker or stronger, "
-                    "drop one condition of a case's all) and run every scenario against it. Exit 1 when a change "
+                    "drop one condition of a case's all) and run the scenarios against it. Every version of every "
+                    "clause is changed, future ones included, and checked against the scenarios dated in the range "
+                    "in which it is in force (a scenario without a date is about today). Exit 1 when a change "
                     "goes unnoticed.")
     add_scenario_arguments(parser)
     parser.add_argument("--clause", action="append", metavar="ID", help="only mutate this clause (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="show progress only for surviving mutants")
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
-                        help="mutate the clause versions in force on this date (default: today)")
+                        help="only mutate the clause versions in force on this date (default: every version)")
     parser.set_defaults(func=run)
 
 
@@ -34,21 +36,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: the scenario '{broken}' fails on the unchanged policy; fix the scenarios first "
               "(policykit coverage lists every failure)", file=sys.stderr)
         return EXIT_FAILURE
-    day = args.as_of or today()
 
     def progress(done: int, total: int, result: mutate.MutantResult) -> None:
         if args.quiet and not result.survived:
             return
         verdict = "SURVIVED" if result.survived else f"killed by '{result.killed_by}'"
-        print(f"[{done:>3}/{total}] {result.mutant.clause}: {result.mutant.description} ... {verdict}",
+        print(f"[{done:>3}/{total}] {result.mutant.label} ... {verdict}",
               file=sys.stderr, flush=True)
 
-    results = mutate.run(policy.document, scenarios, day=day, only=args.clause or (), progress=progress)
+    results = mutate.run(policy.document, scenarios, today=today(), day=args.as_of, only=args.clause or (),
+                         progress=progress)
     survivors = [r for r in results if r.survived]
     if survivors:
         print(f"{len(survivors)} of {len(results)} mutants survived (no scenario noticed them):")
         for result in survivors:
-            print(f"  {result.mutant.clause}: {result.mutant.description}")
+            dated = "" if result.examples else " (no scenario is dated in this version's range)"
+            print(f"  {result.mutant.label}{dated}")
         print("Add a scenario that the change would answer differently. If no question could ever be answered "
               "differently, the rule holds a redundant condition or case: remove it.")
         return EXIT_FAILURE

@@ -14,7 +14,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "validate", help="check the policy files and report every problem",
         description="Check policy.yaml and every clause file: YAML traps, the JSON Schemas, the rule "
-                    "vocabulary, dates and cross-references. Prints every problem as file:line:col: message.")
+                    "vocabulary, dates and cross-references; and that every fact and value of "
+                    "schema/request.schema.json has the words the glossary, the Ask page, the scenarios and "
+                    "the alternatives need. Prints every problem as file:line:col: message.")
     parser.add_argument("policy_dir", nargs="?", metavar="POLICY_DIR",
                         help="the policy directory (default: the project's own policy/)")
     parser.add_argument("--format", choices=("text", "json"), default="text",

@@ -1,0 +1,44 @@
+"""Amending a copy of the policy as an editor would, whatever versions it already holds: a new
+version goes into its clause's ``versions:`` in date order, and its date into ``revisions:`` in
+order, so the fixtures that amend the shipped policy keep working after the board amends it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_EFFECTIVE = re.compile(r'^  - effective: "(\d{4}-\d{2}-\d{2})"', flags=re.M)
+
+
+def add_revision(meta: Path, day: str) -> None:
+    """Add ``day`` to policy.yaml's ``revisions: [...]`` (kept in date order, once)."""
+    text = meta.read_text(encoding="utf-8")
+    listed = re.search(r'^revisions: \[(.*)\]$', text, flags=re.M)
+    assert listed, meta
+    days = sorted({d.strip().strip('"') for d in listed.group(1).split(",") if d.strip()} | {day})
+    meta.write_text(text.replace(listed.group(0), "revisions: [" + ", ".join(f'"{d}"' for d in days) + "]"),
+                    encoding="utf-8")
+
+
+def add_version(clause: Path, version: str) -> str:
+    """Insert ``version`` (YAML text of one ``versions:`` item, starting ``  - effective: "…"``) into
+    the clause file in date order; ``versions:`` is the last key of every clause file. Returns its date."""
+    found = _EFFECTIVE.search(version)
+    assert found, version
+    day = found.group(1)
+    text = clause.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    later = [m for m in _EFFECTIVE.finditer(text) if m.group(1) > day]
+    body = version.rstrip("\n") + "\n"
+    if later:
+        text = text[:later[0].start()] + body + text[later[0].start():]
+    else:
+        text += body
+    clause.write_text(text, encoding="utf-8")
+    return day
+
+
+def amend(root: Path, clause_id: str, version: str) -> str:
+    """Add ``version`` to ``clause_id`` in the policy directory ``root`` and its date to the revisions."""
+    day = add_version(root / "clauses" / f"{clause_id}.yaml", version)
+    add_revision(root / "policy.yaml", day)
+    return day

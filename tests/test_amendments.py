@@ -1,0 +1,230 @@
+"""The policy as a living document, end to end (issue 13's acceptance).
+
+On a temporary git copy of the project, a branch adopts what tests/fixtures/amendments/ holds,
+as a board editor would: future-dated versions of three clauses (a wording-only change, a
+stricter rule, "are expected to" becoming "shall") and a new clause, all in force from 2027-09-01, with
+their examples dated in that range. Then, through the one clock seam (``POLICYKIT_TODAY``), both
+before and after that date: the policy validates; coverage, mutants, the site build and
+``mkdocs build --strict`` pass; the pull request's diff script shows the amendment's impact
+under its date; the site shows each upcoming text with its date (and, later, in force, with the
+earlier text in its history); and the project's own tests that read the policy pass on the copy.
+
+The copy's commands run in subprocesses with ``PYTHONPATH`` on the copy's ``src/``, so the
+package reads the copy's policy, scenarios and schemas, as it would in the editor's checkout."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import policykit
+from amend import add_revision, add_version
+from conftest import PROJECT_ROOT
+from policykit.authoring import diff
+from policykit.core.vocabulary import load_vocabulary
+
+FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "amendments"
+EFFECTIVE = date(2027, 9, 1)
+BEFORE, AFTER = "2026-06-01", "2027-10-01"
+CHANGED = ("relationships.sexualized-dialogue", "relationships.texting-and-calling",
+           "social-media.professional-judgment")
+NEW = "communications.personal-posts"
+#: The project's tests that read the shipped policy, scenarios, questions or site: they run on the copy.
+POLICY_TESTS = ("tests/test_features.py", "tests/test_coverage.py", "tests/test_scenarios.py",
+                "tests/test_readings.py", "tests/test_corpus.py", "tests/test_questions.py",
+                "tests/test_site.py", "tests/test_loader.py", "tests/test_lint.py", "tests/test_mutate.py",
+                "tests/test_phrases.py", "tests/test_alternatives.py")
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), "-c", "user.email=editor@example.org", "-c",
+                           "user.name=editor", *args], check=True, capture_output=True, text=True).stdout
+
+
+def _amend(root: Path) -> None:
+    """Lay the fixture over a copy: each version added to its clause in date order, the new clause
+    listed in its section, the revision date added, the examples added to features/."""
+    meta = root / "policy" / "policy.yaml"
+    text = meta.read_text(encoding="utf-8")
+    assert "      - communications.district-email\n" in text
+    meta.write_text(text.replace("      - communications.district-email\n",
+                                 f"      - communications.district-email\n      - {NEW}\n"), encoding="utf-8")
+    add_revision(meta, EFFECTIVE.isoformat())
+    for version in sorted((FIXTURE / "versions").glob("*.yaml")):
+        add_version(root / "policy" / "clauses" / version.name, version.read_text(encoding="utf-8"))
+    for clause in (FIXTURE / "clauses").glob("*.yaml"):
+        shutil.copy(clause, root / "policy" / "clauses" / clause.name)
+    for feature in (FIXTURE / "features").glob("*.feature"):
+        shutil.copy(feature, root / "features" / feature.name)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    """A git copy of the project's files: ``main`` as shipped, ``amend`` checked out with the fixture."""
+    root = tmp_path_factory.mktemp("amendments") / "project"
+    listed = subprocess.run(["git", "-C", str(PROJECT_ROOT), "ls-files", "-co", "--exclude-standard"],
+                            check=True, capture_output=True, text=True).stdout.splitlines()
+    for name in listed:
+        source = PROJECT_ROOT / name
+        if source.is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / name)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "as shipped")
+    _git(root, "checkout", "-qb", "amend")
+    _amend(root)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "Amendment in force from 2027-09-01")
+    return root
+
+
+def _env(repo: Path, today: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(repo / "src"), "POLICYKIT_TODAY": today, "POLICYKIT_NO_CACHE": "1",
+            "POLICYKIT": str(Path(sys.executable).parent / "policykit")}
+
+
+def _run(repo: Path, today: str, *command: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    done = subprocess.run(list(command), cwd=repo, env=_env(repo, today), capture_output=True, text=True,
+                          timeout=timeout)
+    assert done.returncode == 0, f"{' '.join(command)} as of {today}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
+def _policykit(repo: Path, today: str, *args: str) -> subprocess.CompletedProcess:
+    return _run(repo, today, sys.executable, "-m", "policykit", *args)
+
+
+@pytest.mark.parametrize("today", [BEFORE, AFTER])
+def test_the_amended_project_passes_its_checks(repo, today, tmp_path):
+    assert "34 clauses" in _policykit(repo, today, "validate").stdout
+    coverage = _policykit(repo, today, "coverage").stdout
+    assert "0 failing scenarios" in coverage and re.search(r"(\d+) of \1 clause versions with rules fully covered", coverage)
+    mutants = _policykit(repo, today, "mutate", "--quiet").stdout
+    assert re.fullmatch(r"all \d+ mutants killed by \d+ scenarios\n", mutants), mutants
+    _policykit(repo, today, "site", "build")
+    _run(repo, today, sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site"))
+
+
+def _clause_page(repo: Path, clause: str) -> str:
+    """The generated Markdown of one clause: its part of its section's page."""
+    anchor = f"{{#{clause}}}"
+    for page in (repo / "build" / "docs" / "sections").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        if anchor in text:
+            part = text[text.index(anchor):]
+            following = part.find("\n## ", 1)
+            return part if following < 0 else part[:following]
+    raise AssertionError(f"no page holds {clause}")
+
+
+def test_the_site_shows_each_upcoming_text_with_its_date_then_in_force_with_its_history(repo):
+    versions = {name.stem: name.read_text(encoding="utf-8") for name in (FIXTURE / "versions").glob("*.yaml")}
+    words = {"relationships.sexualized-dialogue": "by text message, via the",
+             "relationships.texting-and-calling": "whatever the purpose",
+             "social-media.professional-judgment": "Employees shall exercise professional judgment"}
+    assert all(words[c] in versions[c] for c in CHANGED)
+    _policykit(repo, BEFORE, "site", "build")
+    assert "Not yet in force: this clause takes effect on September 1, 2027." in _clause_page(repo, NEW)
+    for clause in CHANGED:
+        page = _clause_page(repo, clause)
+        upcoming = page[page.index('!!! info "Upcoming: takes effect September 1, 2027"'):]
+        assert "it takes effect on September 1, 2027 (2027-09-01)" in upcoming, clause
+        assert words[clause].split(",")[0] in " ".join(upcoming.split()), clause
+    _policykit(repo, AFTER, "site", "build")
+    for clause in CHANGED:
+        page = _clause_page(repo, clause)
+        assert "Upcoming" not in page, clause
+        assert words[clause].split(",")[0] in " ".join(page.split()), clause
+        assert f'<span id="{clause}--2015-11-18"></span>**November 18, 2015** until September 1, 2027' in page
+        assert f'<span id="{clause}--2027-09-01"></span>**September 1, 2027** (in force)' in page
+    new = _clause_page(repo, NEW)
+    assert "Employees may not post content addressed to students" in new and "Not yet in force" not in new
+
+
+def test_the_pull_request_diff_script_reports_the_amendment_under_its_date(repo):
+    done = _run(repo, BEFORE, str(repo / "scripts" / "pr-diff"), "main")
+    out = done.stdout
+    assert f"Compared as in force on: today, {BEFORE}, {EFFECTIVE}." in out
+    today, later = out.split(f"## From {EFFECTIVE}")
+    assert "No clause text or rule changes." in today
+    for title in ("No sexualized dialogue with students", "No personal texting or calling with students",
+                  "Use professional judgment when posting", "No posts to students from personal accounts"):
+        assert title in later, title
+    assert "#### Outcome changes" in later
+    # the wording-only change is reported as text, with no rule change
+    counts = re.search(r"The outcome changes for ([\d,]+) of ([\d,]+) requests", later)
+    assert counts is not None and int(counts.group(1).replace(",", "")) > 0
+
+
+#: A reduced request space, every value of the facts below and the rest fixed, for the brute force.
+REDUCED = {
+    "actor.role": ["teacher"],
+    "channel": ["email", "text_message", "phone", "social_media", "letter", None],
+    "account": ["district", "personal", None],
+    "device": [None], "network": [None], "location": [None],
+    "audience": [None, [], ["student"], ["parent_guardian"], ["student", "parent_guardian"]],
+    "content": [[], ["sexualized"]], "effects": [[]], "site": [False],
+    "confidentiality_uncertain": [False], "supervisor_consulted": [False], "interferes_with_duties": [False],
+    "disclaimer_or_alias": [False],
+}
+
+
+def test_the_amendments_impact_counts_equal_a_brute_force(repo):
+    """As in force on the effective date: the diff's counts over a reduced space (every action,
+    purpose and family flag; six channels, three accounts, five audiences, two contents) equal
+    plain loops of ``Policy.decide`` on both sides over the same space."""
+    old = policykit.load_policy(PROJECT_ROOT / "policy")
+    new = policykit.load_policy(repo / "policy")
+    report = diff.diff(diff.Side("main", old, EFFECTIVE), diff.Side("amend", new, EFFECTIVE), fixed=REDUCED)
+    vocabulary = load_vocabulary()
+    counts = {"outcome": 0, "other": 0}
+    total = 0
+    for action, channel, account, audience, family, purpose, content in itertools.product(
+            vocabulary["action"].value_names, REDUCED["channel"], REDUCED["account"], REDUCED["audience"],
+            [False, True], [*vocabulary["purpose"].value_names, None], REDUCED["content"]):
+        request = {"actor": {"role": "teacher"}, "action": action, "audience_is_family": family, "content": content}
+        for name, value in (("channel", channel), ("account", account), ("audience", audience), ("purpose", purpose)):
+            if value is not None:
+                request[name] = value
+        total += 1
+        a, b = old.decide(request, as_of=EFFECTIVE), new.decide(request, as_of=EFFECTIVE)
+        if a.outcome != b.outcome:
+            counts["outcome"] += 1
+        elif _key(a) != _key(b):
+            counts["other"] += 1
+    assert report.requests == total
+    assert (report.outcome_changes, report.other_changes) == (counts["outcome"], counts["other"])
+    assert counts["outcome"] > 0
+
+
+def _key(decision) -> tuple:
+    return (decision.outcome, tuple(r.id for r in decision.reasons),
+            tuple(sorted((o.clause, o.text, o.met) for o in decision.obligations)),
+            tuple(sorted((n.clause, n.text) for n in decision.notices)))
+
+
+def test_the_projects_policy_tests_pass_on_the_amended_copy(repo):
+    """The tests that read the policy, its scenarios, questions and site pass on the amended copy,
+    before and after the effective date: nothing in them pins the 2015 text or today's date. The
+    two runs go side by side (one per core)."""
+    tests = [t for t in POLICY_TESTS if (repo / t).is_file()]
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests]
+    runs = {today: subprocess.Popen(command, cwd=repo, env=_env(repo, today), stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True) for today in (BEFORE, AFTER)}
+    try:
+        outputs = {today: run.communicate(timeout=900)[0] for today, run in runs.items()}
+    finally:
+        for run in runs.values():
+            run.kill()
+    for today, run in runs.items():
+        assert run.returncode == 0, f"as of {today}:\n{outputs[today][-4000:]}"
+        assert re.search(r"\d+ passed", outputs[today]) and "failed" not in outputs[today], outputs[today][-2000:]
