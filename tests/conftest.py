@@ -23,6 +23,16 @@ BROKEN_CASES = sorted(path.name for path in BROKEN.iterdir() if path.is_dir())
 MakePolicy = Callable[..., Path]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def snapshot_cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The command line's compiled-policy snapshots (policykit.core.snapshot), in process and in
+    subprocesses alike, go to a temporary directory for the session, never to ~/.cache."""
+    directory = tmp_path_factory.mktemp("policykit-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POLICYKIT_CACHE_DIR", str(directory))
+        yield directory
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT

@@ -4,6 +4,7 @@ broken policy, and the JSON shape for machines."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -375,3 +376,50 @@ def test_import_policykit_is_lazy_and_still_exports_its_names() -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout) == [False, "policykit.core.api", "policykit.core.api", "policykit.core.errors",
                                        "policykit.core.loader", True]
+
+
+def test_decide_twice_reads_the_snapshot_without_the_yaml_reader_or_the_validator(tmp_path: Path) -> None:
+    """The second `policykit decide` gives the same answer from the compiled-policy snapshot,
+    importing neither PyYAML nor jsonschema (read from `-X importtime`); the first loads the files."""
+    source = tmp_path / "request.json"
+    source.write_text(json.dumps(TEXTING), encoding="utf-8")
+    env = {name: value for name, value in os.environ.items() if name != "POLICYKIT_NO_CACHE"}
+    env["POLICYKIT_CACHE_DIR"] = str(tmp_path / "cache")
+    runs = [subprocess.run([sys.executable, "-X", "importtime", "-m", "policykit", "decide", str(source),
+                            "--format", "json"], capture_output=True, text=True, timeout=120, env=env, check=False)
+            for _ in range(2)]
+    imported = []
+    for done in runs:
+        assert done.returncode == 0, done.stderr
+        names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        imported.append(sorted(names & {"yaml", "jsonschema", "referencing", "policykit.core.yamlfile"}))
+    assert imported == [["jsonschema", "policykit.core.yamlfile", "referencing", "yaml"], []]
+    first, second = (json.loads(done.stdout) for done in runs)
+    assert first.pop("decision_id") != second.pop("decision_id")
+    assert first == second and first["outcome"] == "prohibited"
+    assert [path.suffix for path in (tmp_path / "cache").iterdir()] == [".snapshot"]
+
+
+def test_decide_from_the_snapshot_refuses_a_malformed_request_with_the_same_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"actor": {"role": "teacher"}, "action": "msg", "chanel": "email"}), encoding="utf-8")
+    env = {name: value for name, value in os.environ.items() if name != "POLICYKIT_NO_CACHE"}
+    env["POLICYKIT_CACHE_DIR"] = str(tmp_path / "cache")
+    runs = {}
+    for label, extra in (("fills", {}), ("reads", {}), ("off", {"POLICYKIT_NO_CACHE": "1"})):
+        done = subprocess.run(command() + ["decide", str(bad), "--format", "json"], capture_output=True, text=True,
+                              timeout=120, env={**env, **extra}, check=False)
+        runs[label] = (done.returncode, json.loads(done.stdout), done.stderr)
+    assert runs["reads"] == runs["off"] == runs["fills"]
+    assert runs["off"][0] == 2 and [e["pointer"] for e in runs["off"][1]["errors"]] == ["/action", "/chanel"]
+
+
+def test_a_run_of_one_command_builds_only_its_parser() -> None:
+    from policykit.interfaces.cli import build_parser
+
+    def choices(parser) -> list[str]:
+        return list(parser._subparsers._group_actions[0].choices)  # noqa: SLF001 - the parser's own commands
+
+    every = ["validate", "show", "decide", "phrases", "coverage", "mutate", "site", "serve", "lint", "diff", "export"]
+    assert [choices(build_parser(name)) for name in ("decide", "validate", "nope", "--help", None)] == [
+        ["decide"], ["validate"], every, every, every]

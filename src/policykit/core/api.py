@@ -32,9 +32,9 @@ from policykit.core.errors import RequestError, RequestProblem
 from policykit.core.loader import load_policy_dir
 from policykit.core.model import PolicyDocument
 from policykit.core.paths import default_policy_dir
-from policykit.core.request import MAX_ERRORS, bounded_request_problems, build_encoder, valid_date
+from policykit.core.request import MAX_ERRORS, Encoded, bounded_request_problems, build_encoder, valid_date
 from policykit.core.requestjson import MAX_DEPTH, parse_json
-from policykit.core.vocabulary import load_vocabulary
+from policykit.core.vocabulary import Vocabulary, load_vocabulary
 
 CACHE_BYTES = 64 * 1024 * 1024
 """The verdict cache's default budget: 64 MiB, some 75,000 verdicts of about 900 bytes each (docs/performance.md)."""
@@ -51,11 +51,7 @@ class Policy:
         self.document = document
         self._today = today
         vocabulary = load_vocabulary()
-        if template is not None:
-            self.layout, self._encode = template.layout, template._encode
-        else:
-            self.layout = AtomLayout.from_vocabulary(vocabulary)
-            self._encode = build_encoder(vocabulary, self.layout)
+        self.layout = template.layout if template is not None else AtomLayout.from_vocabulary(vocabulary)
         self._searcher = Searcher(vocabulary, document, self.layout)
         # One program per period between effective dates: every clause version in force is fixed
         # within a period, so a question's date only has to find its period.
@@ -69,12 +65,32 @@ class Policy:
             self._programs = [compile_program(document, day, self.layout, terms_cache=self._terms)
                               for day in self._starts]
         self._first = self._starts[0]
+        self._start_process(vocabulary, template._encode if template is not None else None)
+
+    _PER_PROCESS = ("_today", "_encode", "_id_prefix", "_ids", "_dates", "_verdicts", "_stamps")
+    """What a pickled Policy leaves out and makes anew (``_start_process``): the clock, the encoder (a
+    closure), the decision ids (a fresh random prefix, so two processes never mint the same id) and
+    the caches (one holds a lock)."""
+
+    def _start_process(self, vocabulary: Vocabulary,
+                       encode: Callable[[object], Encoded | None] | None = None) -> None:
+        self._encode = encode if encode is not None else build_encoder(vocabulary, self.layout)
         self._id_prefix = os.urandom(6).hex()
         self._ids = itertools.count(1)
         self._dates: dict[str, date] = {}
         # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown, reread) -> verdict.
         self._verdicts: ByteBoundedLRU[Verdict] = ByteBoundedLRU(CACHE_BYTES, _verdict_bytes)
         self._stamps: dict[tuple[int, str], PolicyStamp] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """What was loaded and compiled from the files (policykit.core.snapshot stores it), without
+        the per-process parts; whatever else ``__init__`` builds is kept as it is."""
+        return {name: value for name, value in self.__dict__.items() if name not in self._PER_PROCESS}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._today = None
+        self._start_process(load_vocabulary())
 
     @property
     def cache_bytes(self) -> int:

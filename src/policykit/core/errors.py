@@ -3,7 +3,6 @@ located by JSON pointer. Exceptions carry the whole list and are raised only at 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -68,6 +67,8 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """A ' (did you mean 'x'?)' suffix when ``word`` is close to one of ``choices``, else ''."""
     if not isinstance(word, str) or len(word) > 200:  # nothing that long is close to a name
         return ""
+    import difflib  # here, not at the top: a command that decides a valid request never needs it
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -116,12 +116,13 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_policy_or_report(path: str | None) -> "Policy | None":
     """The policy at ``path`` (default: the project's own) on the edge's clock, or None after
-    printing every problem with it."""
-    from policykit.core.api import load_policy
+    printing every problem with it. It is read from the compiled-policy snapshot when one matches
+    the files (``policykit.core.snapshot``; ``POLICYKIT_NO_CACHE=1`` turns it off)."""
     from policykit.core.errors import PolicyError
+    from policykit.core.snapshot import load_policy_snapshot
 
     try:
-        return load_policy(path, today=today)
+        return load_policy_snapshot(path, today=today)
     except PolicyError as error:
         print_issues(error.issues)
         return None

@@ -1,0 +1,135 @@
+"""Benchmark of the command line as whole processes: ``policykit decide`` with a cold and a warm
+compiled-policy snapshot, and ``policykit validate`` for comparison, beside Python's own start-up.
+
+    python bench/cli.py [--runs 30] [--request FILE]
+
+Every figure is the wall time of one child process, from spawn to exit, as a user's shell sees it.
+A ``policykit`` command runs what the installed console script runs (``from
+policykit.interfaces.cli import main``), with this checkout's ``src`` first on the path; one row
+runs ``python -m policykit`` instead, which also pays for ``runpy``. The commands are run in turn,
+round after round, so that a busy spell of the machine slows all of them alike.
+
+* "floor" is ``python -c pass``: the interpreter's start-up, below which no Python command goes.
+* "cold cache" gives each run a new, empty ``POLICYKIT_CACHE_DIR``: the policy is loaded from its
+  YAML files, validated, compiled, and the snapshot written.
+* "warm cache" reuses one cache directory, filled before timing: the snapshot is read back.
+* "cache off" sets ``POLICYKIT_NO_CACHE=1``: what every run cost before the snapshot.
+
+The table gives the wall time's median, 90th percentile and minimum, the median's distance from
+the floor, and the median CPU time (user + system) of the child.
+
+The child environment drops ``PYTHONDONTWRITEBYTECODE`` (set in some of our shells), so that
+imported modules are read from their compiled ``.pyc`` files as an installed package's are; one
+untimed run of each command first writes them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+REQUEST = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
+           "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"}
+"""The benchmark request: a teacher texting a student about something personal (prohibited)."""
+CONSOLE_SCRIPT = "import sys; from policykit.interfaces.cli import main; sys.exit(main())"
+"""What the ``policykit`` console script does (less its rewriting of ``sys.argv[0]``)."""
+
+
+def child_environment() -> dict[str, str]:
+    """This process's environment for the children, without PYTHONDONTWRITEBYTECODE, with this
+    checkout's code first on the path and the cache settings left to each command."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("PYTHONDONTWRITEBYTECODE", "POLICYKIT_CACHE_DIR", "POLICYKIT_NO_CACHE")}
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return env
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) milliseconds of one run of ``argv``, which must exit with status 0. The CPU
+    time (user + system, of the child alone) is what the run costs whatever else the machine is
+    doing; the wall time also holds the waits for a core when other jobs are running."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    completed = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    elapsed = (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if completed.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited with {completed.returncode}:\n{completed.stderr.decode()}")
+    return elapsed, (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30, help="timed runs of each command (default 30)")
+    parser.add_argument("--request", metavar="FILE", help="the request to decide (default: a built-in one)")
+    args = parser.parse_args(argv)
+
+    base = child_environment()
+    python = sys.executable
+    scratch = Path(tempfile.mkdtemp(prefix="policykit-bench-cli-"))
+    try:
+        request = args.request
+        if request is None:
+            request = str(scratch / "request.json")
+            Path(request).write_text(json.dumps(REQUEST), encoding="utf-8")
+        policykit = [python, "-c", CONSOLE_SCRIPT]
+        decide = [*policykit, "decide", request]
+        warm_dir = scratch / "warm"
+        cold_dirs = iter(scratch / f"cold-{i}" for i in range(args.runs + 1))
+
+        def cold() -> dict[str, str]:
+            return {**base, "POLICYKIT_CACHE_DIR": str(next(cold_dirs))}
+
+        commands = [
+            ("`python -c pass` (floor)", [python, "-c", "pass"], lambda: base),
+            ("`policykit decide`, warm cache", decide, lambda: {**base, "POLICYKIT_CACHE_DIR": str(warm_dir)}),
+            ("`python -m policykit decide`, warm cache", [python, "-m", "policykit", "decide", request],
+             lambda: {**base, "POLICYKIT_CACHE_DIR": str(warm_dir)}),
+            ("`policykit decide`, cold cache", decide, cold),
+            ("`policykit decide`, cache off", decide, lambda: {**base, "POLICYKIT_NO_CACHE": "1"}),
+            ("`policykit validate`", [*policykit, "validate"], lambda: base),
+        ]
+        for _, command, env in commands:  # untimed: writes the .pyc files and fills the warm cache
+            timed(command, env())
+        times: dict[str, list[float]] = {label: [] for label, _, _ in commands}
+        cpu: dict[str, list[float]] = {label: [] for label, _, _ in commands}
+        for _ in range(args.runs):
+            for label, command, env in commands:
+                wall, used = timed(command, env())
+                times[label].append(wall)
+                cpu[label].append(used)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(f"Python {platform.python_version()} · {platform.machine()} · {os.cpu_count()} CPUs · "
+          f"{args.runs} runs each", file=sys.stderr)
+    floor = statistics.median(times[commands[0][0]])
+    rows = []
+    for label, _, _ in commands:
+        series = sorted(times[label])
+        median = statistics.median(series)
+        p90 = series[min(len(series) - 1, int(len(series) * 0.9))]
+        rows.append((label, f"{median:.1f}", f"{p90:.1f}", f"{series[0]:.1f}", f"{median - floor:+.1f}",
+                     f"{statistics.median(cpu[label]):.1f}"))
+    header = ("command", "median ms", "p90 ms", "min ms", "median above the floor", "median CPU ms")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
+    print("|" + "|".join("-" * (w + 1) + ":" if i else "-" * (w + 2) for i, w in enumerate(widths)) + "|")
+    for row in rows:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,262 @@
+"""The compiled-policy snapshot: the loaded, validated, compiled policy stored on disk and read back.
+
+Loading a policy reads every YAML file, checks it against the JSON Schemas and compiles it: about
+200 ms, the bulk of a ``policykit decide`` run. The edge (the command line) keeps the result, a
+pickled ``Policy``, and the next run reads it back in a few milliseconds without importing the
+YAML reader or jsonschema. The library's ``load_policy`` never uses it: a snapshot is asked for.
+
+The key. A snapshot is used only for exactly the inputs it was made from: its key is a SHA-256
+over everything that determines the loaded policy, read as bytes and never parsed:
+
+* ``policy.yaml`` and every entry of ``clauses/`` (names and bytes: an added, removed or renamed
+  clause file changes it);
+* every file of ``schema/`` (the file formats and the request vocabulary);
+* the source of ``policykit/__init__.py`` (the version) and of every ``policykit/core/*.py`` (the
+  loader, compiler, engine and this module: editing the code invalidates it), the Python version,
+  and the installed PyYAML, jsonschema and referencing (their file's size and modification time);
+* the policy directory as given, its resolved path and the working directory (the loaded clauses
+  carry their file's path relative to the working directory).
+
+The file. One file per policy location (a digest of the location names it, so a changed policy
+overwrites its old snapshot instead of piling up), holding a header (a magic string, ``FORMAT``,
+the key, the SHA-256 of the payload) and the pickle. It is written to a temporary file in the same
+directory and moved into place with ``os.replace``, so a reader sees a whole old file or a whole new
+one. On reading, anything wrong (no file, another format or key, a payload whose digest does not
+match, a pickle that fails, an object that is not a ``Policy``) makes it ignored: the policy is
+loaded from its files as if there were no cache, and the snapshot is written anew. A snapshot never
+changes an answer: at worst it is not used.
+
+Why pickle, and why it is safe here. The compiled program is a graph of frozen dataclasses, bit
+masks and tables whose fields other modules change freely; pickle stores any of them without a
+schema of its own to keep in step, and reads them back faster than anything that would rebuild them.
+Unpickling runs code named by the file, so a snapshot is read only from a directory an attacker
+cannot write to: the directory must be owned by the user, not writable by the group or others (it
+is created 0700), and so must the file (created 0600); otherwise the cache is not used at all. That
+is the same trust as the user's own ``~/.cache`` and the ``.pyc`` files Python itself loads.
+
+Where. ``$POLICYKIT_CACHE_DIR``, or else ``$XDG_CACHE_HOME/policykit``, or else
+``~/.cache/policykit``. ``POLICYKIT_NO_CACHE=1`` turns the snapshot off."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the loader and the compiler are imported when a snapshot is read or missing
+    from datetime import date
+
+    from policykit.core.api import Policy
+
+FORMAT = 1
+"""The layout of a snapshot file; a file of another format is ignored."""
+
+MAGIC = b"policykit-snapshot\n"
+_HEADER = len(MAGIC) + 4 + 64 + 32  # magic, format (4 bytes), key (hex), payload digest
+_PACKAGE = Path(__file__).resolve().parents[1]  # src/policykit
+_LIBRARIES = ("yaml", "jsonschema", "referencing")
+"""The third-party packages whose reading of the files decides what loads."""
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where snapshots are kept, or None when ``POLICYKIT_NO_CACHE`` turns them off (or there is no
+    home directory to keep them in). The directory is not created or checked here."""
+    env = os.environ if environ is None else environ
+    if env.get("POLICYKIT_NO_CACHE", "") not in ("", "0"):
+        return None
+    if env.get("POLICYKIT_CACHE_DIR"):
+        return Path(env["POLICYKIT_CACHE_DIR"])
+    xdg = env.get("XDG_CACHE_HOME", "")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "policykit"
+    try:
+        return Path.home() / ".cache" / "policykit"
+    except (KeyError, RuntimeError):  # no home directory
+        return None
+
+
+def usable_dir(directory: Path) -> bool:
+    """Create ``directory`` (0700) if it is missing; True when it is a directory owned by this user
+    that neither the group nor others can write to, the only kind a snapshot is read from."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(directory)
+    except OSError:
+        return False
+    return _trusted(info) and stat.S_ISDIR(info.st_mode)
+
+
+def _trusted(info: os.stat_result) -> bool:
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def snapshot_key(root: Path | str) -> str:
+    """The hex SHA-256 of everything that determines the policy loaded from ``root`` (see the
+    module's docstring); cheap: files are hashed as bytes, nothing is parsed."""
+    root = Path(root)
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(data)
+
+    add("format", str(FORMAT).encode())
+    add("python", f"{sys.version}|{sys.implementation.cache_tag}".encode())
+    add("location", f"{os.fspath(root)}\0{_resolved(root)}\0{os.getcwd()}".encode("utf-8", "surrogateescape"))
+    add("policy.yaml", _bytes(root / "policy.yaml"))
+    for path in _entries(root / "clauses"):
+        add(f"clauses/{path.name}", _bytes(path))
+    from policykit.core.paths import schema_dir
+
+    for path in _entries(schema_dir()):
+        add(f"schema/{path.name}", _bytes(path))
+    add("policykit/__init__.py", _bytes(_PACKAGE / "__init__.py"))
+    for path in _entries(_PACKAGE / "core"):
+        if path.suffix == ".py":
+            add(f"core/{path.name}", _bytes(path))
+    for name in _LIBRARIES:
+        add(f"library/{name}", _library_stamp(name))
+    return digest.hexdigest()
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except OSError:
+        return ""
+
+
+def _entries(directory: Path) -> list[Path]:
+    try:
+        return sorted(Path(entry.path) for entry in os.scandir(directory))
+    except OSError:
+        return []
+
+
+def _bytes(path: Path) -> bytes:
+    """The file's bytes; a marker for a directory or a file that cannot be read (distinct from
+    any bytes a file could hold, since the length is hashed with them)."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        return b"\0directory"
+    except OSError as error:
+        return f"\0unreadable {error.errno}".encode()
+
+
+def _library_stamp(name: str) -> bytes:
+    """Where the library's package lives, with its size and modification time (a reinstall or
+    an upgrade changes them), found without importing it."""
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec(name)
+    origin = spec.origin if spec is not None else None
+    if not origin:
+        return b"\0absent"
+    try:
+        info = os.stat(origin)
+    except OSError:
+        return f"{origin}\0unreadable".encode()
+    return f"{origin}\0{info.st_size}\0{info.st_mtime_ns}".encode("utf-8", "surrogateescape")
+
+
+def snapshot_path(directory: Path, root: Path | str) -> Path:
+    """The file holding the snapshot of the policy at ``root`` (one file per location)."""
+    location = f"{os.fspath(root)}\0{_resolved(Path(root))}\0{os.getcwd()}"
+    name = hashlib.sha256(location.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return directory / f"{name}.snapshot"
+
+
+def read_snapshot(path: Path, key: str) -> Policy | None:
+    """The policy stored at ``path`` under ``key``, or None if the file is missing, not trusted
+    (not this user's, or writable by others), of another format or key, damaged in any way, or
+    does not hold a Policy."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not _trusted(os.fstat(handle.fileno())):
+                return None
+            data = handle.read()
+    except OSError:
+        return None
+    header = MAGIC + FORMAT.to_bytes(4, "big") + key.encode("ascii")
+    if len(data) < _HEADER or not data.startswith(header):
+        return None
+    payload = memoryview(data)[_HEADER:]
+    if hashlib.sha256(payload).digest() != data[_HEADER - 32:_HEADER]:
+        return None
+    try:
+        policy = pickle.loads(payload)
+    except Exception:  # a damaged or outdated pickle is no snapshot
+        return None
+    from policykit.core.api import Policy
+
+    return policy if type(policy) is Policy else None
+
+
+def write_snapshot(path: Path, key: str, policy: Policy) -> bool:
+    """Store ``policy`` under ``key`` at ``path`` atomically (a temporary file, then ``os.replace``);
+    False (and nothing left behind) if it cannot be written."""
+    try:
+        payload = pickle.dumps(policy, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # something in the policy that pickle cannot store: no snapshot, no harm
+        return False
+    data = MAGIC + FORMAT.to_bytes(4, "big") + key.encode("ascii") + hashlib.sha256(payload).digest() + payload
+    import tempfile
+
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")  # mode 0600
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return False
+    return True
+
+
+def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], date] | None = None,
+                         environ: Mapping[str, str] | None = None) -> Policy:
+    """``load_policy(path, today=today)``, read from the snapshot when one matches the files, else
+    loaded from them and stored for the next time. Raises ``PolicyError`` as ``load_policy`` does
+    (an invalid policy is never stored). With the cache off or its directory refused, it is
+    exactly ``load_policy``."""
+    from policykit.core.paths import default_policy_dir
+
+    root = Path(path) if path is not None else default_policy_dir()
+    directory = cache_dir(environ)
+    if directory is None or not usable_dir(directory):
+        return _load(root, today)
+    try:
+        key = snapshot_key(root)
+        file = snapshot_path(directory, root)
+    except OSError:  # say, a working directory that was removed: no snapshot, the files as they are
+        return _load(root, today)
+    policy = read_snapshot(file, key)
+    if policy is not None:
+        policy.clock = today
+        return policy
+    policy = _load(root, today)
+    if snapshot_key(root) == key:  # not if a file changed while it was being loaded
+        write_snapshot(file, key, policy)
+    return policy
+
+
+def _load(root: Path, today: Callable[[], date] | None) -> Policy:
+    from policykit.core.api import load_policy
+
+    return load_policy(root, today=today)
