@@ -833,7 +833,7 @@ _STAKES = r'''package policykit
 # no variable from K on can change it, else {"test": variable, "then": the diagram for each of its
 # values}; a node whose diagrams are all equal is that diagram. The diagram is then canonical
 # (Rego compares values structurally): possible_ranks are the ranks in the root's diagram, and
-# the variables it tests give missing_facts.
+# the variables it tests give missing_facts (each state's entry carries its ranks and variables).
 
 import data.policykit.program
 
@@ -871,19 +871,37 @@ after(s, v, x) := {"best": b, "terms": rest} if {
 	rest := {t | some t in moved; count(t.c) > 0; t.rank > b}
 }
 
-# The diagram of a state whose variable v gives the diagrams `then`: one of them if all are equal.
-node(v, then) := then[0] if count({d | some d in then}) == 1
+# The states of variable v's values, or the state alone when no live term constrains v.
+children(s, v, last) := [s] if not constrains(s, v)
 
-node(v, then) := {"test": v, "then": then} if count({d | some d in then}) > 1
+children(s, v, last) := [after(s, v, x) | some x in numbers.range(0, last)] if constrains(s, v)
+
+constrains(s, v) if {
+	some t in s.terms
+	t.c[0][0] == v
+}
+
+# A state's entry backwards: "d" its diagram, "r" the ranks in it, "f" the variables it tests.
+# From the entries of variable v's values: one of them if their diagrams are all equal.
+entry(v, kids) := kids[0] if not differ(kids)
+
+entry(v, kids) := {
+	"d": {"test": v, "then": [k.d | some k in kids]},
+	"r": {r | some k in kids; some r in k.r},
+	"f": {f | some k in kids; some f in array.concat([v], [g | some g in k.f])},
+} if differ(kids)
+
+differ(kids) if {
+	some k in kids
+	k.d != kids[0].d
+}
 
 %(levels)s
 
 # The outcome ranks the completions give, weakest first; the facts whose variables the diagram tests.
-diagram_ranks := {r | walk(root, [p, r]); is_number(r); not p[count(p) - 1] == "test"}
+possible_ranks := [r | some r in numbers.range(0, count(program.outcomes) - 1); r in root.r]
 
-possible_ranks := [r | some r in numbers.range(0, count(program.outcomes) - 1); r in diagram_ranks]
-
-diagram_facts := {program.stakes.vars[v].fact | walk(root, [p, v]); count(p) > 0; p[count(p) - 1] == "test"}
+diagram_facts := {program.stakes.vars[v].fact | some v in root.f}
 '''
 
 
@@ -902,21 +920,23 @@ def _stakes_module(program: Program, stakes: dict[str, Any]) -> str:
     """The forward and backward levels, one rule each per variable, around the fixed part."""
     variables = stakes["vars"]
     n = len(variables)
-    lines = ["# Forwards. Level 0: the request's own state, before any variable has a value.",
-             "states_0 := {start}", ""]
+    lines = ["# Forwards. Level 0: the request's own state, before any variable has a value. index_K",
+             "# gives the position of each state of level K in states_K (by its JSON text).",
+             "states_0 := [start]", "", "index_0 := {json.marshal(start): 0}", ""]
     for v, variable in enumerate(variables):
         width = len(variable["domain"])
-        lines += _comment(f"Variable {v}: {_variable_words(variable)} ({width} values). edges_{v} gives each "
-                          f"state of level {v} its state for each value; states_{v + 1} are those states.")
-        lines += [f"edges_{v} := {{s: [after(s, {v}, x) | some x in numbers.range(0, {width - 1})] | some s in states_{v}}}",
-                  "", f"states_{v + 1} := {{c | some s in states_{v}; some c in edges_{v}[s]}}", ""]
+        lines += _comment(f"Variable {v}: {_variable_words(variable)} ({width} values). next_{v} gives each "
+                          f"state of level {v} its states for the values; states_{v + 1} are those states.")
+        lines += [f"next_{v} := [children(s, {v}, {width - 1}) | some s in states_{v}]", "",
+                  f"states_{v + 1} := [s | some s in {{c | some kids in next_{v}; some c in kids}}]", "",
+                  f"index_{v + 1} := {{json.marshal(s): k | some k, s in states_{v + 1}}}", ""]
     lines += [f"# Backwards. Level {n}: every variable has a value, so no term is live: the diagram is the rank.",
-              f"canon_{n} := {{s: s.best | some s in states_{n}}}", ""]
+              f'canon_{n} := [{{"d": s.best, "r": {{s.best}}, "f": set()}} | some s in states_{n}]', ""]
     for v in reversed(range(n)):
-        lines += [f"# Level {v}: the diagram of each state, from those of its states for variable {v}'s values.",
-                  f"canon_{v} := {{s: node({v}, [canon_{v + 1}[c] | some c in edges_{v}[s]]) | some s in states_{v}}}",
-                  ""]
-    lines += ["# The diagram of the request's completions.", "root := canon_0[start]"]
+        lines += [f"# Level {v}: each state's entry, from those of its states for variable {v}'s values.",
+                  f"canon_{v} := [entry({v}, [canon_{v + 1}[index_{v + 1}[json.marshal(c)]] | some c in kids]) |",
+                  f"	some kids in next_{v}", "]", ""]
+    lines += ["# The entry of the request's own state.", "root := canon_0[0]"]
     text = _STAKES.replace("%(levels)s", "\n".join(lines))
     return "\n".join(_header(program, "The outcomes a request's completions give, when cases are at stake.")) + "\n" + text
 
