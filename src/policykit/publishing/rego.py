@@ -1,6 +1,6 @@
 """Export the clauses in force on a date as an OPA bundle (Rego v1) that decides like ``decide()``.
 
-``write_bundle(policy, outdir, day)`` writes four files, all generated from the compiled program
+``write_bundle(policy, outdir, day)`` writes five files, all generated from the compiled program
 (``compiler.compile_program``), never written by hand per clause:
 
 * ``policykit/cases.rego`` (``package policykit.cases``): every rule case of every clause in
@@ -20,17 +20,18 @@
   the explanation and the policy stamp.
 * ``data.json``: ``data.policykit.clauses`` (each clause in force as a decision's reason gives
   it, in printed order) and ``data.policykit.program`` (the cases, what they yield with their
-  clause's interpretation, the facts they read, the missing-facts tables, outcomes, the
+  clause's interpretation, the facts they read, the stakes (variables and term constraints), outcomes, the
   read-as sentences, which clauses rest on a reading awaiting the board, the policy stamp).
 * ``.manifest``: ``{"revision": <policy digest>, "roots": ["policykit"], "rego_version": 1, ...}``.
 
 The explanation is ``engine._explain``'s, sentence for sentence (written again in decision.rego).
-``missing_facts`` lists the unknown facts that are not dummies of an at-stake case (changing one
-alone can change the case's answer). Whether a fact is a dummy depends only on the states of the
-facts the case reads, restricted to the values its terms name, so the exporter enumerates those
-states once per case and stores the answer (``program.missing[i]``, keyed by the states);
-the Rego looks it up. The enumeration is written here, independently of ``engine._missing_facts``,
-and ``tests/test_rego`` checks the two agree.
+* ``policykit/stakes.rego`` (``package policykit``): the exact answer when cases are at stake
+  (/work/notes/exact.md, SPEC §4): the outcomes the request's completions give, and the unknown
+  facts that can change it, by a diagram built one variable at a time (one generated rule per
+  variable forwards, one backwards; no recursion, no enumeration limit). ``program.stakes`` holds
+  the variables and each term's constraints on them (see ``_stakes``). Undetermined only when two
+  completions differ; every completion giving one outcome decides it, with the at-stake cases'
+  clauses as reasons when that outcome is stronger than the one the true cases give.
 
 The bundle assumes a request that ``schema/request.schema.json`` accepts (validate first, e.g.
 with policykit's own checker); for every such request ``decision`` is defined. A request whose
@@ -150,23 +151,6 @@ class _Model:
     def ref(self, path: str) -> str:
         """Where the rules read a fact: the request, or the value an x-read-as rule made of it."""
         return self.read_refs.get(path) or _ref(path)
-
-    def reads(self, case: int) -> list[dict[str, Any]]:
-        """The facts a case's terms read, in vocabulary order, with the values they name."""
-        named: dict[str, list] = {}
-        for term in self.terms[case]:
-            for fact, value, _, _ in term:
-                if value not in named.setdefault(fact, []):
-                    named[fact].append(value)
-        reads = []
-        for fact in self.facts:
-            if fact not in named:
-                continue
-            info = self.facts[fact]
-            values = sorted(named[fact], key=str)
-            reads.append({"fact": fact, "path": fact.split("."), "kind": info["kind"], "named": values,
-                          "open": info["open"], "reread": fact in self.read_refs})
-        return reads
 
 
 # ------------------------------------------------------------------------------------ the stakes
