@@ -812,12 +812,14 @@ _STAKES = r'''package policykit
 # live}. A live term is {"rank": r, "c": its constraints on the variables not given a value yet,
 # [[variable, allowed value indexes], ...] by variable}; a term with no constraint left holds (it
 # raises best), a term whose constraint a value breaks is dropped, and so is a term no stronger
-# than best. Forwards, level by level, states_K are the states reachable once variables 0..K-1
-# have values. Backwards, canon_K gives each state of level K its diagram: an outcome rank when
-# no variable from K on can change it, else {"test": variable, "then": the diagram for each of its
-# values}; a node whose diagrams are all equal is that diagram. The diagram is then canonical
-# (Rego compares values structurally): possible_ranks are the ranks in the root's diagram, and
-# the variables it tests give missing_facts (each state's entry carries its ranks and variables).
+# than best. Forwards, level by level, states_K are the distinct states reachable once variables
+# 0..K-1 have values (next_K: each state's states for variable K's values; only itself when no
+# live term constrains K). Backwards, canon_K gives each state of level K its entry: "d" its
+# diagram, an outcome rank when no variable from K on can change it, else {"test": variable,
+# "then": the diagram for each of its values}; a node whose diagrams are all equal is that
+# diagram, so the diagram is canonical (Rego compares values structurally). Each entry also
+# carries "r", the ranks in its diagram, and "f", the variables it tests: the root's give
+# possible_ranks and missing_facts.
 
 import data.policykit.program
 
