@@ -6,9 +6,14 @@ and 5,000 generated valid requests (plus the small fixture policy, across its tw
 from __future__ import annotations
 
 import copy
+import itertools
 import json
+import math
 import random
 import re
+import shutil
+import textwrap
+import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -18,11 +23,12 @@ import pytest
 import regopy
 from conftest import MINIMAL
 from corpus_cases import CASES
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from strategies import FIRST_DATE, valid_requests
 
 import policykit
 import policykit.core.api
+import policykit.core.engine
 import policykit.publishing.rego
 from policykit.interfaces.cli import main
 from policykit.core.paths import default_features_dir
@@ -30,7 +36,9 @@ from policykit.publishing.rego import ENTRYPOINT, MODULES, bundle_files, load_bu
 from policykit.core.request import request_problems
 from policykit.authoring.scenarios import read_features
 from policykit.core.schemaerrors import load_schema
-from policykit.core.vocabulary import load_vocabulary, vocabulary_from_schema
+from policykit.core.decision import ALLOWED
+from policykit.core.model import OUTCOMES
+from policykit.core.vocabulary import Vocabulary, load_vocabulary, vocabulary_from_schema
 
 AS_OF = date(2026, 1, 5)
 GENERATED = 5000
@@ -83,15 +91,162 @@ def dated(request: dict, day: date = AS_OF) -> dict:
     return request if "as_of" in request else {**request, "as_of": day.isoformat()}
 
 
-def differences(policy: policykit.Policy, rego: Rego, requests: list[dict]) -> list[str]:
+def differences(policy: policykit.Policy, rego: Rego, requests: list[dict], vocabulary: Vocabulary | None = None,
+                default_day: date = AS_OF) -> list[str]:
+    """Where the bundle's decision is not decide()'s. decide() lists undetermined answers by
+    three-valued logic and is inexact on some (issue 16 point 3: facts that cannot change the
+    outcome listed, an outcome no completion gives among the possible ones, undetermined although
+    every completion agrees); the bundle is exact. Where they differ on an undetermined answer of
+    decide(), the bundle is judged by the brute-force oracle instead (``exhaustive``)."""
     found = []
     for request in requests:
-        want, got = expected(policy, request), observed(rego, request)
-        if got != want:
+        want, got = expected(policy, request, default_day), observed(rego, request)
+        if got != want and not exact_where_decide_is_not(policy, request, want, got, vocabulary, default_day):
             keys = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))
             found.append(f"{json.dumps(request)}: " + "; ".join(
                 f"{k}: decide()={json.dumps(want.get(k))} rego={json.dumps(got.get(k))}" for k in keys))
     return found
+
+
+# ----------------------------------------------------------------------- brute-force oracle
+
+EXACT_KEYS = ("outcome", "possible_outcomes", "missing_facts")
+ORACLE_BUDGET = 6000
+"""The most completions the differential tests enumerate for one request; past it they check
+only what decide()'s three-valued answer bounds (see ``exact_where_decide_is_not``)."""
+
+
+def completions(policy: policykit.Policy, request: dict, vocabulary: Vocabulary | None = None,
+                default_day: date = AS_OF) -> tuple[list[str], list[list[object]], Any]:
+    """Every completion of a valid request, as fully known requests: (the unknown facts given a
+    value, the values each takes, an iterator of the completed requests, one per combination of
+    values in itertools.product order). An unknown fact is an open fact the request leaves out that some
+    compiled term reads other than as a fact that must be known (an unknown one of those only
+    makes its term false, in every completion). A choice fact takes each value a term names and
+    one value none names (those behave alike); a list every subset of the values terms name; a
+    yes/no fact true and false."""
+    vocabulary = vocabulary or load_vocabulary()
+    program = policy.program(date.fromisoformat(request.get("as_of", default_day.isoformat())))
+    layout = program.layout
+    read = named = 0
+    for (positive, negative), known in zip(program.term_pairs, program.term_known):
+        read |= (positive | negative) & ~known
+        named |= positive | negative
+    facts, domains = [], []
+    for fact in vocabulary.facts:
+        if fact.kind in ("date", "object") or not fact.open or not layout.masks[fact.path] & read:
+            continue
+        *parents, name = fact.path.split(".")
+        node = request
+        for parent in parents:
+            node = node.get(parent) if isinstance(node, dict) else None
+        if node is not None and name in node:
+            continue
+        bits = layout.bits[fact.path]
+        if fact.kind == "boolean":
+            domain: list[object] = [False, True]
+        elif fact.kind == "choice":
+            domain = [v for v in fact.value_names if bits[v] & named]
+            domain += [v for v in fact.value_names if not bits[v] & named][:1]
+        else:
+            mentioned = [v for v in fact.value_names if bits[v] & named]
+            domain = [[v for j, v in enumerate(mentioned) if n >> j & 1] for n in range(1 << len(mentioned))]
+        facts.append(fact.path)
+        domains.append(domain)
+    return facts, domains, _completed(request, facts, domains)
+
+
+def completion_count(policy: policykit.Policy, request: dict, vocabulary: Vocabulary | None = None,
+                     default_day: date = AS_OF) -> int:
+    return math.prod(len(domain) for domain in completions(policy, request, vocabulary, default_day)[1])
+
+
+def _completed(request: dict, facts: list[str], domains: list[list[object]]):
+    for values in itertools.product(*domains):
+        filled = dict(request)
+        detached = []  # facts of an object the request does not give: set on the encoded request
+        for path, value in zip(facts, values):
+            *parents, name = path.split(".")
+            node = filled
+            for parent in parents:
+                if not isinstance(node.get(parent), dict):
+                    detached.append((path, value))
+                    break
+                node[parent] = dict(node[parent])
+                node = node[parent]
+            else:
+                node[name] = value
+        yield filled, detached
+
+
+def completion_outcome(policy: policykit.Policy, completion: tuple[dict, list], default_day: date) -> str:
+    """decide()'s outcome on a completed request. An open fact of an object the request does not
+    give (an open site.approved, say) is unknown to the engine, yet no request can give it a value
+    without giving the object: its value is set on the encoded request instead, and the engine
+    evaluates that."""
+    request, detached = completion
+    if not detached:
+        return policy.decide(request, as_of=default_day).outcome
+    true, unknown, as_of, reread = policy._encode(request)
+    program = policy.program(date.fromisoformat(as_of or default_day.isoformat()))
+    layout = program.layout
+    for path, value in detached:
+        for name in (value if isinstance(value, list) else [value] if value is not False else []):
+            true |= layout.bits[path][name]
+        unknown &= ~layout.masks[path]
+    return policykit.core.engine.evaluate(program, true, unknown, reread).outcome
+
+
+def exhaustive(policy: policykit.Policy, request: dict, vocabulary: Vocabulary | None = None,
+               default_day: date = AS_OF) -> dict[str, Any]:
+    """outcome, possible_outcomes and missing_facts by brute force (/work/notes/exact.md): decide()
+    on every completion (fully known, so decide() is exact on it); one outcome: determined;
+    else undetermined, the outcomes in rank order, and the facts two completions differing only
+    in that fact's value decide differently on, in vocabulary order."""
+    facts, domains, completed = completions(policy, request, vocabulary, default_day)
+    outcomes = [completion_outcome(policy, completion, default_day) for completion in completed]
+    assert "undetermined" not in outcomes, f"a completion of {json.dumps(request)} is not fully known"
+    if len(set(outcomes)) == 1:
+        return {"outcome": outcomes[0], "possible_outcomes": [], "missing_facts": []}
+    picks = list(itertools.product(*(range(len(domain)) for domain in domains)))
+    missing = []
+    for k, fact in enumerate(facts):
+        seen: dict[tuple, str] = {}
+        if any(seen.setdefault(pick[:k] + pick[k + 1:], outcome) != outcome for pick, outcome in zip(picks, outcomes)):
+            missing.append(fact)
+    return {"outcome": "undetermined", "possible_outcomes": [o for o in OUTCOMES if o in outcomes],
+            "missing_facts": missing}
+
+
+def exact_where_decide_is_not(policy: policykit.Policy, request: dict, want: dict, got: dict,
+                              vocabulary: Vocabulary | None, default_day: date) -> bool:
+    """Whether the bundle's decision differs from decide()'s only where decide() is inexact: decide()
+    says undetermined, the oracle disagrees with it and agrees with the bundle, and the rest of
+    the decision is what that exact answer gives (decide()'s obligations and notices when still
+    undetermined, the verdict sentence naming the exact facts and outcomes)."""
+    if "errors" in want or want["outcome"] != "undetermined":
+        return False
+    if completion_count(policy, request, vocabulary, default_day) > ORACLE_BUDGET:
+        # Too many completions to try here (the exactness tests below try them): the exact answer
+        # lies within decide()'s, which lists every outcome and fact that can matter, and more.
+        if got["outcome"] != "undetermined":
+            return got["outcome"] in want["possible_outcomes"] and got["possible_outcomes"] == got["missing_facts"] == []
+        return (set(got["possible_outcomes"]) <= set(want["possible_outcomes"])
+                and set(got["missing_facts"]) <= set(want["missing_facts"])
+                and all(got[k] == want[k] for k in ("reasons", "obligations", "notices", "policy")))
+    oracle = exhaustive(policy, request, vocabulary, default_day)
+    if {k: want[k] for k in EXACT_KEYS} == oracle or {k: got[k] for k in EXACT_KEYS} != oracle:
+        return False
+    if got["allowed"] is not ALLOWED[got["outcome"]] or got["policy"] != want["policy"]:
+        return False
+    if got["outcome"] == "undetermined":
+        could = " or ".join(o.replace("_", " ") for o in got["possible_outcomes"])
+        verdict = (f"The answer depends on facts the question did not give ({', '.join(got['missing_facts'])}): "
+                   f"it could be {could}.")
+        return (all(got[k] == want[k] for k in ("reasons", "obligations", "notices"))
+                and got["explanation"].startswith(verdict)
+                and got["explanation"].split(" Clauses at stake: ")[1] == want["explanation"].split(" Clauses at stake: ")[1])
+    return not got["explanation"].startswith("The answer depends") and got["possible_outcomes"] == []
 
 
 @pytest.fixture(scope="module")
@@ -279,14 +434,18 @@ def test_open_and_closed_facts_come_from_the_schema(shipped: policykit.Policy, b
     the three yes/no facts of a school site that settle obligations are open, approval is not."""
     vocabulary = load_vocabulary()
     program = json.loads((bundle / "data.json").read_text(encoding="utf-8"))["policykit"]["program"]
-    reads = {read["fact"]: read for entry in program["missing"] if entry for read in entry["reads"]}
-    assert reads and all(read["open"] is vocabulary[fact].open for fact, read in reads.items())
+    # The facts the exact answers give values to: the open facts the cases yielding an outcome
+    # test (not only ask to be known), whole, and nothing closed.
+    stake_facts = [entry["fact"] for entry in program["stakes"]["facts"]]
+    assert stake_facts == ["channel", "account", "device", "network", "location", "audience", "purpose"]
+    assert all(vocabulary[fact].open for fact in stake_facts)
+    assert sorted({v["fact"] for v in program["stakes"]["vars"]}, key=stake_facts.index) == stake_facts
     met_open = {tuple(case["obligation"]["met_by"]): case["obligation"]["met_open"]
                 for case in program["cases"] if case["obligation"] and case["obligation"]["met_by"]}
     assert met_open == {tuple(path.split(".")): vocabulary[path].open for path in map(".".join, met_open)}
     for fact in ("site.supervisor_informed", "site.parents_notified", "site.monitored"):
         assert vocabulary[fact].open and met_open[tuple(fact.split("."))] is True, fact
-    assert not vocabulary["site.approved"].open and reads["site.approved"]["open"] is False
+    assert not vocabulary["site.approved"].open and "site.approved" not in stake_facts
 
 
 def test_a_missing_open_settling_fact_leaves_met_null(shipped: policykit.Policy, rego: Rego) -> None:
@@ -415,7 +574,7 @@ def test_the_bundle_follows_x_when_missing(monkeypatch: pytest.MonkeyPatch, tmp_
     site_post = {**SITE_POST, "site": {}}
     requests += [site_post, {**site_post, "site": {"approved": True}}]
     assert policy.decide(site_post).outcome == "undetermined"  # approval is now unknown when missing
-    assert differences(policy, rego, requests)[:5] == []
+    assert differences(policy, rego, requests, vocabulary)[:5] == []
 
 
 # --------------------------------------------------------------------------- another policy
@@ -440,3 +599,117 @@ def test_a_bundle_answers_only_for_its_own_period(tmp_path: Path) -> None:
             assert list(document) == ["errors"] and document["errors"][0]["pointer"] == "/as_of"
         early = fixture.decision({**requests[0], "as_of": "2015-11-17"})
         assert early["errors"][0]["pointer"] == "/as_of"
+
+
+# ------------------------------------------------------------------ exact undetermined answers
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(request=valid_requests())
+def test_the_bundle_is_exact_on_the_shared_strategy(shipped: policykit.Policy, rego: Rego, request: dict) -> None:
+    """outcome, possible_outcomes and missing_facts are the brute-force oracle's on any valid request."""
+    request = dated(request)
+    assume(completion_count(shipped, request) <= 8 * ORACLE_BUDGET)
+    document = observed(rego, request)
+    if "errors" in document:
+        assert "errors" in expected(shipped, request)
+        return
+    assert {k: document[k] for k in EXACT_KEYS} == exhaustive(shipped, request)
+
+
+def synthetic_policy(tmp_path: Path, rules: dict[str, str]) -> policykit.Policy:
+    """The fixture policy with more clauses in its communications section: clause id -> the YAML
+    of its one rule case (effective from the first revision)."""
+    root = tmp_path / "policy"
+    shutil.copytree(MINIMAL, root)
+    for clause, rule in rules.items():
+        (root / "clauses" / f"{clause}.yaml").write_text(
+            f'id: {clause}\ntitle: "{clause}"\nsection: communications\nkind: prohibition\nversions:\n'
+            f'  - effective: "2015-11-18"\n    note: "First version."\n    text: "Synthetic clause {clause}."\n'
+            f'    rule:\n{textwrap.indent(rule, " " * 6)}', encoding="utf-8")
+    policy_file = root / "policy.yaml"
+    text = policy_file.read_text(encoding="utf-8")
+    listed = "clauses: [communications.email, communications.consequences"
+    assert listed in text
+    policy_file.write_text(text.replace(listed, listed + "".join(f", {c}" for c in rules)), encoding="utf-8")
+    return policykit.load_policy(root)
+
+
+def test_two_unknown_cases_that_cover_each_other_decide(tmp_path: Path) -> None:
+    """Case A "channel is email → prohibited", case B "channel is not email → prohibited": both
+    unknown when the channel is, but every completion is prohibited, so the decision is."""
+    policy = synthetic_policy(tmp_path, {
+        "communications.a": "- when: {fact: channel, is: email}\n  outcome: prohibited\n",
+        "communications.b": "- when: {not: {fact: channel, is: email}}\n  outcome: prohibited\n"})
+    write_bundle(policy, tmp_path / "bundle", AS_OF)
+    rego = Rego(tmp_path / "bundle")
+    request = dated({"actor": {"role": "teacher"}, "action": "message", "audience": ["staff"]})
+    assert policy.decide(request).outcome == "undetermined"  # the engine on this branch: three-valued logic
+    document = observed(rego, request)
+    assert {k: document[k] for k in EXACT_KEYS} == exhaustive(policy, request) == {
+        "outcome": "prohibited", "possible_outcomes": [], "missing_facts": []}
+    assert document["allowed"] is False
+    assert [r["id"] for r in document["reasons"]] == ["communications.a", "communications.b"]
+    assert document["explanation"].startswith("This is prohibited under “communications.a” (communications.a) and")
+    # Cases triggered by the outcome fire once it is determined: the fixture's consequences notice.
+    assert document["notices"] == observed(rego, {**request, "channel": "email"})["notices"] != []
+    # With the channel known either way, the same answer by the fast path.
+    for channel in ("email", "phone"):
+        known = {**request, "channel": channel}
+        assert differences(policy, rego, [known]) == [] and observed(rego, known)["outcome"] == "prohibited"
+
+
+WIDE_OPEN = ("content", "confidentiality_uncertain", "interferes_with_duties")
+WIDE = """- when:
+    all:
+      - {fact: channel, in: [email, text_message, messaging_app]}
+      - {fact: account, in: [personal]}
+      - {fact: device, in: [personal]}
+      - {fact: network, in: [other]}
+      - {fact: location, in: [elsewhere]}
+      - {fact: purpose, in: [personal]}
+      - {fact: audience, has_any: [student, parent_guardian]}
+      - {fact: content, has_any: [harassing, threatening]}
+      - {fact: confidentiality_uncertain, is: true}
+      - {fact: interferes_with_duties, is: true}
+  outcome: prohibited
+"""
+
+
+def test_a_wide_clause_is_decided_exactly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A clause testing ten facts at once (12 terms; the engine on this branch enumerates past its
+    limit and lists every fact read), beside a clause that prohibits every personal purpose: only
+    the purpose can change the outcome. With the purpose stated personal, nothing can."""
+    vocabulary = reopened_vocabulary({(fact,): "unknown" for fact in WIDE_OPEN})
+    monkeypatch.setattr(policykit.core.api, "load_vocabulary", lambda: vocabulary)
+    monkeypatch.setattr(policykit.publishing.rego, "load_vocabulary", lambda: vocabulary)
+    policy = synthetic_policy(tmp_path, {
+        "communications.wide": WIDE,
+        "communications.personal": "- when: {fact: purpose, is: personal}\n  outcome: prohibited\n"})
+    assert len(policy.program(AS_OF).term_pairs) == 12 + 4  # the wide clause's terms, the fixture's and one
+    write_bundle(policy, tmp_path / "bundle", AS_OF)
+    rego = Rego(tmp_path / "bundle")
+    bare = dated({"actor": {"role": "teacher"}, "action": "post"})
+    document = observed(rego, bare)
+    assert {k: document[k] for k in EXACT_KEYS} == exhaustive(policy, bare, vocabulary) == {
+        "outcome": "undetermined", "possible_outcomes": ["permitted", "discouraged", "prohibited"],
+        "missing_facts": ["channel", "account", "audience", "purpose"]}
+    assert len(policy.decide(bare).missing_facts) > 4  # the engine on this branch lists facts that cannot matter
+    for extra in ({"purpose": "personal"}, {"purpose": "school_business"}, {"audience": ["staff"]},
+                  {"purpose": "school_business", "audience": ["student"]}, {"channel": "email", "account": "personal"}):
+        request = {**bare, **extra}
+        document = observed(rego, request)
+        assert {k: document[k] for k in EXACT_KEYS} == exhaustive(policy, request, vocabulary), extra
+    # Without the clause that covers it, every fact the wide clause reads can matter, and the
+    # bundle says so as fast as for a narrow one.
+    policy = synthetic_policy(tmp_path / "alone", {"communications.wide": WIDE})
+    write_bundle(policy, tmp_path / "alone-bundle", AS_OF)
+    rego = Rego(tmp_path / "alone-bundle")
+    request = {**bare, "audience": ["student"], "purpose": "personal"}
+    started = time.perf_counter()
+    document = observed(rego, request)
+    assert time.perf_counter() - started < 2
+    assert {k: document[k] for k in EXACT_KEYS} == exhaustive(policy, request, vocabulary) == {
+        "outcome": "undetermined", "possible_outcomes": ["permitted", "discouraged", "prohibited"],
+        "missing_facts": ["channel", "account", "device", "network", "location", "content",
+                          "confidentiality_uncertain", "interferes_with_duties"]}

@@ -1,6 +1,6 @@
 """Export the clauses in force on a date as an OPA bundle (Rego v1) that decides like ``decide()``.
 
-``write_bundle(policy, outdir, day)`` writes four files, all generated from the compiled program
+``write_bundle(policy, outdir, day)`` writes five files, all generated from the compiled program
 (``compiler.compile_program``), never written by hand per clause:
 
 * ``policykit/cases.rego`` (``package policykit.cases``): every rule case of every clause in
@@ -20,17 +20,18 @@
   the explanation and the policy stamp.
 * ``data.json``: ``data.policykit.clauses`` (each clause in force as a decision's reason gives
   it, in printed order) and ``data.policykit.program`` (the cases, what they yield with their
-  clause's interpretation, the facts they read, the missing-facts tables, outcomes, the
+  clause's interpretation, the facts they read, the stakes (variables and term constraints), outcomes, the
   read-as sentences, which clauses rest on a reading awaiting the board, the policy stamp).
 * ``.manifest``: ``{"revision": <policy digest>, "roots": ["policykit"], "rego_version": 1, ...}``.
 
 The explanation is ``engine._explain``'s, sentence for sentence (written again in decision.rego).
-``missing_facts`` lists the unknown facts that are not dummies of an at-stake case (changing one
-alone can change the case's answer). Whether a fact is a dummy depends only on the states of the
-facts the case reads, restricted to the values its terms name, so the exporter enumerates those
-states once per case and stores the answer (``program.missing[i]``, keyed by the states);
-the Rego looks it up. The enumeration is written here, independently of ``engine._missing_facts``,
-and ``tests/test_rego`` checks the two agree.
+* ``policykit/stakes.rego`` (``package policykit``): the exact answer when cases are at stake
+  (/work/notes/exact.md, SPEC §4): the outcomes the request's completions give, and the unknown
+  facts that can change it, by a diagram built one variable at a time (one generated rule per
+  variable forwards, one backwards; no recursion, no enumeration limit). ``program.stakes`` holds
+  the variables and each term's constraints on them (see ``_stakes``). Undetermined only when two
+  completions differ; every completion giving one outcome decides it, with the at-stake cases'
+  clauses as reasons when that outcome is stronger than the one the true cases give.
 
 The bundle assumes a request that ``schema/request.schema.json`` accepts (validate first, e.g.
 with policykit's own checker); for every such request ``decision`` is defined. A request whose
@@ -46,7 +47,6 @@ order numbers.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from datetime import date
@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 from policykit.core.compiler import Program
 from policykit.core.conditions import describe
 from policykit.core.decision import ALLOWED
-from policykit.core.engine import ENUMERATION_LIMIT, OUTCOME_PHRASES
+from policykit.core.engine import OUTCOME_PHRASES
 from policykit.core.model import OUTCOMES
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
 
@@ -68,9 +68,9 @@ QUERY = "data.policykit.decision"
 ENTRYPOINT = "policykit/decision"
 CASES_MODULE = "policykit/cases.rego"
 DECISION_MODULE = "policykit/decision.rego"
-MODULES = (CASES_MODULE, DECISION_MODULE)
+STAKES_MODULE = "policykit/stakes.rego"
+MODULES = (CASES_MODULE, DECISION_MODULE, STAKES_MODULE)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_STATE_LIMIT = 1 << 16  # most fact-state combinations one case's missing-facts table may come from
 
 Atom = tuple[str, object, bool, bool]
 """(fact, value, holds, strict): holds=False for a value the term excludes; strict when the value
@@ -152,120 +152,79 @@ class _Model:
         """Where the rules read a fact: the request, or the value an x-read-as rule made of it."""
         return self.read_refs.get(path) or _ref(path)
 
-    def reads(self, case: int) -> list[dict[str, Any]]:
-        """The facts a case's terms read, in vocabulary order, with the values they name."""
-        named: dict[str, list] = {}
-        for term in self.terms[case]:
-            for fact, value, _, _ in term:
-                if value not in named.setdefault(fact, []):
-                    named[fact].append(value)
-        reads = []
-        for fact in self.facts:
-            if fact not in named:
-                continue
-            info = self.facts[fact]
-            values = sorted(named[fact], key=str)
-            reads.append({"fact": fact, "path": fact.split("."), "kind": info["kind"], "named": values,
-                          "open": info["open"], "reread": fact in self.read_refs})
-        return reads
+
+# ------------------------------------------------------------------------------------ the stakes
+
+OTHER = None
+"""The value of a single-valued fact's variable that stands for every value no term names."""
 
 
-# ------------------------------------------------------------------------------ missing facts
+def _stake_terms(model: _Model) -> list[tuple[int, list[Atom]]]:
+    """The terms that can put a decision at stake: those of the cases over facts that yield more
+    than "permitted", as (case index, atoms), in printed order. ``cases.rego`` numbers them
+    (``term_K_open``) in this order."""
+    return [(i, term) for i, case in enumerate(model.cases) if case.rank > 0 and model.fact_case[i]
+            for term in model.terms[i]]
 
 
-def _fact_states(read: dict[str, Any], info: dict[str, Any]) -> list[tuple[str, frozenset | None]]:
-    """Every state of a fact that matters to a case, as (key, true values; None when unknown).
-    The key is what ``fact_key`` in decision.rego computes from a request."""
-    named = read["named"]
-    if read["kind"] == "choice":
-        states: list[tuple[str, frozenset | None]] = [(value, frozenset([value])) for value in named]
-        if len(named) < len(info["values"]) or not (info["open"] or info["required"]):
-            states.append(("*", frozenset()))  # a value the case does not name (or none, when closed)
-    elif read["kind"] == "list":
-        states = []
-        for n in range(1 << len(named)):
-            chosen = [value for j, value in enumerate(named) if n >> j & 1]
-            states.append((",".join(chosen), frozenset(chosen)))
-    elif read["kind"] == "boolean":
-        states = [("true", frozenset([True])), ("false", frozenset())]
-    else:  # an object: given or not
-        states = [("given", frozenset([True]))] + ([] if info["open"] else [("absent", frozenset())])
-    if info["may_be_unknown"]:
-        states.append(("?", None))
-    return states
+def _stakes(model: _Model) -> dict[str, Any]:
+    """What ``stakes.rego`` needs to find the outcomes every completion of a request gives.
 
-
-def _fails(term: list[Atom], state: dict[str, frozenset | None]) -> bool:
-    """Whether a term is known to fail: a value it needs is known absent (or one it excludes is
-    known present), or a value it needs known is unknown."""
-    return any(state[f] is None if strict else state[f] is not None and (v in state[f]) != holds
-               for f, v, holds, strict in term)
-
-
-def _missing_table(model: _Model, case: int) -> dict[str, list[str]]:
-    """For a case that yields an outcome: the facts to list in ``missing_facts`` for every state
-    of the facts it reads in which it is unknown (no term holds, some term does not fail)."""
-    terms = model.terms[case]
-    reads = model.reads(case)
-    choices = [_fact_states(read, model.facts[read["fact"]]) for read in reads]
-    size = 1
-    for states in choices:
-        size *= len(states)
-    if size > _STATE_LIMIT:
-        raise ValueError(f"a rule case reads too many fact values to export ({size} states)")
-    names = [read["fact"] for read in reads]
-    table: dict[str, list[str]] = {}
-    for combination in itertools.product(*choices):
-        state = {name: values for name, (_, values) in zip(names, combination)}
-        if all(values is not None for values in state.values()):
+    The variables, in vocabulary order: a fact a valid request can leave unknown gives one
+    variable per test a stake term makes of it (a term's ``K`` values only ask it to be known, so
+    they give none): a single-valued fact one variable whose values are the values the terms name
+    plus ``OTHER`` when some value is named by none (those behave alike); a list, yes/no fact or
+    object one yes/no variable per value the terms name (index 0: absent or false, 1: present or
+    true). Each stake term becomes its rank and its constraints ``[variable, allowed value
+    indexes]``, sorted by variable; the Rego keeps the constraints on the facts a request leaves
+    unknown. The exporter knows every variable, so the Rego needs no limit and no recursion: one
+    rule per variable (see ``_stakes_module``)."""
+    layout = model.program.layout
+    facts = model.facts
+    entries = _stake_terms(model)
+    named: dict[str, set] = {}
+    for _, term in entries:
+        for fact, value, _, strict in term:
+            if facts[fact]["may_be_unknown"] and not strict:
+                named.setdefault(fact, set()).add(value)
+    variables: list[dict[str, Any]] = []
+    index: dict[tuple[str, object], int] = {}  # (fact, value; OTHER for a single-valued fact) -> variable
+    for fact in facts:
+        if fact not in named:
             continue
-        undecided = []
-        for term in terms:
-            if _fails(term, state):
-                continue
-            if all(state[f] is not None for f, _, _, _ in term):
-                break  # the term holds: so does the case
-            undecided.append(term)
+        values = [value for value in layout.bits[fact] if value in named[fact]]  # in bit order
+        if facts[fact]["kind"] == "choice":
+            domain = values + ([OTHER] if len(values) < len(layout.bits[fact]) else [])
+            index[(fact, OTHER)] = len(variables)
+            variables.append({"fact": fact, "value": None, "domain": domain})
         else:
-            if undecided:
-                key = "|".join(key for key, _ in combination)
-                table[key] = _relevant(undecided, state, model)
-    return table
-
-
-def _relevant(undecided: list[list[Atom]], state: dict[str, frozenset | None], model: _Model) -> list[str]:
-    """The unknown facts read by the undecided terms that are not dummies of "some undecided term
-    holds": each unknown fact ranges over the values the terms name (plus another value, for a
-    single-valued fact; every subset, for the others). One undecided term: every unknown fact it
-    reads. Past the engine's enumeration limit: every unknown fact read."""
-    order = list(model.facts)
-    unknown = sorted({f for term in undecided for f, _, _, _ in term if state[f] is None}, key=order.index)
-    if len(undecided) == 1:
-        return unknown
-    domains = []
-    for fact in unknown:
-        named = sorted({v for term in undecided for f, v, _, _ in term if f == fact}, key=str)
-        if model.facts[fact]["kind"] == "choice":
-            domain = [frozenset([v]) for v in named]
-            if len(named) < len(model.facts[fact]["values"]):
-                domain.append(frozenset())
-        else:
-            domain = [frozenset(v for j, v in enumerate(named) if n >> j & 1) for n in range(1 << len(named))]
-        domains.append(domain)
-    size = 1
-    for domain in domains:
-        size *= len(domain)
-    if size > ENUMERATION_LIMIT:
-        return unknown
-
-    def holds(values: dict[str, frozenset]) -> bool:  # an atom on a known fact is true in an undecided term
-        return any(all(f not in values or (v in values[f]) == h for f, v, h, _ in term) for term in undecided)
-
-    answers = {pick: holds({fact: domain[i] for fact, domain, i in zip(unknown, domains, pick)})
-               for pick in itertools.product(*(range(len(domain)) for domain in domains))}
-    return [fact for k, fact in enumerate(unknown)
-            if any(answers[pick] != answers[pick[:k] + (j,) + pick[k + 1:]]
-                   for pick in answers for j in range(len(domains[k])))]
+            for value in values:
+                index[(fact, value)] = len(variables)
+                variables.append({"fact": fact, "value": value, "domain": [False, True]})
+    terms = []
+    for case, term in entries:
+        allowed: dict[int, set[int]] = {}
+        by_fact: dict[str, list[Atom]] = {}
+        for atom in term:
+            by_fact.setdefault(atom[0], []).append(atom)
+        for fact, atoms in by_fact.items():
+            if fact not in named or any(strict for *_, strict in atoms):
+                continue  # never unknown; or it must be known, and the term fails while it is not
+            if facts[fact]["kind"] == "choice":
+                var = index[(fact, OTHER)]
+                needed = {value for _, value, holds, _ in atoms if holds}
+                excluded = {value for _, value, holds, _ in atoms if not holds}
+                allowed[var] = {k for k, value in enumerate(variables[var]["domain"])
+                                if (not needed if value is OTHER else needed <= {value} and value not in excluded)}
+            else:
+                for _, value, holds, _ in atoms:
+                    var = index[(fact, value)]
+                    allowed[var] = allowed.get(var, {0, 1}) & {int(holds)}
+        terms.append({"case": case, "rank": model.cases[case].rank,
+                      "c": [[var, sorted(allowed[var])] for var in sorted(allowed)]})
+    used = [fact for fact in facts if fact in named]
+    return {"facts": [{"fact": fact, "path": fact.split("."), "reread": fact in model.read_refs} for fact in used],
+            "vars": variables, "terms": terms}
 
 
 # ------------------------------------------------------------------------------------ data.json
@@ -275,7 +234,7 @@ def _tables(policy: "Policy", model: _Model) -> dict[str, Any]:
     program = model.program
     starts = policy.document.effective_dates()
     later = [day for day in starts if day > program.valid_from]
-    cases, missing = [], []
+    cases = []
     for i, case in enumerate(model.cases):
         obligation = None
         if case.obligation_text is not None:
@@ -294,13 +253,6 @@ def _tables(policy: "Policy", model: _Model) -> dict[str, Any]:
             "on_outcome": [name for rank, name in enumerate(OUTCOMES) if case.on_outcome >> rank & 1],
         }
         cases.append(entry)
-        # Only a case yielding more than "permitted" can make a decision undetermined.
-        if case.rank > 0 and model.fact_case[i]:
-            missing.append({"reads": [{key: read[key] for key in ("fact", "kind", "named", "open", "path", "reread")}
-                                      for read in model.reads(i)],
-                            "table": _missing_table(model, i)})
-        else:
-            missing.append(None)
     return {
         "policy": {"id": program.policy_id, "revision": program.revision, "digest": program.digest,
                    "valid_from": program.valid_from.isoformat(),
@@ -311,7 +263,7 @@ def _tables(policy: "Policy", model: _Model) -> dict[str, Any]:
         "phrases": dict(OUTCOME_PHRASES),
         "cases": cases,
         "effect_cases": [i for i, entry in enumerate(cases) if entry["obligation"] or entry["notice"]],
-        "missing": missing,
+        "stakes": _stakes(model),
         "names": [f"“{reason.title}” ({reason.id})" for reason in program.reasons],
         "awaiting_board": [reason.interpretation is not None and reason.interpretation.awaiting_board
                            for reason in program.reasons],
@@ -491,9 +443,12 @@ def _cases_module(model: _Model) -> str:
             "# holds or is unknown (it reads an open fact the request leaves out; SPEC §4, §6). Which",
             "# facts are open is read from x-when-missing in the request schema. The unmet case of an",
             "# obligation needs its settling fact known to be false: unknown, the case fails. Cases",
-            "# triggered by the decision's outcome have no terms; data.policykit.decision adds them.", ""]
+            "# triggered by the decision's outcome have no terms; data.policykit.decision adds them.",
+            "# term_K_open holds when the K-th term of the cases yielding an outcome is not known to",
+            "# fail (data.policykit.program.stakes.terms[K]); case_N_open is any of its terms'.", ""]
     out += _read_as_section(model)
     current = None
+    stake_term = 0  # the terms of cases yielding an outcome, numbered as in _stake_terms
     for i, case in enumerate(model.cases):
         clause, written = model.written[i]
         if clause.id != current:
@@ -527,6 +482,8 @@ def _cases_module(model: _Model) -> str:
         if case.rank > 0:
             out += [f"default case_{i}_open := false", ""]
             for term in model.terms[i]:
+                out += [f"case_{i}_open if term_{stake_term}_open", ""]
+                out += [f"default term_{stake_term}_open := false", ""]
                 body = []
                 for fact, value, holds, strict in sorted(term, key=lambda atom: _priority(model, atom)):
                     if strict:  # the value must be known: the same statements as for holding
@@ -534,7 +491,8 @@ def _cases_module(model: _Model) -> str:
                     else:
                         statements = [(_atom_not_false if holds else _atom_not_true)(model, fact, value)]
                     body += [s for s in statements if s not in body]
-                out += [_rule(f"case_{i}_open", body), ""]
+                out += [_rule(f"term_{stake_term}_open", body), ""]
+                stake_term += 1
     out += ["# " + "-" * 97,
             "# Whether each case holds, by case index (printed order; outcome-triggered cases: false).",
             *_array("holds", [f"case_{i}" if model.fact_case[i] else "false" for i in range(len(model.cases))]), ""]
@@ -543,6 +501,9 @@ def _cases_module(model: _Model) -> str:
         out += [f"# Whether each case yielding {OUTCOMES[rank]} holds or is unknown, in the order of",
                 f"# data.policykit.program.ranks[{rank}].",
                 *_array(f"open_{rank}", [f"case_{i}_open" for i in members]), ""]
+    out += ["# Whether each term of a case yielding an outcome holds or is unknown, in the order of",
+            "# data.policykit.program.stakes.terms (read only when a case is at stake).",
+            *_array("terms_open", [f"term_{k}_open" for k in range(stake_term)]), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -612,20 +573,42 @@ true_cases := [i | some i in case_indexes; data.policykit.cases.holds[i]]
 # The strongest outcome of a case that holds; permitted when none does (the policy's default).
 best := max(array.concat([0], [program.cases[i].rank | some i in true_cases]))
 
-# Cases that would yield a stronger outcome and are unknown (none of them holds: best is the
-# strongest that does) make the decision undetermined.
+# The cases that would yield a stronger outcome and are unknown (none of them holds: best is the
+# strongest that does). With none, the outcome is best's (the fast path: a case that holds holds
+# whatever the unknown facts are). With some, stakes.rego works out the outcomes the completions
+# of the request give (possible_ranks): the decision is undetermined only when there are two.
 %(stakes)s
 
-undetermined if count(at_stake) > 0
+undetermined if {
+	count(at_stake) > 0
+	count(possible_ranks) > 1
+}
+
+# The outcome's rank when it is determined: best, or the one outcome every completion gives.
+final := best if count(at_stake) == 0
+
+final := possible_ranks[0] if {
+	count(at_stake) > 0
+	count(possible_ranks) == 1
+}
 
 outcome := "undetermined" if undetermined
 
-outcome := program.outcomes[best] if not undetermined
+outcome := program.outcomes[final] if not undetermined
 
-# The clauses of the cases that decided: those yielding the outcome, or those at stake.
-reason_cases := [i | some i in case_indexes; i in at_stake] if undetermined
+# The clauses of the cases that decided: those yielding the outcome; or, when the decision is
+# undetermined or every completion gives an outcome stronger than best, the cases at stake.
+reason_cases := [i | some i in case_indexes; i in stake_cases] if undetermined
 
-reason_cases := [i | some i in true_cases; program.cases[i].rank == best] if not undetermined
+reason_cases := [i | some i in true_cases; program.cases[i].rank == best] if {
+	not undetermined
+	final == best
+}
+
+reason_cases := [i | some i in case_indexes; i in stake_cases] if {
+	not undetermined
+	final > best
+}
 
 reason_clauses := [program.cases[i].clause | some i in reason_cases]
 
@@ -679,99 +662,22 @@ met(obligation) := false if {
 
 # ------------------------------------------------------------------- possible outcomes, missing facts
 
-possible_ranks := array.concat([best], [program.cases[i].rank | some i in at_stake])
-
 possible_outcomes := [program.outcomes[r] | some r in numbers.range(0, count(program.outcomes) - 1); r in possible_ranks] if {
 	undetermined
 }
 
 possible_outcomes := [] if not undetermined
 
-# The unknown facts an at-stake case reads that could change its answer (not dummies), looked up
-# by the state of each fact it reads: "?" unknown, the value it names (or "*" for another one, or
-# none of a closed fact), the values it names that a list holds, true/false, given/absent. See
-# program.missing[i].
-missing_by_case[i] := found if {
-	some i in at_stake
-	reads := program.missing[i].reads
-	key := concat("|", [fact_key(read) | some read in reads])
-	found := program.missing[i].table[key]
-}
+# The unknown facts whose value can change the outcome: those of the variables the diagram of the
+# request's completions tests (stakes.rego), in the request schema's order.
+missing_facts := [path | some path in program.fact_order; path in diagram_facts] if undetermined
+
+missing_facts := [] if not undetermined
 
 # A fact's value as the rules read it (after x-read-as), null when the request leaves it out.
 fact_value(read) := object.get(input, read.path, null) if not read.reread
 
 fact_value(read) := object.get(data.policykit.cases.read_values, read.fact, null) if read.reread
-
-fact_key(read) := "?" if {
-	read.open
-	fact_value(read) == null
-}
-
-fact_key(read) := value if {
-	read.kind == "choice"
-	value := fact_value(read)
-	value in read.named
-}
-
-fact_key(read) := "*" if {
-	read.kind == "choice"
-	value := fact_value(read)
-	value != null
-	not value in read.named
-}
-
-fact_key(read) := "*" if {
-	read.kind == "choice"
-	not read.open
-	fact_value(read) == null
-}
-
-fact_key(read) := concat(",", [value | some value in named; value in listed]) if {
-	read.kind == "list"
-	listed := fact_value(read)
-	is_array(listed)
-	named := read.named
-}
-
-fact_key(read) := "" if {
-	read.kind == "list"
-	not read.open
-	fact_value(read) == null
-}
-
-fact_key(read) := "true" if {
-	read.kind == "boolean"
-	fact_value(read) == true
-}
-
-fact_key(read) := "false" if {
-	read.kind == "boolean"
-	fact_value(read) == false
-}
-
-fact_key(read) := "false" if {
-	read.kind == "boolean"
-	not read.open
-	fact_value(read) == null
-}
-
-fact_key(read) := "given" if {
-	read.kind == "object"
-	is_object(fact_value(read))
-}
-
-fact_key(read) := "absent" if {
-	read.kind == "object"
-	not read.open
-	fact_value(read) == null
-}
-
-all_missing := [path | some i; some path in missing_by_case[i]]
-
-missing_facts := [path | some path in program.fact_order; path in all_missing] if undetermined
-
-missing_facts := [] if not undetermined
 
 # ---------------------------------------------------------------------------------- explanation
 
@@ -889,6 +795,138 @@ def _decision_module(program: Program) -> str:
     return "\n".join(_header(program, "The decision: precedence, reasons, unknown facts.")) + "\n" + text
 
 
+# ----------------------------------------------------------------------------------- stakes.rego
+
+_STAKES = r'''package policykit
+
+# Exact answers when cases are at stake (SPEC §4; read only when at_stake is not empty). A
+# completion of the request gives every unknown fact a value; the decision is undetermined only
+# when two completions give different outcomes, possible_outcomes are the outcomes they give, and
+# missing_facts the unknown facts that can change the outcome (two completions differing only in
+# that fact's value give different outcomes). No completion is enumerated: the unknown facts are
+# split into variables (data.policykit.program.stakes.vars, see below), given values one variable
+# at a time, and the states this leads to are merged when they are alike, so the work grows with
+# the number of distinct states, not of completions.
+#
+# A state is {"best": the strongest outcome rank already certain, "terms": the terms still
+# live}. A live term is {"rank": r, "c": its constraints on the variables not given a value yet,
+# [[variable, allowed value indexes], ...] by variable}; a term with no constraint left holds (it
+# raises best), a term whose constraint a value breaks is dropped, and so is a term no stronger
+# than best. Forwards, level by level, states_K are the distinct states reachable once variables
+# 0..K-1 have values (next_K: each state's states for variable K's values; only itself when no
+# live term constrains K). Backwards, canon_K gives each state of level K its entry: "d" its
+# diagram, an outcome rank when no variable from K on can change it, else {"test": variable,
+# "then": the diagram for each of its values}; a node whose diagrams are all equal is that
+# diagram, so the diagram is canonical (Rego compares values structurally). Each entry also
+# carries "r", the ranks in its diagram, and "f", the variables it tests: the root's give
+# possible_ranks and missing_facts.
+
+import data.policykit.program
+
+# The unknown facts among those the variables stand for.
+unknown_facts := [f.fact | some f in program.stakes.facts; fact_value(f) == null]
+
+# The terms at stake: terms of the cases yielding more than best that no known fact falsifies (a
+# fact an unmet case needs known is known), each with its constraints on unknown facts only.
+stake_terms := [{"case": t.case, "rank": t.rank, "c": [c | some c in t.c; program.stakes.vars[c[0]].fact in unknown_facts]} |
+	some k in numbers.range(0, count(program.stakes.terms) - 1)
+	data.policykit.cases.terms_open[k]
+	t := program.stakes.terms[k]
+	t.rank > best
+]
+
+# The cases at stake: with a term at stake that some completion makes true (each of its
+# constraints allows a value). Their clauses are the reasons of an undetermined decision.
+stake_cases := [t.case | some t in stake_terms; count([c | some c in t.c; count(c[1]) == 0]) == 0]
+
+start := {"best": best, "terms": {{"rank": t.rank, "c": t.c} | some t in stake_terms}}
+
+# A live term once variable v takes its x-th value: unchanged if the term does not constrain v;
+# without its constraint on v if x is allowed; undefined (dropped) if x is not.
+advance(t, v, x) := t if t.c[0][0] != v
+
+advance(t, v, x) := {"rank": t.rank, "c": array.slice(t.c, 1, count(t.c))} if {
+	t.c[0][0] == v
+	x in t.c[0][1]
+}
+
+# The state once variable v takes its x-th value.
+after(s, v, x) := {"best": b, "terms": rest} if {
+	moved := [y | some t in s.terms; y := advance(t, v, x)]
+	b := max(array.concat([s.best], [t.rank | some t in moved; count(t.c) == 0]))
+	rest := {t | some t in moved; count(t.c) > 0; t.rank > b}
+}
+
+# The states of variable v's values, or the state alone when no live term constrains v.
+children(s, v, last) := [s] if not constrains(s, v)
+
+children(s, v, last) := [after(s, v, x) | some x in numbers.range(0, last)] if constrains(s, v)
+
+constrains(s, v) if {
+	some t in s.terms
+	t.c[0][0] == v
+}
+
+# A state's entry backwards: "d" its diagram, "r" the ranks in it, "f" the variables it tests.
+# From the entries of variable v's values: one of them if their diagrams are all equal.
+entry(v, kids) := kids[0] if not differ(kids)
+
+entry(v, kids) := {
+	"d": {"test": v, "then": [k.d | some k in kids]},
+	"r": {r | some k in kids; some r in k.r},
+	"f": {f | some k in kids; some f in array.concat([v], [g | some g in k.f])},
+} if differ(kids)
+
+differ(kids) if {
+	some k in kids
+	k.d != kids[0].d
+}
+
+%(levels)s
+
+# The outcome ranks the completions give, weakest first; the facts whose variables the diagram tests.
+possible_ranks := [r | some r in numbers.range(0, count(program.outcomes) - 1); r in root.r]
+
+diagram_facts := {program.stakes.vars[v].fact | some v in root.f}
+'''
+
+
+def _variable_words(variable: dict[str, Any]) -> str:
+    """What a variable's values say, for the generated comments."""
+    if variable["value"] is None:
+        names = [str(v) for v in variable["domain"] if v is not OTHER]
+        other = ", or another value" if OTHER in variable["domain"] else ""
+        return f"{variable['fact']} is {', '.join(names)}{other}"
+    if variable["value"] is True:
+        return f"whether {variable['fact']} is true (or given)"
+    return f"whether {variable['fact']} has {variable['value']}"
+
+
+def _stakes_module(program: Program, stakes: dict[str, Any]) -> str:
+    """The forward and backward levels, one rule each per variable, around the fixed part."""
+    variables = stakes["vars"]
+    n = len(variables)
+    lines = ["# Forwards. Level 0: the request's own state, before any variable has a value. index_K",
+             "# gives the position of each state of level K in states_K (by its JSON text).",
+             "states_0 := [start]", "", "index_0 := {json.marshal(start): 0}", ""]
+    for v, variable in enumerate(variables):
+        width = len(variable["domain"])
+        lines += _comment(f"Variable {v}: {_variable_words(variable)} ({width} values). next_{v} gives each "
+                          f"state of level {v} its states for the values; states_{v + 1} are those states.")
+        lines += [f"next_{v} := [children(s, {v}, {width - 1}) | some s in states_{v}]", "",
+                  f"states_{v + 1} := [s | some s in {{c | some kids in next_{v}; some c in kids}}]", "",
+                  f"index_{v + 1} := {{json.marshal(s): k | some k, s in states_{v + 1}}}", ""]
+    lines += [f"# Backwards. Level {n}: every variable has a value, so no term is live: the diagram is the rank.",
+              f'canon_{n} := [{{"d": s.best, "r": {{s.best}}, "f": set()}} | some s in states_{n}]', ""]
+    for v in reversed(range(n)):
+        lines += [f"# Level {v}: each state's entry, from those of its states for variable {v}'s values.",
+                  f"canon_{v} := [entry({v}, [canon_{v + 1}[index_{v + 1}[json.marshal(c)]] | some c in kids]) |",
+                  f"	some kids in next_{v}", "]", ""]
+    lines += ["# The entry of the request's own state.", "root := canon_0[0]"]
+    text = _STAKES.replace("%(levels)s", "\n".join(lines))
+    return "\n".join(_header(program, "The outcomes a request's completions give, when cases are at stake.")) + "\n" + text
+
+
 # --------------------------------------------------------------------------------------- bundle
 
 
@@ -913,6 +951,7 @@ def bundle_files(policy: "Policy", day: date) -> dict[str, bytes]:
         "data.json": _json(data),
         CASES_MODULE: _cases_module(model).encode("utf-8"),
         DECISION_MODULE: _decision_module(program).encode("utf-8"),
+        STAKES_MODULE: _stakes_module(program, tables["stakes"]).encode("utf-8"),
     }
 
 
