@@ -1,6 +1,6 @@
 """How the work grows with the policy: synthetic policies of 33, 330 and 3,300 clauses
-(bench/synthetic_policy.py: the project's vocabulary, overlapping prohibitions, a deciding example and
-a near miss per condition for each clause).
+(bench/synthetic_policy.py: the project's vocabulary, overlapping prohibitions of five conditions,
+a deciding example and a near miss per condition for each clause).
 
     python bench/scale.py [--sizes 33,330,3300] [--requests 2000] [--skip-mutate]
 

@@ -5,8 +5,9 @@ check the indexed and narrowed algorithms against plain ones on a large policy.
 
 ``write_policy(root, clauses, seed)`` writes ``root/policy`` (policy.yaml and one file per clause)
 and ``root/features`` (one feature file per section). Every clause is a prohibition whose rule is
-one case: an action, the channels it goes by (among those the action can use), an audience and
-a purpose, drawn with a fixed seed, so clauses overlap as real ones do. Each clause has the
+one case: an action, the channels it goes by (among those the action can use), an audience, a
+purpose and a content flag, drawn with a fixed seed, so clauses overlap as real ones do (and a
+question is answered by a few clauses, however large the policy). Each clause has the
 examples a board editor would write: one where it decides, and one near miss per condition (the
 same question with that one fact changed so the condition fails), so coverage is complete and
 every mutant is killed. The request vocabulary is the project's own."""
@@ -23,6 +24,7 @@ from policykit.core.vocabulary import load_vocabulary
 ACTIONS = ("message", "call", "post", "connect")
 AUDIENCES = ("student", "parent_guardian", "staff", "community", "former_student", "public")
 PURPOSES = ("school_business", "extracurricular", "personal")  # counseling is read as personal for most roles
+CONTENTS = load_vocabulary()["content"].value_names
 SECTION_SIZE = 50
 DAY = "2026-01-05"
 
@@ -40,7 +42,7 @@ def _rules(count: int, seed: int) -> list[dict]:
         usable = list(channels[action])
         chosen = sorted(rng.sample(usable, k=min(len(usable), rng.choice((1, 2)))))
         rules.append({"action": action, "channels": chosen, "audience": rng.choice(AUDIENCES),
-                      "purpose": rng.choice(PURPOSES), "other_channel": rng.choice(
+                      "purpose": rng.choice(PURPOSES), "content": rng.choice(CONTENTS), "other_channel": rng.choice(
                           [c for c in usable if c not in chosen] or ["in_person"])})
     return rules
 
@@ -62,22 +64,24 @@ versions:
             - {{fact: channel, in: [{channels}]}}
             - {{fact: audience, has: {rule['audience']}}}
             - {{fact: purpose, is: {rule['purpose']}}}
+            - {{fact: content, has: {rule['content']}}}
         outcome: prohibited
 """
 
 
 def _scenarios(number: int, clause_id: str, rule: dict, words: dict) -> str:
     base = {"action": rule["action"], "channel": rule["channels"][0], "audience": rule["audience"],
-            "purpose": rule["purpose"]}
+            "purpose": rule["purpose"], "content": rule["content"]}
     others = {
         "action": next(a for a in ("browse", "create_site", "converse") if a != rule["action"]),
         "channel": rule["other_channel"],
         "audience": next(a for a in AUDIENCES if a != rule["audience"]),
         "purpose": next(p for p in PURPOSES if p != rule["purpose"]),
+        "content": None,  # the near miss states no content flag
     }
 
     def steps(facts: dict) -> str:
-        lines = [words[(fact, value)] for fact, value in facts.items()]
+        lines = [words[(fact, value)] for fact, value in facts.items() if value is not None]
         return "\n".join(f"    And {line}" for line in lines)
 
     text = [f"  @clause:{clause_id}\n  Scenario: Rule {number} decides\n    Given I am a teacher\n{steps(base)}\n"

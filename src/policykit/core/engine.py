@@ -136,9 +136,6 @@ def _met(met_bit: int, true: int, unknown: int) -> bool | None:
     return bool(true & met_bit)
 
 
-ENUMERATION_LIMIT = 4096
-"""No longer used by the engine (its analysis of what is at stake has no limit, see ``stakes``);
-kept only for the Rego exporter until it is ported."""
 
 
 def _reasons(program: Program, cases: list) -> tuple[Reason, ...]:

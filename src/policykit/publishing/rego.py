@@ -167,6 +167,12 @@ def _stake_terms(model: _Model) -> list[tuple[int, list[Atom]]]:
             for term in model.terms[i]]
 
 
+def _read_as_values(model: _Model, fact: str) -> list[tuple[object, str, object]]:
+    """(value, unless fact, unless value) of each x-read-as rule on a value of ``fact``."""
+    return [(value.name, value.read_as.unless_fact, value.read_as.unless_value)
+            for path, value in model.vocabulary.read_as_rules() if path == fact]
+
+
 def _stakes(model: _Model) -> dict[str, Any]:
     """What ``stakes.rego`` needs to find the outcomes every completion of a request gives.
 
@@ -196,7 +202,13 @@ def _stakes(model: _Model) -> dict[str, Any]:
         if facts[fact]["kind"] == "choice":
             domain = values + ([OTHER] if len(values) < len(layout.bits[fact]) else [])
             index[(fact, OTHER)] = len(variables)
-            variables.append({"fact": fact, "value": None, "domain": domain})
+            variable: dict[str, Any] = {"fact": fact, "value": None, "domain": domain}
+            read_as = [{"index": domain.index(value), "unless": {"path": unless.split("."), "reread": False},
+                        "unless_value": unless_value}
+                       for value, unless, unless_value in _read_as_values(model, fact) if value in domain]
+            if read_as:
+                variable["read_as"] = read_as
+            variables.append(variable)
         else:
             for value in values:
                 index[(fact, value)] = len(variables)
@@ -597,7 +609,8 @@ outcome := "undetermined" if undetermined
 outcome := program.outcomes[final] if not undetermined
 
 # The clauses of the cases that decided: those yielding the outcome; or, when the decision is
-# undetermined or every completion gives an outcome stronger than best, the cases at stake.
+# undetermined, the cases at stake; when every completion gives an outcome stronger than best,
+# the cases at stake that yield it.
 reason_cases := [i | some i in case_indexes; i in stake_cases] if undetermined
 
 reason_cases := [i | some i in true_cases; program.cases[i].rank == best] if {
@@ -605,7 +618,7 @@ reason_cases := [i | some i in true_cases; program.cases[i].rank == best] if {
 	final == best
 }
 
-reason_cases := [i | some i in case_indexes; i in stake_cases] if {
+reason_cases := [i | some i in case_indexes; i in stake_cases; program.cases[i].rank == final] if {
 	not undetermined
 	final > best
 }
@@ -860,7 +873,23 @@ after(s, v, x) := {"best": b, "terms": rest} if {
 # The states of variable v's values, or the state alone when no live term constrains v.
 children(s, v, last) := [s] if not constrains(s, v)
 
-children(s, v, last) := [after(s, v, x) | some x in numbers.range(0, last)] if constrains(s, v)
+children(s, v, last) := [after(s, v, x) | some x in numbers.range(0, last); completes(v, x)] if constrains(s, v)
+
+# A value a completion may give: any, except a value x-read-as reads as another (a teacher's
+# "counseling" purpose is read as personal) while the fact deciding that is known not to hold.
+completes(v, x) if not read_as_value(v, x)
+
+completes(v, x) if fact_value(read_as_value(v, x).unless) == null
+
+completes(v, x) if {
+	r := read_as_value(v, x)
+	fact_value(r.unless) == r.unless_value
+}
+
+read_as_value(v, x) := r if {
+	some r in object.get(program.stakes.vars[v], "read_as", [])
+	r.index == x
+}
 
 constrains(s, v) if {
 	some t in s.terms
