@@ -19,7 +19,8 @@ allowed / not-allowed answer. µs per decision for each, and the ratios to decid
   divided by their number. Cedar answers allowed/denied only: no reasons, obligations or notices.
 
 The Cedar policies are generated from the clauses in force: one ``forbid`` per rule case that
-yields ``requires_approval`` or ``prohibited`` (its condition translated), and one ``permit`` for
+yields ``requires_approval`` or ``prohibited`` (its condition translated) or carries an obligation
+of a mandatory clause (its condition and the settling fact false), and one ``permit`` for
 everything else (permitted and discouraged are both allowed). Every figure is the best of
 ``--rounds`` rounds."""
 
@@ -40,6 +41,7 @@ import cedarpy
 import regopy
 
 import policykit
+from policykit.core.kinds import unmet_obligation_outcome
 from policykit.core.conditions import All, Any, Condition, Not
 from policykit.publishing.rego import ENTRYPOINT, load_bundle_into, write_bundle
 from policykit.core.vocabulary import load_vocabulary
@@ -119,15 +121,35 @@ def cedar_policies(policy: policykit.Policy, day: date) -> str:
         version = clause.version_on(day)
         if version is None:
             continue
+        unmet = unmet_obligation_outcome(clause.kind_of(version))
         for n, case in enumerate(version.rule, 1):
             if case.when is not None and case.outcome in DENYING:
                 out += [f'@id("{clause.id}#{n}")', "forbid (principal, action, resource)",
                         f"when {{ {cedar_condition(case.when, kinds)} }};", ""]
+            if case.when is not None and case.obligation and case.obligation.met_by and unmet in DENYING:
+                # a mandatory clause's obligation known to be unmet: not allowed until it is met
+                out += [f'@id("{clause.id}#{n}-unmet")', "forbid (principal, action, resource)",
+                        f"when {{ {cedar_condition(case.when, kinds)} && "
+                        f"!context.{_name(case.obligation.met_by)} }};", ""]
     return "\n".join(out)
+
+
+def _read_as(request: dict) -> dict:
+    """The request with each value x-read-as reads as another replaced (a coach's "counseling" is
+    personal), as decide() reads it; Cedar has no such rule, so the context carries the reading."""
+    request = json.loads(json.dumps(request))
+    for path, value in load_vocabulary().read_as_rules():
+        unless = request
+        for part in value.read_as.unless_fact.split("."):
+            unless = unless.get(part) if isinstance(unless, dict) else None
+        if request.get(path) == value.name and unless != value.read_as.unless_value:
+            request[path] = value.read_as.value
+    return request
 
 
 def cedar_context(request: dict) -> dict:
     """A fully specified request as a flat Cedar context, with the closed-world defaults."""
+    request = _read_as(request)
     context: dict = {}
     for fact in load_vocabulary().facts:
         if fact.kind == "date":
