@@ -93,15 +93,12 @@ def dated(request: dict, day: date = AS_OF) -> dict:
 
 def differences(policy: policykit.Policy, rego: Rego, requests: list[dict], vocabulary: Vocabulary | None = None,
                 default_day: date = AS_OF) -> list[str]:
-    """Where the bundle's decision is not decide()'s. decide() lists undetermined answers by
-    three-valued logic and is inexact on some (issue 16 point 3: facts that cannot change the
-    outcome listed, an outcome no completion gives among the possible ones, undetermined although
-    every completion agrees); the bundle is exact. Where they differ on an undetermined answer of
-    decide(), the bundle is judged by the brute-force oracle instead (``exhaustive``)."""
+    """Where the bundle's decision is not decide()'s, key by key (both are exact: the tests below
+    also hold each to the brute-force oracle)."""
     found = []
     for request in requests:
         want, got = expected(policy, request, default_day), observed(rego, request)
-        if got != want and not exact_where_decide_is_not(policy, request, want, got, vocabulary, default_day):
+        if got != want:
             keys = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))
             found.append(f"{json.dumps(request)}: " + "; ".join(
                 f"{k}: decide()={json.dumps(want.get(k))} rego={json.dumps(got.get(k))}" for k in keys))
@@ -112,8 +109,8 @@ def differences(policy: policykit.Policy, rego: Rego, requests: list[dict], voca
 
 EXACT_KEYS = ("outcome", "possible_outcomes", "missing_facts")
 ORACLE_BUDGET = 6000
-"""The most completions the differential tests enumerate for one request; past it they check
-only what decide()'s three-valued answer bounds (see ``exact_where_decide_is_not``)."""
+"""A budget of completions for one request: the property test against the oracle skips requests
+with more than eight times as many."""
 
 
 def completions(policy: policykit.Policy, request: dict, vocabulary: Vocabulary | None = None,
@@ -216,37 +213,6 @@ def exhaustive(policy: policykit.Policy, request: dict, vocabulary: Vocabulary |
             missing.append(fact)
     return {"outcome": "undetermined", "possible_outcomes": [o for o in OUTCOMES if o in outcomes],
             "missing_facts": missing}
-
-
-def exact_where_decide_is_not(policy: policykit.Policy, request: dict, want: dict, got: dict,
-                              vocabulary: Vocabulary | None, default_day: date) -> bool:
-    """Whether the bundle's decision differs from decide()'s only where decide() is inexact: decide()
-    says undetermined, the oracle disagrees with it and agrees with the bundle, and the rest of
-    the decision is what that exact answer gives (decide()'s obligations and notices when still
-    undetermined, the verdict sentence naming the exact facts and outcomes)."""
-    if "errors" in want or want["outcome"] != "undetermined":
-        return False
-    if completion_count(policy, request, vocabulary, default_day) > ORACLE_BUDGET:
-        # Too many completions to try here (the exactness tests below try them): the exact answer
-        # lies within decide()'s, which lists every outcome and fact that can matter, and more.
-        if got["outcome"] != "undetermined":
-            return got["outcome"] in want["possible_outcomes"] and got["possible_outcomes"] == got["missing_facts"] == []
-        return (set(got["possible_outcomes"]) <= set(want["possible_outcomes"])
-                and set(got["missing_facts"]) <= set(want["missing_facts"])
-                and all(got[k] == want[k] for k in ("reasons", "obligations", "notices", "policy")))
-    oracle = exhaustive(policy, request, vocabulary, default_day)
-    if {k: want[k] for k in EXACT_KEYS} == oracle or {k: got[k] for k in EXACT_KEYS} != oracle:
-        return False
-    if got["allowed"] is not ALLOWED[got["outcome"]] or got["policy"] != want["policy"]:
-        return False
-    if got["outcome"] == "undetermined":
-        could = " or ".join(o.replace("_", " ") for o in got["possible_outcomes"])
-        verdict = (f"The answer depends on facts the question did not give ({', '.join(got['missing_facts'])}): "
-                   f"it could be {could}.")
-        return (all(got[k] == want[k] for k in ("reasons", "obligations", "notices"))
-                and got["explanation"].startswith(verdict)
-                and got["explanation"].split(" Clauses at stake: ")[1] == want["explanation"].split(" Clauses at stake: ")[1])
-    return not got["explanation"].startswith("The answer depends") and got["possible_outcomes"] == []
 
 
 @pytest.fixture(scope="module")
@@ -644,8 +610,8 @@ def test_two_unknown_cases_that_cover_each_other_decide(tmp_path: Path) -> None:
     write_bundle(policy, tmp_path / "bundle", AS_OF)
     rego = Rego(tmp_path / "bundle")
     request = dated({"actor": {"role": "teacher"}, "action": "message", "audience": ["staff"]})
-    assert policy.decide(request).outcome == "undetermined"  # the engine on this branch: three-valued logic
     document = observed(rego, request)
+    assert differences(policy, rego, [request]) == []
     assert {k: document[k] for k in EXACT_KEYS} == exhaustive(policy, request) == {
         "outcome": "prohibited", "possible_outcomes": [], "missing_facts": []}
     assert document["allowed"] is False
@@ -677,9 +643,9 @@ WIDE = """- when:
 
 
 def test_a_wide_clause_is_decided_exactly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A clause testing ten facts at once (12 terms; the engine on this branch enumerates past its
-    limit and lists every fact read), beside a clause that prohibits every personal purpose: only
-    the purpose can change the outcome. With the purpose stated personal, nothing can."""
+    """A clause testing ten facts at once (12 terms), beside a clause that prohibits every personal
+    purpose: only the facts listed can change the outcome. With the purpose stated personal,
+    nothing can. The bundle, decide() and the brute-force oracle agree."""
     vocabulary = reopened_vocabulary({(fact,): "unknown" for fact in WIDE_OPEN})
     monkeypatch.setattr(policykit.core.api, "load_vocabulary", lambda: vocabulary)
     monkeypatch.setattr(policykit.publishing.rego, "load_vocabulary", lambda: vocabulary)
@@ -694,12 +660,13 @@ def test_a_wide_clause_is_decided_exactly(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert {k: document[k] for k in EXACT_KEYS} == exhaustive(policy, bare, vocabulary) == {
         "outcome": "undetermined", "possible_outcomes": ["permitted", "discouraged", "prohibited"],
         "missing_facts": ["channel", "account", "audience", "purpose"]}
-    assert len(policy.decide(bare).missing_facts) > 4  # the engine on this branch lists facts that cannot matter
+    assert differences(policy, rego, [bare], vocabulary) == []
     for extra in ({"purpose": "personal"}, {"purpose": "school_business"}, {"audience": ["staff"]},
                   {"purpose": "school_business", "audience": ["student"]}, {"channel": "email", "account": "personal"}):
         request = {**bare, **extra}
         document = observed(rego, request)
         assert {k: document[k] for k in EXACT_KEYS} == exhaustive(policy, request, vocabulary), extra
+        assert differences(policy, rego, [request], vocabulary) == [], extra
     # Without the clause that covers it, every fact the wide clause reads can matter, and the
     # bundle says so as fast as for a narrow one.
     policy = synthetic_policy(tmp_path / "alone", {"communications.wide": WIDE})
