@@ -820,35 +820,74 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list
     totals = [0] * len(units)
     for index in reversed(range(len(units))):
         totals[index] = total(index)
-    leaves: list[_Leaf] = []
+    met_bits = [c.met_bit for side in sides.cases for c in side if not c.common and c.met_bit]
+    met_bits += [c[3] for side in sides.outcome_cases for c in side if c[3]]
+    met_mask = _union_bits(met_bits)
     visited = [0]
+    memo: dict[tuple, list] = {}
 
-    def walk(assigned: dict[int, int], true: int, unknown: int, bits: int, free: list[int], scale: int) -> None:
-        """``scale``: how many requests each settled unit's state stands for, multiplied."""
-        visited[0] += 1
-        if visited[0] > limit:
-            raise SpaceTooLarge(limit, leaves)
+    def residue(states: tuple[list[int], list[int]], effective: int, unknown: int, bits: int,
+                free: list[int]) -> tuple:
+        """What the rest of the walk below a cube depends on: each term that is not false, with its
+        possible states and the bits it still reads; the obligations' settling facts; the values
+        read as others; and which of the units those bits belong to are free. Two cubes with the same
+        residue have the same subtrees, up to the units no term still reads."""
+        loose_all = met_mask & ~bits
+        parts = []
+        for side in (0, 1):
+            for term, state in zip(sides.terms[side], states[side]):
+                if state == _F:
+                    parts.append(0)
+                else:
+                    loose = term.reads & ~bits
+                    parts.append((state, loose))
+                    loose_all |= loose
+        met = tuple(_met_state(bit, effective, unknown, bits) for bit in met_bits)
+        reread = []
+        for value_bit, unless_bit in read_as:
+            if value_bit & loose_all:
+                reread.append((bool(unless_bit & bits), bool(unless_bit & effective)))
+                loose_all |= unless_bit & ~bits
+        relevant = set()
+        while loose_all:
+            low = loose_all & -loose_all
+            loose_all ^= low
+            index: int | None = owner[low]
+            while index is not None and index not in relevant:
+                relevant.add(index)
+                index = units[index].parent
+        free_set = set(free)
+        return (tuple(parts), met, tuple(reread), tuple(sorted((u, u in free_set) for u in relevant)))
+
+    def walk(true: int, unknown: int, bits: int, free: list[int]) -> list:
+        """The cubes below this one, as (the units settled below it, as a chain of ((unit, state),
+        rest) pairs; the delta or None)."""
         effective = _read_as(old, true)
         states = (_term_states(sides.terms[0], effective, unknown, bits, sides.openable),
                   _term_states(sides.terms[1], effective, unknown, bits, sides.openable))
+        key = residue(states, effective, unknown, bits, free)
+        if key in memo:
+            return memo[key]
+        visited[0] += 1
+        if visited[0] > limit:
+            raise SpaceTooLarge(limit)
         same, need = _alike(sides, states, bits)
         if same:
-            leaves.append(_Leaf(dict(assigned), scale * _product(totals[i] for i in free), None))
-            return
+            memo[key] = found = [((), None)]
+            return found
         if not need:
             need = _delta_bit(sides, states, effective, unknown, bits)
         if not need:
-            weight = scale * _product(totals[i] for i in free)
             rest_true, rest_unknown = true, unknown
             for index in free:
                 rest_true, rest_unknown = _first(units, children, index, rest_true, rest_unknown)
             rest_true = _read_as(old, rest_true)
             delta = delta_of(_verdict_key(old, rest_true, rest_unknown), _verdict_key(new, rest_true, rest_unknown),
                              sides.changed)
-            leaves.append(_Leaf(dict(assigned), weight, delta if delta.changed else None))
-            return
+            memo[key] = found = [((), delta if delta.changed else None)]
+            return found
         index = owner[need]
-        while units[index].parent is not None and units[index].parent not in assigned:
+        while index not in free:  # its parent is not settled yet: settle that first
             index = units[index].parent
         for value_bit, unless_bit in read_as:  # a value read as another needs the fact that decides it
             if units[index].mask & value_bit and unless_bit & ~bits:
@@ -856,23 +895,42 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list
                 break
         unit = units[index]
         rest = [i for i in free if i != index]
+        found = []
         for choice, state in enumerate(unit.states):
-            assigned[index] = choice
             settles = unit.mask if state.settles < 0 else state.settles
+            t, u, b = true | state.true, unknown | state.unknown, bits | settles
             if state.enables:
-                below, t, u, b = children[index], true | state.true, unknown | state.unknown, bits | settles
-                walk(assigned, t, u, b, rest + below, scale * state.weight)
+                below = walk(t, u, b, rest + children[index])
             else:
-                t, u, b = true | state.true, unknown | state.unknown, bits | settles
                 for child in _descendants(children, index):
                     t |= units[child].disabled[0]
                     u |= units[child].disabled[1]
                     b |= units[child].mask
-                walk(assigned, t, u, b, rest, scale * state.weight)
-            del assigned[index]
+                below = walk(t, u, b, rest)
+            step = (index, choice)
+            found += [((step, chain), delta) for chain, delta in below]
+        memo[key] = found
+        return found
 
-    walk({}, 0, 0, 0, list(children[None]), 1)
+    leaves = []
+    for chain, delta in walk(0, 0, 0, list(children[None])):
+        assigned: dict[int, int] = {}
+        while chain:
+            (index, choice), chain = chain
+            assigned[index] = choice
+        leaves.append(_Leaf(assigned, _settled_weight(units, children, totals, assigned), delta))
     return leaves
+
+
+def _settled_weight(units: list[_Unit], children: dict, totals: list[int], assigned: dict[int, int]) -> int:
+    """How many requests a cube holds: each settled unit's state weight, each free unit's total."""
+    def count(index: int) -> int:
+        if index not in assigned:
+            return totals[index]
+        state = units[index].states[assigned[index]]
+        return state.weight * (_product(count(c) for c in children[index]) if state.enables else 1)
+
+    return _product(count(i) for i in children[None])
 
 
 def _product(numbers: Iterable[int]) -> int:
