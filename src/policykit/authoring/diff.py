@@ -7,15 +7,52 @@ project's own ``policy/``, or a date (the project's policy as in force on that d
 
 How the impact is exhaustive without deciding every request: a request is encoded as bits
 (``core.compiler``), and both sides' compiled programs are evaluated together while the facts
-of a request are settled one at a time, each only when some rule still needs it. A rule case
-(term) stops needing facts when it is settled, when it yields an outcome weaker than one already
-true on that side (outcome precedence: it can neither decide nor be at stake), or when it
-yields only an obligation or a notice and its whole case is the same on both sides (it adds the
-same to both). Values that no rule of either side names collapse into one state counted with
-its weight. Each cube of requests so reached has one verdict per side, decided once by
-``engine.evaluate``; counts are exact counts of requests of the full space (by meaning: a closed
-fact left out is the same request as its "no"), and each reported pattern is a union of such
-cubes merged only where they agree, so every request matching it changes exactly as it says."""
+of a request are settled one at a time, each only when some rule case (term) could still change
+the *delta*: what differs between the two verdicts (``Delta``). Each cube of requests so reached
+has one delta, taken from one request of it through ``engine.evaluate`` on both sides; counts are
+exact counts of requests of the full space (by meaning: a closed fact left out is the same
+request as its "no"; values no rule of either side names collapse into one state counted with
+its weight), and each reported pattern is a union of cubes with the same delta, merged only
+where they agree, so every request matching it changes exactly as it says.
+
+When a term can stop mattering (the rules of ``_alike`` and ``_delta_bit``), with *common* cases
+being those on both sides with the same clause, terms and yields, hence the same truth on both
+sides for every request:
+
+* a false term never matters again; a changed case (not common) whose outcome is weaker than
+  one already true on its side, and which yields no obligation or notice, can neither decide,
+  be at stake nor be a reason;
+* when the changed cases left are settled and pair off one to one (same yields, both true or
+  both unknown), both verdicts are equal: no change, whatever the common terms;
+* each side's outcome must be fixed: determined at rank m when every term above m is false,
+  undetermined when a term surely unknown outranks every term that could still be true; until
+  then the strongest open term is settled (so prohibitions are settled one after another until
+  one holds: a chain, not every combination);
+* a common term cited the same way on both sides cancels: same determined outcome (true terms
+  of that rank), or both undetermined with the same least best rank and only common terms able
+  to raise it (the same best on both sides), or its rank above both sides' highest possible best
+  (unknown terms of it are at stake on both) or at most both sides' least (never at stake). A
+  clause's reason difference is fixed when it is surely a reason through a shared term, or
+  its own terms on each side are settled alike, or settled differently with no shared term
+  possible. When the outcome changes, only the changed clauses' reasons are kept (the other
+  reasons of each outcome vary within a pattern and are not part of its delta);
+* obligations and notices of common cases cancel; a changed case that yields one must be
+  settled, and so must its settling fact (met, unmet or open) unless an identical item with the
+  same settling fact cancels it on the other side; outcome-triggered cases follow each side's
+  determined outcome;
+* a value read as another (``x-read-as``) is settled only after the fact that decides it.
+
+Subtrees are memoized by their residue (the terms not false, with their possible states and the
+bits they still read, the settling facts, and which units those bits belong to are free): the
+same residual question reached through values no rule still reads is explored once.
+
+``--format json``: each pattern's ``old`` and ``new`` are its sides in words; ``delta`` holds the
+same as data: ``old_outcome``/``new_outcome``; ``old_reasons``/``new_reasons`` (clause ids): when
+the outcome stays, the reasons only that side has, when it changes, that side's reasons among
+the clauses whose rule cases changed; ``old_obligations``/``new_obligations`` ([clause, text,
+met]) and ``old_notices``/``new_notices`` ([clause, text]): what only that side has, as
+multisets. ``when``/``where`` are the pattern's conditions, ``count`` its requests, ``example``
+one of them."""
 
 from __future__ import annotations
 
@@ -40,6 +77,9 @@ from policykit.core.vocabulary import load_vocabulary
 
 #: The most cubes of requests an impact analysis will look at.
 MAX_STEPS = 400_000
+#: Cubes of one delta merged pairwise (beyond the merging of sibling cubes during the walk) when
+#: there are at most this many: the pairwise merge is quadratic.
+MERGE_LIMIT = 400
 
 
 @dataclass(frozen=True)
@@ -561,11 +601,10 @@ def _union_bits(bits: Iterable[int]) -> int:
     return total
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Leaf:
-    assigned: dict[int, int]  # unit -> state index
-    weight: int
-    delta: Delta | None  # None: the decision is the same on both sides for every request of the cube
+    cube: dict[int, frozenset[int]]  # unit -> the states allowed (units not in it: any state)
+    delta: Delta
 
 
 class SpaceTooLarge(ValueError):
@@ -792,9 +831,9 @@ def _delta_bit(sides: _Sides, states: tuple[list[int], list[int]], true: int, un
     return _effects_bit(sides, states, tuple(regimes), true, unknown, settled)
 
 
-def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list[_Leaf]:
-    """Every request of the space, by cubes (some units settled, the rest free) on which the
-    delta of the two programs' verdicts is fixed. A unit is settled only when a term that could
+def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tuple[list[_Leaf], set[int]]:
+    """Every request of the space whose decision changes, by cubes (some units settled, the rest
+    free) on which the delta of the two programs' verdicts is fixed, and the units settled anywhere. A unit is settled only when a term that could
     still change the delta reads it (see ``_alike`` and ``_delta_bit``)."""
     if old.layout.bits != new.layout.bits or old.layout.read_as != new.layout.read_as:
         raise ValueError("the two sides were compiled against different request vocabularies")
@@ -825,6 +864,7 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list
     met_mask = _union_bits(met_bits)
     visited = [0]
     memo: dict[tuple, list] = {}
+    settled_units: set[int] = set()
 
     def residue(states: tuple[list[int], list[int]], effective: int, unknown: int, bits: int,
                 free: list[int]) -> tuple:
@@ -860,8 +900,8 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list
         return (tuple(parts), met, tuple(reread), tuple(sorted((u, u in free_set) for u in relevant)))
 
     def walk(true: int, unknown: int, bits: int, free: list[int]) -> list:
-        """The cubes below this one, as (the units settled below it, as a chain of ((unit, state),
-        rest) pairs; the delta or None)."""
+        """The cubes below this one whose decision changes, as (the units settled below it, as a
+        chain of ((unit, the states allowed), rest) pairs; the delta)."""
         effective = _read_as(old, true)
         states = (_term_states(sides.terms[0], effective, unknown, bits, sides.openable),
                   _term_states(sides.terms[1], effective, unknown, bits, sides.openable))
@@ -873,8 +913,8 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list
             raise SpaceTooLarge(limit)
         same, need = _alike(sides, states, bits)
         if same:
-            memo[key] = found = [((), None)]
-            return found
+            memo[key] = []
+            return []
         if not need:
             need = _delta_bit(sides, states, effective, unknown, bits)
         if not need:
@@ -884,7 +924,7 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list
             rest_true = _read_as(old, rest_true)
             delta = delta_of(_verdict_key(old, rest_true, rest_unknown), _verdict_key(new, rest_true, rest_unknown),
                              sides.changed)
-            memo[key] = found = [((), delta if delta.changed else None)]
+            memo[key] = found = [((), delta)] if delta.changed else []
             return found
         index = owner[need]
         while index not in free:  # its parent is not settled yet: settle that first
@@ -894,8 +934,9 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list
                 index = owner[unless_bit]
                 break
         unit = units[index]
+        settled_units.add(index)
         rest = [i for i in free if i != index]
-        found = []
+        combined: dict[tuple, list[int]] = {}
         for choice, state in enumerate(unit.states):
             settles = unit.mask if state.settles < 0 else state.settles
             t, u, b = true | state.true, unknown | state.unknown, bits | settles
@@ -907,30 +948,22 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list
                     u |= units[child].disabled[1]
                     b |= units[child].mask
                 below = walk(t, u, b, rest)
-            step = (index, choice)
-            found += [((step, chain), delta) for chain, delta in below]
+            for entry in below:
+                combined.setdefault(entry, []).append(choice)
+        # Sibling cubes with the same delta and the same units settled below merge into one.
+        found = [entry if len(choices) == len(unit.states) else (((index, frozenset(choices)), entry[0]), entry[1])
+                 for entry, choices in combined.items()]
         memo[key] = found
         return found
 
     leaves = []
     for chain, delta in walk(0, 0, 0, list(children[None])):
-        assigned: dict[int, int] = {}
+        cube: dict[int, frozenset[int]] = {}
         while chain:
-            (index, choice), chain = chain
-            assigned[index] = choice
-        leaves.append(_Leaf(assigned, _settled_weight(units, children, totals, assigned), delta))
-    return leaves
-
-
-def _settled_weight(units: list[_Unit], children: dict, totals: list[int], assigned: dict[int, int]) -> int:
-    """How many requests a cube holds: each settled unit's state weight, each free unit's total."""
-    def count(index: int) -> int:
-        if index not in assigned:
-            return totals[index]
-        state = units[index].states[assigned[index]]
-        return state.weight * (_product(count(c) for c in children[index]) if state.enables else 1)
-
-    return _product(count(i) for i in children[None])
+            (index, allowed), chain = chain
+            cube[index] = allowed
+        leaves.append(_Leaf(cube, delta))
+    return leaves, settled_units
 
 
 def _product(numbers: Iterable[int]) -> int:
@@ -1094,22 +1127,18 @@ def impact(old: Side, new: Side, fixed: Mapping[str, Sequence[object]] | None = 
     titles = {c.id: c.title for c in (*old.policy.document.clauses, *new.policy.document.clauses)}
     units = _units(old_program.layout, _mentioned(old_program, new_program), fixed or {})
     try:
-        leaves = _explore(old_program, new_program, units, limit)
+        leaves, settled = _explore(old_program, new_program, units, limit)
     except SpaceTooLarge:
         raise ValueError(f"the change reaches more than {limit:,} distinct cases of requests; split it into "
                          "smaller pull requests, or compare it on explicit dates") from None
-    size = 0
+    size = _cube_weight(units, {})
     groups: dict[Delta, list[dict[int, frozenset[int]]]] = defaultdict(list)
-    settled: set[int] = set()
     for leaf in leaves:
-        size += leaf.weight
-        settled.update(leaf.assigned)
-        if leaf.delta is not None:
-            groups[leaf.delta].append({u: frozenset([s]) for u, s in leaf.assigned.items()})
+        groups[leaf.delta].append(leaf.cube)
     flips: list[Flip] = []
     for delta, cubes in groups.items():
         words_before, words_after = _side_words(delta, titles, old=True), _side_words(delta, titles, old=False)
-        for cube in _merge(cubes):
+        for cube in (_merge(cubes) if len(cubes) <= MERGE_LIMIT else cubes):
             where = _where(units, cube)
             flips.append(Flip(tuple(w for w, _ in where), tuple(c for _, c in where), words_before, words_after,
                               _cube_weight(units, cube), _example(units, cube), delta.outcome_changed, delta))
