@@ -641,23 +641,28 @@ class _Sides:
                    old.layout.initially_unknown | new.layout.initially_unknown, changed)
 
 
-def _term_states(terms: Sequence[_Term], true: int, unknown: int, settled: int, openable: int) -> list[int]:
-    """Each term's possible states over a cube: the ``settled`` bits are as ``true`` and ``unknown``
-    say, the others free. A settled term has one state; an open one may be false, may be true
-    unless a settled bit is unknown, and may be unknown if a bit it reads is or can be unknown."""
-    found = []
-    for term in terms:
+def _term_states(terms: Sequence[_Term], alive: Sequence[int], true: int, unknown: int, settled: int,
+                 openable: int) -> tuple[list[int], list[int]]:
+    """Each term's possible states over a cube, and the terms not false: the ``settled`` bits are
+    as ``true`` and ``unknown`` say, the others free; only the ``alive`` terms can be other than
+    false (a false term stays false as more bits are settled). A settled term has one state; an
+    open one may be false, may be true unless a settled bit is unknown, and may be unknown if a bit
+    it reads is or can be unknown."""
+    found = [_F] * len(terms)
+    living = []
+    for index in alive:
+        term = terms[index]
         if term.positive & settled & ~true & ~unknown or term.negative & true or term.known & unknown:
-            found.append(_F)
             continue
+        living.append(index)
         loose = term.reads & ~settled
         stuck = (term.positive | term.negative) & unknown
         if not loose:
-            found.append(_U if stuck else _T)
+            found[index] = _U if stuck else _T
         else:
-            found.append(_F | (0 if stuck else _T) | (_U if stuck or (term.positive | term.negative) & loose & openable
-                                                      else 0))
-    return found
+            found[index] = _F | (0 if stuck else _T) | (_U if stuck or (term.positive | term.negative) & loose & openable
+                                                         else 0)
+    return found, living
 
 
 def _open_bit(term: _Term, settled: int) -> int:
@@ -866,8 +871,8 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
     memo: dict[tuple, list] = {}
     settled_units: set[int] = set()
 
-    def residue(states: tuple[list[int], list[int]], effective: int, unknown: int, bits: int,
-                free: list[int]) -> tuple:
+    def residue(states: tuple[list[int], list[int]], alive: tuple[list[int], list[int]], effective: int,
+                unknown: int, bits: int, free: list[int]) -> tuple:
         """What the rest of the walk below a cube depends on: each term that is not false, with its
         possible states and the bits it still reads; the obligations' settling facts; the values
         read as others; and which of the units those bits belong to are free. Two cubes with the same
@@ -875,13 +880,11 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
         loose_all = met_mask & ~bits
         parts = []
         for side in (0, 1):
-            for term, state in zip(sides.terms[side], states[side]):
-                if state == _F:
-                    parts.append(0)
-                else:
-                    loose = term.reads & ~bits
-                    parts.append((state, loose))
-                    loose_all |= loose
+            terms, found = sides.terms[side], states[side]
+            for index in alive[side]:
+                loose = terms[index].reads & ~bits
+                parts.append((side, index, found[index], loose))
+                loose_all |= loose
         met = tuple(_met_state(bit, effective, unknown, bits) for bit in met_bits)
         reread = []
         for value_bit, unless_bit in read_as:
@@ -899,13 +902,15 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
         free_set = set(free)
         return (tuple(parts), met, tuple(reread), tuple(sorted((u, u in free_set) for u in relevant)))
 
-    def walk(true: int, unknown: int, bits: int, free: list[int]) -> list:
+    def walk(true: int, unknown: int, bits: int, free: list[int], alive: tuple[list[int], list[int]]) -> list:
         """The cubes below this one whose decision changes, as (the units settled below it, as a
         chain of ((unit, the states allowed), rest) pairs; the delta)."""
         effective = _read_as(old, true)
-        states = (_term_states(sides.terms[0], effective, unknown, bits, sides.openable),
-                  _term_states(sides.terms[1], effective, unknown, bits, sides.openable))
-        key = residue(states, effective, unknown, bits, free)
+        (old_states, old_alive), (new_states, new_alive) = (
+            _term_states(sides.terms[0], alive[0], effective, unknown, bits, sides.openable),
+            _term_states(sides.terms[1], alive[1], effective, unknown, bits, sides.openable))
+        states, alive = (old_states, new_states), (old_alive, new_alive)
+        key = residue(states, alive, effective, unknown, bits, free)
         if key in memo:
             return memo[key]
         visited[0] += 1
@@ -941,13 +946,13 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
             settles = unit.mask if state.settles < 0 else state.settles
             t, u, b = true | state.true, unknown | state.unknown, bits | settles
             if state.enables:
-                below = walk(t, u, b, rest + children[index])
+                below = walk(t, u, b, rest + children[index], alive)
             else:
                 for child in _descendants(children, index):
                     t |= units[child].disabled[0]
                     u |= units[child].disabled[1]
                     b |= units[child].mask
-                below = walk(t, u, b, rest)
+                below = walk(t, u, b, rest, alive)
             for entry in below:
                 combined.setdefault(entry, []).append(choice)
         # Sibling cubes with the same delta and the same units settled below merge into one.
@@ -957,7 +962,8 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
         return found
 
     leaves = []
-    for chain, delta in walk(0, 0, 0, list(children[None])):
+    everything = (list(range(len(sides.terms[0]))), list(range(len(sides.terms[1]))))
+    for chain, delta in walk(0, 0, 0, list(children[None]), everything):
         cube: dict[int, frozenset[int]] = {}
         while chain:
             (index, allowed), chain = chain
