@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -163,6 +164,68 @@ def test_the_pull_request_diff_script_reports_the_amendment_under_its_date(repo)
     # the wording-only change is reported as text, with no rule change
     counts = re.search(r"The outcome changes for ([\d,]+) of ([\d,]+) requests", later)
     assert counts is not None and int(counts.group(1).replace(",", "")) > 0
+
+
+@pytest.fixture(scope="module")
+def amended(repo) -> tuple[diff.Side, diff.Side, diff.PolicyDiff]:
+    """Both sides as in force on the effective date, and the diff's report over the full space."""
+    old = diff.Side("main", policykit.load_policy(PROJECT_ROOT / "policy"), EFFECTIVE)
+    new = diff.Side("amend", policykit.load_policy(repo / "policy"), EFFECTIVE)
+    return old, new, diff.diff(old, new)
+
+
+def test_every_request_matching_an_amendment_pattern_changes_as_it_says(amended):
+    """Patterns over the full request space; requests drawn at random from each (written from the
+    vocabulary, not with the diff's units) are decided by ``Policy.decide`` on both sides: each
+    changes as its pattern says (outcome or not, both outcomes, and the reasons, obligations and
+    notices the pattern names for one side only)."""
+    from test_diff import _change, _matches, _sample
+
+    old, new, report = amended
+    assert report.outcome_changes > 0 and report.other_changes > 0
+    changed = {c.clause for c in report.changes if c.rule_added or c.rule_removed}
+    assert changed == {"relationships.texting-and-calling", "social-media.professional-judgment", NEW}
+    rng = random.Random(2027)
+    flips = sorted(report.flips, key=lambda f: -f.count)
+    for flip in flips[:60] + rng.sample(flips[60:], min(140, max(0, len(flips) - 60))):
+        for _ in range(4):
+            request = _sample(flip, rng)
+            assert _matches(flip, request)
+            a, b = old.policy.decide(request, as_of=EFFECTIVE), new.policy.decide(request, as_of=EFFECTIVE)
+            assert _change(a, b) == ("outcome" if flip.outcome_changed else "other"), (flip.pattern, request)
+            assert _delta_holds(flip.delta, a, b, changed), (flip.pattern, flip.delta, request)
+        assert _matches(flip, flip.example)
+
+
+def _delta_holds(delta: diff.Delta, a, b, changed: set[str]) -> bool:
+    """Whether two decisions differ as ``delta`` says (see ``diff.Delta``): with the same outcome,
+    the reasons only one side has; with another outcome, each side's reasons among the clauses
+    whose rule changed."""
+    ka, kb = _key(a), _key(b)
+    state = {True: "met", False: "unmet", None: "open"}
+    oa = [(c, t, state[m]) for c, t, m in ka[2]]
+    ob = [(c, t, state[m]) for c, t, m in kb[2]]
+    if (a.outcome, b.outcome) != (delta.old_outcome, delta.new_outcome):
+        return False
+    if a.outcome == b.outcome:
+        reasons = (tuple(r for r in ka[1] if r not in kb[1]), tuple(r for r in kb[1] if r not in ka[1]))
+    else:
+        reasons = (tuple(r for r in ka[1] if r in changed), tuple(r for r in kb[1] if r in changed))
+    return (reasons == (delta.old_reasons, delta.new_reasons)
+            and sorted(_only(oa, ob)) == sorted(delta.old_obligations) and sorted(_only(ob, oa)) == sorted(delta.new_obligations)
+            and sorted(_only(ka[3], kb[3])) == sorted(delta.old_notices)
+            and sorted(_only(kb[3], ka[3])) == sorted(delta.new_notices))
+
+
+def _only(items, other) -> list:
+    rest = list(other)
+    found = []
+    for item in items:
+        if item in rest:
+            rest.remove(item)
+        else:
+            found.append(item)
+    return found
 
 
 #: A reduced request space, every value of the facts below and the rest fixed, for the brute force.

@@ -7,15 +7,52 @@ project's own ``policy/``, or a date (the project's policy as in force on that d
 
 How the impact is exhaustive without deciding every request: a request is encoded as bits
 (``core.compiler``), and both sides' compiled programs are evaluated together while the facts
-of a request are settled one at a time, each only when some rule still needs it. A rule case
-(term) stops needing facts when it is settled, when it yields an outcome weaker than one already
-true on that side (outcome precedence: it can neither decide nor be at stake), or when it
-yields only an obligation or a notice and its whole case is the same on both sides (it adds the
-same to both). Values that no rule of either side names collapse into one state counted with
-its weight. Each cube of requests so reached has one verdict per side, decided once by
-``engine.evaluate``; counts are exact counts of requests of the full space (by meaning: a closed
-fact left out is the same request as its "no"), and each reported pattern is a union of such
-cubes merged only where they agree, so every request matching it changes exactly as it says."""
+of a request are settled one at a time, each only when some rule case (term) could still change
+the *delta*: what differs between the two verdicts (``Delta``). Each cube of requests so reached
+has one delta, taken from one request of it through ``engine.evaluate`` on both sides; counts are
+exact counts of requests of the full space (by meaning: a closed fact left out is the same
+request as its "no"; values no rule of either side names collapse into one state counted with
+its weight), and each reported pattern is a union of cubes with the same delta, merged only
+where they agree, so every request matching it changes exactly as it says.
+
+When a term can stop mattering (the rules of ``_alike`` and ``_delta_bit``), with *common* cases
+being those on both sides with the same clause, terms and yields, hence the same truth on both
+sides for every request:
+
+* a false term never matters again; a changed case (not common) whose outcome is weaker than
+  one already true on its side, and which yields no obligation or notice, can neither decide,
+  be at stake nor be a reason;
+* when the changed cases left are settled and pair off one to one (same yields, both true or
+  both unknown), both verdicts are equal: no change, whatever the common terms;
+* each side's outcome must be fixed: determined at rank m when every term above m is false,
+  undetermined when a term surely unknown outranks every term that could still be true; until
+  then the strongest open term is settled (so prohibitions are settled one after another until
+  one holds: a chain, not every combination);
+* a common term cited the same way on both sides cancels: same determined outcome (true terms
+  of that rank), or both undetermined with the same least best rank and only common terms able
+  to raise it (the same best on both sides), or its rank above both sides' highest possible best
+  (unknown terms of it are at stake on both) or at most both sides' least (never at stake). A
+  clause's reason difference is fixed when it is surely a reason through a shared term, or
+  its own terms on each side are settled alike, or settled differently with no shared term
+  possible. When the outcome changes, only the changed clauses' reasons are kept (the other
+  reasons of each outcome vary within a pattern and are not part of its delta);
+* obligations and notices of common cases cancel; a changed case that yields one must be
+  settled, and so must its settling fact (met, unmet or open) unless an identical item with the
+  same settling fact cancels it on the other side; outcome-triggered cases follow each side's
+  determined outcome;
+* a value read as another (``x-read-as``) is settled only after the fact that decides it.
+
+Subtrees are memoized by their residue (the terms not false, with their possible states and the
+bits they still read, the settling facts, and which units those bits belong to are free): the
+same residual question reached through values no rule still reads is explored once.
+
+``--format json``: each pattern's ``old`` and ``new`` are its sides in words; ``delta`` holds the
+same as data: ``old_outcome``/``new_outcome``; ``old_reasons``/``new_reasons`` (clause ids): when
+the outcome stays, the reasons only that side has, when it changes, that side's reasons among
+the clauses whose rule cases changed; ``old_obligations``/``new_obligations`` ([clause, text,
+met]) and ``old_notices``/``new_notices`` ([clause, text]): what only that side has, as
+multisets. ``when``/``where`` are the pattern's conditions, ``count`` its requests, ``example``
+one of them."""
 
 from __future__ import annotations
 
@@ -40,6 +77,9 @@ from policykit.core.vocabulary import load_vocabulary
 
 #: The most cubes of requests an impact analysis will look at.
 MAX_STEPS = 400_000
+#: Cubes of one delta merged pairwise (beyond the merging of sibling cubes during the walk) when
+#: there are at most this many: the pairwise merge is quadratic.
+MERGE_LIMIT = 400
 
 
 @dataclass(frozen=True)
@@ -86,6 +126,7 @@ class Flip:
     count: int
     example: dict
     outcome_changed: bool = True
+    delta: Delta | None = None  # what differs, for every request of the pattern
 
 
 @dataclass(frozen=True)
@@ -121,7 +162,8 @@ class PolicyDiff:
                        "outcome_changed": self.outcome_changes, "other_changed": self.other_changes,
                        "patterns": [{"when": list(f.pattern), "where": [[a, b, list(c)] for a, b, c in f.where],
                                      "old": f.old, "new": f.new, "count": f.count,
-                                     "outcome_changed": f.outcome_changed, "example": f.example}
+                                     "outcome_changed": f.outcome_changed, "example": f.example,
+                                     "delta": f.delta.to_dict() if f.delta else None}
                                     for f in self.flips]},
             "notes": list(self.notes), "errors": list(self.errors),
         }
@@ -298,6 +340,9 @@ def check_corrections(old: PolicyDocument, new: PolicyDocument) -> tuple[list[Co
 # belongs to, each case's rank, obligation, notice and clause, the outcome-triggered cases, the
 # layout's bits and x-read-as rules, and ``engine.evaluate`` for the verdict of one encoded request.
 
+# A term's possible states in a cube of requests, as a set of these flags.
+_F, _T, _U = 1, 2, 4
+
 
 @dataclass(frozen=True)
 class _Term:
@@ -306,9 +351,27 @@ class _Term:
     known: int
     reads: int  # positive | negative | known
     rank: int  # outcome rank, -1 when the case yields no outcome
-    effect: bool  # the case yields an obligation or a notice
+    case: int  # index into the side's cases
     common: bool  # the same case, with the same terms, is in the other program
     clause: str = ""
+
+
+@dataclass(frozen=True)
+class _CaseInfo:
+    """One case of a side, as the impact needs it."""
+
+    terms: tuple[int, ...]
+    rank: int
+    clause: str
+    common: bool
+    yields: tuple  # what it adds, independent of its terms: (clause, rank, obligation, met bit, notice, unmet)
+    obligation: str | None
+    met_bit: int
+    notice: str | None
+
+    @property
+    def effect(self) -> bool:
+        return self.obligation is not None or self.notice is not None
 
 
 def _case_signatures(program: Program) -> list[tuple]:
@@ -324,24 +387,31 @@ def _case_signatures(program: Program) -> list[tuple]:
     return signatures
 
 
-def _program_terms(program: Program, other: Program) -> tuple[_Term, ...]:
-    """The terms of ``program``, each marked common when its whole case is also in ``other``."""
+def _side_parts(program: Program, other: Program) -> tuple[tuple[_Term, ...], tuple[_CaseInfo, ...]]:
+    """The terms and cases of ``program``, each case marked common when the very same case (clause,
+    terms and what it yields) is also in ``other`` (matched as multisets)."""
     mine, theirs = _case_signatures(program), _case_signatures(other)
-    left = defaultdict(int)
+    left: dict[tuple, int] = defaultdict(int)
     for signature in theirs:
         left[signature] += 1
     common = []
     for signature in mine:
         common.append(left[signature] > 0)
         left[signature] -= 1
-    effect = program.effect_terms
+    by_case: dict[int, list[int]] = defaultdict(list)
     terms = []
     for term, case in enumerate(program.term_case):
         positive, negative = program.term_pairs[term]
         known = program.term_known[term]
-        terms.append(_Term(positive, negative, known, positive | negative | known, program.cases[case].rank,
-                           bool(effect >> term & 1), common[case], program.reasons[program.cases[case].clause].id))
-    return tuple(terms)
+        by_case[case].append(term)
+        terms.append(_Term(positive, negative, known, positive | negative | known, program.cases[case].rank, case,
+                           common[case], program.reasons[program.cases[case].clause].id))
+    cases = []
+    for index, case in enumerate(program.cases):
+        signature = mine[index]
+        cases.append(_CaseInfo(tuple(by_case[index]), case.rank, signature[0], common[index],
+                               (signature[0], *signature[2:7]), case.obligation_text, case.met_bit, signature[5]))
+    return tuple(terms), tuple(cases)
 
 
 def _read_as(program: Program, true: int) -> int:
@@ -359,6 +429,56 @@ def _verdict_key(program: Program, true: int, unknown: int) -> tuple:
             tuple(sorted((o.clause, o.text, "met" if o.met else "unmet" if o.met is False else "open")
                          for o in verdict.obligations)),
             tuple(sorted((n.clause, n.text) for n in verdict.notices)))
+
+
+@dataclass(frozen=True)
+class Delta:
+    """How one request's decision differs between the sides: both outcomes; the reasons (clause
+    ids) each side names that matter to the change: when the outcome is the same on both sides,
+    the reasons only that side has, and when it changes, that side's reasons among the changed
+    clauses (the clauses whose rule cases differ: other clauses may stand behind either outcome
+    too, varying from request to request); and the obligations (clause, text, met: "met", "unmet"
+    or "open") and notices (clause, text) only that side has, as multisets."""
+
+    old_outcome: str
+    new_outcome: str
+    old_reasons: tuple[str, ...] = ()
+    new_reasons: tuple[str, ...] = ()
+    old_obligations: tuple[tuple[str, str, str], ...] = ()
+    new_obligations: tuple[tuple[str, str, str], ...] = ()
+    old_notices: tuple[tuple[str, str], ...] = ()
+    new_notices: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def outcome_changed(self) -> bool:
+        return self.old_outcome != self.new_outcome
+
+    @property
+    def changed(self) -> bool:
+        """Whether the decision changes at all: the outcome, or anything only one side has."""
+        return self.outcome_changed or any((self.old_reasons, self.new_reasons, self.old_obligations,
+                                            self.new_obligations, self.old_notices, self.new_notices))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"old_outcome": self.old_outcome, "new_outcome": self.new_outcome,
+                "old_reasons": list(self.old_reasons), "new_reasons": list(self.new_reasons),
+                "old_obligations": [list(o) for o in self.old_obligations],
+                "new_obligations": [list(o) for o in self.new_obligations],
+                "old_notices": [list(n) for n in self.old_notices], "new_notices": [list(n) for n in self.new_notices]}
+
+
+def delta_of(old_key: tuple, new_key: tuple, changed: frozenset[str]) -> Delta:
+    """The difference between two verdict keys (``_verdict_key``), ``changed`` being the clauses
+    whose rule cases differ between the sides (see ``Delta``)."""
+    if old_key[0] == new_key[0]:
+        old_reasons = tuple(r for r in old_key[1] if r not in new_key[1])
+        new_reasons = tuple(r for r in new_key[1] if r not in old_key[1])
+    else:
+        old_reasons = tuple(r for r in old_key[1] if r in changed)
+        new_reasons = tuple(r for r in new_key[1] if r in changed)
+    return Delta(old_key[0], new_key[0], old_reasons, new_reasons,
+                 tuple(_minus(old_key[2], new_key[2])), tuple(_minus(new_key[2], old_key[2])),
+                 tuple(_minus(old_key[3], new_key[3])), tuple(_minus(new_key[3], old_key[3])))
 
 
 # --- the request space as units -------------------------------------------------------------------
@@ -481,32 +601,248 @@ def _union_bits(bits: Iterable[int]) -> int:
     return total
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Leaf:
-    assigned: dict[int, int]  # unit -> state index
-    weight: int
-    key: tuple  # (old verdict key, new verdict key)
+    cube: dict[int, frozenset[int]]  # unit -> the states allowed (units not in it: any state)
+    delta: Delta
 
 
 class SpaceTooLarge(ValueError):
     """The impact analysis would have to look at more cases than it allows."""
 
 
-def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list[_Leaf]:
-    """Every request of the space, by cubes (some units settled, the rest free) on which both
-    programs' verdicts are fixed. A unit is settled only when a term that could still change a
-    verdict reads it: a term is inert when it is settled, when it yields only obligations or
-    notices and its whole case is on both sides alike (it adds the same to both), or when its
-    outcome is weaker than one already true (outcome precedence)."""
-    programs = (old, new)
-    terms = (_program_terms(old, new), _program_terms(new, old))
-    outcome_met = _union_bits(case.met_bit for program in programs for case in program.outcome_cases)
-    changed_met = [[0] * len(t) for t in terms]
-    for side, program in enumerate(programs):
-        common = {i for i, term in enumerate(terms[side]) if term.common}
-        for term, case in enumerate(program.term_case):
-            if term not in common:
-                changed_met[side][term] = program.cases[case].met_bit
+_NO, _YES, _MAYBE = 0, 1, 2
+
+
+def _either(a: int, b: int) -> int:
+    """Three-valued "or" of two contributions."""
+    return _YES if _YES in (a, b) else _MAYBE if _MAYBE in (a, b) else _NO
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """Both programs, prepared for the walk."""
+
+    programs: tuple[Program, Program]
+    terms: tuple[tuple[_Term, ...], tuple[_Term, ...]]
+    cases: tuple[tuple[_CaseInfo, ...], tuple[_CaseInfo, ...]]
+    outcome_cases: tuple[tuple, tuple]  # per side: (on_outcome ranks mask, clause, obligation, met bit, notice)
+    openable: int  # bits that may be unknown (facts missing = unknown)
+    changed: frozenset[str]  # the clauses with a case that is not on both sides
+
+    @classmethod
+    def of(cls, old: Program, new: Program) -> "_Sides":
+        old_terms, old_cases = _side_parts(old, new)
+        new_terms, new_cases = _side_parts(new, old)
+        outcome = tuple(tuple((c.on_outcome, p.reasons[c.clause].id, c.obligation_text, c.met_bit,
+                               c.notice.text if c.notice else None) for c in p.outcome_cases) for p in (old, new))
+        changed = frozenset(c.clause for c in (*old_cases, *new_cases) if not c.common)
+        return cls((old, new), (old_terms, new_terms), (old_cases, new_cases), outcome,  # type: ignore[arg-type]
+                   old.layout.initially_unknown | new.layout.initially_unknown, changed)
+
+
+def _term_states(terms: Sequence[_Term], alive: Sequence[int], true: int, unknown: int, settled: int,
+                 openable: int) -> tuple[list[int], list[int]]:
+    """Each term's possible states over a cube, and the terms not false: the ``settled`` bits are
+    as ``true`` and ``unknown`` say, the others free; only the ``alive`` terms can be other than
+    false (a false term stays false as more bits are settled). A settled term has one state; an
+    open one may be false, may be true unless a settled bit is unknown, and may be unknown if a bit
+    it reads is or can be unknown."""
+    found = [_F] * len(terms)
+    living = []
+    for index in alive:
+        term = terms[index]
+        if term.positive & settled & ~true & ~unknown or term.negative & true or term.known & unknown:
+            continue
+        living.append(index)
+        loose = term.reads & ~settled
+        stuck = (term.positive | term.negative) & unknown
+        if not loose:
+            found[index] = _U if stuck else _T
+        else:
+            found[index] = _F | (0 if stuck else _T) | (_U if stuck or (term.positive | term.negative) & loose & openable
+                                                         else 0)
+    return found, living
+
+
+def _open_bit(term: _Term, settled: int) -> int:
+    """A bit of an open term to settle next: one it needs true if any, else any it reads."""
+    loose = term.reads & ~settled
+    wanted = loose & term.positive or loose
+    return wanted & -wanted
+
+
+def _alike(sides: _Sides, states: tuple[list[int], list[int]], settled: int) -> tuple[bool, int]:
+    """Whether the cases that differ between the sides add the same to both for every request of
+    the cube (then its decision is the same on both sides), else a bit an open one still reads
+    (or 0). A changed case is inert when it is false, or when it yields only an outcome weaker than
+    one already true on its side (it can neither decide, be at stake nor be a reason); the others
+    must be settled, and match one to one in what they yield and whether true or unknown."""
+    yields: list[dict[tuple, int]] = [defaultdict(int), defaultdict(int)]
+    for side in (0, 1):
+        terms, found = sides.terms[side], states[side]
+        best = max((t.rank for t, s in zip(terms, found) if s == _T), default=0)
+        for case in sides.cases[side]:
+            if case.common:
+                continue
+            mine = [found[t] for t in case.terms]
+            if all(s == _F for s in mine) or not case.effect and case.rank < best:
+                continue
+            if _T in mine:
+                yields[side][(case.yields, _T)] += 1
+            elif not any(s & _T for s in mine) and _U in mine:
+                yields[side][(case.yields, _U)] += 1
+            else:
+                term = next(t for t in case.terms if found[t] != _F and found[t] not in (_T, _U))
+                return False, _open_bit(terms[term], settled)
+    return sides.outcome_cases[0] == sides.outcome_cases[1] and yields[0] == yields[1], 0
+
+
+def _regime(terms: Sequence[_Term], found: list[int]) -> tuple[tuple[int, int, bool, bool] | None, int]:
+    """A side's outcome over the cube: ``(m, h, undetermined, pure)`` when it is the same for every
+    request (determined: rank ``m``; undetermined: the best true rank lies in ``m..h``; pure: only
+    common terms can raise it above ``m``), else ``None`` and the term to settle next: the
+    strongest that could still raise or unsettle it."""
+    low = high = 0
+    for term, state in zip(terms, found):
+        if term.rank > 0 and state & _T:
+            high = max(high, term.rank)
+            if state == _T:
+                low = max(low, term.rank)
+    above = [i for i, (term, state) in enumerate(zip(terms, found)) if term.rank > low and state != _F]
+    if not above:
+        return (low, low, False, True), -1
+    if any(found[i] == _U and terms[i].rank > high for i in above):
+        pure = all(terms[i].common for i in above if found[i] & _T)
+        return (low, high, True, pure), -1
+    return None, max(above, key=lambda i: (terms[i].rank, bool(found[i] & _T)))
+
+
+def _contribution(term: _Term, state: int, regime: tuple[int, int, bool, bool]) -> int:
+    """Whether a term makes its clause a reason on its side, for every request of the cube (yes,
+    no) or for some only (maybe). Determined at rank m: the true terms of rank m. Undetermined:
+    the unknown terms of a rank above the best true one (which lies in m..h)."""
+    low, high, undetermined, _ = regime
+    if not undetermined:
+        if term.rank != low or not state & _T:
+            return _NO
+        return _YES if state == _T else _MAYBE
+    if not state & _U or term.rank <= low:
+        return _NO
+    if term.rank > high:
+        return _YES if state == _U else _MAYBE
+    return _MAYBE
+
+
+def _shared(rank: int, old: tuple[int, int, bool, bool], new: tuple[int, int, bool, bool]) -> bool:
+    """Whether a common term (in the same state on both sides) makes its clause a reason on both
+    sides alike, for every request of the cube: the same determined outcome; or both undetermined
+    and either the best true rank is the same on both sides (the same ``m``, and only common
+    terms, the same on both sides, can raise it), or the term's rank is above both sides' highest
+    possible best or at most both sides' least."""
+    if old[2] != new[2]:
+        return False
+    if not old[2]:
+        return old[0] == new[0]
+    return (old[0] == new[0] and old[3] and new[3] or rank > old[1] and rank > new[1]
+            or rank <= old[0] and rank <= new[0])
+
+
+def _met_state(bit: int, true: int, unknown: int, settled: int) -> object:
+    if not bit:
+        return "open"
+    if bit & ~settled:
+        return ("bit", bit)  # not settled yet: the same state wherever the same bit settles it
+    return "open" if unknown & bit else "met" if true & bit else "unmet"
+
+
+def _effects_bit(sides: _Sides, states: tuple[list[int], list[int]], regimes: tuple, true: int, unknown: int,
+                 settled: int) -> int:
+    """0 when the obligations and notices one side has and the other has not are the same for
+    every request of the cube, else a bit to settle. Common cases add the same to both sides and
+    cancel; the changed ones must be settled, and so must the settling fact of an obligation that
+    does not cancel; outcome-triggered cases follow each side's determined outcome."""
+    count: dict[tuple, int] = defaultdict(int)
+    for side, sign in ((0, 1), (1, -1)):
+        terms, found = sides.terms[side], states[side]
+        for case in sides.cases[side]:
+            if case.common or not case.effect:
+                continue
+            mine = [found[t] for t in case.terms]
+            if _T not in mine:
+                if not any(s & _T for s in mine):
+                    continue
+                term = next(t for t in case.terms if found[t] & _T)
+                return _open_bit(terms[term], settled)
+            if case.obligation is not None:
+                count[("o", case.clause, case.obligation, _met_state(case.met_bit, true, unknown, settled))] += sign
+            if case.notice is not None:
+                count[("n", case.clause, case.notice)] += sign
+        low, _, undetermined, _ = regimes[side]
+        if not undetermined:
+            for trigger, clause, obligation, met_bit, notice in sides.outcome_cases[side]:
+                if trigger >> low & 1:
+                    if obligation is not None:
+                        count[("o", clause, obligation, _met_state(met_bit, true, unknown, settled))] += sign
+                    if notice is not None:
+                        count[("n", clause, notice)] += sign
+    for item, difference in count.items():
+        if difference and item[0] == "o" and isinstance(item[3], tuple):
+            return item[3][1]
+    return 0
+
+
+def _delta_bit(sides: _Sides, states: tuple[list[int], list[int]], true: int, unknown: int, settled: int) -> int:
+    """0 when the delta (both outcomes, and what only one side has) is the same for every request
+    of the cube, else a bit whose settling can change it."""
+    regimes = []
+    for side in (0, 1):
+        regime, strongest = _regime(sides.terms[side], states[side])
+        if regime is None:
+            return _open_bit(sides.terms[side][strongest], settled)
+        regimes.append(regime)
+    # Reasons, per clause: [shared, old side's own, new side's own] contributions, and a term to
+    # settle for each. With the same outcome on both sides a clause matters only if it is a reason
+    # on one side and not the other; with different outcomes only the changed clauses matter.
+    same = regimes[0][2] == regimes[1][2] and (regimes[0][2] or regimes[0][0] == regimes[1][0])
+    clauses: dict[str, list] = {}
+    for side in (0, 1):
+        terms, found = sides.terms[side], states[side]
+        for term, state in zip(terms, found):
+            if state == _F or term.rank < 0 or not same and term.clause not in sides.changed:
+                continue
+            slot = 0 if same and term.common and _shared(term.rank, regimes[0], regimes[1]) else 1 + side
+            if slot == 0 and side == 1:
+                continue  # its twin on the old side stands for both
+            entry = clauses.setdefault(term.clause, [_NO, _NO, _NO, None, None, None])
+            contribution = _contribution(term, state, regimes[side])
+            entry[slot] = _either(entry[slot], contribution)
+            if contribution == _MAYBE and entry[3 + slot] is None:
+                entry[3 + slot] = (side, term)
+    for shared, old, new, *maybe in clauses.values():
+        if not same:
+            if _MAYBE not in (old, new):
+                continue
+        elif shared == _YES or old == new != _MAYBE or _MAYBE not in (old, new) and shared == _NO:
+            continue
+        side, term = maybe[1] if old == _MAYBE else maybe[2] if new == _MAYBE else maybe[0]
+        bit = _open_bit(term, settled)
+        if not bit:  # settled unknown, at stake or not as the best true rank turns out: settle that
+            terms, found = sides.terms[side], states[side]
+            raising = max((i for i, t in enumerate(terms) if t.rank >= term.rank and found[i] & _T and found[i] != _T),
+                          key=lambda i: terms[i].rank)
+            bit = _open_bit(terms[raising], settled)
+        return bit
+    return _effects_bit(sides, states, tuple(regimes), true, unknown, settled)
+
+
+def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tuple[list[_Leaf], set[int]]:
+    """Every request of the space whose decision changes, by cubes (some units settled, the rest
+    free) on which the delta of the two programs' verdicts is fixed, and the units settled anywhere. A unit is settled only when a term that could
+    still change the delta reads it (see ``_alike`` and ``_delta_bit``)."""
+    if old.layout.bits != new.layout.bits or old.layout.read_as != new.layout.read_as:
+        raise ValueError("the two sides were compiled against different request vocabularies")
+    sides = _Sides.of(old, new)
     owner: dict[int, int] = {}
     for index, unit in enumerate(units):
         mask = unit.mask
@@ -528,148 +864,112 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> list
     totals = [0] * len(units)
     for index in reversed(range(len(units))):
         totals[index] = total(index)
-    leaves: list[_Leaf] = []
+    met_bits = [c.met_bit for side in sides.cases for c in side if not c.common and c.met_bit]
+    met_bits += [c[3] for side in sides.outcome_cases for c in side if c[3]]
+    met_mask = _union_bits(met_bits)
     visited = [0]
+    memo: dict[tuple, list] = {}
+    settled_units: set[int] = set()
 
-    # The changed cases of each side: (what the case yields, rank, whether it has effects, its terms).
-    changed_cases: list[list[tuple[tuple, int, bool, list[int]]]] = []
-    for side, program in enumerate(programs):
-        signatures = _case_signatures(program)
-        by_case: dict[int, list[int]] = defaultdict(list)
-        for term, case in enumerate(program.term_case):
-            if not terms[side][term].common:
-                by_case[case].append(term)
-        changed_cases.append([((signatures[case][0], *signatures[case][2:]), program.cases[case].rank,
-                               terms[side][found[0]].effect, found) for case, found in by_case.items()])
-    same_outcome_cases = ([_outcome_signature(old, c) for c in old.outcome_cases] ==
-                          [_outcome_signature(new, c) for c in new.outcome_cases])
-
-    def states(side: int, true: int, unknown: int, assigned_bits: int) -> list[int]:
-        """Each term's state so far: 0 false, 1 true, 2 unknown, 3 open (reads a fact not settled)."""
-        found = []
-        for term in terms[side]:
-            if (term.positive & assigned_bits & ~true & ~unknown) or term.negative & true or term.known & unknown:
-                found.append(0)
-            elif term.reads & ~assigned_bits:
-                found.append(3)
-            else:
-                found.append(2 if (term.positive | term.negative) & unknown else 1)
-        return found
-
-    changed_clauses = {t.clause for side in (0, 1) for t in terms[side] if not t.common}
-
-    def blocking(side: int, state: list[int], assigned_bits: int, unknown: int) -> tuple[int, int, bool, list[int]]:
-        """(a bit whose unit must be settled next or 0, this side's best true rank, whether it is
-        undetermined already, the open terms that can only be at stake)."""
-        best = -1
-        for index, term in enumerate(terms[side]):
-            if state[index] == 1:
-                best = max(best, term.rank)
-                met = changed_met[side][index]
-                if met and met & ~assigned_bits:
-                    return met, best, False, []
-        at_stake = any(st == 2 and term.rank > max(best, 0) for term, st in zip(terms[side], state))
-        wanted = 0
-        wanted_rank = -2
-        stake_only = []
-        for index, term in enumerate(terms[side]):
-            if state[index] != 3:
-                continue
-            if term.rank >= 0 and term.rank >= best or term.effect and not term.common:
-                if (term.common and not term.effect and term.positive & unknown and term.rank > max(best, 0)
-                        and term.clause not in changed_clauses):
-                    stake_only.append(index)  # it can be unknown, never true: it can only add to the stakes
-                    continue
-                if term.rank > wanted_rank:
-                    wanted, wanted_rank = term.reads & ~assigned_bits, term.rank
-        if wanted:
-            return wanted & -wanted, best, at_stake, stake_only
-        met = outcome_met & ~assigned_bits
-        return (met & -met, best, at_stake, stake_only) if met else (0, best, at_stake, stake_only)
-
-    def alike(both: tuple[list[int], list[int]], assigned_bits: int) -> tuple[bool, int]:
-        """Whether the changed cases add the same to both sides whatever the rest of the request
-        (then nothing changes), and else a bit an undecided changed case still reads."""
-        best_common = max((term.rank for term, st in zip(terms[0], both[0]) if st == 1 and term.common),
-                          default=-1)
-        yields: list[dict] = [defaultdict(int), defaultdict(int)]
+    def residue(states: tuple[list[int], list[int]], alive: tuple[list[int], list[int]], effective: int,
+                unknown: int, bits: int, free: list[int]) -> tuple:
+        """What the rest of the walk below a cube depends on: each term that is not false, with its
+        possible states and the bits it still reads; the obligations' settling facts; the values
+        read as others; and which of the units those bits belong to are free. Two cubes with the same
+        residue have the same subtrees, up to the units no term still reads."""
+        loose_all = met_mask & ~bits
+        parts = []
         for side in (0, 1):
-            for signature, rank, effect, found in changed_cases[side]:
-                if not effect and rank < best_common:
-                    continue  # a weaker outcome than one both sides already give
-                seen = {both[side][t] for t in found}
-                if 1 in seen:
-                    yields[side][(signature, 1)] += 1
-                elif 3 in seen:
-                    term = next(t for t in found if both[side][t] == 3)
-                    open_bits = terms[side][term].reads & ~assigned_bits
-                    return False, open_bits & -open_bits
-                elif 2 in seen:
-                    yields[side][(signature, 2)] += 1
-        return same_outcome_cases and yields[0] == yields[1], 0
+            terms, found = sides.terms[side], states[side]
+            for index in alive[side]:
+                loose = terms[index].reads & ~bits
+                parts.append((side, index, found[index], loose))
+                loose_all |= loose
+        met = tuple(_met_state(bit, effective, unknown, bits) for bit in met_bits)
+        reread = []
+        for value_bit, unless_bit in read_as:
+            if value_bit & loose_all:
+                reread.append((bool(unless_bit & bits), bool(unless_bit & effective)))
+                loose_all |= unless_bit & ~bits
+        relevant = set()
+        while loose_all:
+            low = loose_all & -loose_all
+            loose_all ^= low
+            index: int | None = owner[low]
+            while index is not None and index not in relevant:
+                relevant.add(index)
+                index = units[index].parent
+        free_set = set(free)
+        return (tuple(parts), met, tuple(reread), tuple(sorted((u, u in free_set) for u in relevant)))
 
-    def walk(assigned: dict[int, int], true: int, unknown: int, bits: int, free: list[int]) -> None:
+    def walk(true: int, unknown: int, bits: int, free: list[int], alive: tuple[list[int], list[int]]) -> list:
+        """The cubes below this one whose decision changes, as (the units settled below it, as a
+        chain of ((unit, the states allowed), rest) pairs; the delta)."""
+        effective = _read_as(old, true)
+        (old_states, old_alive), (new_states, new_alive) = (
+            _term_states(sides.terms[0], alive[0], effective, unknown, bits, sides.openable),
+            _term_states(sides.terms[1], alive[1], effective, unknown, bits, sides.openable))
+        states, alive = (old_states, new_states), (old_alive, new_alive)
+        key = residue(states, alive, effective, unknown, bits, free)
+        if key in memo:
+            return memo[key]
         visited[0] += 1
         if visited[0] > limit:
-            raise SpaceTooLarge(limit, leaves)
-        effective = _read_as(old, true)
-        both = (states(0, effective, unknown, bits), states(1, effective, unknown, bits))
-        same, need = alike(both, bits)
+            raise SpaceTooLarge(limit)
+        same, need = _alike(sides, states, bits)
         if same:
-            leaves.append(_Leaf(dict(assigned), _product(totals[i] for i in free), ()))
-            return
+            memo[key] = []
+            return []
         if not need:
-            need, best_old, stake_old, only_old = blocking(0, both[0], bits, unknown)
-            if not need:
-                need, best_new, stake_new, only_new = blocking(1, both[1], bits, unknown)
-                if not need and (only_old or only_new):
-                    # Terms that can only be at stake add their clause to both sides' stakes when both
-                    # are undetermined already and the term outranks both sides' best; else settle them.
-                    if not (stake_old and stake_new and all(terms[0][t].rank > max(best_new, 0) for t in only_old)
-                            and all(terms[1][t].rank > max(best_old, 0) for t in only_new)):
-                        term = terms[0][only_old[0]] if only_old else terms[1][only_new[0]]
-                        open_bits = term.reads & ~bits
-                        need = open_bits & -open_bits
+            need = _delta_bit(sides, states, effective, unknown, bits)
         if not need:
-            weight = _product(totals[i] for i in free)
             rest_true, rest_unknown = true, unknown
             for index in free:
                 rest_true, rest_unknown = _first(units, children, index, rest_true, rest_unknown)
             rest_true = _read_as(old, rest_true)
-            leaves.append(_Leaf(dict(assigned), weight, (_verdict_key(old, rest_true, rest_unknown),
-                                                         _verdict_key(new, rest_true, rest_unknown))))
-            return
+            delta = delta_of(_verdict_key(old, rest_true, rest_unknown), _verdict_key(new, rest_true, rest_unknown),
+                             sides.changed)
+            memo[key] = found = [((), delta)] if delta.changed else []
+            return found
         index = owner[need]
-        while units[index].parent is not None and units[index].parent not in assigned:
+        while index not in free:  # its parent is not settled yet: settle that first
             index = units[index].parent
         for value_bit, unless_bit in read_as:  # a value read as another needs the fact that decides it
             if units[index].mask & value_bit and unless_bit & ~bits:
                 index = owner[unless_bit]
                 break
         unit = units[index]
+        settled_units.add(index)
         rest = [i for i in free if i != index]
+        combined: dict[tuple, list[int]] = {}
         for choice, state in enumerate(unit.states):
-            assigned[index] = choice
             settles = unit.mask if state.settles < 0 else state.settles
+            t, u, b = true | state.true, unknown | state.unknown, bits | settles
             if state.enables:
-                below, t, u, b = children[index], true | state.true, unknown | state.unknown, bits | settles
-                walk(assigned, t, u, b, rest + below)
+                below = walk(t, u, b, rest + children[index], alive)
             else:
-                t, u, b = true | state.true, unknown | state.unknown, bits | settles
                 for child in _descendants(children, index):
                     t |= units[child].disabled[0]
                     u |= units[child].disabled[1]
                     b |= units[child].mask
-                walk(assigned, t, u, b, rest)
-            del assigned[index]
+                below = walk(t, u, b, rest, alive)
+            for entry in below:
+                combined.setdefault(entry, []).append(choice)
+        # Sibling cubes with the same delta and the same units settled below merge into one.
+        found = [entry if len(choices) == len(unit.states) else (((index, frozenset(choices)), entry[0]), entry[1])
+                 for entry, choices in combined.items()]
+        memo[key] = found
+        return found
 
-    walk({}, 0, 0, 0, list(children[None]))
-    return leaves
-
-
-def _outcome_signature(program: Program, case) -> tuple:
-    return (program.reasons[case.clause].id, case.rank, case.obligation_text, case.met_bit,
-            case.notice.text if case.notice else None, case.on_outcome, case.interpretation)
+    leaves = []
+    everything = (list(range(len(sides.terms[0]))), list(range(len(sides.terms[1]))))
+    for chain, delta in walk(0, 0, 0, list(children[None]), everything):
+        cube: dict[int, frozenset[int]] = {}
+        while chain:
+            (index, allowed), chain = chain
+            cube[index] = allowed
+        leaves.append(_Leaf(cube, delta))
+    return leaves, settled_units
 
 
 def _product(numbers: Iterable[int]) -> int:
@@ -715,25 +1015,25 @@ def _mentioned(old: Program, new: Program) -> int:
     return bits
 
 
-def _side_words(key: tuple, other: tuple) -> str:
-    """One side's verdict in words: outcome and reasons, then what it has that the other has not."""
+def _side_words(delta: Delta, titles: Mapping[str, str], old: bool) -> str:
+    """One side of a pattern in words: its outcome, then the reasons, obligations and notices only
+    it has ("also under" when the outcome is the same on both sides)."""
     from policykit.publishing.site import OUTCOME_WORDS
 
-    outcome, reasons, obligations, notices = key
-    titles = {c.id: c.title for c in _TITLES}
+    outcome = delta.old_outcome if old else delta.new_outcome
+    reasons = delta.old_reasons if old else delta.new_reasons
+    obligations = delta.old_obligations if old else delta.new_obligations
+    notices = delta.old_notices if old else delta.new_notices
     text = OUTCOME_WORDS[outcome].lower()
     if reasons:
-        text += " (" + ", ".join(f"“{titles.get(r, r)}”" for r in reasons) + ")"
-    extra = _minus(obligations, other[2])
-    for clause, words, met in extra:
+        names = ", ".join(f"“{titles.get(r, r)}”" for r in reasons)
+        text += f", also under {names}" if not delta.outcome_changed else f" (under {names})"
+    for _, words, met in obligations:
         state = {"met": "done", "unmet": "not done", "open": "provided it is done"}[met]
         text += f"; you must {words.rstrip('.')} ({state})"
-    for clause, words in _minus(notices, other[3]):
+    for _, words in notices:
         text += f"; you are told: {words.rstrip('.')}"
     return text
-
-
-_TITLES: list[Clause] = []
 
 
 def _minus(items: tuple, other: tuple) -> list:
@@ -830,43 +1130,24 @@ def impact(old: Side, new: Side, fixed: Mapping[str, Sequence[object]] | None = 
     the space, the patterns, notes). ``fixed`` restricts facts to the states listed (JSON values,
     None for "not given", True/False for whether a site is involved)."""
     old_program, new_program = old.policy.program(old.day), new.policy.program(new.day)
-    _TITLES[:] = [*old.policy.document.clauses, *new.policy.document.clauses]
+    titles = {c.id: c.title for c in (*old.policy.document.clauses, *new.policy.document.clauses)}
     units = _units(old_program.layout, _mentioned(old_program, new_program), fixed or {})
     try:
-        leaves = _explore(old_program, new_program, units, limit)
+        leaves, settled = _explore(old_program, new_program, units, limit)
     except SpaceTooLarge:
         raise ValueError(f"the change reaches more than {limit:,} distinct cases of requests; split it into "
                          "smaller pull requests, or compare it on explicit dates") from None
-    size = 0
-    groups: dict[tuple, list[dict[int, frozenset[int]]]] = defaultdict(list)
-    counts: dict[tuple, int] = defaultdict(int)
-    settled: set[int] = set()
+    size = _cube_weight(units, {})
+    groups: dict[Delta, list[dict[int, frozenset[int]]]] = defaultdict(list)
     for leaf in leaves:
-        size += leaf.weight
-        settled.update(leaf.assigned)
-        if not leaf.key:
-            continue
-        before, after = leaf.key
-        if before == after or (before[:2] == after[:2] and not _minus(before[2], after[2]) and
-                               not _minus(after[2], before[2]) and not _minus(before[3], after[3]) and
-                               not _minus(after[3], before[3])):
-            continue
-        key = (before[0], tuple(_minus(before[1], after[1])), tuple(_minus(before[2], after[2])),
-               tuple(_minus(before[3], after[3])), after[0], tuple(_minus(after[1], before[1])),
-               tuple(_minus(after[2], before[2])), tuple(_minus(after[3], before[3])))
-        groups[key].append({u: frozenset([s]) for u, s in leaf.assigned.items()})
-        counts[key] += leaf.weight
+        groups[leaf.delta].append(leaf.cube)
     flips: list[Flip] = []
-    for key, cubes in groups.items():
-        before = (key[0], key[1], key[2], key[3])
-        after = (key[4], key[5], key[6], key[7])
-        words_before = _side_words(before, ((), (), (), ()))
-        words_after = _side_words(after, ((), (), (), ()))
-        for cube in _merge(cubes):
+    for delta, cubes in groups.items():
+        words_before, words_after = _side_words(delta, titles, old=True), _side_words(delta, titles, old=False)
+        for cube in (_merge(cubes) if len(cubes) <= MERGE_LIMIT else cubes):
             where = _where(units, cube)
-            weight = _cube_weight(units, cube)
             flips.append(Flip(tuple(w for w, _ in where), tuple(c for _, c in where), words_before, words_after,
-                              weight, _example(units, cube), key[0] != key[4]))
+                              _cube_weight(units, cube), _example(units, cube), delta.outcome_changed, delta))
     flips.sort(key=lambda f: (not f.outcome_changed, -f.count, f.old, f.new, f.pattern))
     notes = []
     facts = tuple(dict.fromkeys(units[i].fact for i in sorted(settled)))
