@@ -26,14 +26,14 @@ run: setup
 	$(BIN)/policykit serve --host $(HOST) --port $(PORT)
 
 ## test: set up and run every test: the policy checks, scenario coverage and mutants, then pytest
-## (scenarios included; pytest goes last so that its summary closes the output)
+## (scenarios included; pytest goes last so that its summary closes the output, on every core: -n auto)
 test: setup
 	$(BIN)/policykit validate
 	$(BIN)/policykit coverage
 	$(BIN)/policykit mutate --quiet
 	$(BIN)/policykit site build
 	$(BIN)/mkdocs build --strict --quiet
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 validate: setup
 	$(BIN)/policykit validate
