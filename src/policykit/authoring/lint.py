@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from policykit.core.compiler import RANK, AtomLayout, Terms, to_terms
+from policykit.core.compiler import RANK, AtomLayout, Terms, bits_of, to_terms
 from policykit.core.conditions import tests
 from policykit.core.errors import PolicyIssue
 from policykit.core.loader import check_policy_dir, display_path
@@ -114,7 +114,7 @@ class _TermIndex:
         """The indexed cases with a term that ``term`` implies (each case at most once per subset)."""
         positive, negative = term
         allowed = negative | _implied_false(positive, self.layout)
-        bits = _bits(positive)
+        bits = bits_of(positive)
         for choice in range(1 << len(bits)):
             subset = 0
             for i, bit in enumerate(bits):
@@ -123,15 +123,6 @@ class _TermIndex:
             for other_negative, item in self.by_positive.get(subset, ()):
                 if not other_negative & ~allowed:
                     yield item
-
-
-def _bits(mask: int) -> list[int]:
-    found = []
-    while mask:
-        low = mask & -mask
-        found.append(low)
-        mask ^= low
-    return found
 
 
 def _live_terms(item: _Ruled, layout: AtomLayout) -> list[tuple[int, int]]:

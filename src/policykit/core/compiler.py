@@ -91,7 +91,8 @@ def _union(masks) -> int:
     return result
 
 
-def _bits_of(mask: int) -> list[int]:
+def bits_of(mask: int) -> list[int]:
+    """Each set bit of ``mask`` as its own mask, lowest first."""
     bits = []
     while mask:
         low = mask & -mask
@@ -121,7 +122,7 @@ def to_terms(condition: Condition, layout: AtomLayout, negated: bool = False) ->
         negated = not negated
     if negated:
         return ((0, mask),)
-    return tuple((bit, 0) for bit in _bits_of(mask))
+    return tuple((bit, 0) for bit in bits_of(mask))
 
 
 _TABLE_LIMIT = 1024  # most states one precomputed slice table may hold
@@ -216,7 +217,7 @@ def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]
     pieces: list[tuple[str, int, int]] = []  # (fact, mask, number of states)
     for fact in facts:
         mask = layout.masks[fact]
-        bits = _bits_of(mask)
+        bits = bits_of(mask)
         if fact not in layout.choice_facts and len(bits) > _CHUNK and not layout.initially_unknown & mask:
             for i in range(0, len(bits), _CHUNK):
                 chunk = _union(bits[i:i + _CHUNK])
@@ -246,7 +247,7 @@ class SliceTable(dict):
         super().__init__()
         self.mask = mask
         self.shift = shift
-        bits = _bits_of(mask)
+        bits = bits_of(mask)
         # Per bit of the slice: what it does when true, false or unknown.
         self.effects = tuple((bit, need_n.get(bit, 0), need_p.get(bit, 0),
                               need_p.get(bit, 0) | need_n.get(bit, 0), need_k.get(bit, 0)) for bit in bits)
@@ -317,11 +318,11 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
             term_reads.append(tuple(read for read in reads if read[2] & (positive | negative) & ~known))
             term_pairs.append((positive, negative))
             term_known.append(known)
-            for bit in _bits_of(positive):
+            for bit in bits_of(positive):
                 need_p[bit] = need_p.get(bit, 0) | term
-            for bit in _bits_of(negative):
+            for bit in bits_of(negative):
                 need_n[bit] = need_n.get(bit, 0) | term
-            for bit in _bits_of(known):
+            for bit in bits_of(known):
                 need_k[bit] = need_k.get(bit, 0) | term
             if rank >= 0:
                 rank_terms[rank] |= term

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policykit.core.compiler import Program
+from policykit.core.compiler import Program, bits_of
 
 Residual = tuple[int, int, int]
 """A live term: (outcome rank, P, N) restricted to the bits of unassigned variables."""
@@ -107,22 +107,13 @@ def _variables(program: Program, unknown: int, mentioned: int) -> list[_Variable
     variables: list[_Variable] = []
     for fact in facts:
         whole = layout.masks[fact]
-        named = _bits(whole & mentioned)
+        named = bits_of(whole & mentioned)
         if fact in layout.choice_facts:
             other = (0,) if unknown & whole & ~mentioned else ()
             variables.append(_Variable(fact, whole, tuple(named) + other))
         else:
             variables.extend(_Variable(fact, bit, (0, bit)) for bit in named)
     return variables
-
-
-def _bits(mask: int) -> list[int]:
-    bits = []
-    while mask:
-        low = mask & -mask
-        bits.append(low)
-        mask ^= low
-    return bits
 
 
 def analyse(program: Program, true: int, unknown: int, best: int, at_stake: int) -> Stakes:
