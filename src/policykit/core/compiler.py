@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from policykit.core.conditions import All, Any, Condition, Not, Test, facts_read, to_data
@@ -125,8 +125,9 @@ def to_terms(condition: Condition, layout: AtomLayout, negated: bool = False) ->
     return tuple((bit, 0) for bit in bits_of(mask))
 
 
-_TABLE_LIMIT = 1024  # most states one precomputed slice table may hold
-_CHUNK = 10  # a long list fact is split into chunks of this many values
+_TABLE_LIMIT = 65536  # most valid states one slice may have (its table is filled lazily)
+_TABLE_BYTES = 4 * 1024 * 1024  # about the most memory one slice table keeps (SliceTable.limit)
+_CHUNK = 16  # a long list fact is split into chunks of this many values
 
 
 @dataclass(frozen=True)
@@ -161,17 +162,22 @@ class Program:
     cases: tuple[CompiledCase, ...]  # cases with a condition over facts, in printed order
     outcome_cases: tuple[CompiledCase, ...]  # cases triggered by the decision's outcome
     reasons: tuple[Reason, ...]  # one per clause in force, in printed order
-    slices: tuple[tuple[int, "SliceTable"], ...]  # (fact-bit mask, state -> (false, not true))
-    unknown_shift: int  # a slice's state key is (true & mask) | (unknown & mask) << unknown_shift
+    slices: tuple[tuple[int, "SliceTable"], ...]  # (state mask, state -> packed term masks)
+    unknown_shift: int  # a request's state is true | unknown << unknown_shift; a slice's, state & its mask
     term_case: tuple[int, ...]  # term index -> index into cases
     term_reads: tuple[tuple[tuple[int, str, int], ...], ...]  # term index -> (order, fact, mask) it reads
     term_pairs: tuple[tuple[int, int], ...]  # term index -> its (P, N) masks
     term_known: tuple[int, ...]  # term index -> its K mask (bits that must be known; unknown falsifies)
     all_terms: int
+    term_count: int  # how many terms (the bits of all_terms)
     rank_terms: tuple[int, ...]  # per outcome rank: the terms of cases yielding it
     above: tuple[int, ...]  # per outcome rank: the terms of cases yielding a stronger outcome
     effect_terms: int  # terms of cases that yield an obligation or a notice
     layout: AtomLayout
+    met_mask: int = 0  # every bit that settles an obligation
+    shown: tuple[int, ...] = ()  # per outcome rank: the terms a determined verdict of that rank reads
+    # A determined verdict by its pattern (engine.evaluate), filled as patterns are met.
+    verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def clause_url(clause: Clause) -> str:
@@ -236,23 +242,28 @@ def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]
 
 
 class SliceTable(dict):
-    """The (false, not-true) term masks of each state of one slice, filled in as states are met.
+    """The term masks of each state of one slice, filled in as states are met.
 
-    A state's entry is computed the first time a request shows it and kept; a slice has at most
-    ``_TABLE_LIMIT`` valid states, so the table stays small, and a policy is compiled without
-    paying for states no request asks about (which is most of them in a narrowed or large policy)."""
+    An entry packs two masks into one integer: the terms the state makes false (the low
+    ``terms`` bits) and the terms it keeps from being true (the bits above), so that
+    ``term_states`` combines slices with one OR each. A state's entry is computed the first time
+    a request shows it and kept while the table holds fewer than ``limit`` entries (a bound on its
+    memory, set from the number of terms); past that, further states are computed each time. A
+    policy is compiled without paying for states no request asks about (most of them)."""
 
     def __init__(self, mask: int, need_p: dict[int, int], need_n: dict[int, int], need_k: dict[int, int],
-                 shift: int) -> None:
+                 shift: int, terms: int) -> None:
         super().__init__()
         self.mask = mask
         self.shift = shift
+        self.terms = terms
+        self.limit = max(1024, _TABLE_BYTES // (terms // 4 + 200))
         bits = bits_of(mask)
         # Per bit of the slice: what it does when true, false or unknown.
         self.effects = tuple((bit, need_n.get(bit, 0), need_p.get(bit, 0),
                               need_p.get(bit, 0) | need_n.get(bit, 0), need_k.get(bit, 0)) for bit in bits)
 
-    def __missing__(self, key: int) -> tuple[int, int]:
+    def __missing__(self, key: int) -> int:
         true = key & ((1 << self.shift) - 1)
         unknown = key >> self.shift
         false = not_true = 0
@@ -264,27 +275,30 @@ class SliceTable(dict):
                 false |= unknown_falsifies  # and falsifies the terms that need it known
             else:  # a false atom falsifies the terms that need it true
                 false |= if_false
-        entry = (false, false | not_true)
-        self[key] = entry
+        entry = false | (false | not_true) << self.terms
+        if len(self) < self.limit:
+            self[key] = entry
         return entry
 
     def __reduce__(self):  # pickled as its recipe and the entries met so far
-        return (_rebuild_table, (self.mask, self.shift, self.effects, dict(self)))
+        return (_rebuild_table, (self.mask, self.shift, self.terms, self.limit, self.effects, dict(self)))
 
 
-def _rebuild_table(mask: int, shift: int, effects: tuple, entries: dict[int, tuple[int, int]]) -> SliceTable:
+def _rebuild_table(mask: int, shift: int, terms: int, limit: int, effects: tuple,
+                   entries: dict[int, int]) -> SliceTable:
     table = SliceTable.__new__(SliceTable)
     dict.__init__(table, entries)
-    table.mask, table.shift, table.effects = mask, shift, effects
+    table.mask, table.shift, table.terms, table.limit, table.effects = mask, shift, terms, limit, effects
     return table
 
 
 def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[int, int],
                  need_n: dict[int, int], need_k: dict[int, int],
-                 shift: int) -> tuple[int, SliceTable]:
-    """One slice: its fact-bit mask and its (lazily filled) state table."""
+                 shift: int, terms: int) -> tuple[int, SliceTable]:
+    """One slice: the mask that cuts its state out of ``true | unknown << shift``, and its
+    (lazily filled) state table."""
     mask = _union(m for _, m in group)
-    return mask, SliceTable(mask, need_p, need_n, need_k, shift)
+    return mask | mask << shift, SliceTable(mask, need_p, need_n, need_k, shift, terms)
 
 
 def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
@@ -364,11 +378,13 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
     used = _union(p | n for p, n in term_pairs)
     read_facts = sorted((f for f, m in layout.masks.items() if m & used), key=lambda f: layout.masks[f])
     shift = max(layout.masks.values()).bit_length()
-    slices = tuple(_slice_table(layout, group, need_p, need_n, need_k, shift)
+    slices = tuple(_slice_table(layout, group, need_p, need_n, need_k, shift, len(term_case))
                    for group in _slices(layout, read_facts))
     above = tuple(_union(rank_terms[r + 1:]) for r in range(len(OUTCOMES)))
+    met_mask = _union(case.met_bit for case in (*cases, *outcome_cases))
+    shown = tuple(rank_terms[r] | effect_terms for r in range(len(OUTCOMES)))
     return Program(document.id, revision.isoformat(), digest_of(document, in_force) if digest else "", day,
                    tuple(cases),
                    tuple(outcome_cases), tuple(reasons), slices, shift, tuple(term_case), tuple(term_reads),
-                   tuple(term_pairs), tuple(term_known), (1 << len(term_case)) - 1, tuple(rank_terms), above,
-                   effect_terms, layout)
+                   tuple(term_pairs), tuple(term_known), (1 << len(term_case)) - 1, len(term_case), tuple(rank_terms), above,
+                   effect_terms, layout, met_mask, shown)

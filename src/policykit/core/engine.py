@@ -28,7 +28,11 @@ from __future__ import annotations
 from policykit.core.compiler import Program
 from policykit.core.decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
 from policykit.core.model import OUTCOMES
-from policykit.core.stakes import analyse
+from policykit.core.stakes import Stakes, analyse
+
+VERDICT_TABLE_LIMIT = 4096
+"""The most verdict patterns one program remembers (``Program.verdicts``); past it, verdicts are
+assembled each time."""
 
 OUTCOME_PHRASES = {
     "permitted": "This is permitted",
@@ -52,14 +56,14 @@ def _members(mask: int, term_case: tuple[int, ...]) -> list[int]:
 
 def term_states(program: Program, true: int, unknown: int) -> tuple[int, int]:
     """Every term's Kleene state at once, as two masks: the true terms and the unknown ones
-    (the rest are false). OR-ing the slices' precomputed masks does it."""
-    false = not_true = 0
-    shift = program.unknown_shift
+    (the rest are false). OR-ing the slices' precomputed entries does it."""
+    state = true | unknown << program.unknown_shift
+    packed = 0
     for mask, table in program.slices:
-        slice_false, slice_not_true = table[(true & mask) | (unknown & mask) << shift]
-        false |= slice_false
-        not_true |= slice_not_true
-    return program.all_terms & ~not_true, not_true & ~false
+        packed |= table[state & mask]
+    terms = program.all_terms
+    not_true = packed >> program.term_count
+    return terms & ~not_true, not_true & ~packed & terms
 
 
 def outcome_rank(program: Program, true: int, unknown: int) -> int:
@@ -91,9 +95,28 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verd
     best = 3
     while best and not true_terms & rank_terms[best]:
         best -= 1  # permitted (0) is the default
-    cases = program.cases
     at_stake = unknown_terms & program.above[best]
-    stakes = analyse(program, true, unknown, best, at_stake) if at_stake else None
+    if at_stake:
+        return _assemble(program, true, unknown, reread, true_terms, best,
+                         analyse(program, true, unknown, best, at_stake))
+    # Determined by the true terms alone: the verdict is a function of the deciding and effect
+    # terms that are true, the settling facts' states and the values read as others, so one
+    # verdict serves every request with that pattern (program.verdicts, filled as patterns are met).
+    met = program.met_mask
+    key = (best, true_terms & program.shown[best], true & met, unknown & met, reread)
+    table = program.verdicts
+    verdict = table.get(key)
+    if verdict is None:
+        verdict = _assemble(program, true, unknown, reread, true_terms, best, None)
+        if len(table) < VERDICT_TABLE_LIMIT:
+            table[key] = verdict
+    return verdict
+
+
+def _assemble(program: Program, true: int, unknown: int, reread: int, true_terms: int, best: int,
+              stakes: Stakes | None) -> Verdict:
+    """The verdict's reasons, obligations, notices and words, once the outcome's reading is known."""
+    cases = program.cases
     if stakes is not None and len(stakes.possible) > 1:
         outcome = "undetermined"
         reasons = _reasons(program, [cases[i] for i in stakes.cases])
@@ -105,7 +128,7 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verd
         if stakes is not None:  # determined by exhaustion: every completion gives this outcome
             best = stakes.possible[0]
         outcome = OUTCOMES[best]
-        deciding = [cases[i] for i in _members(true_terms & rank_terms[best], program.term_case)]
+        deciding = [cases[i] for i in _members(true_terms & program.rank_terms[best], program.term_case)]
         if stakes is not None:
             deciding += [cases[i] for i in stakes.cases if cases[i].rank == best]
         reasons = _reasons(program, deciding)

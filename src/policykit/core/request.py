@@ -20,6 +20,8 @@ from policykit.core.vocabulary import Fact, Vocabulary, load_vocabulary
 
 MAX_ERRORS = 20
 """Problems listed for one request; further ones are counted, not explained."""
+MEMO_LIMIT = 4096
+"""The most dates one encoder remembers as valid."""
 QUOTED = 64
 """The longest key or value quoted whole in an error; longer ones are shortened with '…'."""
 
@@ -27,7 +29,6 @@ Encoded = tuple[int, int, str | None, int]
 """(true bits, unknown bits, the request's as_of text or None, the x-read-as rules applied as bits)."""
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_CHOICE, _LIST, _BOOL, _OBJECT, _DATE_KIND = range(5)
 
 
 def valid_date(text: object) -> bool:
@@ -42,96 +43,108 @@ def valid_date(text: object) -> bool:
 
 
 def build_encoder(vocabulary: Vocabulary, layout: AtomLayout) -> Callable[[object], Encoded | None]:
-    """A function encoding a valid request, or returning None for anything the schema rejects."""
+    """A function encoding a valid request, or returning None for anything the schema rejects.
 
-    def specs_for(prefix: str) -> dict[str, tuple]:
-        specs: dict[str, tuple] = {}
-        for fact in vocabulary.facts:
-            parent, _, name = fact.path.rpartition(".")
-            if parent != prefix:
-                continue
-            specs[name] = _spec(fact)
-        return specs
+    The function is generated from the vocabulary as straight-line Python (the way ``dataclasses``
+    writes ``__init__``): one lookup per fact, each with its value table and masks bound as
+    constants, so a request costs a few dictionary lookups and integer operations per fact it
+    states. ``encoder_source`` shows the code."""
+    source, constants = encoder_source(vocabulary, layout)
+    namespace: dict[str, object] = dict(constants)
+    exec(compile(source, "<policykit request encoder>", "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace["encode"]  # type: ignore[return-value]
 
-    def _spec(fact: Fact) -> tuple:
+
+def encoder_source(vocabulary: Vocabulary, layout: AtomLayout) -> tuple[str, dict[str, object]]:
+    """The generated encoder's source and the constants it reads (value tables, masks)."""
+    constants: dict[str, object] = {"valid_date": valid_date}
+    lines = ["def encode(request):",
+             "    if type(request) is not dict:",
+             "        return None",
+             "    true = 0",
+             f"    unknown = {layout.initially_unknown:#x}",
+             "    as_of = None",
+             "    try:"]
+
+    def constant(value: object) -> str:
+        name = f"_k{len(constants)}"
+        constants[name] = value
+        return name
+
+    def children(prefix: str) -> list[Fact]:
+        return [fact for fact in vocabulary.facts if fact.path.rpartition(".")[0] == prefix]
+
+    def emit_object(prefix: str, data: str, pad: str, level: int) -> None:
+        # ``level`` names the variables of one object's fields apart from its parent's
+        count = f"_n{level}"
+        lines.append(f"{pad}{count} = 0")
+        for fact in children(prefix):
+            name = fact.path.rpartition(".")[2]
+            value = f"_v{level}"
+            lines.append(f"{pad}{value} = {data}.get({name!r})")
+            if fact.required:
+                lines.append(f"{pad}if {value} is None:")
+                lines.append(f"{pad}    return None")
+                inner = pad
+            else:
+                lines.append(f"{pad}if {value} is not None:")
+                inner = pad + "    "
+            lines.append(f"{inner}{count} += 1")
+            emit_fact(fact, value, inner, level)
+        lines.append(f"{pad}if {count} != len({data}):")  # a field the schema does not know, or a null
+        lines.append(f"{pad}    return None")
+
+    def emit_fact(fact: Fact, value: str, pad: str, level: int) -> None:
+        keep = f"unknown &= {~layout.masks[fact.path]:#x}" if layout.masks.get(fact.path, 0) & \
+            layout.initially_unknown else None
         if fact.kind == "object":
-            children = specs_for(fact.path)
-            required = tuple(name for name, spec in children.items() if spec[-1])
-            return (_OBJECT, layout.bits[fact.path][True], children, required, fact.required)
+            lines.append(f"{pad}if type({value}) is not dict:")
+            lines.append(f"{pad}    return None")
+            lines.append(f"{pad}true |= {layout.bits[fact.path][True]:#x}")
+            emit_object(fact.path, value, pad, level + 1)
+            return
         if fact.kind == "date":
-            return (_DATE_KIND, None, 0, fact.required)
+            seen = constant(set())  # dates already found valid (checking one costs far more)
+            lines.append(f"{pad}if {value} not in {seen}:")
+            lines.append(f"{pad}    if not valid_date({value}):")
+            lines.append(f"{pad}        return None")
+            lines.append(f"{pad}    if len({seen}) < {MEMO_LIMIT}:")
+            lines.append(f"{pad}        {seen}.add({value})")
+            lines.append(f"{pad}as_of = {value}")
+            return
         if fact.kind == "boolean":
-            return (_BOOL, layout.bits[fact.path][True], layout.masks[fact.path], fact.required)
-        kind = _CHOICE if fact.kind == "choice" else _LIST
-        return (kind, layout.bits[fact.path], layout.masks[fact.path], fact.required)
+            lines.append(f"{pad}if {value} is True:")
+            lines.append(f"{pad}    true |= {layout.bits[fact.path][True]:#x}")
+            lines.append(f"{pad}elif {value} is not False:")
+            lines.append(f"{pad}    return None")
+        elif fact.kind == "choice":
+            table = constant(dict(layout.bits[fact.path]))
+            lines.append(f"{pad}_b = {table}.get({value})")  # only a str can equal a name
+            lines.append(f"{pad}if _b is None:")
+            lines.append(f"{pad}    return None")
+            lines.append(f"{pad}true |= _b")
+        else:  # a list: each allowed value at most once
+            table = constant(dict(layout.bits[fact.path]))
+            lines.append(f"{pad}if type({value}) is not list:")
+            lines.append(f"{pad}    return None")
+            lines.append(f"{pad}for _i in {value}:")
+            lines.append(f"{pad}    _b = {table}.get(_i)")
+            lines.append(f"{pad}    if _b is None or true & _b:")
+            lines.append(f"{pad}        return None")
+            lines.append(f"{pad}    true |= _b")
+        if keep:
+            lines.append(f"{pad}{keep}")
 
-    top = specs_for("")
-    top_required = tuple(name for name, spec in top.items() if spec[-1])
-    start_unknown = layout.initially_unknown
-
-    def encode_object(data: object, specs: dict[str, tuple], required: tuple[str, ...],
-                      state: list) -> bool:
-        # state = [true, unknown, as_of]; returns False at the first thing the schema rejects.
-        if type(data) is not dict:
-            return False
-        for name in required:
-            if name not in data:
-                return False
-        true, unknown = state[0], state[1]
-        for key, value in data.items():
-            spec = specs.get(key)
-            if spec is None:
-                return False
-            kind = spec[0]
-            if kind == _CHOICE:
-                bit = spec[1].get(value) if type(value) is str else None
-                if bit is None:
-                    return False
-                true |= bit
-                unknown &= ~spec[2]
-            elif kind == _LIST:
-                if type(value) is not list:
-                    return False
-                table = spec[1]
-                for item in value:
-                    bit = table.get(item) if type(item) is str else None
-                    if bit is None or true & bit:  # unknown value, or listed twice
-                        return False
-                    true |= bit
-                unknown &= ~spec[2]
-            elif kind == _BOOL:
-                if value is True:
-                    true |= spec[1]
-                elif value is not False:
-                    return False
-                unknown &= ~spec[2]
-            elif kind == _OBJECT:
-                state[0], state[1] = true | spec[1], unknown
-                if not encode_object(value, spec[2], spec[3], state):
-                    return False
-                true, unknown = state[0], state[1]
-            else:  # the as_of date
-                if not valid_date(value):
-                    return False
-                state[2] = value
-        state[0], state[1] = true, unknown
-        return True
-
-    read_as = layout.read_as
-
-    def encode(request: object) -> Encoded | None:
-        state = [0, start_unknown, None]
-        if not encode_object(request, top, top_required, state):
-            return None
-        true = state[0]
-        reread = 0
-        for index, (value_bit, as_bit, unless_bit, _) in enumerate(read_as):
-            if true & value_bit and not true & unless_bit:
-                true = (true & ~value_bit) | as_bit
-                reread |= 1 << index
-        return true, state[1], state[2], reread
-
-    return encode
+    emit_object("", "request", "        ", 0)
+    lines += ["    except TypeError:  # an unhashable value where a name belongs",
+              "        return None"]
+    reread_lines = ["    reread = 0"]
+    for index, (value_bit, as_bit, unless_bit, _) in enumerate(layout.read_as):
+        reread_lines += [f"    if true & {value_bit:#x} and not true & {unless_bit:#x}:",
+                         f"        true = (true & {~value_bit:#x}) | {as_bit:#x}",
+                         f"        reread |= {1 << index:#x}"]
+    lines += reread_lines + ["    return true, unknown, as_of, reread"]
+    return "\n".join(lines) + "\n", constants
 
 
 def request_problems(request: object) -> list[RequestProblem]:
