@@ -46,6 +46,72 @@ def test_valid_requests_never_raise(policy, request):
     policy.decide(request, as_of=AS_OF)
 
 
+def reference_encoding(policy, request: dict) -> tuple[int, int, str | None, int]:
+    """What a valid request encodes to, worked out plainly from the layout: a bit per value
+    stated, the open facts left out unknown, and the x-read-as rules applied."""
+    layout = policy.layout
+    true, stated = 0, set()
+
+    def walk(data: dict, prefix: str) -> None:
+        nonlocal true
+        for key, value in data.items():
+            path = f"{prefix}{key}"
+            stated.add(path)
+            if isinstance(value, dict):
+                true |= layout.bits[path][True]
+                walk(value, path + ".")
+            elif isinstance(value, list):
+                for item in value:
+                    true |= layout.bits[path][item]
+            elif value is True:
+                true |= layout.bits[path][True]
+            elif isinstance(value, str) and path != "as_of":
+                true |= layout.bits[path][value]
+
+    walk(request, "")
+    unknown = 0
+    for path, mask in layout.masks.items():
+        if layout.initially_unknown & mask and path not in stated:
+            unknown |= mask
+    reread = 0
+    for index, (value_bit, as_bit, unless_bit, _) in enumerate(layout.read_as):
+        if true & value_bit and not true & unless_bit:
+            true = true & ~value_bit | as_bit
+            reread |= 1 << index
+    return true, unknown, request.get("as_of"), reread
+
+
+@settings(max_examples=400, deadline=None)
+@given(request=valid_requests())
+def test_the_generated_encoder_gives_the_plain_reading_of_a_valid_request(policy, request):
+    assert policy._encode(request) == reference_encoding(policy, request)
+
+
+TEACHER = {"actor": {"role": "teacher"}, "action": "post"}
+
+
+@pytest.mark.parametrize("request_", [
+    dict(TEACHER, channel=None), dict(TEACHER, audience=None), dict(TEACHER, site=None), dict(TEACHER, as_of=None),
+    dict(TEACHER, interferes_with_duties=1), dict(TEACHER, interferes_with_duties=0),
+    dict(TEACHER, interferes_with_duties=1.0), dict(TEACHER, interferes_with_duties="true"),
+    dict(TEACHER, channel=["email"]), dict(TEACHER, channel={"email": 1}), dict(TEACHER, channel=1),
+    dict(TEACHER, audience=["student", "student"]), dict(TEACHER, audience="student"),
+    dict(TEACHER, audience=[["student"]]), dict(TEACHER, audience=("student",)),
+    dict(TEACHER, as_of=["2026-01-05"]), dict(TEACHER, as_of="2026-02-30"), dict(TEACHER, as_of=20260105),
+    {"actor": {"role": "teacher", "name": "x"}, "action": "post"}, {"actor": {"role": None}, "action": "post"},
+    {"actor": {}, "action": "post"}, {"actor": ["teacher"], "action": "post"}, {"actor": {"role": "teacher"}},
+    {"action": "post"}, {1: "x", **TEACHER}, dict(TEACHER, site={"approved": True}),
+    dict(TEACHER, site={"purpose": "instruction", "approved": 1}),
+    dict(TEACHER, site={"purpose": "instruction", "colour": "red"}),
+    dict(TEACHER, site={"purpose": "instruction", "uses": ["x"]}),
+    dict(TEACHER, site=[]), "post", None, [TEACHER],
+    dict(TEACHER, audience=[]), dict(TEACHER, site={"purpose": "instruction", "approved": False, "uses": []}),
+    dict(TEACHER, as_of="2026-01-05", audience_is_family=False),
+])
+def test_the_generated_encoder_refuses_exactly_what_the_schema_refuses(policy, request_):
+    assert (policy._encode(request_) is not None) == validator("request").is_valid(request_)
+
+
 def errors_of(policy, request) -> list[dict[str, str]]:
     with pytest.raises(RequestError) as raised:
         policy.decide(request, as_of=AS_OF)

@@ -27,7 +27,7 @@ from policykit.core import engine
 from policykit.core.alternatives import Searcher
 from policykit.core.cache import ByteBoundedLRU
 from policykit.core.compiler import AtomLayout, Program, compile_program
-from policykit.core.decision import Decision, PolicyStamp, Verdict
+from policykit.core.decision import Decision, PolicyStamp, Verdict, plain_decision
 from policykit.core.errors import RequestError, RequestProblem
 from policykit.core.loader import load_policy_dir
 from policykit.core.model import PolicyDocument
@@ -67,7 +67,7 @@ class Policy:
         self._first = self._starts[0]
         self._start_process(vocabulary, template._encode if template is not None else None)
 
-    _PER_PROCESS = ("_today", "_encode", "_id_prefix", "_ids", "_dates", "_verdicts", "_stamps")
+    _PER_PROCESS = ("_today", "_encode", "_id_prefix", "_ids", "_days", "_verdicts", "_cache_on")
     """What a pickled Policy leaves out and makes anew (``_start_process``): the clock, the encoder (a
     closure), the decision ids (a fresh random prefix, so two processes never mint the same id) and
     the caches (one holds a lock)."""
@@ -75,12 +75,13 @@ class Policy:
     def _start_process(self, vocabulary: Vocabulary,
                        encode: Callable[[object], Encoded | None] | None = None) -> None:
         self._encode = encode if encode is not None else build_encoder(vocabulary, self.layout)
-        self._id_prefix = os.urandom(6).hex()
+        self._id_prefix = os.urandom(6).hex() + "-"
         self._ids = itertools.count(1)
-        self._dates: dict[str, date] = {}
+        # as_of text -> (index of the program in force, the decision's stamp), for dates already asked about
+        self._days: dict[str, tuple[int, PolicyStamp]] = {}
         # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown, reread) -> verdict.
         self._verdicts: ByteBoundedLRU[Verdict] = ByteBoundedLRU(CACHE_BYTES, _verdict_bytes)
-        self._stamps: dict[tuple[int, str], PolicyStamp] = {}
+        self._cache_on = True
 
     def __getstate__(self) -> dict[str, object]:
         """What was loaded and compiled from the files (policykit.core.snapshot stores it), without
@@ -101,6 +102,7 @@ class Policy:
     @cache_bytes.setter
     def cache_bytes(self, value: int) -> None:
         self._verdicts.max_bytes = value
+        self._cache_on = self._verdicts.max_bytes > 0
 
     # The name the cache's size had when it counted entries: ``cache_size = 0`` still turns it off.
     cache_size = cache_bytes
@@ -157,34 +159,24 @@ class Policy:
                 return None  # type: ignore[return-value]
             raise self.request_error(request)
         true, unknown, as_of_text, reread = encoded
-        if as_of_text is not None:
-            day = self._dates.get(as_of_text)
-            if day is None:
-                day = date.fromisoformat(as_of_text)
-                if len(self._dates) < 4096:
-                    self._dates[as_of_text] = day
-        else:
-            day = as_of if as_of is not None else self.today()
-            as_of_text = day.isoformat()
-        if day < self._first:
-            raise RequestError([_too_early(day, self._first)])
-        index = bisect.bisect_right(self._starts, day) - 1
+        if as_of_text is None:
+            as_of_text = (as_of if as_of is not None else self.today()).isoformat()
+        day = self._days.get(as_of_text)
+        if day is None:
+            day = self._day(as_of_text)
+        index, stamp = day
         if cached_only:
             verdict = self._verdicts.get((index, true, unknown, reread))
             if verdict is None or alternatives:
                 return None  # type: ignore[return-value]
-        else:
+        elif self._cache_on:
             verdict = self._verdict(index, true, unknown, reread)
-        stamp = self._stamps.get((index, as_of_text))
-        if stamp is None:
-            program = self._programs[index]
-            stamp = PolicyStamp(program.policy_id, program.revision, program.digest, as_of_text)
-            if len(self._stamps) < 4096:
-                self._stamps[(index, as_of_text)] = stamp
+        else:
+            verdict = engine.evaluate(self._programs[index], true, unknown, reread)
         if decision_id is None:
-            decision_id = f"{self._id_prefix}-{next(self._ids):x}"
+            decision_id = self._id_prefix + format(next(self._ids), "x")
         if not alternatives:
-            return Decision(verdict, stamp, decision_id)
+            return plain_decision(verdict, stamp, decision_id)
         program = self._programs[index]
 
         def evaluate(t: int, u: int, r: int) -> Verdict:
@@ -193,6 +185,19 @@ class Policy:
         return Decision(verdict, stamp, decision_id,
                         self._searcher.alternatives(program, evaluate, true, unknown, reread, verdict),
                         self._searcher.questions(evaluate, true, unknown, reread, verdict))
+
+    def _day(self, as_of_text: str) -> tuple[int, PolicyStamp]:
+        """The program in force on a date given as text, and the stamp of decisions about it;
+        RequestError before the first revision. Remembered for up to 4,096 dates."""
+        day = date.fromisoformat(as_of_text)
+        if day < self._first:
+            raise RequestError([_too_early(day, self._first)])
+        index = bisect.bisect_right(self._starts, day) - 1
+        program = self._programs[index]
+        found = (index, PolicyStamp(program.policy_id, program.revision, program.digest, as_of_text))
+        if len(self._days) < 4096:
+            self._days[as_of_text] = found
+        return found
 
     def _verdict(self, index: int, true: int, unknown: int, reread: int) -> Verdict:
         key = (index, true, unknown, reread)

@@ -200,3 +200,21 @@ class Decision:
             **({} if self.alternatives is None else {"alternatives": [a.to_dict() for a in self.alternatives]}),
             **({} if self.questions is None else {"questions": [q.to_dict() for q in self.questions]}),
         }
+
+
+_new = object.__new__
+_set_verdict, _set_policy, _set_id, _set_alternatives, _set_questions = (
+    Decision.__dict__[name].__set__ for name in ("verdict", "policy", "decision_id", "alternatives", "questions"))
+
+
+def plain_decision(verdict: Verdict, policy: PolicyStamp, decision_id: str) -> Decision:
+    """``Decision(verdict, policy, decision_id)``, the same value, built without the frozen
+    dataclass's ``__init__`` (which sets each field through ``object.__setattr__``): the hot path
+    of ``Policy.decide``, where that costs as much as evaluating a cached pattern."""
+    decision = _new(Decision)
+    _set_verdict(decision, verdict)
+    _set_policy(decision, policy)
+    _set_id(decision, decision_id)
+    _set_alternatives(decision, None)
+    _set_questions(decision, None)
+    return decision

@@ -89,13 +89,18 @@ def decide(program: Program, true: int, unknown: int, as_of: str, decision_id: s
 def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verdict:
     """The verdict of ``program`` on an encoded request; ``reread`` has bit ``i`` set when the
     request's value was read as another by the layout's ``i``-th ``x-read-as`` rule."""
-    true_terms, unknown_terms = term_states(program, true, unknown)
+    state = true | unknown << program.unknown_shift  # term_states, inline: this is the hot path
+    packed = 0
+    for mask, slice_table in program.slices:
+        packed |= slice_table[state & mask]
+    not_true = packed >> program.term_count
+    true_terms = program.all_terms & ~not_true
 
     rank_terms = program.rank_terms
     best = 3
     while best and not true_terms & rank_terms[best]:
         best -= 1  # permitted (0) is the default
-    at_stake = unknown_terms & program.above[best]
+    at_stake = not_true & ~packed & program.above[best]  # the unknown terms of stronger outcomes
     if at_stake:
         return _assemble(program, true, unknown, reread, true_terms, best,
                          analyse(program, true, unknown, best, at_stake))
