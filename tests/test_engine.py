@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -96,6 +97,18 @@ def test_decisions_are_pure_functions_of_the_request(policy, request):
     fresh = policykit.Policy(policy.document)
     fresh.cache_size = 0
     assert fresh.decide(request, as_of=AS_OF, decision_id="a") == first
+
+
+@given(request=valid_requests())
+@settings(max_examples=300, deadline=None)
+def test_a_known_pattern_gives_the_verdict_assembled_afresh(policy, request):
+    """The program's table of determined verdicts (filled by every example before this one) never
+    answers a request with another pattern's verdict."""
+    day = date.fromisoformat(request["as_of"]) if "as_of" in request else AS_OF
+    program = policy.program(day)
+    true, unknown, reread = policy.encode(request)
+    empty = dataclasses.replace(program, verdicts={})
+    assert engine.evaluate(program, true, unknown, reread) == engine.evaluate(empty, true, unknown, reread)
 
 
 def test_a_fault_inside_the_engine_is_an_error_never_a_permission(policy, monkeypatch):

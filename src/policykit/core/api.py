@@ -32,7 +32,8 @@ from policykit.core.errors import RequestError, RequestProblem
 from policykit.core.loader import load_policy_dir
 from policykit.core.model import PolicyDocument
 from policykit.core.paths import default_policy_dir
-from policykit.core.request import MAX_ERRORS, Encoded, bounded_request_problems, build_encoder, valid_date
+from policykit.core.encoder import build_encoder
+from policykit.core.request import MAX_ERRORS, Encoded, bounded_request_problems, valid_date
 from policykit.core.requestjson import MAX_DEPTH, parse_json
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
 

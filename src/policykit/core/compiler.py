@@ -125,7 +125,7 @@ def to_terms(condition: Condition, layout: AtomLayout, negated: bool = False) ->
     return tuple((bit, 0) for bit in bits_of(mask))
 
 
-_TABLE_LIMIT = 65536  # most valid states one slice may have (its table is filled lazily)
+_TABLE_LIMIT = 16777216  # most valid states one slice may have (its table is filled lazily)
 _TABLE_BYTES = 4 * 1024 * 1024  # about the most memory one slice table keeps (SliceTable.limit)
 _CHUNK = 16  # a long list fact is split into chunks of this many values
 

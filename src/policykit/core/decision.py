@@ -202,19 +202,25 @@ class Decision:
         }
 
 
-_new = object.__new__
-_set_verdict, _set_policy, _set_id, _set_alternatives, _set_questions = (
-    Decision.__dict__[name].__set__ for name in ("verdict", "policy", "decision_id", "alternatives", "questions"))
+class _Unfinished:
+    """A decision being built: the very slots of ``Decision``, in its order, but assignable, so
+    that ``plain_decision`` can fill them with plain attribute stores and then make the object a
+    ``Decision`` (same layout, so CPython allows the ``__class__`` change)."""
+
+    __slots__ = Decision.__slots__
+
+    def __init__(self, verdict: Verdict, policy: PolicyStamp, decision_id: str) -> None:
+        self.verdict = verdict
+        self.policy = policy
+        self.decision_id = decision_id
+        self.alternatives = None
+        self.questions = None
 
 
 def plain_decision(verdict: Verdict, policy: PolicyStamp, decision_id: str) -> Decision:
     """``Decision(verdict, policy, decision_id)``, the same value, built without the frozen
-    dataclass's ``__init__`` (which sets each field through ``object.__setattr__``): the hot path
-    of ``Policy.decide``, where that costs as much as evaluating a cached pattern."""
-    decision = _new(Decision)
-    _set_verdict(decision, verdict)
-    _set_policy(decision, policy)
-    _set_id(decision, decision_id)
-    _set_alternatives(decision, None)
-    _set_questions(decision, None)
-    return decision
+    dataclass's ``__init__`` (which sets each field through ``object.__setattr__``, costing as
+    much as evaluating a known pattern): the hot path of ``Policy.decide``."""
+    decision = _Unfinished(verdict, policy, decision_id)
+    decision.__class__ = Decision  # type: ignore[assignment]
+    return decision  # type: ignore[return-value]
