@@ -14,6 +14,9 @@ round after round, so that a busy spell of the machine slows all of them alike.
   YAML files, validated, compiled, and the snapshot written.
 * "warm cache" reuses one cache directory, filled before timing: the snapshot is read back.
 * "cache off" sets ``POLICYKIT_NO_CACHE=1``: what every run cost before the snapshot.
+* The peers, each a whole process answering the same request once: cedarpy with the two-rule
+  Cedar policy of ``bench/peers.py`` (allowed or not, nothing more), and regopy loading the OPA
+  bundle ``policykit export`` writes and evaluating it (the full decision document).
 
 The table gives the wall time's median, 90th percentile and minimum, the median's distance from
 the floor, and the median CPU time (user + system) of the child.
@@ -41,6 +44,29 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 REQUEST = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
            "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"}
 """The benchmark request: a teacher texting a student about something personal (prohibited)."""
+CEDAR_ONCE = "\n".join([
+    "import cedarpy",
+    "policies = cedarpy.PolicySet.from_str('permit (principal, action, resource);\\n"
+    "forbid (principal, action, resource) when { context.channel == \"text_message\" && "
+    "context.audience.contains(\"student\") && context.purpose == \"personal\" };')",
+    "request = {'principal': 'Employee::\"employee\"', 'action': 'Action::\"act\"', "
+    "'resource': 'Policy::\"policy\"', "
+    "'context': {'channel': 'text_message', 'audience': ['student'], 'purpose': 'personal'}}",
+    "assert cedarpy.is_authorized(request, policies, cedarpy.Entities.from_json_str('[]')).allowed is False",
+])
+"""A peer as a whole process: cedarpy answering the benchmark request with the smallest policy."""
+REGO_ONCE = "\n".join([
+    "import json, sys",
+    "from pathlib import Path",
+    "import regopy",
+    "from policykit.publishing.rego import ENTRYPOINT, load_bundle_into",
+    "interpreter = regopy.Interpreter()",
+    "load_bundle_into(interpreter, Path(sys.argv[1]))",
+    "interpreter.set_input(json.loads(Path(sys.argv[2]).read_text()))",
+    "result = interpreter.query_bundle_entrypoint(interpreter.build(None, [ENTRYPOINT]), ENTRYPOINT)",
+    "assert result.results[0].expressions[0]['outcome'] == 'prohibited'",
+])
+"""A peer as a whole process: regopy loading the exported OPA bundle and answering the request."""
 CONSOLE_SCRIPT = "import sys; from policykit.interfaces.cli import main; sys.exit(main())"
 """What the ``policykit`` console script does (less its rewriting of ``sys.argv[0]``)."""
 
@@ -91,8 +117,13 @@ def main(argv: list[str] | None = None) -> int:
         def cold() -> dict[str, str]:
             return {**base, "POLICYKIT_CACHE_DIR": str(next(cold_dirs))}
 
+        bundle = scratch / "bundle"
+        subprocess.run([python, "-c", CONSOLE_SCRIPT, "export", "rego", str(bundle), "--as-of", REQUEST["as_of"]],
+                       env=base, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         commands = [
             ("`python -c pass` (floor)", [python, "-c", "pass"], lambda: base),
+            ("cedarpy, 2-rule policy, one decision", [python, "-c", CEDAR_ONCE], lambda: base),
+            ("regopy, exported bundle, one decision", [python, "-c", REGO_ONCE, str(bundle), request], lambda: base),
             ("`policykit decide`, warm cache", decide, lambda: {**base, "POLICYKIT_CACHE_DIR": str(warm_dir)}),
             ("`python -m policykit decide`, warm cache", [python, "-m", "policykit", "decide", request],
              lambda: {**base, "POLICYKIT_CACHE_DIR": str(warm_dir)}),

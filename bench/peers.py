@@ -2,7 +2,7 @@
 on the exported OPA bundle, and through cedarpy on a Cedar translation of the policy's
 allowed / not-allowed answer. µs per decision for each, and the ratios to decide(), in one run.
 
-    python bench/peers.py [--requests 1000] [--seed 11] [--rounds 3]
+    python bench/peers.py [--requests 1000] [--seed 11] [--rounds 3] [--calls 20000] [--check]
 
 * The requests are fully specified (every single-valued fact, the audience, every yes/no fact;
   a school site with all its facts or none), so three-valued logic never arises and the Cedar
@@ -17,6 +17,15 @@ allowed / not-allowed answer. µs per decision for each, and the ratios to decid
 * cedarpy: policies and entities parsed once (``PolicySet``/``Entities`` handles); "single" is one
   ``is_authorized`` call per request, "batch" one ``is_authorized_batch`` call for all of them,
   divided by their number. Cedar answers allowed/denied only: no reasons, obligations or notices.
+
+A second table times *the benchmark request* alone (a teacher texting a student about personal
+matters from a personal phone, the fixed body of ``bench/http.py``; prohibited): ``--calls`` calls
+back to back per round, for decide() cold and warm, regopy, cedarpy on the translated policy, and
+cedarpy on the smallest policy that answers it (two rules: permit everything, forbid texting a
+student about personal matters). It gives the best round (the machine at its quietest) and the
+median round; "first sight" is one call with every lazily filled table emptied first (the slice
+tables, the verdict patterns, the encoder's shapes), as for a request unlike any seen before.
+``--check`` exits 1 when decide() cold's best round is above 5 µs (issue 16's target).
 
 The Cedar policies are generated from the clauses in force: one ``forbid`` per rule case that
 yields ``requires_approval`` or ``prohibited`` (its condition translated) or carries an obligation
@@ -190,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=1000, help="number of requests (default 1000)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--rounds", type=int, default=3, help="rounds per engine; the best counts (default 3)")
+    parser.add_argument("--calls", type=int, default=20000,
+                        help="calls per round on the benchmark request (default 20000)")
+    parser.add_argument("--check", action="store_true",
+                        help=f"exit 1 when decide() cold on the benchmark request is above {FIXED_TARGET_US:g} µs")
     args = parser.parse_args(argv)
 
     warm = policykit.load_policy()
@@ -244,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     def run_cedar_batch():
         cedarpy.is_authorized_batch(cedar_batch, policies, entities)
 
+    fixed = fixed_request_rows(warm, cold, rego, policies, entities, args.calls, max(5, args.rounds))
+
     warm.decide(batch[0])
     rows = [
         ("decide(), warm (cache on)", "full decision", best_us(run_decide(warm), n, args.rounds)),
@@ -277,7 +292,104 @@ def main(argv: list[str] | None = None) -> int:
     met = rows[2][2] >= 20 * cold_us and fastest_cedar > cold_us
     print("acceptance met (against decide() cold):" if met else "acceptance NOT met (against decide() cold):",
           "yes" if met else "no")
-    return 0
+
+    print()
+    print("The benchmark request (a teacher texting a student about personal matters from a personal phone), "
+          f"{args.calls:,} calls per round:")
+    header = ("engine", "answers", "best µs/call", "median µs/call", "× decide() cold (best)")
+    cold_best = fixed[1][2]
+    table = [(name, what, f"{best:,.2f}", f"{median:,.2f}", f"{best / cold_best:,.1f}")
+             for name, what, best, median in fixed]
+    widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in table:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+    target = cold_best <= FIXED_TARGET_US
+    print(f"decide() cold on the benchmark request: {cold_best:.2f} µs best, target {FIXED_TARGET_US:g} µs:",
+          "met" if target else "NOT met")
+    return 0 if target or not args.check else 1
+
+
+FIXED_TARGET_US = 5.0
+"""Issue 16's target for one cold decide() of the benchmark request."""
+BENCHMARK_REQUEST = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
+                     "account": "personal", "device": "personal", "network": "other", "audience": ["student"],
+                     "purpose": "personal", "as_of": "2026-01-05"}
+"""The fixed body of bench/http.py: prohibited."""
+TWO_RULES = """permit (principal, action, resource);
+forbid (principal, action, resource)
+when { context.channel == "text_message" && context.audience.contains("student") && context.purpose == "personal" };
+"""
+"""The smallest Cedar policy that answers the benchmark request (allowed or not) as the policy does."""
+
+
+def fixed_request_rows(warm: policykit.Policy, cold: policykit.Policy, rego, policies, entities, calls: int,
+                       rounds: int) -> list[tuple[str, str, float, float]]:
+    """(engine, what it answers, best µs per call, median µs per call) on the benchmark request."""
+    request = BENCHMARK_REQUEST
+    cedar = cedar_request(request)
+    two_rules = cedarpy.PolicySet.from_str(TWO_RULES)
+    small = {"principal": PRINCIPAL, "action": ACTION, "resource": RESOURCE,
+             "context": {"channel": "text_message", "audience": ["student"], "purpose": "personal"}}
+    assert warm.decide(request).outcome == "prohibited"
+    assert cedarpy.is_authorized(cedar, policies, entities).allowed is False
+    assert cedarpy.is_authorized(small, two_rules, entities).allowed is False
+    want = warm.decide(request).to_dict()
+    del want["decision_id"]
+    assert rego(request) == want, "regopy differs on the benchmark request"
+
+    def per_call(run, n: int) -> tuple[float, float]:
+        run(min(n, 1000))  # warm-up
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            run(n)
+            times.append((time.perf_counter() - start) / n * 1e6)
+        return min(times), sorted(times)[len(times) // 2]
+
+    def decide_with(policy: policykit.Policy):
+        decide = policy.decide
+
+        def run(n: int) -> None:
+            for _ in range(n):
+                decide(request)
+        return run
+
+    def rego_run(n: int) -> None:
+        for _ in range(n):
+            rego(request)
+
+    def cedar_run(set_, req):
+        def run(n: int) -> None:
+            for _ in range(n):
+                cedarpy.is_authorized(req, set_, entities)
+        return run
+
+    def first_sight() -> tuple[float, float]:
+        """One cold decide() with every table empty (slices, verdict patterns, encoder shapes), as
+        for a request unlike any before it; best and median of many."""
+        program = cold.program(AS_OF)
+        times = []
+        for _ in range(200 * rounds):
+            for _, table in program.slices:
+                table.clear()
+            program.verdicts.clear()
+            cold._encode.shapes.clear()
+            start = time.perf_counter()
+            cold.decide(request)
+            times.append((time.perf_counter() - start) * 1e6)
+        return min(times), sorted(times)[len(times) // 2]
+
+    slow = max(1, calls // 20)  # the peers take tens of µs a call: fewer calls give as steady a figure
+    return [
+        ("decide(), warm (cache on)", "full decision", *per_call(decide_with(warm), calls)),
+        ("decide(), cold (cache off)", "full decision", *per_call(decide_with(cold), calls)),
+        ("decide(), cold, first sight (tables empty)", "full decision", *first_sight()),
+        ("regopy 1.5.2, exported bundle", "full decision", *per_call(rego_run, slow)),
+        ("cedarpy 4.12.2, translated policy", "allowed only", *per_call(cedar_run(policies, cedar), slow)),
+        ("cedarpy 4.12.2, 2-rule policy", "allowed only", *per_call(cedar_run(two_rules, small), slow)),
+    ]
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policykit.core import engine
 from policykit.core.alternatives import Searcher
@@ -29,13 +30,14 @@ from policykit.core.cache import ByteBoundedLRU
 from policykit.core.compiler import AtomLayout, Program, compile_program
 from policykit.core.decision import Decision, PolicyStamp, Verdict, plain_decision
 from policykit.core.errors import RequestError, RequestProblem
-from policykit.core.loader import load_policy_dir
-from policykit.core.model import PolicyDocument
 from policykit.core.paths import default_policy_dir
 from policykit.core.encoder import build_encoder
 from policykit.core.request import MAX_ERRORS, Encoded, bounded_request_problems, valid_date
 from policykit.core.requestjson import MAX_DEPTH, parse_json
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:
+    from policykit.core.model import PolicyDocument
 
 CACHE_BYTES = 64 * 1024 * 1024
 """The verdict cache's default budget: 64 MiB, some 75,000 verdicts of about 900 bytes each (docs/performance.md)."""
@@ -279,4 +281,6 @@ def load_policy(path: str | Path | None = None, *, today: Callable[[], date] | N
     """Load and compile a policy directory (None: the project's own ``policy/``). ``today`` is the
     clock for questions that give no date (the edge passes ``date.today``; tests a fixed day).
     Raises ``PolicyError`` listing every problem if the files are not valid."""
+    from policykit.core.loader import load_policy_dir  # the YAML reader and the validators: only to load
+
     return Policy(load_policy_dir(path if path is not None else default_policy_dir()), today=today)

@@ -174,7 +174,7 @@ class Program:
     above: tuple[int, ...]  # per outcome rank: the terms of cases yielding a stronger outcome
     effect_terms: int  # terms of cases that yield an obligation or a notice
     layout: AtomLayout
-    met_mask: int = 0  # every bit that settles an obligation
+    met_mask: int = 0  # every bit that settles an obligation, true and unknown (as in true | unknown << shift)
     shown: tuple[int, ...] = ()  # per outcome rank: the terms a determined verdict of that rank reads
     # A determined verdict by its pattern (engine.evaluate), filled as patterns are met.
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)
@@ -381,7 +381,8 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
     slices = tuple(_slice_table(layout, group, need_p, need_n, need_k, shift, len(term_case))
                    for group in _slices(layout, read_facts))
     above = tuple(_union(rank_terms[r + 1:]) for r in range(len(OUTCOMES)))
-    met_mask = _union(case.met_bit for case in (*cases, *outcome_cases))
+    met_bits = _union(case.met_bit for case in (*cases, *outcome_cases))
+    met_mask = met_bits | met_bits << shift
     shown = tuple(rank_terms[r] | effect_terms for r in range(len(OUTCOMES)))
     return Program(document.id, revision.isoformat(), digest_of(document, in_force) if digest else "", day,
                    tuple(cases),

@@ -38,11 +38,11 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
     """A function encoding a valid request, or returning None for anything the schema rejects;
     ``shapes`` 0 leaves only the generic form."""
     writer = _Writer(vocabulary, layout)
-    generic = writer.function("encode", writer.generic())
     if not shapes:
-        return generic
+        return writer.function("encode", writer.generic())
     by_shape: dict[tuple, Encoder] = {}
     lock = threading.Lock()
+    generic: list[Encoder] = []  # written when first needed (a process that decides once may never need it)
 
     def first_of_shape(request: dict, keys: tuple) -> Encoded | None:
         if not writer.valid_shape(keys):
@@ -51,7 +51,9 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
             function = by_shape.get(keys)
             if function is None:
                 if len(by_shape) >= shapes:
-                    return generic(request)
+                    if not generic:
+                        generic.append(writer.function("encode", writer.generic()))
+                    return generic[0](request)
                 function = writer.function("encode_shape", writer.for_shape(keys))
                 by_shape[keys] = function
         return function(request)

@@ -105,10 +105,10 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verd
         return _assemble(program, true, unknown, reread, true_terms, best,
                          analyse(program, true, unknown, best, at_stake))
     # Determined by the true terms alone: the verdict is a function of the deciding and effect
-    # terms that are true, the settling facts' states and the values read as others, so one
-    # verdict serves every request with that pattern (program.verdicts, filled as patterns are met).
-    met = program.met_mask
-    key = (best, true_terms & program.shown[best], true & met, unknown & met, reread)
+    # terms that are true (which also fix the outcome: the strongest rank among them), the
+    # settling facts' states and the values read as others, so one verdict serves every request
+    # with that pattern (program.verdicts, filled as patterns are met).
+    key = (true_terms & program.shown[best], state & program.met_mask, reread)
     table = program.verdicts
     verdict = table.get(key)
     if verdict is None:

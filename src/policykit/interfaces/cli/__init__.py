@@ -1,19 +1,19 @@
-"""The ``policykit`` command: a thin shell over the library, one module per command. Building the
-parser imports only the commands' argument definitions; each command imports what it runs."""
+"""The ``policykit`` command: a thin shell over the library, one module per command. A run of one
+command imports only that command's module and builds only its parser; each command imports
+what it runs when it runs."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from policykit import __version__
-from policykit.interfaces.cli import (coverage, decide, diff, export, lint, mutate, phrases, serve, show, site,
-                                      validate)
 from policykit.interfaces.cli.edge import EXIT_OK
 
-COMMANDS = (validate, show, decide, phrases, coverage, mutate, site, serve, lint, diff, export)
-"""The commands in the order ``policykit --help`` lists them."""
+COMMANDS = ("validate", "show", "decide", "phrases", "coverage", "mutate", "site", "serve", "lint", "diff", "export")
+"""The commands, each the name of its module here, in the order ``policykit --help`` lists them."""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -26,9 +26,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"policykit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    chosen = [command for command in COMMANDS if command.__name__.rpartition(".")[2] == only]
-    for command in chosen or COMMANDS:
-        command.register(commands)
+    for name in [only] if only in COMMANDS else COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(commands)
     return parser
 
 
