@@ -180,7 +180,7 @@ class _Writer:
                   f"        {', '.join(values)}{',' if len(values) == 1 else ''} = request.values()"]
         for fact, value in zip(facts, values):
             if fact.kind == "object":
-                self.nested_object(lines, fact, value, "        ")
+                self.object_in_shape(lines, fact, value, "        ")
             else:
                 self.value(lines, fact, value, "true", "        ", packed=False)
         lines += ["    except (KeyError, TypeError):",
@@ -235,6 +235,20 @@ class _Writer:
         else:
             lines += [f"{pad}true |= {inner} & {(1 << self.shift) - 1:#x}",
                       f"{pad}unknown &= ~({inner} >> {self.shift})"]
+
+    def object_in_shape(self, lines: list[str], fact: Fact, value: str, pad: str) -> None:
+        """An object field of a request of known shape. When the object's required fields are all
+        single-valued and none is open, an object holding exactly as many fields is read by a
+        lookup of each (a field it holds instead fails the lookup); any other goes the generic way."""
+        required = [f for f in self.children(fact.path) if f.required]
+        if not required or any(f.kind != "choice" or f.open for f in required):
+            self.nested_object(lines, fact, value, pad)
+            return
+        lookups = " | ".join(f"{self.plain(f.path)}[{value}[{f.path.rpartition('.')[2]!r}]]" for f in required)
+        lines += [f"{pad}if type({value}) is dict and len({value}) == {len(required)}:  # its required fields only",
+                  f"{pad}    true |= {lookups}",
+                  f"{pad}else:"]
+        self.nested_object(lines, fact, value, pad + "    ")
 
     def required_check(self, lines: list[str], facts: str, required: int, pad: str) -> None:
         if required:

@@ -100,7 +100,8 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verd
     best = 3
     while best and not true_terms & rank_terms[best]:
         best -= 1  # permitted (0) is the default
-    at_stake = not_true & ~packed & program.above[best]  # the unknown terms of stronger outcomes
+    above = program.above[best]
+    at_stake = above and not_true & ~packed & above  # the unknown terms of stronger outcomes
     if at_stake:
         return _assemble(program, true, unknown, reread, true_terms, best,
                          analyse(program, true, unknown, best, at_stake))
