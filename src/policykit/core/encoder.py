@@ -4,8 +4,8 @@ request schema refuses (``request.bounded_request_problems`` then says why).
 The encoder is Python source generated from the vocabulary (the way ``dataclasses`` writes
 ``__init__``), its value tables bound as constants, in two forms:
 
-* **by shape.** A request's *shape* is its top-level keys in order. The first request of a shape
-  gets a function written for exactly those keys: it unpacks the values in order and encodes
+* **by shape.** A request's *shape* is its top-level keys in order. The second request of a shape
+  gets a function written for exactly those keys (a one-off shape is not worth writing one): it unpacks the values in order and encodes
   each by its fact's kind, one table lookup and one OR for a single-valued fact; which facts are
   stated, hence which open facts are unknown and whether a required one is missing, is known when
   the function is written. Up to ``SHAPE_LIMIT`` shapes are kept; clients send few.
@@ -41,22 +41,30 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
     if not shapes:
         return writer.function("encode", writer.generic())
     by_shape: dict[tuple, Encoder] = {}
+    seen_once: set[tuple] = set()
     lock = threading.Lock()
-    generic: list[Encoder] = []  # written when first needed (a process that decides once may never need it)
+    generic: list[Encoder] = []  # written when first needed
+    top = len(writer.top)
 
-    def first_of_shape(request: dict, keys: tuple) -> Encoded | None:
-        if not writer.valid_shape(keys):
-            return None  # an unknown field, or a required one left out: not remembered
-        with lock:
-            function = by_shape.get(keys)
-            if function is None:
-                if len(by_shape) >= shapes:
-                    if not generic:
-                        generic.append(writer.function("encode", writer.generic()))
-                    return generic[0](request)
-                function = writer.function("encode_shape", writer.for_shape(keys))
-                by_shape[keys] = function
-        return function(request)
+    def unseen(request: dict, keys: tuple) -> Encoded | None:
+        # A shape without a function of its own: the generic form answers. A valid shape met a
+        # second time gets its function while there is room (a one-off shape is not worth writing).
+        if len(by_shape) < shapes and len(keys) <= top and writer.valid_shape(keys):
+            with lock:
+                if keys in seen_once:
+                    seen_once.discard(keys)
+                    if keys not in by_shape:
+                        function = by_shape[keys] = writer.function("encode_shape", writer.for_shape(keys))
+                        return function(request)
+                else:
+                    if len(seen_once) >= 4 * shapes:  # bounded: forget the shapes met once so far
+                        seen_once.clear()
+                    seen_once.add(keys)
+        if not generic:
+            with lock:
+                if not generic:
+                    generic.append(writer.function("encode", writer.generic()))
+        return generic[0](request)
 
     def encode(request: object) -> Encoded | None:
         if type(request) is not dict:
@@ -64,7 +72,7 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
         keys = tuple(request)
         function = by_shape.get(keys)
         if function is None:
-            return first_of_shape(request, keys)
+            return unseen(request, keys)
         return function(request)
 
     encode.shapes = by_shape  # type: ignore[attr-defined]  # the shapes written so far, for inspection
@@ -89,7 +97,7 @@ class _Writer:
         self.shift = max(layout.masks.values()).bit_length()
         self.constants: dict[str, object] = {"valid_date": valid_date}
         self._named: dict[tuple, str] = {}
-        self._facts = {fact.path: fact for fact in vocabulary.facts}
+        self.top = {fact.path: fact for fact in vocabulary.facts if "." not in fact.path}  # top-level fields
 
     def function(self, name: str, lines: list[str]) -> Encoder:
         namespace: dict[str, object] = dict(self.constants)
@@ -156,19 +164,15 @@ class _Writer:
     def valid_shape(self, keys: tuple) -> bool:
         """Whether requests with these top-level keys can be valid: each a field of the schema
         (so no more of them than it has fields) and every required field among them."""
-        top = self._top
+        top = self.top
         if len(keys) > len(top) or not all(type(key) is str and key in top for key in keys):
             return False
         return not self.required("") & ~_union(self.layout.masks.get(key, 0) for key in keys)
 
-    @property
-    def _top(self) -> dict[str, Fact]:
-        return {fact.path: fact for fact in self.children("")}
 
     def for_shape(self, keys: tuple[str, ...]) -> list[str]:
         """The encoder of requests whose top-level keys are ``keys``, in order (a valid shape)."""
-        top = self._top
-        facts = [top[key] for key in keys]
+        facts = [self.top[key] for key in keys]
         stated = _union(self.layout.masks.get(f.path, 0) for f in facts)
         objects = _union(self.layout.bits[f.path][True] for f in facts if f.kind == "object")
         values = [f"_s{i}" for i in range(len(keys))]  # apart from the _v and _f of nested objects' loops
