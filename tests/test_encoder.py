@@ -130,6 +130,8 @@ def test_a_shape_seen_once_is_answered_by_the_generic_form_and_written_the_secon
     request = dict(TEACHER, channel="email", audience=["student"])
     assert encode(request) == reference_encoding(request) and not encode.shapes
     assert encode(dict(request)) == reference_encoding(request) and list(encode.shapes) == [tuple(request)]
+    encode.forget()
+    assert encode(request) == reference_encoding(request) and not encode.shapes  # met once again
     with pytest.raises(ValueError, match="no valid request has the top-level keys"):
         encoder_source(VOCABULARY, LAYOUT, ("actor", "colour"))
 

@@ -75,7 +75,14 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
             return unseen(request, keys)
         return function(request)
 
+    def forget() -> None:
+        """Forget every shape met so far (the generic form stays written)."""
+        with lock:
+            by_shape.clear()
+            seen_once.clear()
+
     encode.shapes = by_shape  # type: ignore[attr-defined]  # the shapes written so far, for inspection
+    encode.forget = forget  # type: ignore[attr-defined]
     return encode
 
 
