@@ -151,9 +151,10 @@ class Program:
     """The clauses in force on a range of dates, compiled.
 
     Evaluation is by slices: the request's bits are cut into a few slices (groups of facts),
-    and each slice's state is looked up in a precomputed table giving two term masks, the
-    terms that slice makes false and the terms it keeps from being true. OR-ing the slices
-    gives every term's three-valued state at once; see ``engine.decide``."""
+    and each slice's state is looked up in a lazily filled table giving two term masks packed in
+    one integer, the terms that slice makes false and the terms it keeps from being true. OR-ing
+    the slices gives every term's three-valued state at once; see ``engine.evaluate``, which also
+    keeps each determined verdict by its pattern in ``verdicts``."""
 
     policy_id: str
     revision: str

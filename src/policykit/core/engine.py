@@ -15,6 +15,9 @@ and returns a ``Verdict``; ``decide`` adds the date the question is about and an
   ``missing_facts`` exactly the facts whose value alone can change the outcome, and the reasons
   the clauses of the at-stake cases some completion makes true;
 * cases triggered by the outcome (``on_outcome``) are added once the outcome is known;
+* a determined verdict depends only on its pattern (the deciding and effect terms that are true,
+  the settling facts' states, the values read as others), so the program keeps one per pattern
+  met (``Program.verdicts``, at most ``VERDICT_TABLE_LIMIT``) and assembles the others;
 * an obligation of a mandatory clause known to be unmet (``met: false``) yields
   ``requires_approval`` through its compiled unmet case; one whose state is unknown
   (``met: null``) is listed and never changes the outcome;
