@@ -33,7 +33,7 @@ test: setup
 	$(BIN)/policykit mutate --quiet
 	$(BIN)/policykit site build
 	$(BIN)/mkdocs build --strict --quiet
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --durations=15
 
 validate: setup
 	$(BIN)/policykit validate
