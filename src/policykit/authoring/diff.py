@@ -69,7 +69,7 @@ from pathlib import Path
 from policykit.authoring.phrases import load_phrasebook
 from policykit.core import engine
 from policykit.core.api import Policy, load_policy
-from policykit.core.compiler import AtomLayout, Program
+from policykit.core.compiler import AtomLayout, Program, union_of
 from policykit.core.conditions import to_data
 from policykit.core.model import Case, Clause, ClauseVersion, PolicyDocument
 from policykit.core.request import valid_date
@@ -539,7 +539,7 @@ def _units(layout: AtomLayout, mentioned: int, fixed: Mapping[str, Sequence[obje
                 elif value is None:
                     states.append(_State(0, whole if fact.open else 0, 1, False, None, _words_for(fact.path, None, book)))
                 elif fact.kind == "list":
-                    bits = _union_bits(layout.bits[fact.path][v] for v in value)
+                    bits = union_of(layout.bits[fact.path][v] for v in value)
                     states.append(_State(bits, 0, 1, False, tuple(value),
                                          " and ".join(_words_for(fact.path, v, book) for v in value)
                                          or f"no {fact.path.replace('_', ' ')}"))
@@ -592,13 +592,6 @@ def _units(layout: AtomLayout, mentioned: int, fixed: Mapping[str, Sequence[obje
                     _State(0, 0, 1, False, False, f"not ({words})"), _State(bit, 0, 1, False, True, words)),
                     owner, (0, bit if fact.open else 0), name))
     return units
-
-
-def _union_bits(bits: Iterable[int]) -> int:
-    total = 0
-    for bit in bits:
-        total |= bit
-    return total
 
 
 @dataclass(frozen=True)
@@ -866,7 +859,7 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
         totals[index] = total(index)
     met_bits = [c.met_bit for side in sides.cases for c in side if not c.common and c.met_bit]
     met_bits += [c[3] for side in sides.outcome_cases for c in side if c[3]]
-    met_mask = _union_bits(met_bits)
+    met_mask = union_of(met_bits)
     visited = [0]
     memo: dict[tuple, list] = {}
     settled_units: set[int] = set()

@@ -81,10 +81,11 @@ class AtomLayout:
             return table[value]
         if test.op == "has":
             return table[test.value]
-        return _union(table[v] for v in test.value)  # in, has_any
+        return union_of(table[v] for v in test.value)  # in, has_any
 
 
-def _union(masks) -> int:
+def union_of(masks) -> int:
+    """The OR of ``masks``."""
     result = 0
     for mask in masks:
         result |= mask
@@ -175,8 +176,8 @@ class Program:
     above: tuple[int, ...]  # per outcome rank: the terms of cases yielding a stronger outcome
     effect_terms: int  # terms of cases that yield an obligation or a notice
     layout: AtomLayout
-    met_mask: int = 0  # every bit that settles an obligation, true and unknown (as in true | unknown << shift)
-    shown: tuple[int, ...] = ()  # per outcome rank: the terms a determined verdict of that rank reads
+    met_mask: int  # every bit that settles an obligation, true and unknown (as in true | unknown << shift)
+    shown: tuple[int, ...]  # per outcome rank: the terms a determined verdict of that rank reads
     # A determined verdict by its pattern (engine.evaluate), filled as patterns are met.
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -227,7 +228,7 @@ def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]
         bits = bits_of(mask)
         if fact not in layout.choice_facts and len(bits) > _CHUNK and not layout.initially_unknown & mask:
             for i in range(0, len(bits), _CHUNK):
-                chunk = _union(bits[i:i + _CHUNK])
+                chunk = union_of(bits[i:i + _CHUNK])
                 pieces.append((fact, chunk, _state_count(layout, fact, chunk)))
         else:
             pieces.append((fact, mask, _state_count(layout, fact, mask)))
@@ -298,7 +299,7 @@ def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[
                  shift: int, terms: int) -> tuple[int, SliceTable]:
     """One slice: the mask that cuts its state out of ``true | unknown << shift``, and its
     (lazily filled) state table."""
-    mask = _union(m for _, m in group)
+    mask = union_of(m for _, m in group)
     return mask | mask << shift, SliceTable(mask, need_p, need_n, need_k, shift, terms)
 
 
@@ -358,7 +359,7 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
             text = case.obligation.text if case.obligation else None
             order += 1
             if case.when is None:
-                trigger = _union(1 << RANK[o] for o in case.on_outcome)
+                trigger = union_of(1 << RANK[o] for o in case.on_outcome)
                 outcome_cases.append(CompiledCase(index, order, rank, text, met_bit, notice, (), trigger,
                                                   interpretation=reading))
                 continue
@@ -376,13 +377,13 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
                 add_terms(tuple((p, n | met_bit) for p, n in terms), known, reads, RANK[unmet_outcome], False)
                 cases.append(CompiledCase(index, order, RANK[unmet_outcome], None, 0, None, reads, 0, unmet=True,
                                           interpretation=reading))
-    used = _union(p | n for p, n in term_pairs)
+    used = union_of(p | n for p, n in term_pairs)
     read_facts = sorted((f for f, m in layout.masks.items() if m & used), key=lambda f: layout.masks[f])
     shift = max(layout.masks.values()).bit_length()
     slices = tuple(_slice_table(layout, group, need_p, need_n, need_k, shift, len(term_case))
                    for group in _slices(layout, read_facts))
-    above = tuple(_union(rank_terms[r + 1:]) for r in range(len(OUTCOMES)))
-    met_bits = _union(case.met_bit for case in (*cases, *outcome_cases))
+    above = tuple(union_of(rank_terms[r + 1:]) for r in range(len(OUTCOMES)))
+    met_bits = union_of(case.met_bit for case in (*cases, *outcome_cases))
     met_mask = met_bits | met_bits << shift
     shown = tuple(rank_terms[r] | effect_terms for r in range(len(OUTCOMES)))
     return Program(document.id, revision.isoformat(), digest_of(document, in_force) if digest else "", day,

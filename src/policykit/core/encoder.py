@@ -20,9 +20,9 @@ schema and to a plain reading of the layout."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from policykit.core.compiler import AtomLayout
+from policykit.core.compiler import AtomLayout, union_of
 from policykit.core.request import Encoded, valid_date
 from policykit.core.vocabulary import Fact, Vocabulary
 
@@ -148,7 +148,7 @@ class _Writer:
         return [fact for fact in self.children(prefix) if fact.kind != "choice"]
 
     def required(self, prefix: str) -> int:
-        return _union(self.layout.masks[f.path] for f in self.children(prefix) if f.required)
+        return union_of(self.layout.masks[f.path] for f in self.children(prefix) if f.required)
 
     # ------------------------------------------------------------------------------ the two forms
 
@@ -174,14 +174,14 @@ class _Writer:
         top = self.top
         if len(keys) > len(top) or not all(type(key) is str and key in top for key in keys):
             return False
-        return not self.required("") & ~_union(self.layout.masks.get(key, 0) for key in keys)
+        return not self.required("") & ~union_of(self.layout.masks.get(key, 0) for key in keys)
 
 
     def for_shape(self, keys: tuple[str, ...]) -> list[str]:
         """The encoder of requests whose top-level keys are ``keys``, in order (a valid shape)."""
         facts = [self.top[key] for key in keys]
-        stated = _union(self.layout.masks.get(f.path, 0) for f in facts)
-        objects = _union(self.layout.bits[f.path][True] for f in facts if f.kind == "object")
+        stated = union_of(self.layout.masks.get(f.path, 0) for f in facts)
+        objects = union_of(self.layout.bits[f.path][True] for f in facts if f.kind == "object")
         values = [f"_s{i}" for i in range(len(keys))]  # apart from the _v and _f of nested objects' loops
         lines = ["def encode_shape(request):"]
         lines += [f"    true = {objects:#x}",
@@ -299,9 +299,3 @@ class _Writer:
                       f"{pad}        return None",
                       f"{pad}    {acc} |= _b"]
 
-
-def _union(masks: Iterable[int]) -> int:
-    result = 0
-    for mask in masks:
-        result |= mask
-    return result

@@ -57,13 +57,19 @@ def _members(mask: int, term_case: tuple[int, ...]) -> list[int]:
     return found
 
 
-def term_states(program: Program, true: int, unknown: int) -> tuple[int, int]:
-    """Every term's Kleene state at once, as two masks: the true terms and the unknown ones
-    (the rest are false). OR-ing the slices' precomputed entries does it."""
-    state = true | unknown << program.unknown_shift
+def packed_states(program: Program, state: int) -> int:
+    """Every term's state, packed: the false terms in the low ``term_count`` bits and the terms
+    that are not true above them, for a request's ``true | unknown << unknown_shift``."""
     packed = 0
     for mask, table in program.slices:
         packed |= table[state & mask]
+    return packed
+
+
+def term_states(program: Program, true: int, unknown: int) -> tuple[int, int]:
+    """Every term's Kleene state at once, as two masks: the true terms and the unknown ones
+    (the rest are false). OR-ing the slices' precomputed entries does it."""
+    packed = packed_states(program, true | unknown << program.unknown_shift)
     terms = program.all_terms
     not_true = packed >> program.term_count
     return terms & ~not_true, not_true & ~packed & terms
@@ -92,10 +98,8 @@ def decide(program: Program, true: int, unknown: int, as_of: str, decision_id: s
 def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verdict:
     """The verdict of ``program`` on an encoded request; ``reread`` has bit ``i`` set when the
     request's value was read as another by the layout's ``i``-th ``x-read-as`` rule."""
-    state = true | unknown << program.unknown_shift  # term_states, inline: this is the hot path
-    packed = 0
-    for mask, slice_table in program.slices:
-        packed |= slice_table[state & mask]
+    state = true | unknown << program.unknown_shift
+    packed = packed_states(program, state)
     not_true = packed >> program.term_count
     true_terms = program.all_terms & ~not_true
 
