@@ -44,9 +44,9 @@ def test_case(case: Case, policy: policykit.Policy, decision_validator: Draft202
     if case.xfail_reason:
         try:
             _check(case, policy, decision_validator)
-        except Exception:  # noqa: BLE001 - any disagreement with the SPEC
+        except Exception:  # noqa: BLE001 - any disagreement with the corpus
             pytest.xfail(case.xfail_reason)
-        pytest.fail(f"marked xfail ({case.xfail_reason}) but now matches the SPEC: remove xfail_reason")
+        pytest.fail(f"marked xfail ({case.xfail_reason}) but now matches the corpus: remove xfail_reason")
     _check(case, policy, decision_validator)
 
 
@@ -72,7 +72,7 @@ def _check(case: Case, policy: policykit.Policy, decision_validator: Draft202012
 
 
 def _reading_problems(policy: policykit.Policy, data: dict) -> list[str]:
-    """SPEC §6 "Readings travel with answers": each item carries its clause's interpretation, or
+    """docs/semantics.md#readings, readings travel with answers: each item carries its clause's interpretation, or
     none when the clause has none; the explanation names the reasons whose reading is proposed."""
     problems = []
     day = date.fromisoformat(data["policy"]["as_of"])
