@@ -1,4 +1,4 @@
-"""The loader and validator: the shipped policy is valid and holds the clauses of SPEC §2; every
+"""The loader and validator: the shipped policy is valid and holds the clauses of docs/semantics.md#clauses-and-kinds; every
 kind of mistake in a policy file is reported as path:line:col: message, all at once, sorted."""
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from policykit.core.errors import PolicyError, PolicyIssue
 from policykit.core.loader import check_policy_dir, load_policy_dir
 from policykit.core.model import Case, Clause, ClauseVersion, PolicyDocument
 
-#: SPEC §2, the contract: every clause id, in printed order, with its kind. The section is the
-#: part of the id before the dot.
-SPEC_CLAUSES: tuple[tuple[str, str], ...] = (
+#: The inventory of clauses (docs/semantics.md, "Clauses and kinds"): every clause id, in printed
+#: order, with the kind of its version in force (professional judgment's reading makes it a
+#: standard of conduct). The section is the part of the id before the dot.
+CLAUSE_INVENTORY: tuple[tuple[str, str], ...] = (
     ("scope.purpose", "definition"),
     ("scope.definition", "definition"),
     ("relationships.personal-relationships", "prohibition"),
@@ -37,7 +38,7 @@ SPEC_CLAUSES: tuple[tuple[str, str], ...] = (
     ("social-media.self-expression", "permission"),
     ("social-media.disclaimers", "notice"),
     ("social-media.personal-responsibility", "notice"),
-    ("social-media.professional-judgment", "recommendation"),
+    ("social-media.professional-judgment", "standard"),
     ("social-media.student-conduct-images", "prohibition"),
     ("social-media.personal-liability", "notice"),
     ("social-media.confidentiality", "obligation"),
@@ -54,7 +55,7 @@ SPEC_CLAUSES: tuple[tuple[str, str], ...] = (
     ("discipline.grounds", "prohibition"),
     ("discipline.consequences", "notice"),
 )
-SPEC_SECTIONS = ("scope", "relationships", "communications", "social-media", "approved-sites", "monitoring",
+SECTION_INVENTORY = ("scope", "relationships", "communications", "social-media", "approved-sites", "monitoring",
                  "discipline")
 
 
@@ -67,14 +68,14 @@ def test_shipped_policy_has_no_issues(policy_root: Path) -> None:
 
 
 def test_shipped_policy_holds_exactly_the_clauses_of_the_spec(policy: PolicyDocument) -> None:
-    """SPEC §2 describes the 2015 revision: the clauses in force on 2026-01-05, with their kinds
+    """The inventory describes the 2015 revision: the clauses in force on 2026-01-05, with their kinds
     (a later amendment may add clauses or change a version's kind without breaking this)."""
-    assert len(SPEC_CLAUSES) == 33
+    assert len(CLAUSE_INVENTORY) == 33
     day = date(2026, 1, 5)
     in_force = [(c, v) for c in policy.clauses if (v := c.version_on(day)) is not None]
-    assert [(c.id, c.kind_of(v)) for c, v in in_force] == list(SPEC_CLAUSES)
-    assert [(c.id, c.section) for c, _ in in_force] == [(i, i.split(".")[0]) for i, _ in SPEC_CLAUSES]
-    assert [s.id for s in policy.sections] == list(SPEC_SECTIONS)
+    assert [(c.id, c.kind_of(v)) for c, v in in_force] == list(CLAUSE_INVENTORY)
+    assert [(c.id, c.section) for c, _ in in_force] == [(i, i.split(".")[0]) for i, _ in CLAUSE_INVENTORY]
+    assert [s.id for s in policy.sections] == list(SECTION_INVENTORY)
     assert [c for c in policy.clauses if c.version_on(day) is not None] == [
         policy.clause(i) for s in policy.sections for i in s.clause_ids if policy.clause(i).version_on(day)]
 
@@ -94,8 +95,8 @@ def test_shipped_policy_metadata(policy: PolicyDocument) -> None:
 
 def test_every_shipped_clause_is_in_force_from_the_seed_revision_only(policy: PolicyDocument) -> None:
     """The 2012 text is not on record: before 2015-11-18 there is no version, never the 2015 one.
-    A clause of SPEC §2 starts on 2015-11-18; later versions (amendments) only follow it."""
-    spec = {i for i, _ in SPEC_CLAUSES}
+    A clause of the inventory starts on 2015-11-18; later versions (amendments) only follow it."""
+    spec = {i for i, _ in CLAUSE_INVENTORY}
     for clause in policy.clauses:
         dates = [v.effective for v in clause.versions]
         assert dates == sorted(set(dates)), clause.id
@@ -121,7 +122,7 @@ def test_every_policy_file_names_its_schema_for_editors(policy_root: Path, proje
 
 def test_each_clause_file_is_named_by_its_id(policy: PolicyDocument) -> None:
     assert [Path(c.source).name for c in policy.clauses] == [f"{c.id}.yaml" for c in policy.clauses]
-    assert {i for i, _ in SPEC_CLAUSES} <= {c.id for c in policy.clauses}
+    assert {i for i, _ in CLAUSE_INVENTORY} <= {c.id for c in policy.clauses}
 
 
 # --- the model -------------------------------------------------------------------------------

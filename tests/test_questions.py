@@ -1,4 +1,4 @@
-"""The corpus of everyday staff questions (questions/*.yaml; docs/semantics.md): what it must
+"""The corpus of everyday staff questions (questions/*.yaml, docs/semantics.md#confidence): what it must
 hold, that it loads (and that a broken file is reported, located, all at once), that every quote
 is the policy's own words, that every answer is an accepted one, through the Python API, the
 CLI, the HTTP server and the Rego bundle alike, and that questions for information are answered

@@ -53,7 +53,7 @@ READINGS_FILE = "readings.yaml"
 
 @dataclass(frozen=True)
 class Reading:
-    """One reading of the policy the Board of Education has not yet confirmed (SPEC §6)."""
+    """One reading of the policy the Board of Education has not yet confirmed (docs/semantics.md#readings)."""
 
     id: str
     title: str
