@@ -31,6 +31,7 @@ from policykit.authoring.questions import (
     Question,
     Topic,
     all_questions,
+    answer_in_words,
     answer_problems,
     check_questions_dir,
     information_answer,
@@ -316,6 +317,14 @@ def test_a_question_for_information_is_answered_in_words_by_its_notice(questions
         assert information_answer(question, decision.to_dict()) == answer  # from JSON, as the CLI and HTTP give it
     plain = next(q for q in questions if not q.is_information)
     assert information_answer(plain, decider.decide(plain.request)) is None
+
+
+def test_an_answer_in_words_continues_the_notice_after_the_lead() -> None:
+    assert answer_in_words("No", ["The District may monitor it."]) == "No: the District may monitor it."
+    assert answer_in_words("Yes", ["FOIA applies.", "Records last."]) == "Yes: FOIA applies. Records last."
+    assert answer_in_words("It may", ["District records can be disclosed."]) == (
+        "It may: District records can be disclosed.")
+    assert answer_in_words("Yes", ["anything may be seen."]) == "Yes: anything may be seen."
 
 
 def test_a_question_for_information_whose_notice_is_missing_is_reported(by_id: dict[str, Question],

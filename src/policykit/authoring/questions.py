@@ -8,9 +8,9 @@ readings of the policy the questions may name.
 
 Some questions are not "may I?" but "what happens if / is it private / could I be sued?": a
 question for information (``information:``) names the notice that answers it and the lead of its
-answer in words (``lead``), and ``information_answer`` gives the answer as the site and the
-interview say it, the lead and then the notice's own words ("No: the District may monitor …"),
-never an outcome word.
+answer (``lead``). ``information_answer`` gives its answer as the site and the interview say it,
+the lead and then the notice's own words ("No: the District may monitor …"), never an outcome
+word; ``answer_in_words`` does the same for a lead and notice texts.
 
 ``check_questions_dir`` returns the topics and every problem found, each located
 ``file:line:col`` in words an editor understands (the same YAML traps and schema wording as the
@@ -492,21 +492,22 @@ def information_answer(question: Question, answer: Decision | dict[str, Any]) ->
     if not isinstance(answer, dict):
         answer = answer.to_dict()
     texts = [notice["text"] for notice in answer["notices"] if notice["clause"] == question.information.notice]
-    if not texts:
-        return None
-    return f"{question.information.lead}: " + " ".join([_continuing(texts[0]), *texts[1:]])
+    return answer_in_words(question.information.lead, texts) if texts else None
 
 
-def _continuing(sentence: str) -> str:
-    """A sentence continuing after a colon: its first letter in lower case, unless the first word
-    is an acronym or a name the policy capitalizes (FOIA, Ledyard, Connecticut, District)."""
-    first = sentence.split(" ", 1)[0]
-    if first[:1].islower() or first.isupper() or first in _NAMES:
-        return sentence
-    return sentence[0].lower() + sentence[1:]
+def answer_in_words(lead: str, notice_texts: Sequence[str]) -> str:
+    """A lead and the notices' own words as one answer: "No" and "The District may monitor …"
+    give "No: the District may monitor …". The first notice continues after the colon, so its
+    first letter is lower case, unless its first word is an acronym or a name the policy
+    capitalizes (FOIA, Ledyard, Connecticut, District)."""
+    first, *rest = notice_texts
+    word = first.split(" ", 1)[0]
+    if not (word[:1].islower() or word.isupper() or word in _NAMES):
+        first = first[0].lower() + first[1:]
+    return f"{lead}: " + " ".join([first, *rest])
 
 
-_NAMES = {"Ledyard", "Connecticut", "District", "I"}
+_NAMES = frozenset({"Ledyard", "Connecticut", "District", "I"})
 
 
 def answer_issues(policy: Policy, topics: Sequence[Topic]) -> list[PolicyIssue]:
