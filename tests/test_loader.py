@@ -302,6 +302,32 @@ def test_an_outcome_must_fit_the_versions_own_kind(make_policy: MakePolicy) -> N
                          "'are required') can only make an action prohibited or needing approval")]
 
 
+def test_a_standard_of_conduct_may_prohibit_and_discourage(make_policy: MakePolicy) -> None:
+    """Kind ``standard`` (docs/semantics.md#clauses-and-kinds): a version may yield prohibited for
+    what the text names and discouraged for the rest, side by side."""
+    standard = _AMENDED.replace("kind: obligation", "kind: standard")
+    rule = ("      - when: {all: [{fact: audience, has: student}, {fact: account, is: personal}]}\n"
+            "        outcome: OUTCOME\n")
+    both = standard.replace(rule, rule.replace("OUTCOME", "prohibited") + rule.replace("account, is: personal",
+                                                                                       "channel, is: email")
+                            .replace("OUTCOME", "discouraged"))
+    make_policy({"clauses/communications.email.yaml": both})
+    assert check_policy_dir(".")[1] == []
+    clause = load_policy_dir(".").clause("communications.email")
+    assert [case.outcome for case in clause.versions[1].rule] == ["prohibited", "discouraged"]
+    assert clause.kind_of(clause.versions[1]) == "standard"
+
+
+def test_a_standard_of_conduct_cannot_require_approval(make_policy: MakePolicy) -> None:
+    standard = _AMENDED.replace("kind: obligation", "kind: standard")
+    make_policy({"clauses/communications.email.yaml": standard.replace("OUTCOME", "requires_approval")})
+    _, issues = check_policy_dir(".")
+    assert [(i.code, i.message) for i in issues] == [
+        ("kind-outcome", "'requires_approval' does not fit this version's kind 'standard': a standard of conduct "
+                         "('are expected to') can only make an action prohibited (for what the text itself "
+                         "names) or discouraged")]
+
+
 def test_two_versions_on_one_day_point_to_corrections(make_policy: MakePolicy) -> None:
     make_policy({"clauses/communications.email.yaml": _AMENDED.replace("OUTCOME", "prohibited")
                 .replace('"2020-07-01"', '"2015-11-18"')})
