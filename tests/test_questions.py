@@ -325,6 +325,8 @@ def test_an_answer_in_words_continues_the_notice_after_the_lead() -> None:
     assert answer_in_words("It may", ["District records can be disclosed."]) == (
         "It may: District records can be disclosed.")
     assert answer_in_words("Yes", ["anything may be seen."]) == "Yes: anything may be seen."
+    assert answer_in_words("No", ["A disclaimer changes nothing."]) == "No: a disclaimer changes nothing."
+    assert answer_in_words("No", ["I see."]) == "No: I see."
 
 
 def test_a_question_for_information_whose_notice_is_missing_is_reported(by_id: dict[str, Question],

@@ -502,7 +502,7 @@ def answer_in_words(lead: str, notice_texts: Sequence[str]) -> str:
     capitalizes (FOIA, Ledyard, Connecticut, District)."""
     first, *rest = notice_texts
     word = first.split(" ", 1)[0]
-    if not (word[:1].islower() or word.isupper() or word in _NAMES):
+    if not (word[:1].islower() or (len(word) > 1 and word.isupper()) or word in _NAMES):
         first = first[0].lower() + first[1:]
     return f"{lead}: " + " ".join([first, *rest])
 
