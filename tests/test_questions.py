@@ -1,8 +1,8 @@
 """The corpus of everyday staff questions (questions/*.yaml, docs/semantics.md#confidence): what it must
 hold, that it loads (and that a broken file is reported, located, all at once), that every quote
 is the policy's own words, that every answer is an accepted one, through the Python API, the
-CLI, the HTTP server and the Rego bundle alike, and that questions for information are answered
-in words by their notice, on the Common questions page too."""
+CLI, the HTTP server, the Rego bundle and the browser's evaluator alike, and that questions for
+information are answered in words by their notice, on the Common questions page too."""
 
 from __future__ import annotations
 
@@ -483,14 +483,52 @@ def _rego_answers(decider: policykit.Policy, questions: list[Question], tmp_path
     return answers
 
 
-def test_python_cli_http_and_rego_give_the_same_accepted_answers(decider: policykit.Policy,
-                                                                 questions: list[Question],
-                                                                 tmp_path: Path) -> None:
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_BATCH = """(requests) => requests.map((request) => {
+  try {
+    return window.policykit.decide(request, {as_of: request.as_of});
+  } catch (error) {
+    return {error: {errors: (error.problems || []).map(p => ({pointer: p.pointer, message: p.message}))}};
+  }
+})"""
+
+
+def _browser_answers(decider: policykit.Policy, questions: list[Question], tmp_path: Path) -> list[dict[str, Any]]:
+    """The staff site's evaluator (docs/assets/policykit.js with the policy's generated data) in
+    Debian's Chromium, every question in one batch."""
+    from playwright.sync_api import sync_playwright
+
+    from policykit.publishing.ask import ask_script
+
+    where = tmp_path / "browser"
+    where.mkdir()
+    (where / "data.js").write_text(ask_script(decider), encoding="utf-8")
+    (where / "policykit.js").write_text((PROJECT_ROOT / "docs" / "assets" / "policykit.js").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    (where / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>questions</title>'
+                                      '<script src="data.js"></script><script src="policykit.js"></script>',
+                                      encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_page()
+            page.goto((where / "index.html").as_uri())
+            answers: list[dict[str, Any]] = page.evaluate(BROWSER_BATCH, [q.request for q in questions])
+        finally:
+            browser.close()
+    assert len(answers) == len(questions)
+    return answers
+
+
+def test_python_cli_http_rego_and_browser_give_the_same_accepted_answers(decider: policykit.Policy,
+                                                                         questions: list[Question],
+                                                                         tmp_path: Path) -> None:
     evaluators = {
         "python": _python_answers(decider, questions),
         "cli": _cli_answers(questions, tmp_path),
         "http": _http_answers(decider, questions),
         "rego": _rego_answers(decider, questions, tmp_path),
+        "browser": _browser_answers(decider, questions, tmp_path),
     }
     not_accepted, disagreements = [], []
     for index, question in enumerate(questions):
