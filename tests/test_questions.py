@@ -196,6 +196,18 @@ def test_every_clause_with_a_rule_is_asked_about(decider: policykit.Policy, ques
     assert sorted(with_rules - touched) == []
 
 
+def test_who_else_can_see_a_post_changes_no_answer(questions: list[Question], decider: policykit.Policy) -> None:
+    """No rule reads seen_by in this edition: each question that says who else can see a post is
+    answered as it would be without saying so (its outcome, reasons, obligations and notices)."""
+    changed = []
+    for question in (q for q in questions if q.request.get("seen_by")):
+        unseen = question.request
+        del unseen["seen_by"]
+        if _essentials(decider.decide(question.request).to_dict()) != _essentials(decider.decide(unseen).to_dict()):
+            changed.append(question.id)
+    assert changed == []
+
+
 # The questions of the third edition of the readings, and their near misses, each with what a
 # careful reader must answer.
 READINGS_3: dict[str, dict[str, Any]] = {
