@@ -184,6 +184,7 @@ def test_the_browser_decides_as_python_does(browser: Browser, policy: Policy, tm
     assert len({answer.get("outcome") for answer in python}) == 6  # every outcome, and refusals, occur
     assert sum(bool(answer.get("alternatives")) for answer in python) > 500
     assert sum(bool(answer.get("questions")) for answer in python) > 500
+    assert sum(bool(r.get("seen_by")) for r in requests if isinstance(r, dict)) > 500  # seen_by is drawn too
     assert_same(requests, python, browser)
     page.close()
 

@@ -358,6 +358,7 @@ def test_generated_requests_decide_alike(shipped: policykit.Policy, rego: Rego) 
     # The second edition's vocabulary is drawn too, and every kind of explanation sentence occurs.
     assert sum("former_student" in r.get("audience", ()) for r in requests) > 100
     assert sum(r.get("audience_is_family") is True for r in requests) > 100
+    assert sum("student" in r.get("seen_by", ()) for r in requests) > 100  # and the third edition's seen_by
     explanations = [document["explanation"] for document in documents if "explanation" in document]
     for words in EXPLANATION_SENTENCES:
         assert any(words in text for text in explanations), words
@@ -511,6 +512,18 @@ def test_new_vocabulary_decides_alike(shipped: policykit.Policy, rego: Rego) -> 
     assert student["outcome"] == "prohibited" and former["outcome"] != "prohibited" != family["outcome"]
     rude = alike(shipped, rego, {**texting, "audience": ["former_student"], "content": ["threatening"]})
     assert rude["outcome"] == "prohibited"
+
+
+def test_who_else_can_see_it_changes_no_answer(shipped: policykit.Policy, rego: Rego) -> None:
+    """seen_by is read by no rule (docs/semantics.md#audience-and-seen-by): a public post students
+    can see is answered as the same post without them, by both engines; addressed to them, it is not."""
+    post = {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media", "account": "personal",
+            "audience": ["public"], "purpose": "personal", "as_of": AS_OF.isoformat()}
+    alone = alike(shipped, rego, post)
+    seen = alike(shipped, rego, {**post, "seen_by": ["student", "parent_guardian"]})
+    addressed = alike(shipped, rego, {**post, "audience": ["public", "student"]})
+    assert (alone["outcome"], seen["outcome"], addressed["outcome"]) == ("permitted", "permitted", "prohibited")
+    assert [n["clause"] for n in seen["notices"]] == [n["clause"] for n in alone["notices"]]
 
 
 def reopened_vocabulary(changes: dict[tuple[str, ...], str]):

@@ -64,7 +64,7 @@ def test_every_problem_is_reported_at_once_with_pointers_and_allowed_values(poli
         {"pointer": "/audience", "message": "'audience' should be a list, not 'student'"},
         {"pointer": "/chanel", "message": "unknown field 'chanel' (did you mean 'channel'?); allowed here: as_of, "
                                           "actor, action, channel, account, device, network, location, audience, "
-                                          "audience_is_family, purpose, content, effects, site, confidentiality_uncertain, "
+                                          "seen_by, audience_is_family, purpose, content, effects, site, confidentiality_uncertain, "
                                           "supervisor_consulted, interferes_with_duties, disclaimer_or_alias"},
         {"pointer": "/content", "message": "'content' lists the same value more than once"},
         {"pointer": "/site/approved", "message": "'approved' should be true or false, not 'yes'"},
