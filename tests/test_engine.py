@@ -205,7 +205,10 @@ def test_every_reason_obligation_and_notice_carries_its_clauses_interpretation(p
     for item, clause_id in [*((r, r.id) for r in decision.reasons), *((o, o.clause) for o in decision.obligations),
                             *((n, n.clause) for n in decision.notices)]:
         assert item.interpretation == policy.document.clause(clause_id).interpretation
-    assert "not yet confirmed (approved-sites.content-monitoring)" in decision.explanation
+    # The deciding clause's reading, then those of the obligations the answer states (its provisos).
+    assert decision.explanation.endswith(
+        "not yet confirmed (approved-sites.content-monitoring, approved-sites.parent-notification, "
+        "approved-sites.policy-compliance).")
     data = decision.to_dict()
     assert data["reasons"][0]["interpretation"]["status"] == "proposed"
 
