@@ -353,3 +353,14 @@ def test_a_prohibited_answer_carries_no_proviso(policy):
     assert decision.outcome == "prohibited"
     assert any(o.met is None for o in decision.obligations)  # still listed
     assert "provided you" not in decision.explanation.lower()
+
+
+def test_a_district_account_names_its_reading_only_beyond_district_e_mail(policy):
+    """The text's own exception (a District-managed e-mail account) rests on no reading; any other
+    District-managed account does, on the reading that added it."""
+    message = {"actor": {"role": "teacher"}, "action": "message", "account": "district", "audience": ["student"],
+               "purpose": "school_business"}
+    e_mail = policy.decide({**message, "channel": "email"}, as_of=AS_OF)
+    platform = policy.decide({**message, "channel": "messaging_app"}, as_of=AS_OF)
+    assert (e_mail.outcome, e_mail.unconfirmed_readings) == ("permitted", ())
+    assert (platform.outcome, platform.unconfirmed_readings) == ("permitted", ("any-district-account",))
