@@ -42,7 +42,7 @@ from policykit.core.vocabulary import Vocabulary, load_vocabulary, vocabulary_fr
 
 AS_OF = date(2026, 1, 5)
 GENERATED = 3000
-EXPLANATION_SENTENCES = (  # words from each kind of sentence engine._explain writes
+EXPLANATION_SENTENCES = (  # words from each kind of sentence engine.explain writes
     "The answer depends on facts the question did not give", "Nothing in the policy restricts this",
     "This is not allowed yet under", "Not yet: first ", "This holds provided you ",
     "What you had to do first is done, but approval is still pending.",

@@ -1,6 +1,6 @@
 /* The policy's evaluator in the browser: a small interpreter of the data policykit.ask emits
    from the compiled policy (window.POLICYKIT_DATA). It mirrors request.build_encoder,
-   engine.evaluate (with stakes.analyse) and engine._explain, and alternatives.Searcher, step for step; it holds no
+   engine.evaluate (with stakes.analyse) and engine.explain (in the words of D.messages), and alternatives.Searcher, step for step; it holds no
    rule of its own. window.policykit.decide(request) returns the decision as the HTTP API
    does (Decision.to_dict() with alternatives and questions) and throws for a malformed
    request, naming the field (error.problems: [{pointer, message}]). No request leaves the page. */

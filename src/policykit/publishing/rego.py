@@ -24,7 +24,8 @@
   read-as sentences, which clauses rest on a reading awaiting the board, the policy stamp).
 * ``.manifest``: ``{"revision": <policy digest>, "roots": ["policykit"], "rego_version": 1, ...}``.
 
-The explanation is ``engine._explain``'s, sentence for sentence (written again in decision.rego).
+The explanation is ``engine.explain``'s, sentence for sentence, in the words of ``data.policykit.messages``
+(``schema/messages.yaml``), which decision.rego fills in; the reading probes are ``probe_K`` in cases.rego.
 * ``policykit/stakes.rego`` (``package policykit``): the exact answer when cases are at stake
   (/work/notes/exact.md, SPEC §4): the outcomes the request's completions give, and the unknown
   facts that can change it, by a diagram built one variable at a time (one generated rule per
