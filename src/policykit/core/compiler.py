@@ -164,6 +164,8 @@ class ReadingProbe:
     case: int  # index into Program.cases
     rank: int  # the case's outcome rank
     terms: tuple[tuple[int, int], ...]  # (P, N): the case's condition without the tagged item
+    needs: int = 0  # the P bits every term has: a request lacking one of them cannot make it hold
+    excludes: int = 0  # the N bits every term has: one of them true or unknown, it cannot hold
 
 
 @dataclass(frozen=True)
@@ -402,7 +404,12 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
                 items = case.when.items if isinstance(case.when, All) else ()
                 for i, tag in reading_tags(case.when):
                     rest = items[:i] + items[i + 1:]
-                    probes.append(ReadingProbe(tag, len(cases), rank, terms_of(All(rest)) if rest else ((0, 0),)))
+                    shadow = terms_of(All(rest)) if rest else ((0, 0),)
+                    needs, excludes = -1, -1
+                    for positive, negative in shadow:
+                        needs &= positive
+                        excludes &= negative
+                    probes.append(ReadingProbe(tag, len(cases), rank, shadow, needs, excludes))
             add_terms(terms, 0, reads, rank, text is not None or notice is not None)
             cases.append(CompiledCase(index, order, rank, text, met_bit, notice, reads, 0, interpretation=reading))
             if met_bit and unmet_outcome is not None:

@@ -139,7 +139,9 @@ def _probed(program: Program, true: int, unknown: int, final: int) -> tuple[str,
     known_or_unknown = true | unknown
     found: list[str] = []
     for probe in program.probes:
-        if probe.rank > final and probe.reading not in found and any(
+        if probe.rank <= final or probe.needs & ~true or probe.excludes & known_or_unknown:
+            continue
+        if probe.reading not in found and any(
                 not positive & ~true and not negative & known_or_unknown for positive, negative in probe.terms):
             found.append(probe.reading)
     return tuple(found)
