@@ -194,9 +194,14 @@
             el("p", { text: "“" + r.text.trim() + "”" })]));
         });
       }
-      if (decision.obligations.length) {
+      // A duty whose state is unknown only where the answer may carry a proviso (allowed, or
+      // needing approval): it cannot change a prohibition, nor settle an undetermined answer.
+      var duties = decision.obligations.filter(function (o) {
+        return o.met !== null || D.proviso_outcomes.indexOf(decision.outcome) >= 0;
+      });
+      if (duties.length) {
         answer.appendChild(el("h3", { text: "What you must do" }));
-        answer.appendChild(el("ul", {}, decision.obligations.map(function (o) {
+        answer.appendChild(el("ul", {}, duties.map(function (o) {
           var state = o.met === true ? "done" : o.met === false ? "not done yet" : "not known yet";
           return el("li", { "data-clause": o.clause }, [o.text + " — " + state]);
         })));
