@@ -82,12 +82,24 @@ def _reading_problems(policy: policykit.Policy, data: dict) -> list[str]:
         want = reading.to_dict() if reading is not None else None
         if item.get("interpretation") != want:
             problems.append(f"{where} {clause_id}: interpretation {item.get('interpretation')!r}, clause has {want!r}")
-    awaiting = [r["id"] for r in data["reasons"] if (r.get("interpretation") or {}).get("status") == "proposed"]
-    if awaiting and not all(AWAITING in data["explanation"] and clause_id in data["explanation"]
-                            for clause_id in awaiting):
-        problems.append(f"explanation does not say that {awaiting} await the board: {data['explanation']!r}")
-    if not awaiting and AWAITING in data["explanation"]:
-        problems.append(f"explanation says a reading awaits the board, but no reason's does: {data['explanation']!r}")
+    # Once, the unconfirmed readings the outcome rests on: the deciding clauses', those of the
+    # obligations the explanation states (unmet, or a proviso where the answer is allowed or needs
+    # approval), then for an allowed answer readings of questions/readings.yaml (tagged conditions).
+    proposed = [r["id"] for r in data["reasons"] if (r.get("interpretation") or {}).get("status") == "proposed"]
+    proposed += [o["clause"] for o in data["obligations"]
+                 if (o.get("interpretation") or {}).get("status") == "proposed"
+                 and (o["met"] is False or (o["met"] is None and data["outcome"] not in ("prohibited", "undetermined")))]
+    deciding = list(dict.fromkeys(proposed))
+    text = data["explanation"]
+    if text.count(AWAITING) > 1:
+        problems.append(f"explanation says twice that a reading awaits the board: {text!r}")
+    named = text.split(AWAITING + " (", 1)[1].rsplit(").", 1)[0].split(", ") if AWAITING in text else []
+    probed = named[len(deciding):]
+    if named[:len(deciding)] != deciding or len(set(named)) != len(named):
+        problems.append(f"explanation names {named}, the deciding readings are {deciding}: {text!r}")
+    if probed and (data["outcome"] not in ("permitted", "discouraged")
+                   or not set(probed) <= {r["id"] for r in yaml.safe_load(READINGS.read_text(encoding="utf-8"))["readings"]}):
+        problems.append(f"explanation names readings {probed} an answer {data['outcome']} cannot rest on: {text!r}")
     return problems
 
 

@@ -93,7 +93,8 @@ def test_rule_lines_are_in_the_phrasebooks_words(report):
     assert change.rule_added == (
         "when I send a message or I make or take a call or I post something or I connect with someone online, "
         "and it reaches a student, and not (it is face to face or it is a letter on paper or it is a phone call "
-        "or it goes by text message), and not (I use a District account), and not (the site has been approved), "
+        "or it goes by text message), and not (I use a District account, and it goes by e-mail), and not (I use a "
+        "District account, and not (it goes by e-mail)), and not (the site has been approved), "
         "and not (everyone it reaches is my own family): the answer is allowed, but discouraged",)
     for line in change.rule_added + change.rule_removed:
         assert "_" not in line and "audience" not in line

@@ -205,7 +205,10 @@ def test_every_reason_obligation_and_notice_carries_its_clauses_interpretation(p
     for item, clause_id in [*((r, r.id) for r in decision.reasons), *((o, o.clause) for o in decision.obligations),
                             *((n, n.clause) for n in decision.notices)]:
         assert item.interpretation == policy.document.clause(clause_id).interpretation
-    assert "not yet confirmed (approved-sites.content-monitoring)" in decision.explanation
+    # The deciding clause's reading, then those of the obligations the answer states (its provisos).
+    assert decision.explanation.endswith(
+        "not yet confirmed (approved-sites.content-monitoring, approved-sites.parent-notification, "
+        "approved-sites.policy-compliance).")
     data = decision.to_dict()
     assert data["reasons"][0]["interpretation"]["status"] == "proposed"
 
@@ -230,3 +233,134 @@ def test_the_digest_covers_interpretations(policy):
                     if c.id == "communications.respectful-speech" else c for c in policy.document.clauses)
     confirmed = Policy(replace(policy.document, clauses=clauses))
     assert confirmed.program(AS_OF).digest != policy.program(AS_OF).digest
+
+
+# ----------------------------------------------------------------- what an answer says it rests on
+
+FAMILY_TEXT = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",
+               "audience": ["student"], "purpose": "personal", "audience_is_family": True}
+
+
+def expected_unconfirmed(policy: policykit.Policy, request: dict, decision: policykit.Decision) -> tuple[str, ...]:
+    """The unconfirmed readings an answer rests on, read from the clause files with the reference
+    interpreter: the deciding clauses' and the stated obligations' readings awaiting the board, and
+    for an allowed answer each reading whose tagged condition alone kept a stronger case from
+    deciding (the case without that condition holds)."""
+    from policykit.core.conditions import All, evaluate
+    from reference import lookup_in, read_as
+
+    names: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in names:
+            names.append(name)
+
+    for reason in decision.reasons:
+        if reason.interpretation is not None and reason.interpretation.awaiting_board:
+            add(reason.id)
+    for duty in decision.obligations:
+        stated = duty.met is False or (duty.met is None and decision.outcome in engine.PROVISO_OUTCOMES)
+        if stated and duty.interpretation is not None and duty.interpretation.awaiting_board:
+            add(duty.clause)
+    if decision.outcome in ("permitted", "discouraged"):
+        day = date.fromisoformat(request["as_of"]) if "as_of" in request else AS_OF
+        lookup = lookup_in(read_as(request)[0])
+        for clause in policy.document.clauses:
+            version = clause.version_on(day)
+            reading = clause.interpretation_of(version) if version is not None else None
+            if reading is None or not reading.awaiting_board:
+                continue
+            for case in version.rule:
+                if not isinstance(case.when, All) or not case.outcome:
+                    continue
+                if OUTCOMES.index(case.outcome) <= OUTCOMES.index(decision.outcome):
+                    continue
+                items = case.when.items
+                for i, item in enumerate(items):
+                    if item.reading is not None and evaluate(All(items[:i] + items[i + 1:]), lookup) is True:
+                        add(item.reading)
+    return tuple(names)
+
+
+def test_a_permitted_answer_excused_by_a_tagged_condition_names_that_reading(policy):
+    """Texting one's own child is permitted only because the family reading excuses the texting
+    and peer rules: the answer names that reading, once, and nothing else."""
+    decision = policy.decide(FAMILY_TEXT, as_of=AS_OF)
+    assert decision.outcome == "permitted"
+    assert decision.unconfirmed_readings == ("family",)
+    assert decision.explanation.endswith(
+        "This rests on a reading of the policy that the Board of Education has not yet confirmed (family).")
+    # Without the family, the same text is prohibited, and the answer rests on its deciding clauses.
+    stranger = policy.decide({**FAMILY_TEXT, "audience_is_family": False}, as_of=AS_OF)
+    assert stranger.outcome == "prohibited"
+    assert stranger.unconfirmed_readings == ("relationships.peer-communication", "relationships.texting-and-calling")
+
+
+def test_a_permitted_answer_no_reading_touches_names_none(policy):
+    decision = policy.decide({"actor": {"role": "teacher"}, "action": "message", "channel": "email",
+                              "account": "district", "audience": ["staff"], "purpose": "school_business"},
+                             as_of=AS_OF)
+    assert decision.outcome == "permitted"
+    assert decision.unconfirmed_readings == ()
+    assert "has not yet confirmed" not in decision.explanation
+
+
+def test_a_discouraged_answer_names_the_reading_that_kept_a_prohibition_from_deciding(policy):
+    """A coach's team chat from a personal account, for an extracurricular purpose: the
+    personal-relationships rule would prohibit it but for the condition its reading added."""
+    decision = policy.decide({"actor": {"role": "coach"}, "action": "connect", "channel": "messaging_app",
+                              "account": "personal", "audience": ["student"], "purpose": "extracurricular"},
+                             as_of=AS_OF)
+    assert decision.outcome == "discouraged"
+    assert decision.unconfirmed_readings == ("communications.district-email", "personal-relationships-channel")
+
+
+@PROPERTY
+@given(request=valid_requests())
+def test_an_answer_names_exactly_the_readings_it_rests_on_each_once(policy, request):
+    decision = policy.decide(request, as_of=AS_OF)
+    names = decision.unconfirmed_readings
+    assert names == expected_unconfirmed(policy, request, decision)
+    assert len(set(names)) == len(names)
+    lead = policy.messages.sentences["unconfirmed_reading"][0]
+    assert decision.explanation.count(lead) == (1 if names else 0)
+    if names:
+        assert decision.explanation.endswith(policy.messages.fill(
+            "unconfirmed_reading", readings=policy.messages.lists["readings"].join(names)))
+
+
+@PROPERTY
+@given(request=valid_requests())
+def test_provisos_only_where_the_answer_is_allowed_or_needs_approval(policy, request):
+    decision = policy.decide(request, as_of=AS_OF)
+    proviso = policy.messages.sentences["proviso"][0]  # "This holds provided you "
+    duty = policy.messages.duties["unknown"][0]  # "Provided you "
+    assumed = [o.text for o in decision.obligations if o.met is None]
+    if decision.outcome in ("prohibited", "undetermined"):
+        assert proviso not in decision.explanation and duty.lower() not in decision.explanation.lower()
+    elif assumed:
+        assert policy.messages.fill("proviso", duties=policy.messages.lists["duties"].join(assumed)) \
+            in decision.explanation
+
+
+def test_a_prohibited_answer_carries_no_proviso(policy):
+    """A hazing video on an approved team page: prohibited, and the site duties whose state is
+    unknown cannot change that, so the answer says no "provided you"."""
+    decision = policy.decide({"actor": {"role": "coach"}, "action": "post", "channel": "social_media",
+                              "account": "district", "audience": ["student", "parent_guardian"],
+                              "purpose": "extracurricular", "content": ["student_prohibited_conduct_image"],
+                              "site": {"approved": True}}, as_of=AS_OF)
+    assert decision.outcome == "prohibited"
+    assert any(o.met is None for o in decision.obligations)  # still listed
+    assert "provided you" not in decision.explanation.lower()
+
+
+def test_a_district_account_names_its_reading_only_beyond_district_e_mail(policy):
+    """The text's own exception (a District-managed e-mail account) rests on no reading; any other
+    District-managed account does, on the reading that added it."""
+    message = {"actor": {"role": "teacher"}, "action": "message", "account": "district", "audience": ["student"],
+               "purpose": "school_business"}
+    e_mail = policy.decide({**message, "channel": "email"}, as_of=AS_OF)
+    platform = policy.decide({**message, "channel": "messaging_app"}, as_of=AS_OF)
+    assert (e_mail.outcome, e_mail.unconfirmed_readings) == ("permitted", ())
+    assert (platform.outcome, platform.unconfirmed_readings) == ("permitted", ("any-district-account",))

@@ -342,3 +342,56 @@ def test_a_yml_clause_file_is_refused_not_ignored(make_policy: MakePolicy) -> No
     _, issues = check_policy_dir(".")
     assert str(issues[0]) == ("clauses/communications.email.yml:1:1: clause files end in .yaml: rename "
                               "communications.email.yml to communications.email.yaml (a .yml file would not be read)")
+
+
+_TAGGED = """id: communications.email
+title: "Use district e-mail"
+section: communications
+kind: recommendation
+INTERPRETATION
+versions:
+  - effective: "2015-11-18"
+    note: "First version."
+    text: "Employees should use district e-mail with students."
+    rule:
+      - when:
+          all:
+            - {fact: audience, has: student}
+            - {not: {fact: audience_is_family, is: true}, reading: READING}
+            - any:
+                - {fact: account, is: personal, NESTED}
+                - {fact: account, is: district}
+        outcome: discouraged
+      - when: {all: [{fact: channel, is: email, reading: family}]}
+        notice: "E-mail is kept."
+"""
+_READING = "interpretation: {text: \"The employee's own family is excused.\", status: proposed}"
+
+
+def test_a_condition_a_reading_added_carries_its_id(make_policy: MakePolicy) -> None:
+    text = _TAGGED.replace("INTERPRETATION", _READING).replace("READING", "family").replace(", NESTED", "")
+    make_policy({"clauses/communications.email.yaml": text.replace(", reading: family}]}", "}]}")})
+    case = load_policy_dir(".").clause("communications.email").versions[0].rule[0]
+    assert [getattr(item, "reading", None) for item in case.when.items] == [None, "family", None]
+    from policykit.core.conditions import to_data, untagged
+
+    assert to_data(case.when)["all"][1] == {"not": {"fact": "audience_is_family", "is": True}, "reading": "family"}
+    assert "reading" not in str(to_data(untagged(case.when)))
+
+
+def test_reading_tags_are_checked(make_policy: MakePolicy) -> None:
+    """A tag names a reading of the list, sits on a condition under the case's all:, in a case
+    that yields an outcome, of a clause whose interpretation gives the reading's status."""
+    text = _TAGGED.replace("READING", "famly").replace("NESTED", "reading: family")
+    make_policy({"clauses/communications.email.yaml": text.replace("INTERPRETATION", _READING)})
+    _, issues = check_policy_dir(".")
+    assert [(i.line, i.code) for i in issues] == [(14, "unknown-reading"), (16, "reading-tag"), (19, "reading-tag")]
+    assert issues[0].message.startswith("unknown reading 'famly' (did you mean 'family'?); the readings are listed in ")
+    assert issues[1].message.startswith("a reading tag goes on a condition listed directly under the case's all:")
+    assert issues[2].message.startswith("a reading tag marks a condition that keeps a case from deciding")
+    Path("clauses/communications.email.yaml").write_text(
+        _TAGGED.replace("INTERPRETATION", "").replace("READING", "family").replace(", NESTED", "")
+        .replace(", reading: family}]}", "}]}"), encoding="utf-8")
+    _, issues = check_policy_dir(".")
+    assert [(i.line, i.code) for i in issues] == [(14, "reading-tag")]
+    assert "needs the clause's interpretation" in issues[0].message

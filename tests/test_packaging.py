@@ -37,6 +37,8 @@ def test_the_wheel_installs_into_a_fresh_environment_and_validates_from_its_own_
     assert wheel.name.startswith("ledyard_policykit-")
     names = zipfile.ZipFile(wheel).namelist()
     assert "policykit/_data/policy/policy.yaml" in names and "policykit/_data/schema/request.schema.json" in names
+    assert "policykit/_data/schema/messages.yaml" in names  # the words of the answers
+    assert "policykit/_data/questions/readings.yaml" in names  # the ids reading tags name
     assert not [name for name in names if name.startswith(("site/", "build/", ".venv/", "policykit/_data/site"))]
 
     venv = tmp_path / "venv"

@@ -3,11 +3,6 @@
    shared link reopens the same answer and no server ever sees it. */
 (function () {
   "use strict";
-  var OUTCOME_WORDS = {
-    permitted: "Permitted", discouraged: "Allowed, but discouraged", requires_approval: "Needs approval first",
-    prohibited: "Prohibited", undetermined: "Depends on facts not given yet"
-  };
-
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
@@ -23,6 +18,9 @@
     var root = document.getElementById("policykit-ask");
     if (!root || !window.policykit) { return; }
     var D = window.policykit.data, FORM = {};
+    var OUTCOME_WORDS = {};  // the staff-facing outcome words of schema/messages.yaml
+    Object.keys(D.messages.outcomes).forEach(function (k) { OUTCOME_WORDS[k] = D.messages.outcomes[k].word; });
+    var STATUS = D.messages.reading_status;
     D.form.forEach(function (f) { FORM[f.path] = f; });
     var request = { actor: {} };
     var me = document.querySelector('script[src$="assets/ask.js"]');
@@ -185,24 +183,25 @@
 
     function render(decision) {
       answer.innerHTML = "";
-      var status = decision.reasons.some(function (r) { return r.interpretation && r.interpretation.status === "proposed"; })
-        ? "This answer rests on a reading of the policy that the Board of Education has not yet confirmed."
-        : (decision.reasons.length ? "This answer rests on the adopted text as the Board has confirmed it." : "");
       answer.appendChild(el("h2", { id: "ask-outcome", "data-outcome": decision.outcome, text: OUTCOME_WORDS[decision.outcome] }));
       answer.appendChild(el("p", { id: "ask-explanation", text: decision.explanation }));
-      if (status) { answer.appendChild(el("p", { id: "ask-status", class: "ask-status", text: status })); }
       if (decision.reasons.length) {
         answer.appendChild(el("h3", { text: decision.outcome === "undetermined" ? "Clauses at stake" : "Why: the policy's words" }));
         decision.reasons.forEach(function (r) {
           answer.appendChild(el("blockquote", { class: "ask-clause", "data-clause": r.id }, [
             el("p", {}, [el("a", { href: clauseHref(r.url), text: r.title }),
-              r.interpretation ? " (reading: " + (r.interpretation.status === "proposed" ? "awaiting the Board" : "confirmed") + ")" : ""]),
+              r.interpretation ? " (" + STATUS[r.interpretation.status] + ")" : ""]),
             el("p", { text: "“" + r.text.trim() + "”" })]));
         });
       }
-      if (decision.obligations.length) {
+      // A duty whose state is unknown only where the answer may carry a proviso (allowed, or
+      // needing approval): it cannot change a prohibition, nor settle an undetermined answer.
+      var duties = decision.obligations.filter(function (o) {
+        return o.met !== null || D.proviso_outcomes.indexOf(decision.outcome) >= 0;
+      });
+      if (duties.length) {
         answer.appendChild(el("h3", { text: "What you must do" }));
-        answer.appendChild(el("ul", {}, decision.obligations.map(function (o) {
+        answer.appendChild(el("ul", {}, duties.map(function (o) {
           var state = o.met === true ? "done" : o.met === false ? "not done yet" : "not known yet";
           return el("li", { "data-clause": o.clause }, [o.text + " — " + state]);
         })));

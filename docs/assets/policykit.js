@@ -1,6 +1,6 @@
 /* The policy's evaluator in the browser: a small interpreter of the data policykit.ask emits
    from the compiled policy (window.POLICYKIT_DATA). It mirrors request.build_encoder,
-   engine.evaluate (with stakes.analyse) and engine._explain, and alternatives.Searcher, step for step; it holds no
+   engine.evaluate (with stakes.analyse) and engine.explain (in the words of D.messages), and alternatives.Searcher, step for step; it holds no
    rule of its own. window.policykit.decide(request) returns the decision as the HTTP API
    does (Decision.to_dict() with alternatives and questions) and throws for a malformed
    request, naming the field (error.problems: [{pointer, message}]). No request leaves the page. */
@@ -123,10 +123,13 @@
     effects.forEach(function (c) { if (c.notice) { notices.push(c.notice); } });
     var readings = [];
     D.read_as.forEach(function (rule, i) { if (reread >> i & 1) { readings.push(rule[3]); } });
+    var finalRank = OUT.indexOf(outcome);
+    var probed = finalRank >= 0 && finalRank <= D.allowed_rank ? probedReadings(program, t, u, finalRank) : [];
     var verdict = {
       outcome: outcome, reasons: reasons, obligations: obligations, notices: notices,
       missing_facts: missing, possible_outcomes: possible,
-      explanation: explain(outcome, reasons, obligations, missing, possible, readings, onlyUnmet, notices)
+      explanation: explain(outcome, reasons, obligations, missing, possible, readings, onlyUnmet, notices,
+        restsOn(outcome, reasons, obligations, probed))
     };
     if (program.cache.size < 65536) { program.cache.set(cacheKey, verdict); }
     return verdict;
@@ -276,41 +279,76 @@
   }
 
   // ------------------------------------------------------------------------- explanation
-  function titles(reasons) {
-    var names = reasons.map(function (r) { return "\u201c" + r.title + "\u201d (" + r.id + ")"; });
-    if (names.length <= 1) { return names.join(""); }
-    return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+  // Every sentence is D.messages' (schema/messages.yaml): parts that are literal text (strings)
+  // or the values to fill in ({value: name}), as engine.explain fills them.
+  var M = D.messages;
+  function fill(parts, values) {
+    return parts.map(function (part) { return typeof part === "string" ? part : values[part.value]; }).join("");
   }
 
-  function explain(outcome, reasons, obligations, missing, possible, readings, onlyUnmet, notices) {
-    var sentences = readings.slice();
+  function titles(reasons) {
+    var names = reasons.map(function (r) { return fill(M.sentences.clause_name, { title: r.title, id: r.id }); });
+    if (names.length <= 1) { return names.join(""); }
+    return names.slice(0, -1).join(M.lists.clauses.separator) + M.lists.clauses.last + names[names.length - 1];
+  }
+
+  function provisoOutcome(outcome) { return D.proviso_outcomes.indexOf(outcome) >= 0; }
+
+  // The readings whose conditions kept a case stronger than the answer from deciding it: the
+  // reading probes that hold (every P bit true, no N bit true or unknown), each once.
+  function probedReadings(program, t, u, finalRank) {
+    var found = [], tu = or(t, u);
+    program.probes.forEach(function (probe) {
+      if (probe.rank <= finalRank || found.indexOf(probe.reading) >= 0) { return; }
+      if (probe.terms.some(function (term) { return !any(minus(term.p, t)) && !hits(term.n, tu); })) {
+        found.push(probe.reading);
+      }
+    });
+    return found;
+  }
+
+  // The unconfirmed readings the outcome rests on, each once (engine.rests_on).
+  function restsOn(outcome, reasons, obligations, probed) {
+    var names = [];
+    function add(name) { if (names.indexOf(name) < 0) { names.push(name); } }
+    reasons.forEach(function (r) { if (r.awaiting) { add(r.id); } });
+    obligations.forEach(function (o) {
+      var stated = o.met === false || (o.met === null && provisoOutcome(outcome));
+      if (stated && o.interpretation && o.interpretation.status === "proposed") { add(o.clause); }
+    });
+    probed.forEach(add);
+    return names;
+  }
+
+  function explain(outcome, reasons, obligations, missing, possible, readings, onlyUnmet, notices, unconfirmed) {
+    var first, L = M.lists;
     if (outcome === "undetermined") {
-      var could = possible.map(function (o) { return o.replace(/_/g, " "); }).join(" or ");
-      sentences.unshift("The answer depends on facts the question did not give (" + missing.join(", ") +
-        "): it could be " + could + ". Clauses at stake: " + titles(reasons) + ".");
+      first = fill(M.sentences.undetermined, {
+        missing: missing.join(L.missing),
+        possible: possible.map(function (o) { return M.outcomes[o].short; }).join(L.possible),
+        clauses: titles(reasons)
+      });
     } else if (!reasons.length && (obligations.length || notices.length)) {
-      sentences.unshift("This is permitted; no clause restricts it, but the policy has duties or notices " +
-        "that apply to it.");
+      first = fill(M.sentences.unrestricted_with_duties, {});
     } else if (!reasons.length) {
-      sentences.unshift("Nothing in the policy restricts this, so it is permitted.");
+      first = fill(M.sentences.unrestricted, {});
+    } else if (onlyUnmet) {
+      first = fill(M.sentences.verdict_not_yet, { clauses: titles(reasons) });
     } else {
-      var phrase = onlyUnmet ? "This is not allowed yet" : D.phrases[outcome];
-      sentences.unshift(phrase + " under " + titles(reasons) + ".");
+      first = fill(M.sentences.verdict, { verdict: M.outcomes[outcome].verdict, clauses: titles(reasons) });
     }
+    var sentences = [first].concat(readings);
     var unmet = obligations.filter(function (o) { return o.met === false; }).map(function (o) { return o.text; });
-    if (unmet.length) { sentences.push("Not yet: first " + unmet.join("; and ") + "."); }
+    if (unmet.length) { sentences.push(fill(M.sentences.not_yet, { duties: unmet.join(L.duties) })); }
     var assumed = obligations.filter(function (o) { return o.met === null; }).map(function (o) { return o.text; });
-    if (assumed.length) {
-      sentences.push((outcome !== "undetermined" ? "This holds provided you " : "In any case, provided you ") +
-        assumed.join("; and ") + ".");
+    if (assumed.length && provisoOutcome(outcome)) {
+      sentences.push(fill(M.sentences.proviso, { duties: assumed.join(L.duties) }));
     }
     if (outcome === "requires_approval" && !unmet.length && obligations.some(function (o) { return o.met === true; })) {
-      sentences.push("What you had to do first is done, but approval is still pending.");
+      sentences.push(fill(M.sentences.approval_pending, {}));
     }
-    var awaiting = reasons.filter(function (r) { return r.awaiting; }).map(function (r) { return r.id; });
-    if (awaiting.length) {
-      sentences.push("This rests on a reading of the policy that the Board of Education has not yet " +
-        "confirmed (" + awaiting.join(", ") + ").");
+    if (unconfirmed.length) {
+      sentences.push(fill(M.sentences.unconfirmed_reading, { readings: unconfirmed.join(L.readings) }));
     }
     return sentences.join(" ");
   }

@@ -70,7 +70,7 @@ from policykit.authoring.phrases import load_phrasebook
 from policykit.core import engine
 from policykit.core.api import Policy, load_policy
 from policykit.core.compiler import AtomLayout, Program, union_of
-from policykit.core.conditions import to_data
+from policykit.core.conditions import to_data, untagged
 from policykit.core.model import Case, Clause, ClauseVersion, PolicyDocument
 from policykit.core.request import valid_date
 from policykit.core.vocabulary import load_vocabulary
@@ -251,9 +251,11 @@ def _versions(side: Side) -> dict[str, tuple[Clause, ClauseVersion]]:
 
 
 def _rule_data(clause: Clause, version: ClauseVersion) -> object:
+    """What a version decides: its kind, reading and cases. A condition's reading tag is left out:
+    it names the reading in explanations and changes no answer, so tagging is no rule change."""
     reading = clause.interpretation_of(version)
     return (clause.kind_of(version), reading.to_dict() if reading else None,
-            [(to_data(c.when) if c.when else None, c.on_outcome, c.outcome,
+            [(to_data(untagged(c.when)) if c.when else None, c.on_outcome, c.outcome,
               (c.obligation.text, c.obligation.met_by) if c.obligation else None, c.notice) for c in version.rule])
 
 

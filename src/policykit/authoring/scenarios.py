@@ -40,6 +40,7 @@ from gherkin.pickles.compiler import Compiler
 from policykit.core.decision import Decision
 from policykit.core.errors import PolicyError, PolicyIssue, did_you_mean
 from policykit.core.loader import display_path
+from policykit.core.readings import read_reading_ids
 from policykit.core.paths import default_features_dir
 from policykit.authoring.phrases import Phrasebook, PhraseError, load_phrasebook
 from policykit.core.yamlfile import read_yaml
@@ -359,23 +360,7 @@ def read_readings(path: Path | str | None = None) -> tuple[tuple[str, ...], list
     """The reading ids a readings list declares (a mapping whose ``readings`` is a list of
     mappings, each with an ``id``), and every problem found in it."""
     path = Path(path) if path is not None else readings_path()
-    document, issues = read_yaml(path, display_path(path))
-    if document is None or issues:
-        return (), issues
-    entries = document.data.get("readings") if isinstance(document.data, dict) else None
-    if not isinstance(entries, list):
-        return (), [document.issue((), "a readings list is a mapping whose 'readings' is a list", "readings")]
-    ids: list[str] = []
-    for index, entry in enumerate(entries):
-        reading_id = entry.get("id") if isinstance(entry, dict) else None
-        if not isinstance(reading_id, str) or not reading_id:
-            issues.append(document.issue(("readings", index), "each reading needs an 'id'", "readings"))
-        elif reading_id in ids:
-            issues.append(document.issue(("readings", index, "id"), f"the reading '{reading_id}' is listed twice",
-                                         "readings"))
-        else:
-            ids.append(reading_id)
-    return tuple(ids), issues
+    return read_reading_ids(path, display_path(path))
 
 
 def load_reading_ids(path: Path | str | None = None) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from policykit.core.cache import ByteBoundedLRU
 from policykit.core.compiler import AtomLayout, Program, compile_program
 from policykit.core.decision import Decision, PolicyStamp, Verdict, plain_decision
 from policykit.core.errors import RequestError, RequestProblem
+from policykit.core.messages import Messages, load_messages
 from policykit.core.paths import default_policy_dir
 from policykit.core.encoder import build_encoder
 from policykit.core.request import MAX_ERRORS, Encoded, bounded_request_problems, valid_date
@@ -56,16 +57,20 @@ class Policy:
         vocabulary = load_vocabulary()
         self.layout = template.layout if template is not None else AtomLayout.from_vocabulary(vocabulary)
         self._searcher = Searcher(vocabulary, document, self.layout)
+        # The words of the answers (schema/messages.yaml), read once and shared by every program.
+        self.messages: Messages = template.messages if template is not None else load_messages()
         # One program per period between effective dates: every clause version in force is fixed
         # within a period, so a question's date only has to find its period.
         self._starts = list(document.effective_dates())
         if template is not None:  # a variant of the template's policy: share its compiled conditions
             self._terms = template._terms
-            self._programs = [compile_program(document, day, self.layout, terms_cache=self._terms, digest=False)
+            self._programs = [compile_program(document, day, self.layout, terms_cache=self._terms, digest=False,
+                                              messages=self.messages)
                               for day in self._starts]
         else:
             self._terms: dict = {}
-            self._programs = [compile_program(document, day, self.layout, terms_cache=self._terms)
+            self._programs = [compile_program(document, day, self.layout, terms_cache=self._terms,
+                                              messages=self.messages)
                               for day in self._starts]
         self._first = self._starts[0]
         self._start_process(vocabulary, template._encode if template is not None else None)

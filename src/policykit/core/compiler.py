@@ -16,6 +16,11 @@ to an *unmet case*: its condition and "the fact that settles it is known to be f
 terms carry a third mask ``K`` (bits that must be known: unknown makes the term false, not
 unknown), so an obligation whose state is unknown never escalates the outcome, never makes a
 decision undetermined and never adds to ``missing_facts``.
+
+A condition that a reading added to a case (``reading:`` on an item of the case's ``all``) also
+compiles to a *reading probe*: the case's condition without that item. When a probe holds and
+the answer is allowed and weaker than the case's outcome, that reading kept the case from
+deciding, and the explanation names it (when the clause's reading still awaits the board).
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from policykit.core.conditions import All, Any, Condition, Not, Test, facts_read, to_data
+from policykit.core.conditions import All, Any, Condition, Not, Test, facts_read, reading_tags, to_data
 from policykit.core.decision import Notice, Reason
 from policykit.core.kinds import unmet_obligation_outcome
+from policykit.core.messages import Messages, load_messages
 from policykit.core.model import OUTCOMES, Clause, ClauseVersion, Interpretation, PolicyDocument
 from policykit.core.vocabulary import Vocabulary
 
@@ -148,6 +154,21 @@ class CompiledCase:
 
 
 @dataclass(frozen=True)
+class ReadingProbe:
+    """A case as it would read without one condition a reading added (``reading:`` in the clause
+    YAML): when it holds, the case would have decided but for that condition. Only clauses whose
+    reading awaits the board's confirmation get probes (their interpretation's status is the
+    reading's status)."""
+
+    reading: str  # the reading's id (questions/readings.yaml)
+    case: int  # index into Program.cases
+    rank: int  # the case's outcome rank
+    terms: tuple[tuple[int, int], ...]  # (P, N): the case's condition without the tagged item
+    needs: int = 0  # the P bits every term has: a request lacking one of them cannot make it hold
+    excludes: int = 0  # the N bits every term has: one of them true or unknown, it cannot hold
+
+
+@dataclass(frozen=True)
 class Program:
     """The clauses in force on a range of dates, compiled.
 
@@ -178,6 +199,8 @@ class Program:
     layout: AtomLayout
     met_mask: int  # every bit that settles an obligation, true and unknown (as in true | unknown << shift)
     shown: tuple[int, ...]  # per outcome rank: the terms a determined verdict of that rank reads
+    messages: Messages  # the explanation's sentences and the outcome words (schema/messages.yaml)
+    probes: tuple[ReadingProbe, ...] = ()  # the cases without each condition a reading added
     # A determined verdict by its pattern (engine.evaluate), filled as patterns are met.
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -304,10 +327,12 @@ def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[
 
 
 def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
-                    terms_cache: dict[Condition, Terms] | None = None, digest: bool = True) -> Program:
+                    terms_cache: dict[Condition, Terms] | None = None, digest: bool = True,
+                    messages: Messages | None = None) -> Program:
     """Compile the clause versions in force on ``day``. ``terms_cache`` remembers each condition's
     terms across compilations of variants of one policy (mutation testing); ``digest=False``
-    leaves the program's digest empty, for a variant that never stamps a decision anyone reads."""
+    leaves the program's digest empty, for a variant that never stamps a decision anyone reads.
+    ``messages``: the words of the explanations (default: the project's ``schema/messages.yaml``)."""
     in_force = [(clause, version) for clause in document.clauses
                 if (version := clause.version_on(day)) is not None]
     revision = document.revision_on(day)
@@ -326,6 +351,16 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
     rank_terms = [0] * len(OUTCOMES)
     effect_terms = 0
     order = 0
+    probes: list[ReadingProbe] = []
+
+    def terms_of(condition: Condition) -> Terms:
+        terms = terms_cache.get(condition) if terms_cache is not None else None
+        if terms is None:
+            terms = to_terms(condition, layout)
+            if terms_cache is not None:
+                terms_cache[condition] = terms
+        return terms
+
     def add_terms(terms: Terms, known: int, reads: tuple, rank: int, has_effect: bool) -> None:
         nonlocal effect_terms
         for positive, negative in terms:
@@ -364,11 +399,17 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
                                                   interpretation=reading))
                 continue
             reads = tuple(sorted((layout.order[f], f, layout.masks[f]) for f in facts_read(case.when)))
-            terms = terms_cache.get(case.when) if terms_cache is not None else None
-            if terms is None:
-                terms = to_terms(case.when, layout)
-                if terms_cache is not None:
-                    terms_cache[case.when] = terms
+            terms = terms_of(case.when)
+            if rank > 0 and reading is not None and reading.awaiting_board:
+                items = case.when.items if isinstance(case.when, All) else ()
+                for i, tag in reading_tags(case.when):
+                    rest = items[:i] + items[i + 1:]
+                    shadow = terms_of(All(rest)) if rest else ((0, 0),)
+                    needs, excludes = -1, -1
+                    for positive, negative in shadow:
+                        needs &= positive
+                        excludes &= negative
+                    probes.append(ReadingProbe(tag, len(cases), rank, shadow, needs, excludes))
             add_terms(terms, 0, reads, rank, text is not None or notice is not None)
             cases.append(CompiledCase(index, order, rank, text, met_bit, notice, reads, 0, interpretation=reading))
             if met_bit and unmet_outcome is not None:
@@ -390,4 +431,5 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
                    tuple(cases),
                    tuple(outcome_cases), tuple(reasons), slices, shift, tuple(term_case), tuple(term_reads),
                    tuple(term_pairs), tuple(term_known), (1 << len(term_case)) - 1, len(term_case), tuple(rank_terms), above,
-                   effect_terms, layout, met_mask, shown)
+                   effect_terms, layout, met_mask, shown, messages if messages is not None else load_messages(),
+                   tuple(probes))

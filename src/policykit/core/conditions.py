@@ -3,7 +3,12 @@
 ``all`` / ``any`` / ``not`` combine tests; a test reads one fact with ``is`` (equals), ``in``
 (equals one of), ``has`` (a list contains), ``has_any`` (a list contains one of) or ``given``
 (the fact was supplied). Conditions are data, parsed from validated YAML; nothing is ever
-evaluated as code. Evaluation is three-valued (Kleene): True, False, or None for unknown."""
+evaluated as code. Evaluation is three-valued (Kleene): True, False, or None for unknown.
+
+A condition listed under a case's ``all`` may carry ``reading: <id>``: the reading (an id of
+``questions/readings.yaml``) that added it to the rule. It changes nothing in evaluation; an
+allowed answer names the reading when the case would have decided but for that condition
+(``compiler.ReadingProbe``)."""
 
 from __future__ import annotations
 
@@ -20,16 +25,19 @@ UNKNOWN = object()
 @dataclass(frozen=True)
 class All:
     items: tuple["Condition", ...]
+    reading: str | None = None  # the reading that added this condition to its case, if tagged
 
 
 @dataclass(frozen=True)
 class Any:
     items: tuple["Condition", ...]
+    reading: str | None = None
 
 
 @dataclass(frozen=True)
 class Not:
     item: "Condition"
+    reading: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Test:
     fact: str
     op: str
     value: object
+    reading: str | None = None
 
 
 Condition = Union[All, Any, Not, Test]
@@ -46,27 +55,46 @@ Condition = Union[All, Any, Not, Test]
 
 def parse_condition(data: dict) -> Condition:
     """Build a condition from schema-valid data."""
+    reading = data.get("reading")
     if "all" in data:
-        return All(tuple(parse_condition(item) for item in data["all"]))
+        return All(tuple(parse_condition(item) for item in data["all"]), reading)
     if "any" in data:
-        return Any(tuple(parse_condition(item) for item in data["any"]))
+        return Any(tuple(parse_condition(item) for item in data["any"]), reading)
     if "not" in data:
-        return Not(parse_condition(data["not"]))
+        return Not(parse_condition(data["not"]), reading)
     op = next(key for key in TESTS if key in data)
     value = data[op]
-    return Test(data["fact"], op, tuple(value) if isinstance(value, list) else value)
+    return Test(data["fact"], op, tuple(value) if isinstance(value, list) else value, reading)
 
 
 def to_data(condition: Condition) -> dict:
     """The inverse of ``parse_condition``."""
+    tag = {"reading": condition.reading} if condition.reading is not None else {}
     if isinstance(condition, All):
-        return {"all": [to_data(item) for item in condition.items]}
+        return {"all": [to_data(item) for item in condition.items], **tag}
     if isinstance(condition, Any):
-        return {"any": [to_data(item) for item in condition.items]}
+        return {"any": [to_data(item) for item in condition.items], **tag}
     if isinstance(condition, Not):
-        return {"not": to_data(condition.item)}
+        return {"not": to_data(condition.item), **tag}
     value = list(condition.value) if isinstance(condition.value, tuple) else condition.value
-    return {"fact": condition.fact, condition.op: value}
+    return {"fact": condition.fact, condition.op: value, **tag}
+
+
+def untagged(condition: Condition) -> Condition:
+    """The condition without its reading tags (what it tests, and nothing else)."""
+    if isinstance(condition, (All, Any)):
+        return type(condition)(tuple(untagged(item) for item in condition.items))
+    if isinstance(condition, Not):
+        return Not(untagged(condition.item))
+    return Test(condition.fact, condition.op, condition.value) if condition.reading is not None else condition
+
+
+def reading_tags(condition: Condition) -> tuple[tuple[int, str], ...]:
+    """The tagged conditions of a case's condition: (index in its ``all``, reading id) for each
+    item of a top-level ``all`` that carries ``reading``."""
+    if not isinstance(condition, All):
+        return ()
+    return tuple((i, item.reading) for i, item in enumerate(condition.items) if item.reading is not None)
 
 
 def tests(condition: Condition) -> Iterator[Test]:

@@ -136,6 +136,7 @@ class Verdict:
     missing_facts: tuple[str, ...]
     possible_outcomes: tuple[str, ...]
     explanation: str
+    unconfirmed: tuple[str, ...] = ()  # the unconfirmed readings the outcome rests on (clause or reading ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +183,13 @@ class Decision:
     @property
     def explanation(self) -> str:
         return self.verdict.explanation
+
+    @property
+    def unconfirmed_readings(self) -> tuple[str, ...]:
+        """The readings awaiting the board's confirmation that the outcome rests on, as the
+        explanation names them (a deciding clause by its id, a reading that kept a case from
+        deciding by its reading id); empty when it rests on none."""
+        return self.verdict.unconfirmed
 
     def to_dict(self) -> dict[str, Any]:
         """The decision as a JSON-ready dict matching ``schema/decision.schema.json``."""

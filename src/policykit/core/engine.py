@@ -22,14 +22,20 @@ and returns a ``Verdict``; ``decide`` adds the date the question is about and an
   ``requires_approval`` through its compiled unmet case; one whose state is unknown
   (``met: null``) is listed and never changes the outcome;
 * every reason, obligation and notice carries its clause's interpretation, and the explanation
-  says what must be done first, what the answer assumes ("provided you …"), when a value was
-  read as another (``x-read-as``), and when the answer rests on a reading awaiting the board.
+  says what must be done first, what the answer assumes ("provided you …", only when the outcome is
+  allowed or needs approval: a proviso cannot change a prohibition, nor settle an undetermined
+  answer), when a value was read as another (``x-read-as``), and, once, the unconfirmed readings
+  the outcome rests on: those of the deciding clauses and of the obligations it states, and for
+  an allowed answer the readings whose conditions kept a stronger case from deciding
+  (``Program.probes``);
+* the words are ``Program.messages`` (``schema/messages.yaml``), never written here.
 """
 
 from __future__ import annotations
 
 from policykit.core.compiler import Program
 from policykit.core.decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
+from policykit.core.messages import Messages
 from policykit.core.model import OUTCOMES
 from policykit.core.stakes import Stakes, analyse
 
@@ -37,12 +43,11 @@ VERDICT_TABLE_LIMIT = 4096
 """The most verdict patterns one program remembers (``Program.verdicts``); past it, verdicts are
 assembled each time."""
 
-OUTCOME_PHRASES = {
-    "permitted": "This is permitted",
-    "discouraged": "This is allowed but discouraged",
-    "requires_approval": "This is not allowed until approved",
-    "prohibited": "This is prohibited",
-}
+PROVISO_OUTCOMES = frozenset({"permitted", "discouraged", "requires_approval"})
+"""The outcomes an answer may state a proviso ("provided you …") on: allowed, or needing approval."""
+
+ALLOWED_RANK = OUTCOMES.index("discouraged")
+"""The strongest outcome rank that is allowed: a reading probe is read only up to it."""
 
 
 def _members(mask: int, term_case: tuple[int, ...]) -> list[int]:
@@ -116,18 +121,34 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verd
     # terms that are true (which also fix the outcome: the strongest rank among them), the
     # settling facts' states and the values read as others, so one verdict serves every request
     # with that pattern (program.verdicts, filled as patterns are met).
-    key = (true_terms & program.shown[best], state & program.met_mask, reread)
+    probed = _probed(program, true, unknown, best) if program.probes and best <= ALLOWED_RANK else ()
+    key = (true_terms & program.shown[best], state & program.met_mask, reread, probed)
     table = program.verdicts
     verdict = table.get(key)
     if verdict is None:
-        verdict = _assemble(program, true, unknown, reread, true_terms, best, None)
+        verdict = _assemble(program, true, unknown, reread, true_terms, best, None, probed)
         if len(table) < VERDICT_TABLE_LIMIT:
             table[key] = verdict
     return verdict
 
 
+def _probed(program: Program, true: int, unknown: int, final: int) -> tuple[str, ...]:
+    """The readings whose conditions kept a case stronger than ``final`` from deciding: the ids of
+    the probes that hold (each once, in printed order). A term holds when its P bits are true and
+    none of its N bits is true or unknown."""
+    known_or_unknown = true | unknown
+    found: list[str] = []
+    for probe in program.probes:
+        if probe.rank <= final or probe.needs & ~true or probe.excludes & known_or_unknown:
+            continue
+        if probe.reading not in found and any(
+                not positive & ~true and not negative & known_or_unknown for positive, negative in probe.terms):
+            found.append(probe.reading)
+    return tuple(found)
+
+
 def _assemble(program: Program, true: int, unknown: int, reread: int, true_terms: int, best: int,
-              stakes: Stakes | None) -> Verdict:
+              stakes: Stakes | None, probed: tuple[str, ...] | None = None) -> Verdict:
     """The verdict's reasons, obligations, notices and words, once the outcome's reading is known."""
     cases = program.cases
     if stakes is not None and len(stakes.possible) > 1:
@@ -160,8 +181,13 @@ def _assemble(program: Program, true: int, unknown: int, reread: int, true_terms
     notices: tuple[Notice, ...] = tuple(case.notice for case in effects if case.notice is not None)
     readings = (tuple(text for i, text in enumerate(program.layout.read_as_explanations) if reread >> i & 1)
                 if reread else ())
-    explanation = _explain(outcome, reasons, obligations, missing_facts, possible, readings, only_unmet, notices)
-    return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, explanation)
+    if probed is None:
+        probed = _probed(program, true, unknown, OUTCOMES.index(outcome)) \
+            if program.probes and outcome in OUTCOMES[:ALLOWED_RANK + 1] else ()
+    unconfirmed = rests_on(outcome, reasons, obligations, probed)
+    explanation = explain(program.messages, outcome, reasons, obligations, missing_facts, possible, readings,
+                          only_unmet, notices, unconfirmed)
+    return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, explanation, unconfirmed)
 
 
 def _met(met_bit: int, true: int, unknown: int) -> bool | None:
@@ -178,40 +204,59 @@ def _reasons(program: Program, cases: list) -> tuple[Reason, ...]:
     return tuple(program.reasons[index] for index in sorted({case.clause for case in cases}))
 
 
-def _titles(reasons: tuple[Reason, ...]) -> str:
-    names = [f"“{r.title}” ({r.id})" for r in reasons]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def stated_obligations(outcome: str, obligations: tuple[Obligation, ...]) -> list[Obligation]:
+    """The obligations the explanation states: those known to be unmet, and those whose state is
+    unknown when the outcome is allowed or needs approval (a proviso)."""
+    return [o for o in obligations if o.met is False or (o.met is None and outcome in PROVISO_OUTCOMES)]
 
 
-def _explain(outcome: str, reasons: tuple[Reason, ...], obligations: tuple[Obligation, ...],
-             missing: tuple[str, ...], possible: tuple[str, ...], readings: tuple[str, ...] = (),
-             only_unmet: bool = False, notices: tuple[Notice, ...] = ()) -> str:
-    sentences = list(readings)
+def rests_on(outcome: str, reasons: tuple[Reason, ...], obligations: tuple[Obligation, ...],
+             probed: tuple[str, ...]) -> tuple[str, ...]:
+    """The unconfirmed readings the outcome rests on, each once: the deciding clauses' (by clause
+    id), those of the obligations the explanation states, then the readings that kept a case from
+    deciding an allowed answer (``probed``, by reading id)."""
+    names: list[str] = []
+    for clause, interpretation in [*((r.id, r.interpretation) for r in reasons),
+                                   *((o.clause, o.interpretation) for o in stated_obligations(outcome, obligations))]:
+        if interpretation is not None and interpretation.awaiting_board and clause not in names:
+            names.append(clause)
+    names += [reading for reading in probed if reading not in names]
+    return tuple(names)
+
+
+def _titles(messages: Messages, reasons: tuple[Reason, ...]) -> str:
+    return messages.clause_names([messages.fill("clause_name", title=r.title, id=r.id) for r in reasons])
+
+
+def explain(messages: Messages, outcome: str, reasons: tuple[Reason, ...], obligations: tuple[Obligation, ...],
+            missing: tuple[str, ...], possible: tuple[str, ...], readings: tuple[str, ...] = (),
+            only_unmet: bool = False, notices: tuple[Notice, ...] = (), unconfirmed: tuple[str, ...] = ()) -> str:
+    """The explanation in ``messages``' sentences: the verdict, the values read as others
+    (``readings``), what must be done first, the proviso, approval pending, and the unconfirmed
+    readings the outcome rests on (``unconfirmed``)."""
+    lists = messages.lists
     if outcome == "undetermined":
-        could = " or ".join(o.replace("_", " ") for o in possible)
-        sentences.insert(0, f"The answer depends on facts the question did not give ({', '.join(missing)}): "
-                            f"it could be {could}. Clauses at stake: {_titles(reasons)}.")
+        first = messages.fill("undetermined", missing=lists["missing"].join(missing),
+                              possible=lists["possible"].join(messages.outcomes[o].short for o in possible),
+                              clauses=_titles(messages, reasons))
     elif not reasons and (obligations or notices):
-        sentences.insert(0, "This is permitted; no clause restricts it, but the policy has duties or notices "
-                            "that apply to it.")
+        first = messages.fill("unrestricted_with_duties")
     elif not reasons:
-        sentences.insert(0, "Nothing in the policy restricts this, so it is permitted.")
+        first = messages.fill("unrestricted")
+    elif only_unmet:
+        first = messages.fill("verdict_not_yet", clauses=_titles(messages, reasons))
     else:
-        phrase = "This is not allowed yet" if only_unmet else OUTCOME_PHRASES[outcome]
-        sentences.insert(0, f"{phrase} under {_titles(reasons)}.")
+        first = messages.fill("verdict", verdict=messages.outcomes[outcome].verdict or "",
+                              clauses=_titles(messages, reasons))
+    sentences = [first, *readings]
     unmet = [o.text for o in obligations if o.met is False]
     if unmet:
-        sentences.append("Not yet: first " + "; and ".join(unmet) + ".")
+        sentences.append(messages.fill("not_yet", duties=lists["duties"].join(unmet)))
     assumed = [o.text for o in obligations if o.met is None]
-    if assumed:
-        sentences.append(("This holds provided you " if outcome != "undetermined" else "In any case, provided you ")
-                         + "; and ".join(assumed) + ".")
+    if assumed and outcome in PROVISO_OUTCOMES:
+        sentences.append(messages.fill("proviso", duties=lists["duties"].join(assumed)))
     if outcome == "requires_approval" and not unmet and any(o.met is True for o in obligations):
-        sentences.append("What you had to do first is done, but approval is still pending.")
-    awaiting = [r.id for r in reasons if r.interpretation is not None and r.interpretation.awaiting_board]
-    if awaiting:
-        sentences.append("This rests on a reading of the policy that the Board of Education has not yet "
-                         f"confirmed ({', '.join(awaiting)}).")
+        sentences.append(messages.fill("approval_pending"))
+    if unconfirmed:
+        sentences.append(messages.fill("unconfirmed_reading", readings=lists["readings"].join(unconfirmed)))
     return " ".join(sentences)

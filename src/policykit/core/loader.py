@@ -28,6 +28,7 @@ from policykit.core.model import (
 )
 from policykit.core.kinds import allowed_outcomes
 from policykit.core.paths import schema_dir
+from policykit.core.readings import read_reading_ids, readings_file
 from policykit.core.schemaerrors import schema_issues
 from policykit.core.vocabcheck import check_vocabulary
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
@@ -96,11 +97,17 @@ def check_policy_dir(root: Path | str, request_schema: Path | str | None = None
     clauses: list[Clause] = []
     found: list[PolicyIssue] = []
     # A vocabulary too incomplete to build is reported above; the clauses' facts wait until it is fixed.
+    tags: list[tuple[YamlDocument, JsonPath, str]] = []
     for doc in clause_docs if vocabulary is not None else ():
-        clause_found = list(_clause_issues(doc, vocabulary))
+        clause_found = list(_clause_issues(doc, vocabulary, tags))
         found.extend(clause_found)
         if not clause_found:
             clauses.append(_build_clause(doc))
+    found.extend(_reading_tag_issues(root, tags))
+    from policykit.core.messages import check_messages, messages_path
+
+    words = messages_path()  # the words the answers are given in (schema/messages.yaml)
+    issues.extend(check_messages(words, display_path(words))[1])
     if meta is not None:
         found.extend(_metadata_issues(meta))
         found.extend(_cross_issues(meta, clause_docs, unchecked_ids))
@@ -181,7 +188,60 @@ def _metadata_issues(meta: YamlDocument) -> Iterator[PolicyIssue]:
         seen[section["id"]] = i
 
 
-def _clause_issues(doc: YamlDocument, vocabulary: Vocabulary) -> Iterator[PolicyIssue]:
+def _reading_tag_issues(root: Path, tags: list[tuple[YamlDocument, JsonPath, str]]) -> Iterator[PolicyIssue]:
+    """Every reading a condition is tagged with is one of the readings list's ids (read only when
+    some condition is tagged)."""
+    if not tags:
+        return
+    path = readings_file(root)
+    known, problems = read_reading_ids(path, display_path(path))
+    if problems:
+        yield from problems
+        return
+    for doc, where, reading in tags:
+        if reading not in known:
+            yield doc.issue(where, f"unknown reading '{reading}'{did_you_mean(reading, known)}; the readings are "
+                                   f"listed in {display_path(path)}: {', '.join(known)}", "unknown-reading")
+
+
+def _tag_issues(doc: YamlDocument, path: JsonPath, case: dict, interpreted: bool,
+                tags: list[tuple[YamlDocument, JsonPath, str]]) -> Iterator[PolicyIssue]:
+    """Where a rule case's conditions carry ``reading``: only on an item of the case's ``all``, in
+    a case that yields an outcome, of a clause with an interpretation (its status is the reading's).
+    The tags found are added to ``tags`` for their ids to be checked against the readings list."""
+    when = case["when"]
+    top = set()
+    if isinstance(when.get("all"), list):
+        top = {i for i, item in enumerate(when["all"]) if isinstance(item, dict) and "reading" in item}
+
+    def walk(node: object, where: JsonPath) -> Iterator[PolicyIssue]:
+        if not isinstance(node, dict):
+            return
+        if "reading" in node:
+            at = where + ("reading",)
+            if where[-2:-1] != ("all",) or len(where) != len(path) + 3 or where[-1] not in top:
+                yield doc.issue(at, "a reading tag goes on a condition listed directly under the case's all: "
+                                    "the condition the reading added to the rule", "reading-tag")
+            elif case.get("outcome") is None:
+                yield doc.issue(at, "a reading tag marks a condition that keeps a case from deciding; this case "
+                                    "yields no outcome", "reading-tag")
+            elif not interpreted:
+                yield doc.issue(at, "a condition tagged with a reading needs the clause's interpretation (its "
+                                    "status is the reading's status); add interpretation: with text and status",
+                                "reading-tag")
+            else:
+                tags.append((doc, at, node["reading"]))
+        for key in ("all", "any"):
+            for i, item in enumerate(node.get(key, ()) if isinstance(node.get(key), list) else ()):
+                yield from walk(item, where + (key, i))
+        if "not" in node:
+            yield from walk(node["not"], where + ("not",))
+
+    yield from walk(when, path + ("when",))
+
+
+def _clause_issues(doc: YamlDocument, vocabulary: Vocabulary,
+                   tags: list[tuple[YamlDocument, JsonPath, str]] | None = None) -> Iterator[PolicyIssue]:
     data = doc.data
     clause_id, section = data["id"], data["section"]
     if not clause_id.startswith(section + "."):
@@ -215,6 +275,8 @@ def _clause_issues(doc: YamlDocument, vocabulary: Vocabulary) -> Iterator[Policy
                                 "kind-outcome")
             if "when" in case:
                 yield from _condition_issues(doc, path + ("when",), case["when"], vocabulary)
+                interpreted = "interpretation" in version or "interpretation" in data
+                yield from _tag_issues(doc, path, case, interpreted, tags if tags is not None else [])
             met_by = case.get("obligation", {}).get("met_by")
             if met_by is not None:
                 fact = vocabulary.get(met_by)

@@ -150,6 +150,12 @@ def explain(error: ValidationError) -> Iterator[SchemaProblem]:
         yield SchemaProblem(path, _condition_shape(value), "condition-shape")
         return
     if kind == "pattern":
+        named = re.search(r"\\\{\(([a-z_|]+)\)\\\}", error.validator_value)
+        if named or "[^{}]" in error.validator_value:  # a sentence of schema/messages.yaml
+            allowed = ", ".join("{" + name + "}" for name in named.group(1).split("|")) if named else "nothing"
+            yield SchemaProblem(path, f"{_describe_value(value)}: in braces, {name} may name only {allowed} "
+                                      "(write no other brace)", "pattern")
+            return
         if "[0-9]{4}" in error.validator_value:
             message = f"{_describe_value(value)} is not a date written YYYY-MM-DD"
         elif "\\." in error.validator_value and "[a-z_]" not in error.validator_value:

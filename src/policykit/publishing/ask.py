@@ -2,8 +2,9 @@
 
 ``ask_data(policy)`` emits, for every date range (``Policy._programs``), the compiled program:
 each term's (P, N, K) masks, the case it belongs to, the facts it reads; each case's outcome rank,
-obligation, settling bit, notice and reading; the outcome-triggered cases; the reasons as the HTTP
-API prints them. Beside them: the atom layout (every fact's bits and mask, which facts are single
+obligation, settling bit, notice and reading; the outcome-triggered cases; the reading probes
+(``compiler.ReadingProbe``); the reasons as the HTTP API prints them; and the words the answers
+are given in (``schema/messages.yaml``, as ``Messages.to_data()`` gives them). Beside them: the atom layout (every fact's bits and mask, which facts are single
 choices, the ``x-read-as`` rules), the request encoder's tree (kinds, required fields, bits), and
 what ``alternatives.Searcher`` needs (the controllable facts with their words, each action's
 channels, each clause's remedy). Nothing in it is written by hand: it all comes from the policy
@@ -24,7 +25,7 @@ from typing import Any
 
 from policykit.core.api import Policy
 from policykit.core.compiler import AtomLayout, Program
-from policykit.core.engine import OUTCOME_PHRASES
+from policykit.core.engine import ALLOWED_RANK, PROVISO_OUTCOMES
 from policykit.core.model import OUTCOMES
 from policykit.core.schemaerrors import load_schema
 from policykit.core.vocabulary import Fact, Vocabulary, load_vocabulary
@@ -68,6 +69,9 @@ def _program(program: Program, w, fact_index: dict[str, int]) -> dict[str, Any]:
                                                           and reason.interpretation.awaiting_board)}
                     for reason in program.reasons],
         "cases": cases, "outcome_cases": outcome_cases, "terms": terms,
+        "probes": [{"reading": probe.reading, "rank": probe.rank,
+                    "terms": [{"p": w(positive), "n": w(negative)} for positive, negative in probe.terms]}
+                   for probe in program.probes],
     }
 
 
@@ -166,7 +170,9 @@ def ask_data(policy: Policy) -> dict[str, Any]:
     first = policy.first_date.isoformat()
     return {
         "words": count, "word_bits": WORD_BITS,
-        "outcomes": list(OUTCOMES), "phrases": OUTCOME_PHRASES,
+        "outcomes": list(OUTCOMES), "messages": policy.messages.to_data(),
+        "proviso_outcomes": [outcome for outcome in (*OUTCOMES, "undetermined") if outcome in PROVISO_OUTCOMES],
+        "allowed_rank": ALLOWED_RANK,
         "facts": [{"path": f.path, "kind": f.kind, "mask": w(layout.masks[f.path]), "order": order[f.path],
                    "choice": f.path in layout.choice_facts} for f in facts],
         "initially_unknown": w(layout.initially_unknown),

@@ -24,7 +24,8 @@
   read-as sentences, which clauses rest on a reading awaiting the board, the policy stamp).
 * ``.manifest``: ``{"revision": <policy digest>, "roots": ["policykit"], "rego_version": 1, ...}``.
 
-The explanation is ``engine._explain``'s, sentence for sentence (written again in decision.rego).
+The explanation is ``engine.explain``'s, sentence for sentence, in the words of ``data.policykit.messages``
+(``schema/messages.yaml``), which decision.rego fills in; the reading probes are ``probe_K`` in cases.rego.
 * ``policykit/stakes.rego`` (``package policykit``): the exact answer when cases are at stake
   (docs/semantics.md#unknown-facts): the outcomes the request's completions give, and the unknown
   facts that can change it, by a diagram built one variable at a time (one generated rule per
@@ -56,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 from policykit.core.compiler import Program
 from policykit.core.conditions import describe
 from policykit.core.decision import ALLOWED
-from policykit.core.engine import OUTCOME_PHRASES
+from policykit.core.engine import ALLOWED_RANK, PROVISO_OUTCOMES
 from policykit.core.model import OUTCOMES
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
 
@@ -116,6 +117,12 @@ class _Model:
             self.terms[case].append(sorted(atoms(positive, True, known) + atoms(negative, False, known),
                                            key=lambda atom: (layout.order[atom[0]], str(atom[1]))))
         self.met_by = {i: atom_of[case.met_bit][0] if case.met_bit else None for i, case in enumerate(self.cases)}
+        # The reading probes (a case without a condition a reading added), each as its terms' atoms.
+        self.probes = [(probe, index_of[id(program.cases[probe.case])],
+                        [sorted(atoms(positive, True, 0) + atoms(negative, False, 0),
+                                key=lambda atom: (layout.order[atom[0]], str(atom[1])))
+                         for positive, negative in probe.terms])
+                       for probe in program.probes]
         # The facts: kind, values, whether missing means unknown (open: x-when-missing, as the
         # compiled layout holds it), whether a valid request can leave them unknown (open and not
         # required), in vocabulary order.
@@ -272,11 +279,13 @@ def _tables(policy: "Policy", model: _Model) -> dict[str, Any]:
                    "first_date": starts[0].isoformat()},
         "outcomes": list(OUTCOMES),
         "allowed": dict(ALLOWED),
-        "phrases": dict(OUTCOME_PHRASES),
+        "proviso_outcomes": [outcome for outcome in (*OUTCOMES, "undetermined") if outcome in PROVISO_OUTCOMES],
+        "allowed_rank": ALLOWED_RANK,
+        "probes": [{"reading": probe.reading, "rank": probe.rank, "case": case} for probe, case, _ in model.probes],
         "cases": cases,
         "effect_cases": [i for i, entry in enumerate(cases) if entry["obligation"] or entry["notice"]],
         "stakes": _stakes(model),
-        "names": [f"“{reason.title}” ({reason.id})" for reason in program.reasons],
+        "names": [program.messages.fill("clause_name", title=reason.title, id=reason.id) for reason in program.reasons],
         "awaiting_board": [reason.interpretation is not None and reason.interpretation.awaiting_board
                            for reason in program.reasons],
         "read_as": [words for *_, words in model.read_as],
@@ -505,6 +514,22 @@ def _cases_module(model: _Model) -> str:
                     body += [s for s in statements if s not in body]
                 out += [_rule(f"term_{stake_term}_open", body), ""]
                 stake_term += 1
+    out += ["# " + "-" * 97]
+    out += _comment("Reading probes: a case without one condition a reading added to it (reading: in the clause "
+                    "YAML). probe_K holds when the case would hold but for that condition; an allowed answer "
+                    "then names the reading (data.policykit.program.probes[K]).")
+    out.append("")
+    for k, (probe, case, terms) in enumerate(model.probes):
+        clause, written = model.written[case]
+        out += _comment(f"probe {k}: case {case} of {clause.id} without the condition reading {probe.reading} added")
+        out += [f"default probe_{k} := false", ""]
+        for term in terms:
+            body: list[str] = []
+            for fact, value, holds, _ in sorted(term, key=lambda atom: _priority(model, atom)):
+                make = _atom_true if holds else _atom_false
+                body += [s for s in make(model, fact, value) if s not in body]
+            out += [_rule(f"probe_{k}", body), ""]
+    out += [*_array("probes", [f"probe_{k}" for k in range(len(model.probes))]), ""]
     out += ["# " + "-" * 97,
             "# Whether each case holds, by case index (printed order; outcome-triggered cases: false).",
             *_array("holds", [f"case_{i}" if model.fact_case[i] else "false" for i in range(len(model.cases))]), ""]
@@ -529,6 +554,7 @@ _DECISION = r'''package policykit
 # {"errors": [...]} instead, as decide() refuses it.
 
 import data.policykit.clauses
+import data.policykit.messages
 import data.policykit.program
 
 # --------------------------------------------------------------------------- the date and errors
@@ -694,45 +720,55 @@ fact_value(read) := object.get(data.policykit.cases.read_values, read.fact, null
 
 # ---------------------------------------------------------------------------------- explanation
 
-# The reasons as “title” (id), joined by commas and a final "and".
+# Every sentence is data.policykit.messages' (schema/messages.yaml): its parts are literal text
+# (strings) and the values it is filled with ({"value": name}).
+fill(parts, values) := concat("", [piece | some part in parts; piece := fill_part(part, values)])
+
+fill_part(part, values) := part if is_string(part)
+
+fill_part(part, values) := values[part.value] if is_object(part)
+
+# The reasons named as messages.sentences.clause_name says, joined as messages.lists.clauses says.
 reason_names := [program.names[k] | some k in reason_indexes]
 
 titles := concat("", reason_names) if count(reason_names) <= 1
 
-titles := concat(" and ", [concat(", ", array.slice(reason_names, 0, count(reason_names) - 1)), reason_names[count(reason_names) - 1]]) if {
+titles := concat(messages.lists.clauses.last, [concat(messages.lists.clauses.separator, array.slice(reason_names, 0, count(reason_names) - 1)), reason_names[count(reason_names) - 1]]) if {
 	count(reason_names) > 1
 }
 
 # The sentences, in order: the verdict; each value read as another; what must be done first; what
-# the answer assumes; approval still pending; a reading the board has not confirmed.
+# the answer assumes; approval still pending; the unconfirmed readings the outcome rests on.
 explanation := concat(" ", array.concat(array.concat(array.concat(array.concat(array.concat(
 	[verdict_sentence], readings), unmet_sentence), assumed_sentence), pending_sentence), awaiting_sentence))
 
-verdict_sentence := concat("", [
-	"The answer depends on facts the question did not give (",
-	concat(", ", missing_facts),
-	"): it could be ",
-	concat(" or ", [replace(o, "_", " ") | some o in possible_outcomes]),
-	". Clauses at stake: ",
-	titles,
-	".",
-]) if undetermined
+verdict_sentence := fill(messages.sentences.undetermined, {
+	"missing": concat(messages.lists.missing, missing_facts),
+	"possible": concat(messages.lists.possible, [messages.outcomes[o].short | some o in possible_outcomes]),
+	"clauses": titles,
+}) if undetermined
 
-verdict_sentence := "Nothing in the policy restricts this, so it is permitted." if {
+verdict_sentence := fill(messages.sentences.unrestricted, {}) if {
 	not undetermined
 	count(reason_names) == 0
 	count(obligations) + count(notices) == 0
 }
 
-verdict_sentence := "This is permitted; no clause restricts it, but the policy has duties or notices that apply to it." if {
+verdict_sentence := fill(messages.sentences.unrestricted_with_duties, {}) if {
 	not undetermined
 	count(reason_names) == 0
 	count(obligations) + count(notices) > 0
 }
 
-verdict_sentence := concat("", [verdict_phrase, " under ", titles, "."]) if {
+verdict_sentence := fill(messages.sentences.verdict_not_yet, {"clauses": titles}) if {
+	count(reason_names) > 0
+	only_unmet
+}
+
+verdict_sentence := fill(messages.sentences.verdict, {"verdict": messages.outcomes[outcome].verdict, "clauses": titles}) if {
 	not undetermined
 	count(reason_names) > 0
+	not only_unmet
 }
 
 # Only the unmet cases of obligations decided: the action is not allowed yet.
@@ -742,10 +778,6 @@ only_unmet if {
 	count([i | some i in reason_cases; not program.cases[i].unmet]) == 0
 }
 
-verdict_phrase := "This is not allowed yet" if only_unmet
-
-verdict_phrase := program.phrases[outcome] if not only_unmet
-
 readings := [program.read_as[i] | data.policykit.cases.rereads[i] == true]
 
 unmet_texts := [o.text | some o in obligations; o.met == false]
@@ -754,17 +786,27 @@ assumed_texts := [o.text | some o in obligations; o.met == null]
 
 done_count := count([1 | some o in obligations; o.met == true])
 
-unmet_sentence := [concat("", ["Not yet: first ", concat("; and ", unmet_texts), "."])] if count(unmet_texts) > 0
+unmet_sentence := [fill(messages.sentences.not_yet, {"duties": concat(messages.lists.duties, unmet_texts)})] if {
+	count(unmet_texts) > 0
+}
 
 unmet_sentence := [] if count(unmet_texts) == 0
 
-assumed_sentence := [concat("", [assumed_lead, concat("; and ", assumed_texts), "."])] if count(assumed_texts) > 0
+# A proviso ("provided you ...") only where the outcome is allowed or needs approval: it cannot
+# change a prohibition, and an undetermined answer does not hold yet.
+proviso_outcome if outcome in program.proviso_outcomes
+
+assumed_sentence := [fill(messages.sentences.proviso, {"duties": concat(messages.lists.duties, assumed_texts)})] if {
+	count(assumed_texts) > 0
+	proviso_outcome
+}
 
 assumed_sentence := [] if count(assumed_texts) == 0
 
-assumed_lead := "In any case, provided you " if undetermined
-
-assumed_lead := "This holds provided you " if not undetermined
+assumed_sentence := [] if {
+	count(assumed_texts) > 0
+	not proviso_outcome
+}
 
 approval_pending if {
 	outcome == "requires_approval"
@@ -772,19 +814,47 @@ approval_pending if {
 	done_count > 0
 }
 
-pending_sentence := ["What you had to do first is done, but approval is still pending."] if approval_pending
+pending_sentence := [fill(messages.sentences.approval_pending, {})] if approval_pending
 
 pending_sentence := [] if not approval_pending
 
-awaiting := [clauses[k].id | some k in reason_indexes; program.awaiting_board[k]]
+# The unconfirmed readings the outcome rests on, each once: the deciding clauses' (by id), those of
+# the obligations the explanation states (unmet, or a proviso), and for an allowed answer the
+# readings whose conditions kept a stronger case from deciding (the reading probes that hold).
+stated(o) if o.met == false
 
-awaiting_sentence := [concat("", [
-	"This rests on a reading of the policy that the Board of Education has not yet confirmed (",
-	concat(", ", awaiting),
-	").",
-])] if count(awaiting) > 0
+stated(o) if {
+	o.met == null
+	proviso_outcome
+}
 
-awaiting_sentence := [] if count(awaiting) == 0
+probed := [program.probes[k].reading |
+	some k in numbers.range(0, count(program.probes) - 1)
+	program.probes[k].rank > final
+	data.policykit.cases.probes[k] == true
+] if {
+	not undetermined
+	final <= program.allowed_rank
+}
+
+probed := [] if undetermined
+
+probed := [] if {
+	not undetermined
+	final > program.allowed_rank
+}
+
+named := array.concat(array.concat(
+	[clauses[k].id | some k in reason_indexes; program.awaiting_board[k]],
+	[o.clause | some o in obligations; stated(o); o.interpretation.status == "proposed"]), probed)
+
+unconfirmed := [r | r := named[n]; not r in array.slice(named, 0, n)]
+
+awaiting_sentence := [fill(messages.sentences.unconfirmed_reading, {"readings": concat(messages.lists.readings, unconfirmed)})] if {
+	count(unconfirmed) > 0
+}
+
+awaiting_sentence := [] if count(unconfirmed) == 0
 '''
 
 
@@ -969,7 +1039,8 @@ def bundle_files(policy: "Policy", day: date) -> dict[str, bytes]:
     program = policy.program(day)
     model = _Model(policy, program)
     tables = _tables(policy, model)
-    data = {ROOT: {"clauses": [reason.to_dict() for reason in program.reasons], "program": tables}}
+    data = {ROOT: {"clauses": [reason.to_dict() for reason in program.reasons], "program": tables,
+                   "messages": program.messages.to_data()}}
     manifest = {"revision": program.digest, "roots": [ROOT], "rego_version": 1,
                 "metadata": {"policy": program.policy_id, "policy_revision": program.revision,
                              "valid_from": tables["policy"]["valid_from"],

@@ -12,7 +12,7 @@ import html
 import json
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,8 @@ from policykit.core.api import Policy
 from policykit.core.conditions import All, Condition, Not, Test
 from policykit.core.conditions import Any as AnyOf
 from policykit.core.decision import Decision
+from policykit.core.engine import PROVISO_OUTCOMES
+from policykit.core.messages import load_messages
 from policykit.core.model import KIND_WORDS, Clause, ClauseVersion, PolicyDocument, Section
 from policykit.authoring.phrases import Phrasebook, load_phrasebook
 from policykit.authoring.questions import Question, Topic, information_answer
@@ -28,13 +30,21 @@ from policykit.authoring.scenarios import Scenario
 from policykit.core.sourcetext import paragraphs
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
 
-OUTCOME_WORDS = {
-    "permitted": "Permitted",
-    "discouraged": "Allowed, but discouraged",
-    "requires_approval": "Needs approval first",
-    "prohibited": "Prohibited",
-    "undetermined": "Depends on facts not given",
-}
+class _OutcomeWords(Mapping[str, str]):
+    """The staff-facing word of each outcome, as ``schema/messages.yaml`` declares it (read when
+    first used)."""
+
+    def __getitem__(self, outcome: str) -> str:
+        return load_messages().outcomes[outcome].word
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(load_messages().outcomes)
+
+    def __len__(self) -> int:
+        return len(load_messages().outcomes)
+
+
+OUTCOME_WORDS: Mapping[str, str] = _OutcomeWords()
 WHEN_MISSING_WORDS = {
     "unknown": "unknown; an answer that depends on it asks for it, and a duty it settles is listed as "
                "“provided you …”.",
@@ -169,26 +179,31 @@ def _card_link(title: str, decision: Decision, url: str) -> str:
     return line + (f" *{status}*" if status else "")
 
 
-OBLIGATION_WORDS = {False: "Not yet: first {text}.", None: "Provided you {text}.", True: "Done: {text}."}
-"""An obligation on an answer card, by its state (``met``)."""
-
-
 def reading_status(decision: Decision) -> str | None:
-    """"Reading awaiting the board's confirmation" when the outcome rests on such a reading."""
-    awaiting = [r for r in decision.reasons if r.interpretation is not None and r.interpretation.awaiting_board]
-    if not awaiting:
+    """The words saying that the outcome rests on a reading awaiting the board's confirmation
+    (``schema/messages.yaml``), when it does, for a list of answers that shows no explanation."""
+    if not decision.unconfirmed_readings:
         return None
-    return "This answer rests on a reading awaiting the board's confirmation."
+    return load_messages().reading_status["answer_awaiting"]
+
+
+def duties_in_words(decision: Decision) -> list[str]:
+    """Each obligation in words by its state (done, not yet, provided you); an obligation whose
+    state is unknown only where the answer may carry a proviso (allowed, or needing approval)."""
+    messages = load_messages()
+    return [messages.duty(o.met, o.text) for o in decision.obligations
+            if o.met is not None or decision.outcome in PROVISO_OUTCOMES]
 
 
 def answer_card(title: str, facts: Sequence[str], decision: Decision, heading: str = "???") -> str:
     """A question and its decision as a collapsible card: the facts, the outcome and explanation,
-    every obligation in words (done, not yet, provided you), every notice, and the reading's status."""
+    every obligation in words (done, not yet, provided you), every notice and the ways within the
+    policy; the explanation says when the answer rests on a reading awaiting the board."""
     outcome = OUTCOME_WORDS[decision.outcome]
     lines = [f'{heading} {_ADMONITION[decision.outcome]} "{_escape(title)} — {outcome}"', ""]
     lines += [f"    - {fact[0].upper()}{fact[1:]}" for fact in facts]
     lines += ["", f"    **{outcome}.** {_escape(decision.explanation)}"]
-    duties = [OBLIGATION_WORDS[o.met].format(text=o.text) for o in decision.obligations]
+    duties = duties_in_words(decision)
     if duties:
         lines += ["", "    **What you must do**", ""] + [f"    - {_escape(d[0].upper() + d[1:])}" for d in duties]
     if decision.notices:
@@ -196,9 +211,6 @@ def answer_card(title: str, facts: Sequence[str], decision: Decision, heading: s
     if decision.alternatives:
         lines += ["", "    **To do this within the policy**", ""]
         lines += [f"    - {_escape(a.text)} Then: {OUTCOME_WORDS[a.outcome].lower()}." for a in decision.alternatives]
-    status = reading_status(decision)
-    if status:
-        lines += ["", f"    *{status}*"]
     return "\n".join(lines)
 
 

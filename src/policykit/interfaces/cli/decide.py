@@ -19,6 +19,7 @@ from policykit.interfaces.cli.edge import (load_policy_or_report, EXIT_FAILURE, 
 if TYPE_CHECKING:
     from policykit.core.api import Policy
     from policykit.core.decision import Decision
+    from policykit.core.messages import Messages
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(format_decision(decision))
+        print(format_decision(decision, policy.messages))
     return EXIT_OK
 
 
@@ -154,16 +155,16 @@ def request_from_settings(settings: Sequence[str], role: str) -> dict[str, objec
     return request
 
 
-def format_decision(decision: Decision, width: int = 88) -> str:
-    """A decision laid out for a terminal."""
-    headline = {"permitted": "PERMITTED", "discouraged": "DISCOURAGED (allowed, but advised against)",
-                "requires_approval": "REQUIRES APPROVAL (not allowed yet)", "prohibited": "PROHIBITED",
-                "undetermined": "UNDETERMINED (depends on facts not given)"}[decision.outcome]
-    lines = [headline, ""]
+def format_decision(decision: Decision, messages: Messages, width: int = 88) -> str:
+    """A decision laid out for a terminal, in the words of ``messages`` (``schema/messages.yaml``)."""
+    from policykit.core.engine import PROVISO_OUTCOMES
+
+    words = messages.outcomes
+    lines = [words[decision.outcome].headline, ""]
     lines += textwrap.wrap(decision.explanation, width, break_on_hyphens=False)
     if decision.missing_facts:
         lines += ["", f"Missing facts: {', '.join(decision.missing_facts)}",
-                  f"Could be: {', '.join(decision.possible_outcomes)}"]
+                  f"Could be: {', '.join(words[o].short for o in decision.possible_outcomes)}"]
     if decision.reasons:
         lines += ["", "Clauses at stake:" if decision.outcome == "undetermined" else "Because of:"]
         for reason in decision.reasons:
@@ -171,15 +172,16 @@ def format_decision(decision: Decision, width: int = 88) -> str:
             for paragraph in reason.text.splitlines():
                 lines += textwrap.wrap(paragraph, width, initial_indent="    | ", subsequent_indent="    | ")
             if reason.interpretation is not None:
-                status = ("reading awaiting the board's confirmation" if reason.interpretation.awaiting_board
-                          else "reading confirmed by the board")
+                status = messages.reading_status[reason.interpretation.status]
                 lines += textwrap.wrap(f"{status}: {reason.interpretation.text}", width, initial_indent="    ~ ",
                                        subsequent_indent="      ", break_on_hyphens=False)
-    if decision.obligations:
+    # No proviso ("provided you …") where it cannot change the answer: prohibited, undetermined.
+    duties = [o for o in decision.obligations if o.met is not None or decision.outcome in PROVISO_OUTCOMES]
+    if duties:
         lines += ["", "You must:"]
-        for obligation in decision.obligations:
-            mark = {True: "[x] done", False: "[ ] not yet: first", None: "[?] provided you"}[obligation.met]
-            lines += textwrap.wrap(f"{mark}  {obligation.text} ({obligation.clause})", width,
+        for obligation in duties:
+            mark = {True: "[x]", False: "[ ]", None: "[?]"}[obligation.met]
+            lines += textwrap.wrap(f"{mark} {messages.duty(obligation.met, obligation.text)} ({obligation.clause})", width,
                                    initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False)
     if decision.notices:
         lines += ["", "Good to know:"]
@@ -190,12 +192,12 @@ def format_decision(decision: Decision, width: int = 88) -> str:
         lines += ["", "To do this within the policy:"]
         for alternative in decision.alternatives:
             source = f"; {alternative.remedy_of}" if alternative.remedy_of else ""
-            lines += textwrap.wrap(f"{alternative.text} ({alternative.outcome.replace('_', ' ')}{source})", width,
+            lines += textwrap.wrap(f"{alternative.text} ({words[alternative.outcome].short}{source})", width,
                                    initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
     if decision.questions:
         lines += ["", "To settle it, the policy needs to know (most telling first):"]
         for question in decision.questions:
-            answers = ", ".join(f"{_answer_words(a.value)} → {a.outcome.replace('_', ' ')}" for a in question.answers)
+            answers = ", ".join(f"{_answer_words(a.value)} → {words[a.outcome].short}" for a in question.answers)
             lines += textwrap.wrap(f"{question.fact}: {answers}", width, initial_indent="  - ",
                                    subsequent_indent="    ", break_on_hyphens=False)
     stamp = decision.policy
