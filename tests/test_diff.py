@@ -199,6 +199,7 @@ REDUCED = {
     "content": [[], ["disrespectful"]], "effects": [[]], "site": [False],
     "confidentiality_uncertain": [False], "supervisor_consulted": [False], "interferes_with_duties": [False],
     "disclaimer_or_alias": [False],
+    "seen_by": [None],
 }
 
 
