@@ -1,0 +1,231 @@
+/* Reading a question typed in everyday words: window.policykit.understand(text).
+
+   It returns { request, read: [{fact, value, words}], unsure: [{fact, words, choices}] }:
+   - read: the facts the words state for sure, each with the words that said it (for a list fact,
+     one entry per item: {fact: "audience", value: "student", words: "students"});
+   - unsure: the facts some words could state more than one way ("personal" alone could be about
+     the purpose, the phone or the account), each offered as a choice of values to put to the person;
+   - request: the facts read, as a request (no role or action when the words do not say them).
+
+   Everything it knows comes from the request schema (emitted by policykit.publishing.ask): each
+   value's x-synonyms, and x-understand's readings, frames, negations, misspellings and
+   preferences. Words are matched longest first, over the whole question; plurals, possessives and
+   the misspellings listed count. It never sets a fact from words that can mean several things,
+   and the typed words never leave the page. */
+(function () {
+  "use strict";
+  if (!window.policykit || !window.policykit.data) { return; }
+  var D = window.policykit.data, U = D.understand || {}, FORM = {};
+  D.form.forEach(function (f) { FORM[f.path] = f; });
+
+  // ------------------------------------------------------------------ words
+  var MISSPELT = U.misspellings || {};
+
+  function stem(word) {
+    if (word.length <= 3 || /ss$|us$|is$/.test(word)) { return word; }
+    if (/ies$/.test(word) && word.length > 4) { return word.slice(0, -3) + "y"; }
+    if (/(ch|sh|x)es$/.test(word)) { return word.slice(0, -2); }
+    if (/s$/.test(word)) { return word.slice(0, -1); }
+    return word;
+  }
+
+  // Words of a text: [{w: the word as matched, poss: followed by 's, start, end: its place in text}].
+  function tokens(text) {
+    var out = [], re = /[A-Za-z0-9\u00C0-\u024F]+(?:[-'\u2019][A-Za-z0-9\u00C0-\u024F]+)*/g, m;
+    while ((m = re.exec(text))) {
+      var raw = m[0].toLowerCase().replace(/\u2019/g, "'"), poss = false;
+      if (/'s$/.test(raw)) { raw = raw.slice(0, -2); poss = true; }
+      raw = raw.replace(/'/g, "");
+      var fixed = MISSPELT[raw] || MISSPELT[raw.replace(/-/g, "")];
+      var parts = (fixed || raw).replace(/-/g, "").split(/\s+/);
+      parts.forEach(function (p, i) {
+        out.push({ w: stem(p), poss: poss && i === parts.length - 1, start: m.index, end: m.index + m[0].length });
+      });
+    }
+    return out;
+  }
+  function key(text) { return tokens(text).map(function (t) { return t.w; }).join(" "); }
+
+  // ------------------------------------------------------------------ the table of phrases
+  // key -> [{n, read: {path: value}, unsure: {path: [values]}, before: {word: 1}, with: [keys], notPossessive}]
+  var TABLE = {}, LONGEST = 1, KNOWN = {};
+  function add(words, entry) {
+    var k = key(words);
+    if (!k) { return; }
+    var n = k.split(" ").length;
+    LONGEST = Math.max(LONGEST, n);
+    k.split(" ").forEach(function (w) { KNOWN[w] = true; });
+    (TABLE[k] = TABLE[k] || []).push(Object.assign({ n: n }, entry));
+  }
+  var FRAMES = U.frames || {};
+  D.form.forEach(function (fact) {
+    fact.values.forEach(function (v) {
+      v.synonyms.forEach(function (word) {
+        var read = {};
+        read[fact.path] = v.name;
+        if (FRAMES[fact.path]) {
+          FRAMES[fact.path].forEach(function (frame) { add(frame + " " + word, { read: read }); });
+        } else {
+          add(word, { read: read });
+        }
+      });
+    });
+  });
+  (U.readings || []).forEach(function (r) {
+    var before = null;
+    if (r.before) { before = {}; r.before.forEach(function (w) { before[key(w)] = true; }); }
+    var withKeys = r["with"] ? r["with"].map(key) : null;
+    r.words.forEach(function (words) {
+      add(words, { read: r.read || {}, unsure: r.unsure || {}, before: before, withKeys: withKeys,
+                   notPossessive: !!r.not_possessive });
+    });
+  });
+  var NOT = {};
+  (U.not || []).forEach(function (w) { NOT[key(w)] = true; });
+
+  // A word nobody declared, one slip from a declared word of five letters or more: two letters
+  // swapped, or one letter left out.
+  function mended(word) {
+    if (KNOWN[word] || word.length < 4 || /[0-9]/.test(word)) { return word; }
+    for (var i = 0; i + 1 < word.length; i++) {
+      var swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      if (swapped.length >= 5 && KNOWN[swapped]) { return swapped; }
+    }
+    var letters = "abcdefghijklmnopqrstuvwxyz";
+    for (var j = 0; j <= word.length; j++) {
+      for (var c = 0; c < letters.length; c++) {
+        var longer = word.slice(0, j) + letters[c] + word.slice(j);
+        if (longer.length >= 6 && KNOWN[longer]) { return longer; }
+      }
+    }
+    return word;
+  }
+
+  function contains(words, k) {
+    var joined = " " + words.join(" ") + " ";
+    return joined.indexOf(" " + k + " ") >= 0;
+  }
+
+  // ------------------------------------------------------------------ reading
+  function understand(text) {
+    var toks = tokens(String(text || ""));
+    toks.forEach(function (t) { t.w = mended(t.w); });
+    var words = toks.map(function (t) { return t.w; });
+    var candidates = [];
+    for (var i = 0; i < toks.length; i++) {
+      for (var n = Math.min(LONGEST, toks.length - i); n >= 1; n--) {
+        var entries = TABLE[words.slice(i, i + n).join(" ")];
+        if (!entries) { continue; }
+        var next = toks[i + n], last = toks[i + n - 1];
+        var fitting = entries.filter(function (e) {
+          if (e.before && !(next && e.before[next.w])) { return false; }
+          if (e.notPossessive && last.poss) { return false; }
+          if (e.withKeys && !e.withKeys.some(function (k) { return contains(words, k); })) { return false; }
+          return true;
+        });
+        if (fitting.length) {
+          var weight = fitting.some(function (e) { return e.before || e.withKeys; }) ? 1 : 0;
+          candidates.push({ start: i, n: n, entries: fitting, weight: weight });
+        }
+      }
+    }
+    // Longest first, then those with a condition met, then leftmost; no word read twice.
+    candidates.sort(function (a, b) { return b.n - a.n || b.weight - a.weight || a.start - b.start; });
+    var taken = [], chosen = [];
+    candidates.forEach(function (c) {
+      for (var k = c.start; k < c.start + c.n; k++) { if (taken[k]) { return; } }
+      for (var j = c.start; j < c.start + c.n; j++) { taken[j] = true; }
+      chosen.push(c);
+    });
+    chosen.sort(function (a, b) { return a.start - b.start; });
+
+    var sure = {}, doubt = {}, order = [];
+    function note(path) { if (order.indexOf(path) < 0) { order.push(path); } }
+    // The words that said it: the phrase, and the next word when the phrase is read by it.
+    function said(c) {
+      var end = c.start + c.n - 1;
+      if (c.entries.some(function (e) { return e.before; }) && toks[end + 1]) { end += 1; }
+      return text.slice(toks[c.start].start, toks[end].end);
+    }
+    function negated(c) {
+      for (var k = c.start - 1; k >= 0 && k >= c.start - 4; k--) {
+        if (taken[k]) { return false; }
+        if (NOT[words[k]]) { return true; }
+      }
+      return false;
+    }
+    function offer(path, values, w) {
+      var d = doubt[path] = doubt[path] || { choices: [], words: [] };
+      values.forEach(function (v) { if (d.choices.indexOf(v) < 0) { d.choices.push(v); } });
+      if (d.words.indexOf(w) < 0) { d.words.push(w); }
+      note(path);
+    }
+    function others(path, value) {
+      return FORM[path].values.map(function (v) { return v.name; }).filter(function (v) { return v !== value; });
+    }
+    chosen.forEach(function (c) {
+      var w = said(c), no = negated(c);
+      c.entries.forEach(function (e) {
+        Object.keys(e.read).forEach(function (path) {
+          var value = e.read[path], fact = FORM[path];
+          if (!fact) { return; }
+          if (no) {
+            if (fact.kind === "boolean") { value = !value; }
+            else if (fact.kind === "list" && fact.when_missing === "empty") { return; }
+            else { offer(path, others(path, value), w); return; }
+          }
+          var s = sure[path] = sure[path] || [];
+          if (!s.some(function (x) { return x.value === value; })) { s.push({ value: value, words: w }); }
+          note(path);
+        });
+        Object.keys(e.unsure || {}).forEach(function (path) { if (FORM[path]) { offer(path, e.unsure[path], w); } });
+      });
+    });
+
+    var request = {}, read = [], unsure = [];
+    function put(path, value) {
+      var parts = path.split("."), node = request;
+      for (var k = 0; k < parts.length - 1; k++) { node = node[parts[k]] = node[parts[k]] || {}; }
+      node[parts[parts.length - 1]] = value;
+    }
+    order.forEach(function (path) {
+      var fact = FORM[path], s = sure[path] || [], d = doubt[path];
+      if (s.length > 1 && fact.kind !== "list") {
+        var prefer = (U.prefer || {})[path] || [];
+        var values = s.map(function (x) { return x.value; });
+        var beaten = values.filter(function (v) {
+          return prefer.some(function (p) { return p[1] === v && values.indexOf(p[0]) >= 0; });
+        });
+        s = s.filter(function (x) { return beaten.indexOf(x.value) < 0; });
+      }
+      if (s.length === 1 || (s.length && fact.kind === "list")) {
+        if (fact.kind === "list") {
+          var names = fact.values.map(function (v) { return v.name; });
+          s.sort(function (a, b) { return names.indexOf(a.value) - names.indexOf(b.value); });
+          put(path, s.map(function (x) { return x.value; }));
+          s.forEach(function (x) { read.push({ fact: path, value: x.value, words: x.words }); });
+          if (d && fact.when_missing === "unknown") {
+            var left = d.choices.filter(function (v) { return !s.some(function (x) { return x.value === v; }); });
+            if (left.length) { unsure.push({ fact: path, words: d.words.join(", "), choices: left }); }
+          }
+        } else {
+          put(path, s[0].value);
+          read.push({ fact: path, value: s[0].value, words: s[0].words });
+        }
+        return;
+      }
+      if (s.length > 1) {  // two values for one choice: ask which
+        d = d || { choices: [], words: [] };
+        s.forEach(function (x) {
+          if (d.choices.indexOf(x.value) < 0) { d.choices.push(x.value); }
+          if (d.words.indexOf(x.words) < 0) { d.words.push(x.words); }
+        });
+      }
+      if (d) { unsure.push({ fact: path, words: d.words.join(", "), choices: d.choices }); }
+    });
+    if (request.site && request.site.purpose === undefined && !Object.keys(request.site).length) { delete request.site; }
+    return { request: request, read: read, unsure: unsure };
+  }
+
+  window.policykit.understand = understand;
+})();
