@@ -75,13 +75,15 @@
     var before = null;
     if (r.before) { before = {}; r.before.forEach(function (w) { before[key(w)] = true; }); }
     var withKeys = r["with"] ? r["with"].map(key) : null;
+    var ahead = r.ahead ? r.ahead.map(key) : null;
     r.words.forEach(function (words) {
-      add(words, { read: r.read || {}, unsure: r.unsure || {}, before: before, withKeys: withKeys,
-                   notPossessive: !!r.not_possessive });
+      add(words, { read: r.read || {}, unsure: r.unsure || {}, before: before, withKeys: withKeys, ahead: ahead,
+                   notPossessive: !!r.not_possessive, overrules: !!r.overrules });
     });
   });
   var NOT = {};
   (U.not || []).forEach(function (w) { NOT[key(w)] = true; });
+  var TOPIC = ((U.topic || {}).words || []).map(key), TOPIC_FACTS = (U.topic || {}).facts || [];
 
   // A word nobody declared, one slip from a declared word of five letters or more: two letters
   // swapped, or one letter left out.
@@ -95,7 +97,7 @@
     for (var j = 0; j <= word.length; j++) {
       for (var c = 0; c < letters.length; c++) {
         var longer = word.slice(0, j) + letters[c] + word.slice(j);
-        if (longer.length >= 6 && KNOWN[longer]) { return longer; }
+        if (longer.length >= 7 && KNOWN[longer]) { return longer; }
       }
     }
     return word;
@@ -121,16 +123,18 @@
           if (e.before && !(next && e.before[next.w])) { return false; }
           if (e.notPossessive && last.poss) { return false; }
           if (e.withKeys && !e.withKeys.some(function (k) { return contains(words, k); })) { return false; }
+          if (e.ahead && !e.ahead.some(function (k) { return contains(words.slice(i + n, i + n + 4), k); })) { return false; }
           return true;
         });
         if (fitting.length) {
-          var weight = fitting.some(function (e) { return e.before || e.withKeys; }) ? 1 : 0;
+          var weight = fitting.some(function (e) { return e.before || e.withKeys || e.ahead; }) ? 1 : 0;
           candidates.push({ start: i, n: n, entries: fitting, weight: weight });
         }
       }
     }
-    // Longest first, then those with a condition met, then leftmost; no word read twice.
-    candidates.sort(function (a, b) { return b.n - a.n || b.weight - a.weight || a.start - b.start; });
+    // Longest first, then those with a condition met, then the later (English puts the word that
+    // names a thing last: "a friend request", "my class's parents"); no word read twice.
+    candidates.sort(function (a, b) { return b.n - a.n || b.weight - a.weight || b.start - a.start; });
     var taken = [], chosen = [];
     candidates.forEach(function (c) {
       for (var k = c.start; k < c.start + c.n; k++) { if (taken[k]) { return; } }
@@ -160,15 +164,21 @@
       if (d.words.indexOf(w) < 0) { d.words.push(w); }
       note(path);
     }
+    // Who it is for, right after "about" or "a photo of": what it is about, not who it is for.
+    function topical(c) {
+      var back = [];
+      for (var k = c.start - 1; k >= 0 && k >= c.start - 3; k--) { back.unshift(words[k]); }
+      return TOPIC.some(function (t) { return contains(back, t); });
+    }
     function others(path, value) {
       return FORM[path].values.map(function (v) { return v.name; }).filter(function (v) { return v !== value; });
     }
     chosen.forEach(function (c) {
-      var w = said(c), no = negated(c);
+      var w = said(c), no = negated(c), topic = topical(c);
       c.entries.forEach(function (e) {
         Object.keys(e.read).forEach(function (path) {
           var value = e.read[path], fact = FORM[path];
-          if (!fact) { return; }
+          if (!fact || (topic && TOPIC_FACTS.indexOf(path) >= 0)) { return; }
           if (no) {
             if (fact.kind === "boolean") { value = !value; }
             else if (fact.kind === "list" && fact.when_missing === "empty") { return; }
@@ -178,7 +188,11 @@
           if (!s.some(function (x) { return x.value === value; })) { s.push({ value: value, words: w }); }
           note(path);
         });
-        Object.keys(e.unsure || {}).forEach(function (path) { if (FORM[path]) { offer(path, e.unsure[path], w); } });
+        Object.keys(e.unsure || {}).forEach(function (path) {
+          if (!FORM[path] || (topic && TOPIC_FACTS.indexOf(path) >= 0)) { return; }
+          offer(path, e.unsure[path], w);
+          if (e.overrules) { doubt[path].overrules = true; }
+        });
       });
     });
 
@@ -190,6 +204,13 @@
     }
     order.forEach(function (path) {
       var fact = FORM[path], s = sure[path] || [], d = doubt[path];
+      if (d && d.overrules && fact.kind !== "list") {  // words that put what others said in doubt
+        s.forEach(function (x) {
+          if (d.choices.indexOf(x.value) < 0) { d.choices.push(x.value); }
+          if (d.words.indexOf(x.words) < 0) { d.words.unshift(x.words); }
+        });
+        s = [];
+      }
       if (s.length > 1 && fact.kind !== "list") {
         var prefer = (U.prefer || {})[path] || [];
         var values = s.map(function (x) { return x.value; });
@@ -204,10 +225,6 @@
           s.sort(function (a, b) { return names.indexOf(a.value) - names.indexOf(b.value); });
           put(path, s.map(function (x) { return x.value; }));
           s.forEach(function (x) { read.push({ fact: path, value: x.value, words: x.words }); });
-          if (d && fact.when_missing === "unknown") {
-            var left = d.choices.filter(function (v) { return !s.some(function (x) { return x.value === v; }); });
-            if (left.length) { unsure.push({ fact: path, words: d.words.join(", "), choices: left }); }
-          }
         } else {
           put(path, s[0].value);
           read.push({ fact: path, value: s[0].value, words: s[0].words });

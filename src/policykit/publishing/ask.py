@@ -172,9 +172,9 @@ def understanding() -> dict[str, Any]:
         for pair in pairs:
             for value in pair:
                 check(path, value, "prefer")
-    for path in data.get("frames", {}):
+    for path in list(data.get("frames", {})) + list(data.get("topic", {}).get("facts", ())):
         if path not in paths:
-            raise ValueError(f"request schema: x-understand frames names {path}, which is not a fact")
+            raise ValueError(f"request schema: x-understand frames or topic names {path}, which is not a fact")
     return data
 
 
