@@ -22,6 +22,7 @@ Feature: School social media sites
     And the site has not been approved
     And I did not inform my supervisor before setting up the site
     And it reaches a student
+    And it is about school business
     When I ask the policy
     Then it needs approval first
     And it cites approved-sites.prior-notice
@@ -49,10 +50,11 @@ Feature: School social media sites
     And the explanation says "provided you inform your immediate supervisor before establishing the site"
 
   @clause:approved-sites.prior-notice @reading:school-sites-by-activity
-  Scenario: Do I need approval to set up a web site?
+  Scenario: Do I need approval to set up a web site for everyone to read?
     Given I am a teacher
     And I set up a site
     And it is on a web site
+    And it reaches the public
     When I ask the policy
     Then the answer depends on facts not given
     And it could be permitted or needing approval
@@ -60,8 +62,26 @@ Feature: School social media sites
     And it cites approved-sites.prior-notice
     And it cites nothing else
 
-  @clause:approved-sites.prior-notice @clause:communications.district-email @reading:school-sites-by-activity
+  @clause:approved-sites.prior-notice @clause:communications.district-email @clause:relationships.personal-relationships
+  @reading:school-sites-by-activity @reading:addressed-not-seen
   Scenario: Can I start my own cooking blog, even though some of my students might read it?
+    Given I am a teacher
+    And I set up a site
+    And it is on a web site
+    And I use a personal account
+    And it reaches the public
+    And a student can see it
+    And it is personal
+    When I ask the policy
+    Then it is permitted
+    And it does not cite approved-sites.prior-notice
+    And it does not cite relationships.personal-relationships
+    And it cites nothing
+    And I have no obligations
+    And I am told about discipline.permanence
+
+  @clause:relationships.personal-relationships @reading:personal-spaces
+  Scenario: Can I start a blog just for my students, about my weekends?
     Given I am a teacher
     And I set up a site
     And it is on a web site
@@ -69,10 +89,9 @@ Feature: School social media sites
     And it reaches a student
     And it is personal
     When I ask the policy
-    Then it is permitted
-    And it does not cite approved-sites.prior-notice
-    And it cites nothing
-    And I have no obligations
+    Then it is prohibited
+    And it cites relationships.personal-relationships
+    And it cites nothing else
 
   @clause:approved-sites.prior-notice @reading:school-sites-by-activity
   Scenario: I told my principal about the robotics club page, but it hasn't been approved yet. Can I start posting?

@@ -113,7 +113,7 @@ Feature: Discipline
     And it is on social media
     And I use a personal account
     And it reaches the public
-    And it contains a provocative image
+    And it is profane or obscene
     When I ask the policy
     Then it is discouraged
     And I am not told about discipline.investigation

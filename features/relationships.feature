@@ -74,6 +74,7 @@ Feature: Relationships with students
     And it is on social media
     And I use a District account
     And it reaches a student
+    And it is about school business
     When I ask the policy
     Then it is permitted
     And it cites nothing
@@ -124,8 +125,8 @@ Feature: Relationships with students
     And it cites nothing else
 
   @clause:relationships.personal-relationships @clause:relationships.peer-communication
-  @reading:student-rules-follow-audience
-  Scenario: May I post about my weekend on my personal account if students can see it?
+  @reading:student-rules-follow-audience @reading:addressed-not-seen
+  Scenario: May I post about my weekend on my personal account, for my students as well as everyone?
     Given I am a teacher
     And I post something
     And it is on social media
@@ -143,6 +144,110 @@ Feature: Relationships with students
     And I am told about discipline.consequences
     And I am told about discipline.permanence
     And I am told nothing else
+
+  @clause:relationships.peer-communication @clause:social-media.self-expression @reading:addressed-not-seen
+  Scenario: My Instagram is public and some students follow it. May I post photos from my vacation?
+    Given I am a teacher
+    And I post something
+    And it is on social media
+    And I use a personal account
+    And it reaches the public
+    And a student can see it
+    And it is personal
+    When I ask the policy
+    Then it is permitted
+    And it cites social-media.self-expression
+    And it does not cite relationships.peer-communication
+    And it does not cite communications.district-email
+    And it cites nothing else
+    And I am told about social-media.personal-responsibility
+    And I am told about discipline.permanence
+    And I am told nothing else
+
+  # --- Personal spaces with students (relationships.personal-relationships) ---
+
+  @clause:relationships.personal-relationships @reading:personal-spaces
+  Scenario: Can I set up a private Discord server to play video games with my students on weekends?
+    Given I am a teacher
+    And I set up a site
+    And it goes through a messaging app
+    And I use a personal account
+    And it reaches a student
+    And it is personal
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.personal-relationships
+    And it cites nothing else
+    And I am told about discipline.investigation
+    And I am told about discipline.consequences
+    And I am told about discipline.permanence
+    And I am told nothing else
+
+  @clause:relationships.personal-relationships @reading:personal-spaces
+  Scenario: May I start a homeroom group chat on my District account, just to hang out?
+    Given I am a teacher
+    And I set up a site
+    And it goes through a messaging app
+    And I use a District account
+    And it reaches a student
+    And it is personal
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.personal-relationships
+    And it cites nothing else
+
+  @clause:relationships.personal-relationships @reading:personal-spaces
+  Scenario: May I join my students' gaming server from my District account, just for fun?
+    Given I am a teacher
+    And I connect with someone online
+    And it goes through a messaging app
+    And I use a District account
+    And it reaches a student
+    And it is personal
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.personal-relationships
+    And it cites nothing else
+
+  @clause:relationships.personal-relationships @clause:approved-sites.prior-notice @reading:personal-spaces
+  Scenario: May I start a group chat for my team on my District account?
+    Given I am a coach
+    And I set up a site
+    And it goes through a messaging app
+    And I use a District account
+    And it reaches a student
+    And it is for an extracurricular activity
+    When I ask the policy
+    Then it needs approval first
+    And it cites approved-sites.prior-notice
+    And it does not cite relationships.personal-relationships
+    And it cites nothing else
+
+  @clause:relationships.personal-relationships @reading:personal-spaces
+  Scenario: Can I set up a private Discord server to play video games with my friends?
+    Given I am a teacher
+    And I set up a site
+    And it goes through a messaging app
+    And I use a personal account
+    And it reaches a member of the community
+    And it is personal
+    When I ask the policy
+    Then it is permitted
+    And it does not cite relationships.personal-relationships
+    And it cites nothing
+
+  @clause:relationships.personal-relationships @reading:personal-spaces
+  Scenario: May I set up a group chat with my students without saying what it is for?
+    Given I am a teacher
+    And I set up a site
+    And it goes through a messaging app
+    And I use a District account
+    And it reaches a student
+    When I ask the policy
+    Then the answer depends on facts not given
+    And it could be needing approval or prohibited
+    And the policy needs to know the purpose
+    And it cites relationships.personal-relationships
 
   # --- Treating students as peers (relationships.peer-communication) ---
 
@@ -527,6 +632,47 @@ Feature: Relationships with students
     And it cites nothing
     And I am told nothing
     And the explanation does not say "read as a personal purpose"
+
+  @clause:relationships.private-matters @reading:counselor-school-purpose
+  Scenario: May a school counselor e-mail a senior about her home situation for a college recommendation?
+    Given I am a school counselor
+    And I send a message
+    And it goes by e-mail
+    And I use a District account
+    And it reaches a student
+    And it discusses private-life matters
+    And it is about school business
+    When I ask the policy
+    Then it is permitted
+    And it does not cite relationships.private-matters
+    And it cites nothing
+
+  @clause:relationships.private-matters @reading:counselor-school-purpose
+  Scenario: May a school counselor who coaches talk with a player about her home situation at practice?
+    Given I am a school counselor
+    And I talk with someone in person
+    And it is face to face
+    And it reaches a student
+    And it discusses private-life matters
+    And it is for an extracurricular activity
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.private-matters
+    And it cites nothing else
+
+  @clause:relationships.private-matters @reading:counselor-school-purpose
+  Scenario: May a teacher e-mail a senior about her home situation for a college recommendation?
+    Given I am a teacher
+    And I send a message
+    And it goes by e-mail
+    And I use a District account
+    And it reaches a student
+    And it discusses private-life matters
+    And it is about school business
+    When I ask the policy
+    Then it is prohibited
+    And it cites relationships.private-matters
+    And it cites nothing else
 
   @clause:relationships.private-matters
   Scenario: May a school counselor chat with a student about private matters outside counseling?

@@ -147,30 +147,34 @@ Feature: Social media
 
   # --- Professional judgment -----------------------------------------------------------------
 
-  @clause:social-media.professional-judgment
-  Scenario Outline: Should I post a photo that <what> on my own Instagram?
+  @clause:social-media.professional-judgment @clause:discipline.investigation @clause:discipline.consequences
+  @reading:text-named-examples
+  Scenario Outline: May I post a photo that <what> on my own Instagram?
     Given I am a teacher
     And I post something
     And it is on social media
     And I use a personal account
     And it reaches the public
+    And it is personal
     And <content>
     When I ask the policy
-    Then it is discouraged
+    Then it is prohibited
     And it cites social-media.professional-judgment
     And it cites nothing else
     And I am told about social-media.personal-responsibility
+    And I am told about discipline.investigation
+    And I am told about discipline.consequences
     And I am told about discipline.permanence
     And I am told nothing else
     And I have no obligations
 
     Examples:
-      | what                       | content                           |
-      | is provocative             | it contains a provocative image   |
-      | shows illegal drug use     | it shows illegal drug use         |
+      | what                                    | content                           |
+      | is provocative, from a party            | it contains a provocative image   |
+      | shows me smoking marijuana              | it shows illegal drug use         |
 
   @clause:social-media.professional-judgment @clause:communications.respectful-speech
-  @reading:respectful-speech-addressed
+  @reading:respectful-speech-addressed @reading:text-named-examples
   Scenario Outline: Should I post something <what> on my own account for anyone to see?
     Given I am a teacher
     And I post something
@@ -193,8 +197,8 @@ Feature: Social media
       | profane                   | it is profane or obscene |
       | sexualized                | it is sexualized         |
 
-  @clause:social-media.professional-judgment @clause:social-media.personal-liability
-  Scenario: Should I post sexually explicit material on my own account?
+  @clause:social-media.professional-judgment @clause:social-media.personal-liability @reading:text-named-examples
+  Scenario: May I post a sexually explicit joke on my public X account?
     Given I am a teacher
     And I post something
     And it is on social media
@@ -202,16 +206,47 @@ Feature: Social media
     And it reaches the public
     And it is sexually explicit
     When I ask the policy
-    Then it is discouraged
+    Then it is prohibited
     And it cites social-media.professional-judgment
     And it cites nothing else
     And I am told about social-media.personal-liability
     And I am told about social-media.personal-responsibility
+    And I am told about discipline.investigation
+    And I am told about discipline.consequences
     And I am told about discipline.permanence
     And I am told nothing else
+    And the explanation says "This is prohibited under “Use professional judgment when posting”"
 
-  @clause:social-media.professional-judgment
-  Scenario: Does the guidance on provocative photos cover a private text to a friend?
+  @clause:social-media.professional-judgment @reading:text-named-examples
+  Scenario: May I post a photo from the party that is neither provocative nor explicit?
+    Given I am a teacher
+    And I post something
+    And it is on social media
+    And I use a personal account
+    And it reaches the public
+    And it is personal
+    When I ask the policy
+    Then it is permitted
+    And it does not cite social-media.professional-judgment
+    And it cites social-media.self-expression
+    And it cites nothing else
+
+  @clause:social-media.professional-judgment @reading:text-named-examples
+  Scenario: Does the guidance on profane posts cover swearing in a speech at a town meeting?
+    Given I am a teacher
+    And I talk with someone in person
+    And it is face to face
+    And it reaches the public
+    And it is personal
+    And it is profane or obscene
+    When I ask the policy
+    Then it is permitted
+    And it does not cite social-media.professional-judgment
+    And it cites nothing
+    And I am told nothing
+
+  @clause:social-media.professional-judgment @reading:text-named-examples
+  Scenario: Does the rule on provocative photos cover a private text to a friend?
     Given I am a teacher
     And I send a message
     And it goes by text message

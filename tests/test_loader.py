@@ -17,8 +17,9 @@ from policykit.core.errors import PolicyError, PolicyIssue
 from policykit.core.loader import check_policy_dir, load_policy_dir
 from policykit.core.model import Case, Clause, ClauseVersion, PolicyDocument
 
-#: SPEC §2, the contract: every clause id, in printed order, with its kind. The section is the
-#: part of the id before the dot.
+#: The inventory of clauses (docs/semantics.md, "Clauses and kinds"): every clause id, in printed
+#: order, with the kind of its version in force (professional judgment's reading makes it a
+#: standard of conduct). The section is the part of the id before the dot.
 SPEC_CLAUSES: tuple[tuple[str, str], ...] = (
     ("scope.purpose", "definition"),
     ("scope.definition", "definition"),
@@ -37,7 +38,7 @@ SPEC_CLAUSES: tuple[tuple[str, str], ...] = (
     ("social-media.self-expression", "permission"),
     ("social-media.disclaimers", "notice"),
     ("social-media.personal-responsibility", "notice"),
-    ("social-media.professional-judgment", "recommendation"),
+    ("social-media.professional-judgment", "standard"),
     ("social-media.student-conduct-images", "prohibition"),
     ("social-media.personal-liability", "notice"),
     ("social-media.confidentiality", "obligation"),

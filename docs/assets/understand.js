@@ -58,7 +58,20 @@
     (TABLE[k] = TABLE[k] || []).push(Object.assign({ n: n }, entry));
   }
   var FRAMES = U.frames || {};
+  // A fact that shares another fact's values and has words of its own (seen_by: "can see it",
+  // "followers") is read from a value's words next to its own words; its values' words alone
+  // are the other fact's (audience).
+  var SIBLING = {};
   D.form.forEach(function (fact) {
+    if (!(fact.synonyms || []).length || !fact.values.length) { return; }
+    var names = fact.values.map(function (v) { return v.name; }).join(" ");
+    D.form.forEach(function (other) {
+      if (other !== fact && other.values.map(function (v) { return v.name; }).join(" ") === names) { SIBLING[fact.path] = other.path; }
+    });
+    fact.synonyms.forEach(function (word) { add(word, { read: {}, factWord: fact.path }); });
+  });
+  D.form.forEach(function (fact) {
+    if (SIBLING[fact.path]) { return; }
     fact.values.forEach(function (v) {
       v.synonyms.forEach(function (word) {
         var read = {};
@@ -142,6 +155,21 @@
       chosen.push(c);
     });
     chosen.sort(function (a, b) { return a.start - b.start; });
+    // "students can see it": the value's words next to a fact's own words say that fact.
+    var pending = [];
+    chosen.forEach(function (c) {
+      c.entries.forEach(function (e) {
+        if (!e.factWord) { return; }
+        var from = SIBLING[e.factWord], best = null;
+        chosen.forEach(function (d) {
+          if (d === c || d.redirect || !d.entries.some(function (x) { return x.read[from] !== undefined; })) { return; }
+          var gap = d.start > c.start ? d.start - (c.start + c.n) : c.start - (d.start + d.n);
+          if (gap <= 3 && (!best || gap < best.gap)) { best = { d: d, gap: gap }; }
+        });
+        if (best) { best.d.redirect = { from: from, to: e.factWord }; }
+        else { pending.push({ c: c, path: e.factWord }); }
+      });
+    });
 
     var sure = {}, doubt = {}, order = [];
     function note(path) { if (order.indexOf(path) < 0) { order.push(path); } }
@@ -177,8 +205,10 @@
       var w = said(c), no = negated(c), topic = topical(c);
       c.entries.forEach(function (e) {
         Object.keys(e.read).forEach(function (path) {
-          var value = e.read[path], fact = FORM[path];
-          if (!fact || (topic && TOPIC_FACTS.indexOf(path) >= 0)) { return; }
+          var value = e.read[path];
+          if (c.redirect && c.redirect.from === path) { path = c.redirect.to; }
+          var fact = FORM[path];
+          if (!fact || (topic && TOPIC_FACTS.indexOf(path) >= 0 && !c.redirect)) { return; }
           if (no) {
             if (fact.kind === "boolean") { value = !value; }
             else if (fact.kind === "list" && fact.when_missing === "empty") { return; }
@@ -194,6 +224,10 @@
           if (e.overrules) { doubt[path].overrules = true; }
         });
       });
+    });
+
+    pending.forEach(function (p) {  // "followers", with nobody named: who?
+      if (!sure[p.path]) { offer(p.path, FORM[p.path].values.map(function (v) { return v.name; }), said(p.c)); }
     });
 
     var request = {}, read = [], unsure = [];

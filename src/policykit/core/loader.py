@@ -41,6 +41,8 @@ _KIND_VERBS = {
     "obligation": "an obligation ('shall', 'are required') can only make an action prohibited or "
                   "needing approval",
     "recommendation": "a recommendation ('should') can only make an action discouraged",
+    "standard": "a standard of conduct ('are expected to') can only make an action prohibited (for what the "
+                "text itself names) or discouraged",
     "permission": "a permission can only make an action permitted",
     "notice": "a notice never changes an outcome; give it a notice, not an outcome",
     "definition": "a definition never changes an outcome; give it a notice, not an outcome",

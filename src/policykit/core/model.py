@@ -15,6 +15,7 @@ KIND_WORDS = {
     "prohibition": "prohibited",
     "obligation": "required",
     "recommendation": "recommended",
+    "standard": "expected",
     "permission": "permitted",
     "notice": "for your information",
     "definition": "for your information",

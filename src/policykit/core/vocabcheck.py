@@ -16,6 +16,9 @@ read:
 * every value has a ``const``, a ``title`` (the Ask page's label), a ``description`` (the
   glossary), an ``x-phrase`` used by no other value (scenarios), and ``x-synonyms``, when given,
   as a list of words (the Ask page's reading of words and the site's search);
+* a list fact that shares another fact's values (``seen_by`` has the audience's) states them in
+  its own words with an ``x-item-phrase`` holding ``{title}`` (each value's words must still be
+  used by no other value), and may give its everyday words as ``x-synonyms`` on the fact;
 * on a fact marked ``x-controllable`` (alternatives): a yes/no fact has ``x-instead``, a value of
   a single choice has ``x-instead`` and ``x-instead-of``, an item of a list has ``x-instead``;
 * every action has ``x-channels``, each a value of ``channel`` (the alternatives offer only an
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policykit.core.errors import PolicyIssue, did_you_mean
-from policykit.core.vocabulary import WHEN_MISSING, Vocabulary, vocabulary_from_schema
+from policykit.core.vocabulary import WHEN_MISSING, Vocabulary, item_phrase, vocabulary_from_schema
 
 if TYPE_CHECKING:
     from policykit.core.yamlfile import JsonPath
@@ -100,6 +103,7 @@ class _Fact:
     where: JsonPath  # the fact's key under properties
     values: tuple[tuple[dict, JsonPath], ...] = ()  # (the value's entry, the path of its "const" key)
     phrases: tuple[tuple[str, str], ...] = ()  # a yes/no fact's or a group's x-phrases: (case, words)
+    item_phrase: str = ""  # a list fact's x-item-phrase: its own words for values it shares
 
     @property
     def names(self) -> list[str]:
@@ -114,6 +118,7 @@ class _Walker:
         self.defs = defs if isinstance(defs, dict) else {}
         self.gaps: list[_Gap] = []
         self.facts: list[_Fact] = []
+        self.checked: set[JsonPath] = set()  # where values already checked live (seen_by shares the audience's)
 
     def gap(self, path: JsonPath, message: str, code: str) -> None:
         self.gaps.append(_Gap(path, message, code))
@@ -164,8 +169,20 @@ class _Walker:
                     continue
                 item_at = (home if "items" not in raw else at) + ("items",)
                 resolved_items = self.resolve(items, item_at, path)
+                template = raw.get("x-item-phrase")
+                if template is not None and (not _text(template) or "{title}" not in template):
+                    self.gap(at + ("x-item-phrase",), f"fact '{path}' has an x-item-phrase without {{title}}: every "
+                             "value would get the same words; write the words with {title} standing for the "
+                             "value's title", "phrase")
+                    template = None
+                synonyms = raw.get("x-synonyms", [])
+                if not isinstance(synonyms, list) or not all(_text(word) for word in synonyms):
+                    self.gap(at, f"fact '{path}' has x-synonyms that are not a list of words: the ask page reads "
+                                 "each word; write them as a list of text", "synonyms")
                 if resolved_items is not None:
-                    values = self._value_gaps(path, kind, at, raw, node, *resolved_items)
+                    values = self._value_gaps(path, kind, at, raw, node, *resolved_items, own_phrases=bool(template))
+                self.facts.append(_Fact(path, kind, at, values, cases, template or ""))
+                continue
             elif kind == "choice":
                 values = self._value_gaps(path, kind, at, raw, node, node, home)
             self.facts.append(_Fact(path, kind, at, values, cases))
@@ -208,13 +225,17 @@ class _Walker:
                          "add the words staff would write", "phrase")
 
     def _value_gaps(self, path: str, kind: str, where: JsonPath, raw: dict, node: dict, values_node: dict,
-                    home: JsonPath) -> tuple[tuple[dict, JsonPath], ...]:
-        """The gaps of each value of a fact; its named values, with the paths of their consts."""
+                    home: JsonPath, own_phrases: bool = False) -> tuple[tuple[dict, JsonPath], ...]:
+        """The gaps of each value of a fact; its named values, with the paths of their consts.
+        ``own_phrases``: the fact states its values in its own words (x-item-phrase), so a value
+        needs no x-phrase for it."""
         branches = values_node.get("oneOf")
         if not isinstance(branches, list) or not branches:
             self.gap(where, f"fact '{path}' has no values: list them under oneOf, one const each", "vocabulary")
             return ()
         controllable = bool(raw.get("x-controllable", node.get("x-controllable")))
+        shared = home in self.checked  # the values' own words were checked with the first fact using them
+        self.checked.add(home)
         seen: set[str] = set()
         values: list[tuple[dict, JsonPath]] = []
         for index, branch in enumerate(branches):
@@ -231,17 +252,17 @@ class _Walker:
             seen.add(name)
             values.append((branch, const_at))
             said = f"value '{name}' of {path}"
-            if not _text(branch.get("title")):
+            if not shared and not _text(branch.get("title")):
                 self.gap(const_at, f"{said} has no title: the ask page labels it '{name}'; add a short label "
                                    "staff would recognise", "title")
-            if not _text(branch.get("description")):
+            if not shared and not _text(branch.get("description")):
                 self.gap(const_at, f"{said} has no description: the glossary leaves its meaning blank; add a "
                                    "sentence saying what it means", "description")
-            if not _text(branch.get("x-phrase")):
+            if not own_phrases and not shared and not _text(branch.get("x-phrase")):
                 self.gap(const_at, f"{said} has no x-phrase: scenarios cannot state it; add the words staff "
                                    "would write", "phrase")
             synonyms = branch.get("x-synonyms", [])
-            if not isinstance(synonyms, list) or not all(_text(word) for word in synonyms):
+            if not shared and (not isinstance(synonyms, list) or not all(_text(word) for word in synonyms)):
                 self.gap(const_at, f"{said} has x-synonyms that are not a list of words: the ask page and the "
                                    "site's search read each word; write them as a list of text", "synonyms")
             if controllable and not _text(branch.get("x-instead")):
@@ -258,9 +279,15 @@ class _Walker:
         by_path = {fact.path: fact for fact in self.facts}
         owners: dict[str, str] = {}
         for fact in self.facts:  # in the phrasebook's order: each fact's values, then its cases
-            stated = [(" ".join(branch["x-phrase"].split()), f"{fact.path} = '{branch['const']}'", const_at,
-                       f"value '{branch['const']}' of {fact.path} has the x-phrase")
-                      for branch, const_at in fact.values if _text(branch.get("x-phrase"))]
+            if fact.item_phrase:
+                stated = [(item_phrase(fact.item_phrase, branch["title"] if _text(branch.get("title")) else
+                                       branch["const"]), f"{fact.path} = '{branch['const']}'", fact.where,
+                           f"value '{branch['const']}' of {fact.path} has (by its x-item-phrase)")
+                          for branch, _ in fact.values]
+            else:
+                stated = [(" ".join(branch["x-phrase"].split()), f"{fact.path} = '{branch['const']}'", const_at,
+                           f"value '{branch['const']}' of {fact.path} has the x-phrase")
+                          for branch, const_at in fact.values if _text(branch.get("x-phrase"))]
             stated += [(" ".join(words.split()), f"{fact.path} = {case}" if fact.kind == "boolean" else
                         f"{fact.path} ({case})", fact.where, f"fact '{fact.path}' has the x-phrases {case}")
                        for case, words in fact.phrases]

@@ -4,7 +4,7 @@ checker, the request validator, the scenario phrases and the site all read it fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -53,6 +53,7 @@ class Fact:
     when_missing: str = ""  # x-when-missing: unknown, false, empty, no-site, today ("" for a required fact)
     controllable: bool = False  # x-controllable: an alternative may change it (the employee controls it)
     instead: str = ""  # x-instead, for a yes/no fact: the words for making it true
+    synonyms: tuple[str, ...] = ()  # x-synonyms on the fact: staff's everyday words for it (seen_by: "followers")
 
     @property
     def open(self) -> bool:
@@ -98,6 +99,12 @@ class Vocabulary:
 
 WHEN_MISSING = ("unknown", "false", "empty", "no-site", "today")
 """What a missing optional fact can mean (``x-when-missing`` in the request schema)."""
+
+
+def item_phrase(template: str, title: str) -> str:
+    """The words a list fact's ``x-item-phrase`` gives one of its values: ``{title}`` replaced by
+    the value's title (``"{title} can see it"`` and ``a student``: ``a student can see it``)."""
+    return " ".join(template.replace("{title}", title).split())
 
 
 def _read_as(data: dict | None) -> ReadAs | None:
@@ -153,8 +160,13 @@ def vocabulary_from_schema(schema: dict) -> Vocabulary:
                 walk(node.get("properties", {}), node.get("required", []), path + ".")
             elif node.get("type") == "array":
                 items = resolve(node["items"])
-                facts.append(Fact(path, "list", description, values_of(items), is_required,
-                                  definition=node["items"].get("$ref", "").rsplit("/", 1)[-1], when_missing=missing, **extra))
+                values = values_of(items)
+                template = raw.get("x-item-phrase")
+                if template:  # values shared with another fact, stated in this fact's own words
+                    values = tuple(replace(v, phrase=item_phrase(template, v.title)) for v in values)
+                facts.append(Fact(path, "list", description, values, is_required,
+                                  definition=node["items"].get("$ref", "").rsplit("/", 1)[-1], when_missing=missing,
+                                  synonyms=tuple(raw.get("x-synonyms", ())), **extra))
             elif node.get("type") == "boolean":
                 facts.append(Fact(path, "boolean", description, required=is_required, phrases=phrases,
                                   when_missing=missing, **extra))

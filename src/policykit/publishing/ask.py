@@ -189,7 +189,7 @@ def _form(vocabulary: Vocabulary) -> list[dict[str, Any]]:
             continue
         description = fact.description.split(" When missing")[0]
         form.append({"path": fact.path, "kind": fact.kind, "description": description,
-                     "when_missing": fact.when_missing, "phrases": dict(fact.phrases),
+                     "when_missing": fact.when_missing, "phrases": dict(fact.phrases), "synonyms": list(fact.synonyms),
                      "question": questions.get(fact.path, {}),
                      "values": [{"name": v.name, "title": v.title, "description": v.description, "phrase": v.phrase,
                                  "synonyms": words.get(fact.path, {}).get(v.name, [])} for v in fact.values]})
