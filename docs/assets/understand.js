@@ -29,17 +29,20 @@
     return word;
   }
 
-  // Words of a text: [{w: the word as matched, poss: followed by 's, start, end: its place in text}].
+  // Words of a text: [{w: the word as matched, poss: followed by 's, start, end: its place in
+  // text, sentence: which sentence (or clause after a semicolon) it is in}].
   function tokens(text) {
-    var out = [], re = /[A-Za-z0-9\u00C0-\u024F]+(?:[-'\u2019][A-Za-z0-9\u00C0-\u024F]+)*/g, m;
+    var out = [], re = /[A-Za-z0-9\u00C0-\u024F]+(?:[-'\u2019][A-Za-z0-9\u00C0-\u024F]+)*/g, m, sentence = 0, last = 0;
     while ((m = re.exec(text))) {
+      if (/[.?!;]/.test(text.slice(last, m.index))) { sentence += 1; }
+      last = m.index + m[0].length;
       var raw = m[0].toLowerCase().replace(/\u2019/g, "'"), poss = false;
       if (/'s$/.test(raw)) { raw = raw.slice(0, -2); poss = true; }
       raw = raw.replace(/'/g, "");
       var fixed = MISSPELT[raw] || MISSPELT[raw.replace(/-/g, "")];
       var parts = (fixed || raw).replace(/-/g, "").split(/\s+/);
       parts.forEach(function (p, i) {
-        out.push({ w: stem(p), poss: poss && i === parts.length - 1, start: m.index, end: m.index + m[0].length });
+        out.push({ w: stem(p), poss: poss && i === parts.length - 1, start: m.index, end: m.index + m[0].length, sentence: sentence });
       });
     }
     return out;
@@ -158,11 +161,14 @@
     // "students can see it": the value's words next to a fact's own words say that fact.
     var pending = [];
     chosen.forEach(function (c) {
+      var seen = {};
       c.entries.forEach(function (e) {
-        if (!e.factWord) { return; }
+        if (!e.factWord || seen[e.factWord]) { return; }
+        seen[e.factWord] = true;
         var from = SIBLING[e.factWord], best = null;
         chosen.forEach(function (d) {
-          if (d === c || d.redirect || !d.entries.some(function (x) { return x.read[from] !== undefined; })) { return; }
+          if (d === c || d.redirect || toks[d.start].sentence !== toks[c.start].sentence ||
+              !d.entries.some(function (x) { return x.read[from] !== undefined; })) { return; }
           var gap = d.start > c.start ? d.start - (c.start + c.n) : c.start - (d.start + d.n);
           if (gap <= 3 && (!best || gap < best.gap)) { best = { d: d, gap: gap }; }
         });
@@ -179,10 +185,20 @@
       if (c.entries.some(function (e) { return e.before; }) && toks[end + 1]) { end += 1; }
       return text.slice(toks[c.start].start, toks[end].end);
     }
-    function negated(c) {
-      for (var k = c.start - 1; k >= 0 && k >= c.start - 4; k--) {
-        if (taken[k]) { return false; }
-        if (NOT[words[k]]) { return true; }
+    // A not word up to five words before, in the same sentence: what follows is not read as said;
+    // a not word inside the words a reading asked for (with: "not sure") is part of that reading.
+    function negated(c, entries) {
+      var inside = {};
+      entries.forEach(function (e) {
+        (e.withKeys || []).forEach(function (k) {
+          var n = k.split(" ").length;
+          for (var s = 0; s + n <= words.length; s++) {
+            if (words.slice(s, s + n).join(" ") === k) { for (var j = s; j < s + n; j++) { inside[j] = true; } }
+          }
+        });
+      });
+      for (var k = c.start - 1; k >= 0 && k >= c.start - 5 && toks[k].sentence === toks[c.start].sentence; k--) {
+        if (NOT[words[k]] && !inside[k]) { return true; }
       }
       return false;
     }
@@ -202,7 +218,7 @@
       return FORM[path].values.map(function (v) { return v.name; }).filter(function (v) { return v !== value; });
     }
     chosen.forEach(function (c) {
-      var w = said(c), no = negated(c), topic = topical(c);
+      var w = said(c), no = negated(c, c.entries), topic = topical(c);
       c.entries.forEach(function (e) {
         Object.keys(e.read).forEach(function (path) {
           var value = e.read[path];
