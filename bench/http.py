@@ -58,7 +58,7 @@ EMPTY_BODY = b'{"ok":true}'
 COLD_VARIABLE = "POLICYKIT_BENCH_COLD"
 THRESHOLD = 0.70
 
-# Realistic questions, as an integrating system would send them (all from the SPEC's cases). The
+# Realistic questions, as an integrating system would send them (all from the decision corpus's cases). The
 # first is the fixed body; together they cover every outcome.
 REQUESTS: list[dict] = [
     {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",

@@ -1,5 +1,5 @@
-"""The request -> expected decision corpus (tests/corpus/decisions.yaml), written from SPEC §6 where
-it supersedes §2-§4, and from §2-§4 elsewhere; shared by the API, CLI and HTTP tests.
+"""The request -> expected decision corpus (tests/corpus/decisions.yaml), written from
+docs/semantics.md; shared by the API, CLI, HTTP, Rego and browser tests.
 
     from corpus_cases import CASES, assert_matches
     for case in CASES: ...  # case.name, case.request, case.expect, case.xfail_reason, case.readings
@@ -23,7 +23,7 @@ import yaml
 CORPUS = Path(__file__).resolve().parent / "corpus" / "decisions.yaml"
 
 OUTCOMES = ("permitted", "discouraged", "requires_approval", "prohibited", "undetermined")
-# SPEC §4: allowed is true for permitted and discouraged, false for requires_approval and
+# docs/semantics.md#outcomes: allowed is true for permitted and discouraged, false for requires_approval and
 # prohibited, null for undetermined.
 ALLOWED = {"permitted": True, "discouraged": True, "requires_approval": False, "prohibited": False,
            "undetermined": None}
@@ -40,7 +40,7 @@ class Case:
     """One corpus entry. ``expect`` is normalised: a decision case has every key of
     DECISION_EXPECT_KEYS (missing lists are empty, ``interpretations`` an empty mapping); an
     error case has ``error`` and ``error_mentions``. ``readings`` are the ids of
-    questions/readings.yaml (SPEC §6) that the case pins."""
+    questions/readings.yaml that the case pins."""
 
     name: str
     request: Any

@@ -1,4 +1,4 @@
-"""A deliberately plain reading of SPEC §4 and §6 over the model, with the reference interpreter
+"""A deliberately plain reading of docs/semantics.md over the model, with the reference interpreter
 of ``policykit.core.conditions``: no bitsets, no tables, no caches. Tests compare the engine to it.
 An undetermined reading is settled by brute force: every completion of the missing facts the
 cases at stake read is decided, and the outcomes they give are the possible ones (one outcome:
@@ -96,7 +96,7 @@ def reference_decision(document: PolicyDocument, request: dict, day: date) -> Ex
                 effect_cases.append((clause, case))
             elif state is None and case.outcome:
                 unknown_cases.append((clause, case))
-            # SPEC §6: a mandatory obligation known to be unmet makes the action not allowed.
+            # docs/semantics.md#obligations: a mandatory obligation known to be unmet makes the action not allowed.
             obligation = case.obligation
             if obligation and obligation.met_by and clause.kind in ESCALATES and lookup(obligation.met_by) is False:
                 unmet = replace(case, outcome=ESCALATES[clause.kind], obligation=None, notice=None)

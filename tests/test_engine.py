@@ -1,4 +1,4 @@
-"""The engine against SPEC §4: a plain reference reading, and the properties the issue names."""
+"""The engine against docs/semantics.md: a plain reference reading, and the properties the issue names."""
 
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ def test_an_undetermined_decision_names_what_is_missing(policy):
     assert "purpose" in decision.explanation
 
 
-# --- SPEC §6: obligations say what is known; readings travel with answers ---------------------
+# --- docs/semantics.md#obligations and #readings: what is known, readings travel with answers ---------------------
 
 APPROVED_POST = {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media", "account": "district",
                  "audience": ["student"], "purpose": "school_business"}

@@ -1,4 +1,4 @@
-"""The loader and validator: the shipped policy is valid and holds the clauses of SPEC §2; every
+"""The loader and validator: the shipped policy is valid and holds the clauses of docs/semantics.md#clauses-and-kinds; every
 kind of mistake in a policy file is reported as path:line:col: message, all at once, sorted."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from policykit.core.model import Case, Clause, ClauseVersion, PolicyDocument
 #: The inventory of clauses (docs/semantics.md, "Clauses and kinds"): every clause id, in printed
 #: order, with the kind of its version in force (professional judgment's reading makes it a
 #: standard of conduct). The section is the part of the id before the dot.
-SPEC_CLAUSES: tuple[tuple[str, str], ...] = (
+CLAUSE_INVENTORY: tuple[tuple[str, str], ...] = (
     ("scope.purpose", "definition"),
     ("scope.definition", "definition"),
     ("relationships.personal-relationships", "prohibition"),
@@ -55,7 +55,7 @@ SPEC_CLAUSES: tuple[tuple[str, str], ...] = (
     ("discipline.grounds", "prohibition"),
     ("discipline.consequences", "notice"),
 )
-SPEC_SECTIONS = ("scope", "relationships", "communications", "social-media", "approved-sites", "monitoring",
+SECTION_INVENTORY = ("scope", "relationships", "communications", "social-media", "approved-sites", "monitoring",
                  "discipline")
 
 
@@ -68,14 +68,14 @@ def test_shipped_policy_has_no_issues(policy_root: Path) -> None:
 
 
 def test_shipped_policy_holds_exactly_the_clauses_of_the_spec(policy: PolicyDocument) -> None:
-    """SPEC §2 describes the 2015 revision: the clauses in force on 2026-01-05, with their kinds
+    """The inventory describes the 2015 revision: the clauses in force on 2026-01-05, with their kinds
     (a later amendment may add clauses or change a version's kind without breaking this)."""
-    assert len(SPEC_CLAUSES) == 33
+    assert len(CLAUSE_INVENTORY) == 33
     day = date(2026, 1, 5)
     in_force = [(c, v) for c in policy.clauses if (v := c.version_on(day)) is not None]
-    assert [(c.id, c.kind_of(v)) for c, v in in_force] == list(SPEC_CLAUSES)
-    assert [(c.id, c.section) for c, _ in in_force] == [(i, i.split(".")[0]) for i, _ in SPEC_CLAUSES]
-    assert [s.id for s in policy.sections] == list(SPEC_SECTIONS)
+    assert [(c.id, c.kind_of(v)) for c, v in in_force] == list(CLAUSE_INVENTORY)
+    assert [(c.id, c.section) for c, _ in in_force] == [(i, i.split(".")[0]) for i, _ in CLAUSE_INVENTORY]
+    assert [s.id for s in policy.sections] == list(SECTION_INVENTORY)
     assert [c for c in policy.clauses if c.version_on(day) is not None] == [
         policy.clause(i) for s in policy.sections for i in s.clause_ids if policy.clause(i).version_on(day)]
 
@@ -95,8 +95,8 @@ def test_shipped_policy_metadata(policy: PolicyDocument) -> None:
 
 def test_every_shipped_clause_is_in_force_from_the_seed_revision_only(policy: PolicyDocument) -> None:
     """The 2012 text is not on record: before 2015-11-18 there is no version, never the 2015 one.
-    A clause of SPEC §2 starts on 2015-11-18; later versions (amendments) only follow it."""
-    spec = {i for i, _ in SPEC_CLAUSES}
+    A clause of the inventory starts on 2015-11-18; later versions (amendments) only follow it."""
+    spec = {i for i, _ in CLAUSE_INVENTORY}
     for clause in policy.clauses:
         dates = [v.effective for v in clause.versions]
         assert dates == sorted(set(dates)), clause.id
@@ -122,7 +122,7 @@ def test_every_policy_file_names_its_schema_for_editors(policy_root: Path, proje
 
 def test_each_clause_file_is_named_by_its_id(policy: PolicyDocument) -> None:
     assert [Path(c.source).name for c in policy.clauses] == [f"{c.id}.yaml" for c in policy.clauses]
-    assert {i for i, _ in SPEC_CLAUSES} <= {c.id for c in policy.clauses}
+    assert {i for i, _ in CLAUSE_INVENTORY} <= {c.id for c in policy.clauses}
 
 
 # --- the model -------------------------------------------------------------------------------
@@ -300,6 +300,32 @@ def test_an_outcome_must_fit_the_versions_own_kind(make_policy: MakePolicy) -> N
     assert [(i.code, i.message) for i in issues] == [
         ("kind-outcome", "'discouraged' does not fit this version's kind 'obligation': an obligation ('shall', "
                          "'are required') can only make an action prohibited or needing approval")]
+
+
+def test_a_standard_of_conduct_may_prohibit_and_discourage(make_policy: MakePolicy) -> None:
+    """Kind ``standard`` (docs/semantics.md#clauses-and-kinds): a version may yield prohibited for
+    what the text names and discouraged for the rest, side by side."""
+    standard = _AMENDED.replace("kind: obligation", "kind: standard")
+    rule = ("      - when: {all: [{fact: audience, has: student}, {fact: account, is: personal}]}\n"
+            "        outcome: OUTCOME\n")
+    both = standard.replace(rule, rule.replace("OUTCOME", "prohibited") + rule.replace("account, is: personal",
+                                                                                       "channel, is: email")
+                            .replace("OUTCOME", "discouraged"))
+    make_policy({"clauses/communications.email.yaml": both})
+    assert check_policy_dir(".")[1] == []
+    clause = load_policy_dir(".").clause("communications.email")
+    assert [case.outcome for case in clause.versions[1].rule] == ["prohibited", "discouraged"]
+    assert clause.kind_of(clause.versions[1]) == "standard"
+
+
+def test_a_standard_of_conduct_cannot_require_approval(make_policy: MakePolicy) -> None:
+    standard = _AMENDED.replace("kind: obligation", "kind: standard")
+    make_policy({"clauses/communications.email.yaml": standard.replace("OUTCOME", "requires_approval")})
+    _, issues = check_policy_dir(".")
+    assert [(i.code, i.message) for i in issues] == [
+        ("kind-outcome", "'requires_approval' does not fit this version's kind 'standard': a standard of conduct "
+                         "('are expected to') can only make an action prohibited (for what the text itself "
+                         "names) or discouraged")]
 
 
 def test_two_versions_on_one_day_point_to_corrections(make_policy: MakePolicy) -> None:

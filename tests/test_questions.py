@@ -1,11 +1,13 @@
-"""The corpus of everyday staff questions (questions/*.yaml, SPEC §6 "Confidence is measured"):
-what it must hold, that it loads (and that a broken file is reported, located, all at once),
-that every quote is the policy's own words, and that every answer is an accepted one, through
-the Python API, the CLI, the HTTP server and the Rego bundle alike."""
+"""The corpus of everyday staff questions (questions/*.yaml, docs/semantics.md#confidence): what it must
+hold, that it loads (and that a broken file is reported, located, all at once), that every quote
+is the policy's own words, that every answer is an accepted one, through the Python API, the
+CLI, the HTTP server and the Rego bundle alike, and that questions for information are answered
+in words by their notice, on the Common questions page too."""
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import re
 import shutil
@@ -25,15 +27,19 @@ from liveserver import LiveServer
 
 import policykit
 from policykit.authoring.questions import (
+    Information,
     Question,
     Topic,
     all_questions,
+    answer_in_words,
     answer_problems,
     check_questions_dir,
+    information_answer,
     load_questions,
     load_readings,
 )
 from policykit.publishing.rego import ENTRYPOINT, load_bundle_into, write_bundle
+from policykit.publishing.site import OUTCOME_WORDS, build_pages
 from policykit.core.request import request_problems
 from policykit.interfaces.server import ServerConfig, create_app
 from policykit.core.sourcetext import normalize_whitespace
@@ -125,9 +131,18 @@ def test_a_broken_questions_directory_reports_every_problem_located(decider: pol
 # ------------------------------------------------------------------------- what it holds
 
 
-def test_at_least_150_questions_with_unique_ids(questions: list[Question]) -> None:
-    assert len(answered(questions)) >= 150
+def test_at_least_220_questions_with_unique_ids(questions: list[Question]) -> None:
+    assert len(answered(questions)) >= 220
     assert len({question.id for question in questions}) == len(questions)
+
+
+def test_at_least_20_questions_say_who_else_can_see_it(questions: list[Question]) -> None:
+    """Posts on one's own accounts that students, parents or colleagues can see (seen_by), beside
+    posts addressed to them (audience)."""
+    seen = [q for q in questions if q.request.get("seen_by")]
+    assert len(seen) >= 20
+    assert {"student", "parent_guardian", "staff"} <= {who for q in seen for who in q.request["seen_by"]}
+    assert len([q for q in seen if q.accept == ("permitted",)]) >= 10  # most are plain self-expression
 
 
 def test_every_question_is_asked_in_plain_words(questions: list[Question]) -> None:
@@ -181,6 +196,52 @@ def test_every_clause_with_a_rule_is_asked_about(decider: policykit.Policy, ques
     assert sorted(with_rules - touched) == []
 
 
+# The questions of the third edition of the readings, and their near misses, each with what a
+# careful reader must answer.
+READINGS_3: dict[str, dict[str, Any]] = {
+    "public-instagram-student-followers-vacation": {"outcome": "permitted", "notice": "discipline.permanence",
+                                                    "audience": ["public"], "seen_by": ["student"]},
+    "keep-posting-now-students-follow": {"outcome": "permitted", "audience": ["public"], "seen_by": ["student"]},
+    "public-instagram-tag-students-vacation": {"outcome": "prohibited", "reason": "relationships.peer-communication"},
+    "church-bake-sale-message-to-students": {"outcome": "prohibited", "reason": "relationships.peer-communication"},
+    "private-discord-server-students-gaming": {"outcome": "prohibited",
+                                               "reason": "relationships.personal-relationships"},
+    "homeroom-group-chat-hang-out-district": {"outcome": "prohibited",
+                                              "reason": "relationships.personal-relationships"},
+    "homeroom-group-chat-reminders-district": {"outcome": "requires_approval",
+                                               "obligation": "approved-sites.prior-notice"},
+    "counselor-college-recommendation-email": {"outcome": "permitted"},
+    "teacher-college-recommendation-home-situation": {"outcome": "prohibited",
+                                                      "reason": "relationships.private-matters"},
+    "sexually-explicit-joke-public-x": {"outcome": "prohibited", "reason": "social-media.professional-judgment"},
+    "photo-smoking-marijuana": {"outcome": "prohibited", "reason": "social-media.professional-judgment"},
+    "provocative-party-photos": {"outcome": "prohibited", "reason": "social-media.professional-judgment"},
+    "provocative-party-photos-students-follow": {"outcome": "prohibited",
+                                                 "reason": "social-media.professional-judgment"},
+    "profane-joke-public-x": {"outcome": "discouraged", "reason": "social-media.professional-judgment"},
+    "sexual-innuendo-meme-students-follow": {"outcome": "discouraged", "reason": "social-media.professional-judgment"},
+    "swearing-video-students-follow": {"outcome": "discouraged", "reason": "social-media.professional-judgment"},
+}
+
+
+@pytest.mark.parametrize("question_id", sorted(READINGS_3))
+def test_the_questions_of_the_third_edition_are_in_the_corpus(question_id: str, by_id: dict[str, Question],
+                                                              decider: policykit.Policy) -> None:
+    question, want = by_id[question_id], READINGS_3[question_id]
+    decision = decider.decide(question.request)
+    assert question.accept == (want["outcome"],)
+    assert decision.outcome == want["outcome"], decision.explanation
+    if "reason" in want:
+        assert want["reason"] in [reason.id for reason in decision.reasons]
+    if "obligation" in want:
+        assert want["obligation"] in [obligation.clause for obligation in decision.obligations]
+    if "notice" in want:
+        assert want["notice"] in [notice.clause for notice in decision.notices]
+    for fact in ("audience", "seen_by"):
+        if fact in want:
+            assert question.request[fact] == want[fact]
+
+
 # The questions issue 12 lists, each with what a careful reader must answer.
 ISSUE_12: dict[str, dict[str, Any]] = {
     "racist-joke-email-colleague": {"outcome": "prohibited"},
@@ -221,6 +282,78 @@ def test_the_group_chat_is_discouraged_not_prohibited(by_id: dict[str, Question]
 def test_comment_great_game_is_asked_in_the_issues_words(by_id: dict[str, Question]) -> None:
     assert by_id["comment-great-game"].ask == "Can I comment \"great game!\" on a student's Instagram post?"
     assert by_id["racist-joke-email-colleague"].ask == "Can I e-mail a racist joke to a colleague?"
+
+
+# ------------------------------------------------------------------------- for information
+
+
+def test_at_least_15_questions_for_information(questions: list[Question]) -> None:
+    """"Is it private? What happens if…?": marked, each naming the notice that answers it (and
+    quoting that notice's clause), with a lead in words that is no verdict."""
+    informational = [q for q in questions if q.is_information]
+    assert len(informational) >= 15
+    verdicts = {word.lower() for word in OUTCOME_WORDS.values()}
+    for question in informational:
+        assert question.information is not None and question.clause == question.information.notice, question.id
+        assert question.information.lead.lower() not in verdicts, question.id
+    assert len({q.information.notice for q in informational if q.information}) >= 6
+
+
+def test_a_question_for_information_is_answered_in_words_by_its_notice(questions: list[Question],
+                                                                       decider: policykit.Policy) -> None:
+    """The lead, a colon, then the notice's own words: "No: the District may monitor …"."""
+    private = next(q for q in questions if q.id == "is-school-email-private")
+    assert information_answer(private, decider.decide(private.request)) == (
+        "No: the District may monitor communications made on school telephones or District e-mail accounts, and "
+        "any activity or communication that uses a District server, on any device, District-owned or not.")
+    for question in questions:
+        if question.information is None:
+            continue
+        decision = decider.decide(question.request)
+        answer = information_answer(question, decision)
+        texts = [n.text for n in decision.notices if n.clause == question.information.notice]
+        assert answer is not None and texts, question.id
+        assert answer.startswith(f"{question.information.lead}: ") and answer.endswith(texts[-1][1:]), question.id
+        assert information_answer(question, decision.to_dict()) == answer  # from JSON, as the CLI and HTTP give it
+    plain = next(q for q in questions if not q.is_information)
+    assert information_answer(plain, decider.decide(plain.request)) is None
+
+
+def test_an_answer_in_words_continues_the_notice_after_the_lead() -> None:
+    assert answer_in_words("No", ["The District may monitor it."]) == "No: the District may monitor it."
+    assert answer_in_words("Yes", ["FOIA applies.", "Records last."]) == "Yes: FOIA applies. Records last."
+    assert answer_in_words("It may", ["District records can be disclosed."]) == (
+        "It may: District records can be disclosed.")
+    assert answer_in_words("Yes", ["anything may be seen."]) == "Yes: anything may be seen."
+    assert answer_in_words("No", ["A disclaimer changes nothing."]) == "No: a disclaimer changes nothing."
+    assert answer_in_words("No", ["I see."]) == "No: I see."
+
+
+def test_a_question_for_information_whose_notice_is_missing_is_reported(by_id: dict[str, Question],
+                                                                         decider: policykit.Policy) -> None:
+    question = dataclasses.replace(by_id["is-school-email-private"],
+                                   information=Information("discipline.investigation", "Yes"))
+    problems = [str(problem) for problem in answer_problems(question, decider.decide(question.request))]
+    assert len(problems) == 1 and problems[0].endswith(
+        "the answer gives no notice from discipline.investigation, which this question for information is "
+        "answered by")
+    assert information_answer(question, decider.decide(question.request)) is None
+
+
+def test_the_common_questions_page_answers_questions_for_information_in_words(
+        decider: policykit.Policy, topics: tuple[Topic, ...], questions: list[Question], tmp_path: Path) -> None:
+    build_pages(decider, [], tmp_path, day=date(2026, 1, 5), topics=topics)
+    page = (tmp_path / "questions.md").read_text(encoding="utf-8")
+    for question in (q for q in questions if q.is_information):
+        start = page.index(f'<div class="policy-card" id="information-{question.id}" markdown>')
+        card = page[start:page.index("</div>", start)]
+        assert question.information is not None and f"**{question.information.lead}:** " in card
+        assert not any(word in card for word in OUTCOME_WORDS.values()), (question.id, card)
+    private = page[page.index('id="information-is-school-email-private"'):]
+    assert private.split("</div>")[0].splitlines()[4] == (
+        "    **No:** the District may monitor communications made on school telephones or District e-mail "
+        "accounts, and any activity or communication that uses a District server, on any device, District-owned "
+        "or not.")
 
 
 # ------------------------------------------------------------------------------- quotes

@@ -1,4 +1,4 @@
-"""The readings of the second edition (questions/readings.yaml, SPEC §6) are each pinned by at
+"""The readings of the second and third editions (questions/readings.yaml, docs/semantics.md#readings) are each pinned by at
 least one scenario (tag @reading:<id>) and by at least one question of the corpus (its
 ``readings:`` list)."""
 

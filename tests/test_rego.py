@@ -196,7 +196,7 @@ def completion_outcome(policy: policykit.Policy, completion: tuple[dict, list], 
 
 def exhaustive(policy: policykit.Policy, request: dict, vocabulary: Vocabulary | None = None,
                default_day: date = AS_OF) -> dict[str, Any]:
-    """outcome, possible_outcomes and missing_facts by brute force (/work/notes/exact.md): decide()
+    """outcome, possible_outcomes and missing_facts by brute force (docs/semantics.md#unknown-facts): decide()
     on every completion (fully known, so decide() is exact on it); one outcome: determined;
     else undetermined, the outcomes in rank order, and the facts two completions differing only
     in that fact's value decide differently on, in vocabulary order."""

@@ -5,7 +5,7 @@ its values, a list every subset, a yes/no fact both. Each completed request has 
 guess, so its decision is exact; the outcomes they give are the possible ones, and a missing fact
 matters when two completions differing only in it give different outcomes. Facts that only settle
 an obligation (``met_by``) are not completed: an obligation whose state is unknown never changes
-the outcome (SPEC §6). Values no condition of the policy names behave alike, so one of them stands
+the outcome (docs/semantics.md#unknown-facts). Values no condition of the policy names behave alike, so one of them stands
 for all (and a list ranges over the subsets of its named items); values ``x-read-as`` reads as
 others are kept."""
 

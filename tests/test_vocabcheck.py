@@ -244,6 +244,21 @@ CASES: dict[str, tuple[Edit, str, str, str, str]] = {
         '"const": "counseling"', "",
         "value 'counseling' of purpose has an x-read-as with no explanation: a decision cannot say why it reads "
         "the value so; add the sentence it shows", "read-as"),
+    "item phrase without the title": (
+        lambda s: s["properties"]["seen_by"].update({"x-item-phrase": "someone else can see it"}),
+        '"x-item-phrase"', "",
+        "fact 'seen_by' has an x-item-phrase without {title}: every value would get the same words; write the "
+        "words with {title} standing for the value's title", "phrase"),
+    "item phrase repeating another value's words": (
+        lambda s: _defs("audience_member")(s)[0].update({"x-phrase": "a student can see it"}),
+        '"seen_by": {', "",
+        "value 'student' of seen_by has (by its x-item-phrase) 'a student can see it', already the words for "
+        "audience = 'student': scenarios could not tell them apart; give it other words", "phrase"),
+    "fact synonyms not a list": (
+        lambda s: s["properties"]["seen_by"].update({"x-synonyms": "followers"}),
+        '"seen_by": {', "",
+        "fact 'seen_by' has x-synonyms that are not a list of words: the ask page reads each word; write them "
+        "as a list of text", "synonyms"),
     "reference to nothing": (
         lambda s: s["properties"]["network"].update({"$ref": "#/$defs/netwrok"}),
         '"$ref": "#/$defs/netwrok"', "",

@@ -6,6 +6,12 @@ accepts, the words of the policy the answer rests on (``quote``, from the clause
 ``clause``) and one plain line saying why (``because``). ``questions/readings.yaml`` lists the
 readings of the policy the questions may name.
 
+Some questions are not "may I?" but "what happens if / is it private / could I be sued?": a
+question for information (``information:``) names the notice that answers it and the lead of its
+answer (``lead``). ``information_answer`` gives its answer as the site and the interview say it,
+the lead and then the notice's own words ("No: the District may monitor …"), never an outcome
+word; ``answer_in_words`` does the same for a lead and notice texts.
+
 ``check_questions_dir`` returns the topics and every problem found, each located
 ``file:line:col`` in words an editor understands (the same YAML traps and schema wording as the
 policy files); ``load_questions`` raises ``PolicyError`` listing them all. ``answer_issues`` asks
@@ -47,7 +53,7 @@ READINGS_FILE = "readings.yaml"
 
 @dataclass(frozen=True)
 class Reading:
-    """One reading of the policy the Board of Education has not yet confirmed (SPEC §6)."""
+    """One reading of the policy the Board of Education has not yet confirmed (docs/semantics.md#readings)."""
 
     id: str
     title: str
@@ -61,6 +67,15 @@ class ExpectedObligation:
 
     clause: str
     met: bool | None
+
+
+@dataclass(frozen=True)
+class Information:
+    """What marks a question for information: the clause whose notice answers it, and the words
+    the answer begins with (e.g. "No", "Yes, it can")."""
+
+    notice: str
+    lead: str
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,12 @@ class Question:
     positions: tuple[tuple[str, int, int], ...] = ()  # (field, line, column) of each field given
     instead: tuple[str, str] | None = None  # the first alternative: (its sentence, its outcome); ("", "") for none
     ask_first: str | None = None  # for undetermined: the fact the answer asks first
+    information: Information | None = None  # set for a question for information: answered by a notice
+
+    @property
+    def is_information(self) -> bool:
+        """Whether this is a question for information, answered in words by a notice."""
+        return self.information is not None
 
     @property
     def request(self) -> dict[str, Any]:
@@ -331,6 +352,25 @@ def _question_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _
                 hint = did_you_mean(reading, sorted(context.readings))
                 yield doc.issue(where + ("readings", i), f"unknown reading '{reading}'{hint}; the readings are "
                                                          "listed in questions/readings.yaml", "unknown-reading")
+    information = entry.get("information")
+    if isinstance(information, dict) and isinstance(information.get("notice"), str):
+        notice = information["notice"]
+        if notice not in context.clauses:
+            yield from _clause_ref(doc, where + ("information", "notice"), notice, context)
+        elif isinstance(entry.get("clause"), str) and entry["clause"] != notice:
+            yield doc.issue(where + ("clause",), f"a question for information quotes the notice that answers it: "
+                                                 f"clause should be {notice}, as information.notice says",
+                            "information-clause")
+    if isinstance(information, dict) and isinstance(information.get("lead"), str):
+        lead = information["lead"]
+        if lead and (not lead[:1].isupper() or ":" in lead or "\n" in lead or lead.rstrip()[-1:] in (".", ",", ";")):
+            yield doc.issue(where + ("information", "lead"), f"'{lead}' is not a lead: give the answer's first words "
+                                                            "(e.g. No, or Yes, it can), starting with a capital letter, "
+                                                            "without the colon the answer adds or a full stop",
+                            "bad-lead")
+    if isinstance(information, dict) and isinstance(refused, list):
+        yield doc.issue(where + ("information",), "a refused question cannot be a question for information; "
+                                                  "its request gets no notice", "information-refused")
     because = entry.get("because")
     if isinstance(because, str) and "\n" in because.strip():
         yield doc.issue(where + ("because",), "'because' should be one line; say why in one plain sentence",
@@ -384,7 +424,9 @@ def _build_question(doc: YamlDocument, where: JsonPath, entry: dict) -> Question
         positions=positions,
         instead=(("", "") if entry["instead"] == "none" else (entry["instead"]["do"], entry["instead"]["outcome"]))
         if "instead" in entry else None,
-        ask_first=entry.get("ask_first"))
+        ask_first=entry.get("ask_first"),
+        information=Information(entry["information"]["notice"], entry["information"]["lead"])
+        if "information" in entry else None)
 
 
 # ----------------------------------------------------------------------------------- answers
@@ -426,6 +468,10 @@ def answer_problems(question: Question, answer: Decision | RequestError | dict[s
         if clause_id in notices:
             problems.append(question.issue("no_notices", f"the answer gives a notice from {clause_id}",
                                            "unexpected-notice"))
+    if question.information is not None and question.information.notice not in notices:
+        problems.append(question.issue("information", f"the answer gives no notice from {question.information.notice}, "
+                                                      "which this question for information is answered by",
+                                       "missing-information"))
     listed = [(o["clause"], o["met"]) for o in answer["obligations"]]
     for expected in question.obligations:
         if (expected.clause, expected.met) not in listed:
@@ -434,6 +480,34 @@ def answer_problems(question: Question, answer: Decision | RequestError | dict[s
             problems.append(question.issue("obligations", f"the obligation of {expected.clause} is {found}, not "
                                                           f"met: {json.dumps(expected.met)}", "wrong-obligation"))
     return problems
+
+
+def information_answer(question: Question, answer: Decision | dict[str, Any]) -> str | None:
+    """The answer to a question for information in words, as the site and the interview give it:
+    the lead, a colon, and the words of the notices its clause gives in ``answer`` (e.g. "No: the
+    District may monitor communications made on school telephones …"). None when the question is
+    not one for information or the answer gives no such notice."""
+    if question.information is None:
+        return None
+    if not isinstance(answer, dict):
+        answer = answer.to_dict()
+    texts = [notice["text"] for notice in answer["notices"] if notice["clause"] == question.information.notice]
+    return answer_in_words(question.information.lead, texts) if texts else None
+
+
+def answer_in_words(lead: str, notice_texts: Sequence[str]) -> str:
+    """A lead and the notices' own words as one answer: "No" and "The District may monitor …"
+    give "No: the District may monitor …". The first notice continues after the colon, so its
+    first letter is lower case, unless its first word is an acronym or a name the policy
+    capitalizes (FOIA, Ledyard, Connecticut, District)."""
+    first, *rest = notice_texts
+    word = first.split(" ", 1)[0]
+    if not (word[:1].islower() or (len(word) > 1 and word.isupper()) or word in _NAMES):
+        first = first[0].lower() + first[1:]
+    return f"{lead}: " + " ".join([first, *rest])
+
+
+_NAMES = frozenset({"Ledyard", "Connecticut", "District", "I"})
 
 
 def answer_issues(policy: Policy, topics: Sequence[Topic]) -> list[PolicyIssue]:

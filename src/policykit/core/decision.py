@@ -140,7 +140,7 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The policy's answer to one request (SPEC §4): a verdict, which policy gave it, and an id."""
+    """The policy's answer to one request (docs/semantics.md#the-answer): a verdict, which policy gave it, and an id."""
 
     verdict: Verdict
     policy: PolicyStamp

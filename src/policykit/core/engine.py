@@ -1,4 +1,4 @@
-"""The pure decision function (SPEC §4): no clock, no I/O, no logging.
+"""The pure decision function (docs/semantics.md): no clock, no I/O, no logging.
 
 ``evaluate`` takes a compiled program, an encoded request (``true`` and ``unknown`` bitsets),
 and returns a ``Verdict``; ``decide`` adds the date the question is about and an id to make a

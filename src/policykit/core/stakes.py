@@ -3,7 +3,7 @@
 A *completion* of an encoded request gives every unknown fact a value (a single-valued fact one
 of its values, a list any subset, a yes/no fact true or false). Its outcome is the highest rank
 of a term true in it (``permitted`` when none); a term whose must-be-known bits (K) are unknown
-is false in every completion (SPEC §6). For a request whose Kleene reading leaves some term of a
+is false in every completion (docs/semantics.md#obligations). For a request whose Kleene reading leaves some term of a
 stronger outcome than the Kleene best unknown (the terms *at stake*), ``analyse`` answers exactly:
 
 * ``possible``: the outcome of every completion, as ranks in ascending order (one rank: the

@@ -104,6 +104,7 @@ class _Fact:
     values: tuple[tuple[dict, JsonPath], ...] = ()  # (the value's entry, the path of its "const" key)
     phrases: tuple[tuple[str, str], ...] = ()  # a yes/no fact's or a group's x-phrases: (case, words)
     item_phrase: str = ""  # a list fact's x-item-phrase: its own words for values it shares
+    own_phrases: bool = False  # the fact has an x-item-phrase (usable or not): its values' x-phrase is not its words
 
     @property
     def names(self) -> list[str]:
@@ -170,7 +171,8 @@ class _Walker:
                 item_at = (home if "items" not in raw else at) + ("items",)
                 resolved_items = self.resolve(items, item_at, path)
                 template = raw.get("x-item-phrase")
-                if template is not None and (not _text(template) or "{title}" not in template):
+                own = template is not None
+                if own and (not _text(template) or "{title}" not in template):
                     self.gap(at + ("x-item-phrase",), f"fact '{path}' has an x-item-phrase without {{title}}: every "
                              "value would get the same words; write the words with {title} standing for the "
                              "value's title", "phrase")
@@ -180,8 +182,8 @@ class _Walker:
                     self.gap(at, f"fact '{path}' has x-synonyms that are not a list of words: the ask page reads "
                                  "each word; write them as a list of text", "synonyms")
                 if resolved_items is not None:
-                    values = self._value_gaps(path, kind, at, raw, node, *resolved_items, own_phrases=bool(template))
-                self.facts.append(_Fact(path, kind, at, values, cases, template or ""))
+                    values = self._value_gaps(path, kind, at, raw, node, *resolved_items, own_phrases=own)
+                self.facts.append(_Fact(path, kind, at, values, cases, template or "", own))
                 continue
             elif kind == "choice":
                 values = self._value_gaps(path, kind, at, raw, node, node, home)
@@ -279,11 +281,12 @@ class _Walker:
         by_path = {fact.path: fact for fact in self.facts}
         owners: dict[str, str] = {}
         for fact in self.facts:  # in the phrasebook's order: each fact's values, then its cases
-            if fact.item_phrase:
-                stated = [(item_phrase(fact.item_phrase, branch["title"] if _text(branch.get("title")) else
-                                       branch["const"]), f"{fact.path} = '{branch['const']}'", fact.where,
+            if fact.own_phrases:  # each value in the fact's own words (none when its x-item-phrase is unusable)
+                template = fact.item_phrase
+                stated = [(item_phrase(template, branch["title"] if _text(branch.get("title")) else branch["const"]),
+                           f"{fact.path} = '{branch['const']}'", fact.where,
                            f"value '{branch['const']}' of {fact.path} has (by its x-item-phrase)")
-                          for branch, _ in fact.values]
+                          for branch, _ in fact.values] if template else []
             else:
                 stated = [(" ".join(branch["x-phrase"].split()), f"{fact.path} = '{branch['const']}'", const_at,
                            f"value '{branch['const']}' of {fact.path} has the x-phrase")

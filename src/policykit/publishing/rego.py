@@ -26,7 +26,7 @@
 
 The explanation is ``engine._explain``'s, sentence for sentence (written again in decision.rego).
 * ``policykit/stakes.rego`` (``package policykit``): the exact answer when cases are at stake
-  (/work/notes/exact.md, SPEC §4): the outcomes the request's completions give, and the unknown
+  (docs/semantics.md#unknown-facts): the outcomes the request's completions give, and the unknown
   facts that can change it, by a diagram built one variable at a time (one generated rule per
   variable forwards, one backwards; no recursion, no enumeration limit). ``program.stakes`` holds
   the variables and each term's constraints on them (see ``_stakes``). Undetermined only when two
@@ -452,7 +452,7 @@ def _cases_module(model: _Model) -> str:
             "# Each case's condition is a disjunction of terms (one body per term). case_N holds when",
             "# one of its terms holds: every fact value it needs is stated and every value it excludes",
             "# is known to be absent. case_N_open holds when no term is known to fail, so the case",
-            "# holds or is unknown (it reads an open fact the request leaves out; SPEC §4, §6). Which",
+            "# holds or is unknown (it reads an open fact the request leaves out; docs/semantics.md#unknown-facts). Which",
             "# facts are open is read from x-when-missing in the request schema. The unmet case of an",
             "# obligation needs its settling fact known to be false: unknown, the case fails. Cases",
             "# triggered by the decision's outcome have no terms; data.policykit.decision adds them.",
@@ -523,7 +523,7 @@ def _cases_module(model: _Model) -> str:
 
 _DECISION = r'''package policykit
 
-# data.policykit.decision: the decision on the request in `input`, as decide() gives it (SPEC §4),
+# data.policykit.decision: the decision on the request in `input`, as decide() gives it (docs/semantics.md),
 # without decision_id. The request must be valid against schema/request.schema.json: this bundle
 # does not check it. A request about a date outside the period the bundle was exported for gets
 # {"errors": [...]} instead, as decide() refuses it.
@@ -812,7 +812,7 @@ def _decision_module(program: Program) -> str:
 
 _STAKES = r'''package policykit
 
-# Exact answers when cases are at stake (SPEC §4; read only when at_stake is not empty). A
+# Exact answers when cases are at stake (docs/semantics.md#unknown-facts; read only when at_stake is not empty). A
 # completion of the request gives every unknown fact a value; the decision is undetermined only
 # when two completions give different outcomes, possible_outcomes are the outcomes they give, and
 # missing_facts the unknown facts that can change the outcome (two completions differing only in

@@ -23,7 +23,7 @@ from policykit.core.conditions import Any as AnyOf
 from policykit.core.decision import Decision
 from policykit.core.model import KIND_WORDS, Clause, ClauseVersion, PolicyDocument, Section
 from policykit.authoring.phrases import Phrasebook, load_phrasebook
-from policykit.authoring.questions import Topic
+from policykit.authoring.questions import Question, Topic, information_answer
 from policykit.authoring.scenarios import Scenario
 from policykit.core.sourcetext import paragraphs
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
@@ -611,7 +611,7 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
         _claim(loose.get(section.id, []), cards, section_path(section))
     for topic in topics:
         for question in topic.questions:
-            if not question.is_refused:
+            if not question.is_refused and not question.is_information:
                 cards.claim(question_key(question.request), "questions.md", question.ask)
     for section in document.sections:
         write(section_path(section), _section_page(section, document, day, by_clause,
@@ -672,6 +672,9 @@ def _questions_page(policy: Policy, topics: Sequence[Topic], document: PolicyDoc
                 continue
             decision = policy.decide(question.request, alternatives=True)
             clause = document.clause(question.clause)
+            if question.is_information:
+                parts += [_information_card(question, decision, document), ""]
+                continue
             key = question_key(question.request)
             if cards.pages[key] != "questions.md":
                 parts += [_card_link(question.ask, decision, cards.link(key, "questions.md")), ""]
@@ -687,6 +690,20 @@ def _questions_page(policy: Policy, topics: Sequence[Topic], document: PolicyDoc
                      f"({_link(document, clause.id, from_root=True)})\n\n    {_escape(question.because)}")
             parts += [f'<div class="policy-card" id="{card_anchor(key)}" markdown>', "", card, "", "</div>", ""]
     return "\n".join(parts)
+
+
+def _information_card(question: Question, decision: Decision, document: PolicyDocument) -> str:
+    """A question for information as a card: answered in words by its notice ("No: the District
+    may monitor …"), never with an outcome word, then the words of the policy and why."""
+    answer = information_answer(question, decision) or ""
+    lead, _, rest = answer.partition(": ")
+    clause = document.clause(question.clause)
+    return "\n".join([
+        f'<div class="policy-card" id="information-{question.id}" markdown>', "",
+        f'??? info "{_escape(question.ask)}"', "",
+        f"    **{_escape(lead)}:** {_escape(rest)}", "",
+        f"    > “{_escape(question.quote)}” — [{_escape(clause.title)}]({_link(document, clause.id, from_root=True)})",
+        "", f"    {_escape(question.because)}", "", "</div>"])
 
 
 def _faq(examples: Iterable[Example], document: PolicyDocument) -> list[Example]:
