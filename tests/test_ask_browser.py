@@ -363,3 +363,24 @@ def test_every_step_is_accessible_and_the_answer_is_on_the_first_screen(browser:
     context.close()
     assert outside == []
     assert steps == {step: {} for step in steps}
+
+
+VERDICT_WORDS = ("Permitted", "Allowed, but discouraged", "Needs approval first", "Prohibited", "Depends on facts")
+INFORMATION = [q for q in QUESTIONS.values() if q.is_information]
+
+
+def test_questions_for_information_are_answered_in_words(page: Page, base_url: str) -> None:
+    """Every question for information of the corpus, typed and answered as asked: the answer is
+    a lead and the notice the corpus names, in words, never a verdict word."""
+    policy = policykit.load_policy()
+    assert len(INFORMATION) >= 15
+    wrong = {}
+    for question in INFORMATION:
+        open_ask(page, base_url)
+        outcome, _ = interview(page, question)
+        shown = page.locator("#ask-answer").inner_text()
+        notice = next(n for n in policy.decide(question.request).notices if n.clause == question.information.notice)
+        said = page.locator("#ask-explanation").get_attribute("data-clause")
+        if outcome != "information" or any(word in shown for word in VERDICT_WORDS) or notice.text[1:] not in shown:
+            wrong[question.id] = (outcome, said, shown[:160])
+    assert wrong == {}

@@ -149,4 +149,26 @@ def test_a_word_that_can_mean_several_things_is_a_choice(page: Page) -> None:
 
 
 def test_nothing_typed_means_nothing_read(page: Page) -> None:
-    assert page.evaluate("() => window.policykit.understand('')") == {"request": {}, "read": [], "unsure": []}
+    assert page.evaluate("() => window.policykit.understand('')") == {"request": {}, "read": [], "unsure": [], "information": []}
+
+
+def test_questions_for_information_are_recognised(page: Page) -> None:
+    """Every question for information of the corpus is read as one, and among the notices that
+    can answer it is the one the corpus names."""
+    from policykit.authoring.questions import all_questions, load_questions
+
+    policy = policykit.load_policy()
+    questions = [q for q in all_questions(load_questions(policy=policy.document)) if q.is_information]
+    found = page.evaluate("(texts) => texts.map(t => window.policykit.understand(t).information)", [q.ask for q in questions])
+    missed = [q.id for q, info in zip(questions, found) if not any(q.information.notice in i["notices"] for i in info)]
+    assert len(questions) >= 15 and missed == []
+
+
+def test_a_may_i_question_is_not_one_for_information(readings: list[dict]) -> None:
+    from policykit.authoring.questions import all_questions, load_questions
+
+    policy = policykit.load_policy()
+    informative = {q.ask for q in all_questions(load_questions(policy=policy.document)) if q.is_information}
+    asking = [p["say"] for p, got in zip(PHRASINGS, readings)
+              if got["information"] and p["say"].startswith(("Can I ", "May I ")) and p["say"] not in informative]
+    assert asking == []

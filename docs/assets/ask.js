@@ -42,6 +42,7 @@
     var unsure = {};      // fact -> {words, choices}: words read more than one way
     var answered = [];    // facts answered through the questions, in the order asked
     var skipped = [];     // facts the person chose not to answer
+    var information = []; // the typed words ask for information: [{notices: {clause: lead}, words}]
     var asking = null;    // the fact being asked or changed out of turn
 
     function get(path) {
@@ -128,6 +129,7 @@
       if (!request.actor.role && role) { request.actor.role = role; answered.push("actor.role"); }
       if (request.as_of === undefined && asOf) { request.as_of = asOf; }
       fromWords = u.read;
+      information = u.information || [];
       unsure = {};
       u.unsure.forEach(function (x) { unsure[x.fact] = x; });
       update(true);
@@ -136,7 +138,7 @@
       if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); read.click(); }
     });
     reset.addEventListener("click", function () {
-      request = { actor: {} }; fromWords = []; unsure = {}; answered = []; skipped = []; asking = null;
+      request = { actor: {} }; fromWords = []; unsure = {}; answered = []; skipped = []; asking = null; information = [];
       words.value = "";
       if (asOf) { request.as_of = asOf; }
       update(false);
@@ -154,10 +156,37 @@
       if (asking) { return asking; }
       if (!given("actor.role") && skipped.indexOf("actor.role") < 0) { return "actor.role"; }
       if (!given("action") && skipped.indexOf("action") < 0) { return "action"; }
-      if (!decision || decision.outcome !== "undetermined") { return null; }
+      if (!decision || inWords(decision)) { return null; }
+      var toNotice = information.length ? towardsNotice() : null;
+      if (toNotice) { return toNotice; }
+      if (decision.outcome !== "undetermined") { return null; }
       var left = (decision.questions || []).map(function (q) { return q.fact; })
         .filter(function (path) { return FORM[path] && skipped.indexOf(path) < 0; });
       return left.length ? left[0] : null;
+    }
+
+    // For a question for information whose notice is not given yet: the first fact not given (in
+    // the schema's order) one of whose values would give it.
+    function towardsNotice() {
+      var wanted = {};
+      information.forEach(function (i) { Object.keys(i.notices).forEach(function (c) { wanted[c] = true; }); });
+      var saved = JSON.stringify(request), found = null;
+      D.form.some(function (fact) {
+        var path = fact.path;
+        if (given(path) || skipped.indexOf(path) >= 0 || !(fact.question || {}).ask || fact.kind === "boolean") { return false; }
+        if (path.indexOf("site.") === 0 && !request.site) { return false; }
+        var values = fact.kind === "list" ? fact.values.map(function (v) { return [v.name]; }) : fact.values.map(function (v) { return v.name; });
+        var gives = values.some(function (value) {
+          set(path, value);
+          var notices = [];
+          try { notices = P.decide(request).notices; } catch (e) { notices = []; }
+          request = JSON.parse(saved);
+          return notices.some(function (n) { return wanted[n.clause]; });
+        });
+        if (gives) { found = path; }
+        return gives;
+      });
+      return found;
     }
 
     // Facts not given whose answer would change a known answer (closed facts included): offered
@@ -329,9 +358,37 @@
         .filter(Boolean).join(" ");
     }
 
+    // A question for information is answered by the notice it asks about, in words: the lead,
+    // then the notice ("No: the District may monitor …"), never a verdict word.
+    function inWords(decision) {
+      for (var i = 0; i < information.length; i++) {
+        var notices = information[i].notices;
+        for (var clause in notices) {
+          var found = decision.notices.filter(function (n) { return n.clause === clause; })[0];
+          if (found) { return { lead: notices[clause], notice: found }; }
+        }
+      }
+      return null;
+    }
+    function renderInformation(decision, said) {
+      var text = said.notice.text, first = text.split(" ")[0];
+      if (!(first === first.toUpperCase() && first.length > 1) && ["District", "Ledyard", "Connecticut", "I"].indexOf(first) < 0) {
+        text = text.charAt(0).toLowerCase() + text.slice(1);
+      }
+      answer.appendChild(el("h2", { id: "ask-outcome", "data-outcome": "information", text: said.lead + "." }));
+      answer.appendChild(el("p", { id: "ask-explanation", "data-clause": said.notice.clause, text: said.lead + ": " + text }));
+      var others = decision.notices.filter(function (n) { return n !== said.notice; });
+      if (others.length) {
+        answer.appendChild(el("h3", { text: "Also good to know" }));
+        answer.appendChild(el("ul", {}, others.map(function (n) { return el("li", { text: n.text }); })));
+      }
+    }
+
     function renderAnswer(decision, more) {
       answer.innerHTML = "";
       if (!decision) { return; }
+      var said = inWords(decision);
+      if (said) { renderInformation(decision, said); return; }
       var words = outcomeWord(decision.outcome);
       answer.appendChild(el("h2", { id: "ask-outcome", "data-outcome": decision.outcome, text: words }));
       answer.appendChild(sentence(decision.explanation, decision));
@@ -392,7 +449,7 @@
       var next = nextQuestion(decision);
       renderUnderstood();
       renderSummary();
-      var known = decision && (decision.outcome !== "undetermined" || !next);
+      var known = decision && (decision.outcome !== "undetermined" || !next || !!inWords(decision));
       renderAnswer(known && !asking ? decision : null, known && !asking ? couldChange(decision) : []);
       if (next) { current.appendChild(question(next)); }
       root.setAttribute("data-step", next ? "question" : (known ? "answer" : "start"));

@@ -5,7 +5,11 @@
      one entry per item: {fact: "audience", value: "student", words: "students"});
    - unsure: the facts some words could state more than one way ("personal" alone could be about
      the purpose, the phone or the account), each offered as a choice of values to put to the person;
-   - request: the facts read, as a request (no role or action when the words do not say them).
+   - request: the facts read, as a request (no role or action when the words do not say them);
+   - information: when the words ask for information rather than leave ("is it private?", "could
+     I be sued?"), the notices that answer them ({notices: {clause: lead words}, words}), in the
+     order the request schema declares them; the page answers with the first notice the decision
+     gives, in words, never with a verdict.
 
    Everything it knows comes from the request schema (emitted by policykit.publishing.ask): each
    value's x-synonyms, and x-understand's readings, frames, negations, misspellings and
@@ -97,9 +101,13 @@
                    notPossessive: !!r.not_possessive, overrules: !!r.overrules });
     });
   });
+  var JOIN = {};  // the words that join people named together: "my friends and a few colleagues"
+  ["and", "or", "a", "few", "some", "the", "my", "our", "their", "his", "her", "also", "even", "other", "both", "all",
+   "of", "many", "plus"].forEach(function (w) { JOIN[w] = true; });
   var NOT = {};
   (U.not || []).forEach(function (w) { NOT[key(w)] = true; });
   var TOPIC = ((U.topic || {}).words || []).map(key), TOPIC_FACTS = (U.topic || {}).facts || [];
+  var INFO = (U.information || []).map(function (i) { return { keys: i.words.map(key), atEnd: !!i.at_end, notices: i.notices }; });
 
   // A word nobody declared, one slip from a declared word of five letters or more: two letters
   // swapped, or one letter left out.
@@ -172,8 +180,24 @@
           var gap = d.start > c.start ? d.start - (c.start + c.n) : c.start - (d.start + d.n);
           if (gap <= 3 && (!best || gap < best.gap)) { best = { d: d, gap: gap }; }
         });
-        if (best) { best.d.redirect = { from: from, to: e.factWord }; }
-        else { pending.push({ c: c, path: e.factWord }); }
+        if (!best) { pending.push({ c: c, path: e.factWord }); return; }
+        // and the others named with it: "my friends and a few colleagues can see it"
+        var run = [best.d];
+        for (var grew = true; grew;) {
+          grew = false;
+          chosen.forEach(function (d) {
+            if (run.indexOf(d) >= 0 || d.redirect || d === c || toks[d.start].sentence !== toks[c.start].sentence ||
+                !d.entries.some(function (x) { return x.read[from] !== undefined; })) { return; }
+            var near = run.some(function (r) {
+              var from0 = Math.min(d.start + d.n, r.start + r.n), to0 = Math.max(d.start, r.start);
+              if (to0 - from0 > 3) { return false; }
+              for (var k = from0; k < to0; k++) { if (taken[k] || !JOIN[words[k]]) { return false; } }
+              return true;
+            });
+            if (near) { run.push(d); grew = true; }
+          });
+        }
+        run.forEach(function (d) { d.redirect = { from: from, to: e.factWord }; });
       });
     });
 
@@ -246,6 +270,22 @@
       if (!sure[p.path]) { offer(p.path, FORM[p.path].values.map(function (v) { return v.name; }), said(p.c)); }
     });
 
+    // A question for information ("is it private?", "could I be sued?"): the notices that
+    // answer it, each with the words that lead the answer, in the order declared.
+    var information = [];
+    INFO.forEach(function (info) {
+      for (var k = 0; k < info.keys.length; k++) {
+        var n = info.keys[k].split(" ").length;
+        for (var s = 0; s + n <= words.length; s++) {
+          if (words.slice(s, s + n).join(" ") !== info.keys[k]) { continue; }
+          var after = toks[s + n];
+          if (info.atEnd && after && after.sentence === toks[s].sentence) { continue; }
+          information.push({ notices: info.notices, words: text.slice(toks[s].start, toks[s + n - 1].end) });
+          return;
+        }
+      }
+    });
+
     var request = {}, read = [], unsure = [];
     function put(path, value) {
       var parts = path.split("."), node = request;
@@ -291,7 +331,7 @@
       if (d) { unsure.push({ fact: path, words: d.words.join(", "), choices: d.choices }); }
     });
     if (request.site && request.site.purpose === undefined && !Object.keys(request.site).length) { delete request.site; }
-    return { request: request, read: read, unsure: unsure };
+    return { request: request, read: read, unsure: unsure, information: information };
   }
 
   window.policykit.understand = understand;

@@ -229,6 +229,12 @@ def ask_data(policy: Policy) -> dict[str, Any]:
             allowed |= layout.bits["channel"][channel]
         action_channels.append([w(layout.bits["action"][value.name]), w(allowed)])
     first = policy.first_date.isoformat()
+    understand = understanding()
+    for info in understand.get("information", ()):
+        unknown = sorted(set(info["notices"]) - {clause.id for clause in document.clauses})
+        if unknown:
+            raise ValueError(f"request schema: x-understand information {info['words'][0]!r} names {', '.join(unknown)}, "
+                             "which are not clauses of the policy")
     return {
         "words": count, "word_bits": WORD_BITS,
         "outcomes": list(OUTCOMES), "phrases": OUTCOME_PHRASES,
@@ -239,7 +245,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
         "encoder": _encoder_tree(vocabulary, layout, w),
         "first_date": first,
         "form": _form(vocabulary),
-        "understand": understanding(),
+        "understand": understand,
         "too_early": ("{day} is before " + first + ", the earliest revision on record; the policy's earlier "
                       "text is not encoded, so questions about earlier dates cannot be answered"),
         "programs": [_program(program, w, fact_index) for program in policy._programs],
