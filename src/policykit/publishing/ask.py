@@ -120,9 +120,73 @@ def synonyms() -> dict[str, dict[str, list[str]]]:
     return found
 
 
+def staff_questions() -> dict[str, dict[str, Any]]:
+    """Each fact's question in staff words, from the request schema's ``x-question`` beside the fact,
+    by fact path: ``ask`` (the question), ``hint`` (how to answer, for a list) and ``choices`` (each
+    value's words, for a yes/no fact ``"true"`` and ``"false"``). A value without words of its own is
+    offered by its title. Raises ``ValueError`` for a choice that names no value of its fact."""
+    schema = load_schema("request")
+    vocabulary = load_vocabulary()
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(properties: dict, prefix: str) -> None:
+        for name, node in properties.items():
+            path = prefix + name
+            if "x-question" in node:
+                found[path] = dict(node["x-question"])
+            if "properties" in node:
+                walk(node["properties"], path + ".")
+
+    walk(schema["properties"], "")
+    for path, question in found.items():
+        fact = vocabulary[path]
+        allowed = {"true", "false"} if fact.kind == "boolean" else set(fact.value_names)
+        unknown = sorted(set(question.get("choices", {})) - allowed)
+        if unknown:
+            raise ValueError(f"request schema: {path} x-question names {', '.join(unknown)}, which are not its values; "
+                             f"allowed: {', '.join(sorted(allowed))}")
+    return found
+
+
+def understanding() -> dict[str, Any]:
+    """How the page reads everyday words (``x-understand`` at the top of the request schema), checked
+    against the vocabulary: every fact a reading sets or offers exists, and every value is one of its
+    values. Raises ``ValueError`` naming the first reading that says something the vocabulary cannot."""
+    data = dict(load_schema("request").get("x-understand", {}))
+    vocabulary = load_vocabulary()
+    paths = {fact.path for fact in vocabulary.facts}
+
+    def check(path: str, value: Any, where: str) -> None:
+        if path not in paths:
+            raise ValueError(f"request schema: x-understand {where} names {path}, which is not a fact")
+        fact = vocabulary[path]
+        allowed: tuple = (True, False) if fact.kind == "boolean" else tuple(fact.value_names)
+        if value not in allowed:
+            raise ValueError(f"request schema: x-understand {where} gives {path} the value {value!r}; "
+                             f"allowed: {', '.join(map(str, allowed))}")
+
+    for reading in data.get("readings", ()):
+        where = repr(reading["words"][0])
+        for path, value in reading.get("read", {}).items():
+            check(path, value, where)
+        for path, choices in reading.get("unsure", {}).items():
+            for value in choices:
+                check(path, value, where)
+    for path, pairs in data.get("prefer", {}).items():
+        for pair in pairs:
+            for value in pair:
+                check(path, value, "prefer")
+    for path in list(data.get("frames", {})) + list(data.get("topic", {}).get("facts", ())):
+        if path not in paths:
+            raise ValueError(f"request schema: x-understand frames or topic names {path}, which is not a fact")
+    return data
+
+
 def _form(vocabulary: Vocabulary) -> list[dict[str, Any]]:
-    """What the interview shows for each fact: its words, its values' words, the everyday synonyms."""
+    """What the interview shows for each fact: its words, its values' words, the everyday synonyms,
+    the question in staff words (``x-question``) and each value's phrase (the page's chips)."""
     words = synonyms()
+    questions = staff_questions()
     form = []
     for fact in vocabulary.facts:
         if fact.kind in ("object", "date"):
@@ -130,7 +194,8 @@ def _form(vocabulary: Vocabulary) -> list[dict[str, Any]]:
         description = fact.description.split(" When missing")[0]
         form.append({"path": fact.path, "kind": fact.kind, "description": description,
                      "when_missing": fact.when_missing, "phrases": dict(fact.phrases), "synonyms": list(fact.synonyms),
-                     "values": [{"name": v.name, "title": v.title, "description": v.description,
+                     "question": questions.get(fact.path, {}),
+                     "values": [{"name": v.name, "title": v.title, "description": v.description, "phrase": v.phrase,
                                  "synonyms": words.get(fact.path, {}).get(v.name, [])} for v in fact.values]})
     return form
 
@@ -168,6 +233,12 @@ def ask_data(policy: Policy) -> dict[str, Any]:
             allowed |= layout.bits["channel"][channel]
         action_channels.append([w(layout.bits["action"][value.name]), w(allowed)])
     first = policy.first_date.isoformat()
+    understand = understanding()
+    for info in understand.get("information", ()):
+        unknown = sorted(set(info["notices"]) - {clause.id for clause in document.clauses})
+        if unknown:
+            raise ValueError(f"request schema: x-understand information {info['words'][0]!r} names {', '.join(unknown)}, "
+                             "which are not clauses of the policy")
     return {
         "words": count, "word_bits": WORD_BITS,
         "outcomes": list(OUTCOMES), "messages": policy.messages.to_data(),
@@ -180,6 +251,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
         "encoder": _encoder_tree(vocabulary, layout, w),
         "first_date": first,
         "form": _form(vocabulary),
+        "understand": understand,
         "too_early": ("{day} is before " + first + ", the earliest revision on record; the policy's earlier "
                       "text is not encoded, so questions about earlier dates cannot be answered"),
         "programs": [_program(program, w, fact_index) for program in policy._programs],
@@ -211,9 +283,9 @@ def ask_page() -> str:
     return "\n".join([
         "---", "search:", "  boost: 3", "---", "",
         "# Ask the policy", "",
-        "Say what you want to do in your own words, pick your job, and the policy asks only the questions "
-        "that can change its answer. Everything is worked out in this page, from the policy's own rules: "
-        "nothing you type is sent anywhere, and it works offline.", "",
+        "Say what you want to do in your own words. The page shows what it understood, then asks one "
+        "question at a time, only those that can change the answer. Everything is worked out in this page, "
+        "from the policy's own rules: nothing you type is sent anywhere, and it works offline.", "",
         '<div id="policykit-ask"><noscript>The interview needs JavaScript; the '
         'Common questions page answers many questions without it.</noscript></div>', "",
     ])
