@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from policykit.core.alternatives import search_budget
 from policykit.core.api import Policy
 from policykit.core.compiler import AtomLayout, Program
 from policykit.core.engine import OUTCOME_PHRASES
@@ -188,6 +189,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
                          if f.controllable and f.kind == "boolean"],
             "remedies": remedies,
             "max": 3,
+            "budget": search_budget(),
         },
     }
 
