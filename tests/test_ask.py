@@ -349,5 +349,5 @@ def test_the_browser_searches_within_the_same_budget_as_python(browser: Browser,
     page = _budget_page(browser, policy, tmp_path, limit)
     assert_same(requests, python, browser_answers(page, requests, days))
     assert sum(answer.get("alternatives_complete") is False for answer in python) >= (1 if budget is None else 5)
-    assert sum(bool(answer.get("alternatives")) for answer in python) >= 50
+    assert sum(bool(answer.get("alternatives")) for answer in python) >= (50 if budget is None else 20)
     page.close()
