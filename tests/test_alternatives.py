@@ -263,9 +263,9 @@ def test_a_search_cut_short_says_so_and_what_it_gives_is_still_verified(policy):
         ("Write a letter on paper instead of a text message; leave out the profanity; and leave out the "
          "harassment.", "permitted"),
         ("Leave out the profanity; and leave out the harassment.", "discouraged")]
-    short = policy.decide(request, as_of=AS_OF, alternatives=True, budget=SearchBudget(1))
+    short = policy.decide(request, as_of=AS_OF, alternatives=True, budget=SearchBudget(2))
     assert short.alternatives_complete is False and short.to_dict()["alternatives_complete"] is False
-    # The one change set tried is the removal alone, worked out directly: verified, and minimal.
+    # Two steps: the empty change set, and one decision of it with the removal worked out directly.
     assert [(a.text, a.outcome) for a in short.alternatives] == [
         ("Leave out the profanity; and leave out the harassment.", "discouraged")]
     for alternative in short.alternatives:

@@ -595,6 +595,7 @@
 
     function visit(picked, size) {  // one change set of the other facts, with its merged removals
       if (containsPermitted()) { return true; }
+      if (!budget.spend()) { return false; }  // each change set tried counts, decided or not
       var members = picked.slice().sort(function (a, b) { return a - b; });
       var nt = t, nu = u;
       members.forEach(function (i) {

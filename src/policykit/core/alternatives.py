@@ -24,7 +24,7 @@ changes gets the same outcome or a better one. It is kept small without losing a
   facts and each outcome better than the current one, every term of a case yielding more than
   that outcome must be switched off, and an item that is the only one such a term reads is
   forced; the forced items (and of the others only those the outcome needs) are one merged
-  removal, decided once. The budget counts these decisions;
+  removal, decided once. The budget counts each change set tried and each such decision;
 * the other changes (a choice, a yes/no, an item of a list read negatively) are tried as sets by
   increasing size, one change per fact, never a superset of a set already permitted;
 * every clause case that decides the current outcome stays true unless a change touches one of
@@ -116,6 +116,7 @@ class _ProgramFacts:
     program: Program
     case_bits: dict[int, int]  # case index -> every bit its terms read
     negative: int  # bits some term reads negatively (or needs known): leaving them out may switch a term on
+    term_rank: tuple[int, ...]  # term index -> the outcome rank of its case (-1: none)
 
 
 class Searcher:
@@ -214,7 +215,8 @@ class Searcher:
                 positive, negative_bits = program.term_pairs[term]
                 case_bits[case] = case_bits.get(case, 0) | positive | negative_bits
                 negative |= negative_bits | program.term_known[term]
-            facts = _ProgramFacts(program, case_bits, negative)
+            facts = _ProgramFacts(program, case_bits, negative,
+                                  tuple(program.cases[case].rank for case in program.term_case))
             self._facts[id(program)] = facts
         return facts
 
@@ -305,20 +307,25 @@ class Searcher:
             return [], True
         tried: dict[int, list[tuple[int, int]]] = {}  # change set (bitmask over others) -> [(removed bits, rank)]
         permitted_sets: list[int] = []  # change sets permitted without removals: no superset can be minimal
+        plans: dict[int, list[tuple[int, int]]] = {}  # live terms -> what to leave out (see _plan)
         results: list[tuple[tuple, tuple[_Atom, ...]]] = []
 
-        def combos(first: int, picked: int, chosen_groups: int, left: int):
-            """Change sets of ``left`` more atoms, one per group, groups in order."""
+        def combos(first: int, picked: int, chosen_groups: int, left: int, t: int, u: int, chosen: tuple):
+            """Change sets of ``left`` more atoms, one per group, groups in order, each with the
+            request it makes (true and unknown bits) and its atoms."""
             if left == 0:
                 if all(chosen_groups & need for need in needs):
-                    yield picked
+                    yield picked, t, u, chosen
                 return
             for g in range(first, len(groups) - left + 1):
                 for i in groups[g]:
                     members = picked | 1 << i
                     if any(found & members == found for found in permitted_sets):
                         continue  # already contains a permitted change set
-                    yield from combos(g + 1, members, chosen_groups | 1 << g, left - 1)
+                    atom = others[i]
+                    yield from combos(g + 1, members, chosen_groups | 1 << g, left - 1,
+                                      (t & ~atom.clear_bits) | atom.set_bits, u & ~atom.clear_bits & ~atom.set_bits,
+                                      (*chosen, atom))
 
         def rank_of(t: int, u: int) -> int | None:
             """The outcome rank, or None when the budget is spent."""
@@ -328,27 +335,29 @@ class Searcher:
 
         complete = True
         for size in range(0, len(groups) + 1):
-            for members in combos(0, 0, 0, size):
+            for members, new_true, new_unknown, chosen in combos(0, 0, 0, size, true, unknown, ()):
                 if any(found & members == found for found in permitted_sets):
                     continue
-                chosen = [others[i] for i in range(len(others)) if members >> i & 1]
-                new_true, new_unknown = true, unknown
-                for atom in chosen:
-                    new_true, new_unknown = atom.apply(new_true, new_unknown)
+                if not budget.spend():  # each change set tried counts, decided or not
+                    complete = False
+                    break
                 outcomes = tried.setdefault(members, [])
                 outcome = self._removals(program, facts, new_true, new_unknown, removable_bits, current,
-                                         rank_of, outcomes)
+                                         rank_of, outcomes, plans)
                 if outcome is None:
                     complete = False
                     break
                 if any(removed == 0 and rank == 0 for removed, rank in outcomes):
                     permitted_sets.append(members)
+                subsets: tuple[int, ...] = ()
                 for removed, rank in outcomes:
-                    if rank >= current or any(
-                            removed_sub & ~removed == 0 and 0 <= rank_sub <= rank
-                            for sub in (members, *_proper_subsets(members), *((0,) if members else ()))
-                            for removed_sub, rank_sub in tried.get(sub, ())
-                            if (sub, removed_sub) != (members, removed)):
+                    if rank >= current:
+                        continue
+                    if not subsets:
+                        subsets = (members, *_proper_subsets(members), *((0,) if members else ()))
+                    if any(removed_sub & ~removed == 0 and 0 <= rank_sub <= rank
+                           for sub in subsets for removed_sub, rank_sub in tried.get(sub, ())
+                           if (sub, removed_sub) != (members, removed)):
                         continue  # not better, or not minimal: fewer of its changes do as well
                     combo = sorted((*chosen, *(a for a in removable if a.bits & removed)), key=lambda a: a.order)
                     sort_key = (rank, len(combo), not any(a.district for a in combo), tuple(a.order for a in combo))
@@ -364,7 +373,7 @@ class Searcher:
 
     def _removals(self, program: Program, facts: "_ProgramFacts", true: int, unknown: int, removable: int,
                   current: int, rank_of: Callable[[int, int], int | None],
-                  outcomes: list[tuple[int, int]]) -> bool | None:
+                  outcomes: list[tuple[int, int]], plans: dict[int, list[tuple[int, int]]]) -> bool | None:
         """For one change set already applied: the fewest items to leave out (of ``removable``) for
         each outcome better than ``current``, each with the outcome it reaches (appended to
         ``outcomes`` as (removed bits, rank), determined outcomes only). A term of a case yielding
@@ -374,20 +383,12 @@ class Searcher:
         from policykit.core.engine import term_states
 
         true_terms, unknown_terms = term_states(program, true, unknown)
-        live = true_terms | unknown_terms
+        live = (true_terms | unknown_terms) & program.above[0]
+        plan = plans.get(live)
+        if plan is None:
+            plan = plans[live] = self._plan(program, facts, live, removable, current)
         seen: set[int] = set()
-        for target in range(current - 1, -1, -1):
-            above = live & program.above[target]
-            removed = forced = 0
-            while above:
-                low = above & -above
-                above ^= low
-                items = program.term_pairs[low.bit_length() - 1][0] & removable
-                if not items:
-                    return True  # this term stays on whatever is left out: no target this low
-                removed |= items
-                if items & (items - 1) == 0:
-                    forced |= items
+        for removed, forced in plan:
             if removed in seen:
                 continue
             seen.add(removed)
@@ -405,6 +406,40 @@ class Searcher:
             if rank >= 0:
                 outcomes.append((removed, rank))
         return True
+
+    @staticmethod
+    def _plan(program: Program, facts: "_ProgramFacts", live: int, removable: int,
+              current: int) -> list[tuple[int, int]]:
+        """For the live terms of outcome cases after a change set: per outcome better than
+        ``current`` (strongest first, while reachable at all), the items to leave out and those
+        of them that are forced (the only item a term reads). The same live terms give the same
+        plan, so the search works it out once per pattern (``plans``)."""
+        removed_at = [0] * len(OUTCOMES)
+        forced_at = [0] * len(OUTCOMES)
+        blocked = -1  # the strongest rank of a live term that no removal switches off
+        while live:
+            low = live & -live
+            live ^= low
+            term = low.bit_length() - 1
+            rank = facts.term_rank[term]
+            items = program.term_pairs[term][0] & removable
+            if not items:
+                blocked = max(blocked, rank)
+                continue
+            removed_at[rank] |= items
+            if items & (items - 1) == 0:
+                forced_at[rank] |= items
+        plan = []
+        removed = forced = 0
+        for target in range(len(OUTCOMES) - 2, -1, -1):
+            removed |= removed_at[target + 1]
+            forced |= forced_at[target + 1]
+            if target >= current:
+                continue
+            if blocked > target:
+                break  # a term stays on whatever is left out: no outcome this low
+            plan.append((removed, forced))
+        return plan
 
     # ---------------------------------------------------------------------------- questions
 
