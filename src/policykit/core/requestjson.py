@@ -7,6 +7,7 @@ accepted or refused alike everywhere:
 * not JSON (including bytes that are not UTF-8)        -> ``invalid_json``
 * nested deeper than ``max_depth`` arrays and objects  -> ``too_deep``
 * an object naming the same key twice, at any level   -> ``duplicate_key``, with the key's JSON pointer
+  (the first ``MAX_SHOWN``, then "and more": the search stops there)
 
 Duplicate keys are refused because parsers disagree about them (most keep the last, some the
 first): ``{"audience": ["student"], ..., "audience": []}`` must not mean one thing to an
@@ -26,9 +27,13 @@ import re
 import orjson
 
 from policykit.core.errors import RequestError, RequestProblem, json_pointer
+from policykit.core.request import MAX_ERRORS
 
 MAX_DEPTH = 32
 """The default nesting limit: a valid request is nested 3 deep; a batch of them 5 deep."""
+MAX_SHOWN = MAX_ERRORS
+"""Repeated keys listed in an error: the search for them stops at one more (to say "and more"),
+so a body repeating a key 70,000 times costs at most 21 pointers."""
 
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -64,15 +69,14 @@ def parse_json(data: bytes | bytearray | memoryview | str, *, max_depth: int = M
     if depth > max_depth:
         raise _too_deep(max_depth)
     if colons != keys:
-        repeated = _repeated_keys(raw)
+        repeated = _repeated_keys(raw, MAX_SHOWN + 1)
         if repeated:
-            shown = repeated[:20]
-            more = len(repeated) - len(shown)
+            shown = repeated[:MAX_SHOWN]
             raise JsonInputError(
                 "duplicate_key", "the JSON gives the same key twice in one object; give each key once",
                 [RequestProblem(pointer, f"'{key}' is given more than once here; give it once")
                  for pointer, key in shown]
-                + ([RequestProblem("", f"and {more} more repeated keys")] if more else []))
+                + ([RequestProblem("", "and more repeated keys")] if len(repeated) > MAX_SHOWN else []))
     return value
 
 
@@ -130,8 +134,9 @@ def _pairs(pairs: list[tuple[str, object]]) -> dict:
     return marked
 
 
-def _repeated_keys(raw: bytes) -> list[tuple[str, str]]:
-    """(pointer, key) for every key repeated in an object, in document order of the objects."""
+def _repeated_keys(raw: bytes, limit: int) -> list[tuple[str, str]]:
+    """(pointer, key) for the first ``limit`` keys repeated in an object, in document order of
+    the objects (no pointer is built for any further one)."""
     value = json.loads(raw, object_pairs_hook=_pairs)
     found: list[tuple[str, str]] = []
     stack: list[tuple[object, tuple]] = [(value, ())]
@@ -139,7 +144,10 @@ def _repeated_keys(raw: bytes) -> list[tuple[str, str]]:
         node, path = stack.pop()
         if isinstance(node, dict):
             if isinstance(node, _Repeats):
-                found += [(json_pointer(path + (key,)), key) for key in node.repeated]
+                for key in node.repeated[:limit - len(found)]:
+                    found.append((json_pointer(path + (key,)), key))
+                if len(found) >= limit:
+                    return found
             stack.extend((child, path + (key,)) for key, child in reversed(node.items()))
         elif isinstance(node, list):
             stack.extend((child, path + (index,)) for index, child in reversed(list(enumerate(node))))
