@@ -135,7 +135,7 @@ def test_the_site_is_served_at_the_root(client):
      (400, "too_deep")),
     (lambda c: c.post("/v1/decide", content=b"[" * 300_000, headers={"content-type": "application/json"}),
      (413, "body_too_large")),
-    (lambda c: c.post("/v1/decide/batch", json={"requests": [TEXTING] * 201}), (413, "batch_too_large")),
+    (lambda c: c.post("/v1/decide/batch", json={"requests": [TEXTING] * 201}), (400, "batch_too_large")),
     (lambda c: c.post("/v1/decide/batch", json=[TEXTING]), (400, "invalid_request")),
     (lambda c: c.get("/v1/clauses/relationships.texting"), (404, "not_found")),
     (lambda c: c.get("/v1/clauses/relationships.texting-and-calling", params={"as_of": "2015-11-17"}),

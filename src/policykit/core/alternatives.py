@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from policykit.core.compiler import RANK, Program
 from policykit.core.decision import Alternative, Answer, Change, Question, Verdict
@@ -55,6 +56,7 @@ from policykit.core.vocabulary import Vocabulary
 MAX_ALTERNATIVES = 3
 
 
+@cache
 def search_budget() -> int:
     """The change sets one alternatives search may try, as the decision schema declares it
     (``x-search-budget`` on ``alternatives``): the browser's search reads the same number."""
