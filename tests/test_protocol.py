@@ -1,6 +1,6 @@
 """The guarded HTTP/1.1 protocol under a real uvicorn on a loopback port (tests/liveserver.py):
 errors that close the door, a connection cap that holds and never drops a /health probe during
-a flood (the flood in its own process, tests/flood.py, bounded in count and time)."""
+a flood (the flood in its own process, bench/flood.py, bounded in count and time)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from policykit.interfaces.protocol import accept_batch
 from policykit.interfaces.server import Limits, ServerConfig, create_app
 
 MIB = 1 << 20
-FLOOD = Path(__file__).resolve().parent / "flood.py"
+FLOOD = Path(__file__).resolve().parent.parent / "bench" / "flood.py"
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""A connection flood for the tests and benchmarks, run in its own process (python tests/flood.py
+"""A connection flood for the tests and benchmarks, run in its own process (python bench/flood.py
 PORT COUNT SECONDS [HOLD]): COUNT connections to 127.0.0.1:PORT opened as fast as they go, each
 sending part of a request head and never the rest (a slowloris), at most HOLD held open at once
 (the oldest closed first), all closed after SECONDS. Prints one JSON line: how many connected,
