@@ -534,7 +534,7 @@ def hostile(repeat: int) -> int:
             raw.sendall(head + body)
             while work.pending < 1:
                 time.sleep(0.001)
-            time.sleep(0.2)
+            time.sleep(1.0)  # past the body's parse (one step that cannot stop midway), into the decisions
             raw.close()
             gone = time.perf_counter()
             while work.cancelled < 1 and work.finished < 1:
