@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,9 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             deadline = time.monotonic() + 60
             while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).read()
-                    break
+                try:  # a raw socket: bench/http.py, beside this file, shadows the http package
+                    with socket.create_connection(("127.0.0.1", port), timeout=2) as raw:
+                        raw.sendall(b"GET /health HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+                        if raw.recv(12).startswith(b"HTTP/1.1 200"):
+                            break
                 except OSError:
                     if server.poll() is not None or time.monotonic() > deadline:
                         print("error: the server did not start", file=sys.stderr)
