@@ -1,23 +1,89 @@
-"""Benchmark of the ways to do it within the policy: A/B in one process, on the question corpus.
+"""Benchmark of the ways to do it within the policy: A/B in one process, on the question corpus;
+then the search's budget, on the corpus and 1,000 random requests with 0-20 content items.
 
-    python bench/alternatives.py [--repeat 20]
+    python bench/alternatives.py [--repeat 20] [--random 1000]
 
 A: plain ``decide()`` (no alternatives); B: ``decide(..., alternatives=True)``. Each round decides
 every question of ``questions/`` once with A and once with B, alternating which goes first, with
 the verdict cache cleared before each call ("cold": nothing remembered between calls) and, in a
 second table, left on ("warm": the default configuration, where B's search reuses verdicts).
-Figures are µs per request: median and 99th percentile over every call of every round."""
+Figures are µs per request: median and 99th percentile over every call of every round.
+
+The budget table decides each request of the corpus and of ``--random`` seeded random requests
+(every fact given about 85% of the time, lists with any number of items, 0-20 content items)
+once with alternatives, cold (after one untimed pass that fills the programs' lazily built
+slice tables), and reports p50, p99 and the maximum, how many searches reached
+the budget (``alternatives_complete: false``) and the most steps one search took; "max CPU" is the
+largest process CPU time of one request (less disturbed than the wall clock on a shared machine)."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 import platform
+import random
 import statistics
 import sys
 import time
 
 import policykit
 from policykit.authoring.questions import all_questions, load_questions
+from policykit.core.alternatives import SearchBudget, search_budget
+from policykit.core.vocabulary import load_vocabulary
+
+AS_OF = date(2026, 1, 5)  # for requests without a date of their own
+
+
+def random_request(rng: random.Random, vocabulary, prefix: str = "") -> dict:
+    """A valid request giving nearly every fact; content gets 0-20 items."""
+    out: dict = {}
+    for fact in vocabulary.facts:
+        parent, _, name = fact.path.rpartition(".")
+        if parent != prefix or fact.kind == "date" or (not fact.required and rng.random() < 0.15):
+            continue
+        if fact.kind == "object":
+            out[name] = random_request(rng, vocabulary, fact.path)
+        elif fact.kind == "choice":
+            out[name] = rng.choice(fact.value_names)
+        elif fact.kind == "list":
+            most = 20 if fact.path == "content" else len(fact.values)
+            out[name] = rng.sample(fact.value_names, rng.randint(0, min(most, len(fact.values))))
+        elif fact.kind == "boolean":
+            out[name] = rng.random() < 0.3
+    return out
+
+
+def budget_table(policy: policykit.Policy, corpus: list[dict], count: int) -> None:
+    rng = random.Random(22)
+    vocabulary = load_vocabulary()
+    rows = [("corpus", corpus), (f"{count} random, 0-20 content items", [random_request(rng, vocabulary)
+                                                                         for _ in range(count)])]
+    limit = search_budget()
+    print(f"\nalternatives within the budget ({limit} change sets), cold, µs per request")
+    print(f"{'':34} {'n':>5} {'p50':>8} {'p99':>8} {'max':>8} {'max CPU':>8} {'cut short':>9} {'most steps':>10}")
+    for _, requests in rows:  # once untimed: the programs' slice tables fill lazily, once per process
+        for request in requests:
+            policy.decide(request, as_of=AS_OF, alternatives=True)
+    everything: list[float] = []
+    for label, requests in rows:
+        samples, short, most, cpu = [], 0, 0, 0.0
+        for request in requests:
+            budget = SearchBudget(limit)
+            policy._verdicts.clear()
+            start, start_cpu = time.perf_counter_ns(), time.process_time_ns()
+            decision = policy.decide(request, as_of=AS_OF, alternatives=True, budget=budget)
+            samples.append((time.perf_counter_ns() - start) / 1000)
+            cpu = max(cpu, (time.process_time_ns() - start_cpu) / 1000)
+            short += decision.alternatives_complete is False
+            most = max(most, budget.spent)
+        everything += samples
+        values = sorted(samples)
+        p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+        print(f"{label:34} {len(values):5} {statistics.median(values):8.1f} {p99:8.1f} {values[-1]:8.1f} {cpu:8.1f} "
+              f"{short:9} {most:10}")
+    values = sorted(everything)
+    p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+    print(f"{'all':34} {len(values):5} {statistics.median(values):8.1f} {p99:8.1f} {values[-1]:8.1f}")
 
 
 def _time(policy: policykit.Policy, request: dict, alternatives: bool, cold: bool) -> float:
@@ -31,6 +97,7 @@ def _time(policy: policykit.Policy, request: dict, alternatives: bool, cold: boo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="rounds over the corpus (default 20)")
+    parser.add_argument("--random", type=int, default=1000, help="random requests for the budget table (default 1000)")
     args = parser.parse_args(argv)
     policy = policykit.load_policy()
     requests = [q.request for q in all_questions(load_questions()) if not q.is_refused]
@@ -49,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             values = sorted(samples[alternatives])
             p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
             print(f"{label:28} {statistics.median(values):10.1f} {p99:10.1f}")
+    budget_table(policy, requests, args.random)
     return 0
 
 

@@ -1,6 +1,7 @@
 """Benchmark of the HTTP service: requests/s and p50/p99 latency, keep-alive clients, with wrk.
 
     python bench/http.py [--seconds 5] [--rounds 3] [--clients 1,8,32] [--batch 20] [--cold]
+    python bench/http.py --hostile [--rounds 3]
 
 One run starts one server (Starlette + uvicorn, one worker, on 127.0.0.1, access log off) and
 measures, at each number of concurrent keep-alive connections, four endpoints of that same app:
@@ -17,7 +18,13 @@ other, so the figures that are compared are measured close together in time.
 
 The load comes from wrk (https://github.com/wg/wrk; Debian: `apt-get install wrk`), a C program
 that costs the server little CPU, with one thread by default. Progress goes to stderr, the table
-to stdout. The server is stopped at the end, on failure and on Ctrl-C too."""
+to stdout. The server is stopped at the end, on failure and on Ctrl-C too.
+
+``--hostile`` times, instead, what the service bounds (each on a fresh server in this process,
+whose counters it reads): from a client's disconnect to its 50,000-request batch's work
+stopping; a 1 GiB declared body answered 413 and the bytes the server read; 70,000 repeated
+keys answered 400; /health probed every 50 ms during a flood of 5,000 slowloris connections
+from another process (bench/flood.py)."""
 
 from __future__ import annotations
 
@@ -354,7 +361,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help=f"exit 1 when /v1/decide falls below {THRESHOLD * 100:.0f}%% of the empty endpoint's "
                              "throughput at any concurrency")
+    parser.add_argument("--hostile", action="store_true",
+                        help="time the attacks the service bounds instead (no wrk needed): a disconnect stopping "
+                             "a slow batch, a 1 GiB declared body, 70,000 repeated keys, /health during a flood "
+                             "of 5,000 connections")
     args = parser.parse_args(argv)
+    if args.hostile:
+        return hostile(args.rounds)
 
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -440,6 +453,180 @@ def main(argv: list[str] | None = None) -> int:
           + f" — {'below' if below else 'at or above'} the {THRESHOLD:.0%} bar"
           + (f" at {', '.join(map(str, below))} clients" if below else ""))
     return 1 if below and args.check else 0
+
+
+# ------------------------------------------------------------------------------ --hostile
+
+def _served_in_thread(app: "Starlette", **options: object):
+    """A uvicorn server for ``app`` on a free loopback port in a thread of this process (so its
+    counters can be read): (server, port)."""
+    import threading
+
+    import uvicorn
+
+    from policykit.interfaces.server import uvicorn_options
+
+    settings = {**uvicorn_options(header_seconds=10.0, max_connections=options.pop("max_connections", None)),
+                "log_level": "warning", **options}
+    server = uvicorn.Server(uvicorn.Config(app, host=HOST, port=0, lifespan="off", **settings))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.02)
+    return server, thread, server.servers[0].sockets[0].getsockname()[1]
+
+
+def _stop(server, thread) -> None:
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+def _health_ms(port: int) -> float:
+    started = time.perf_counter()
+    with socket.create_connection((HOST, port), timeout=10) as raw:
+        raw.sendall(b"GET /health HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+        data = b""
+        while True:
+            chunk = raw.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    if not data.startswith(b"HTTP/1.1 200"):
+        raise RuntimeError(f"/health answered {data[:80]!r}")
+    return (time.perf_counter() - started) * 1000
+
+
+def hostile(repeat: int) -> int:
+    """The attacks of the service's hardening, timed (see docs/performance.md): each on a fresh
+    in-process server, ``repeat`` times, reporting the median and the worst."""
+    import random
+    import select
+
+    import policykit
+    from policykit.core.vocabulary import load_vocabulary
+    from policykit.interfaces.server import Limits, ServerConfig, create_app
+
+    policy = policykit.load_policy()
+    rows: list[tuple[str, list[float], str]] = []
+
+    # 1. A slow batch whose client disconnects: from the disconnect to the work stopping.
+    vocabulary = load_vocabulary()
+    names = {fact.path: fact.value_names for fact in vocabulary.facts}
+    rng = random.Random(22)
+    body = json.dumps({"requests": [
+        {"actor": {"role": rng.choice(names["actor.role"])}, "action": rng.choice(names["action"]),
+         "channel": rng.choice(names["channel"]), "audience": rng.sample(names["audience"], 2),
+         "content": rng.sample(names["content"], rng.randint(0, 8)), "as_of": "2026-01-05"}
+        for _ in range(50_000)]}).encode()
+    head = (b"POST /v1/decide/batch?alternatives=true HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+    stops = []
+    for _ in range(repeat):
+        app = create_app(policy, ServerConfig(limits=Limits(max_body_bytes=64 << 20, max_batch=100_000,
+                                                            request_seconds=60, threads=1)))
+        server, thread, port = _served_in_thread(app)
+        try:
+            work = app.state.work
+            raw = socket.create_connection((HOST, port))
+            raw.sendall(head + body)
+            while work.pending < 1:
+                time.sleep(0.001)
+            time.sleep(1.0)  # past the body's parse (one step that cannot stop midway), into the decisions
+            raw.close()
+            gone = time.perf_counter()
+            while work.cancelled < 1 and work.finished < 1:
+                time.sleep(0.0005)
+            if work.finished:
+                raise RuntimeError("the batch finished before its client left: make it larger")
+            stops.append((time.perf_counter() - gone) * 1000)
+        finally:
+            _stop(server, thread)
+    rows.append(("disconnect → work stopped (50,000-request batch), ms", stops, "cancelled, never finished"))
+
+    # 2. 1 GiB declared: the 413, and what the server read.
+    answers, read = [], []
+    for _ in range(repeat):
+        app = create_app(policy)
+        server, thread, port = _served_in_thread(app)
+        try:
+            with socket.create_connection((HOST, port)) as raw:
+                started = time.perf_counter()
+                raw.sendall(b"POST /v1/decide HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+                            b"Content-Length: 1073741824\r\n\r\n")
+                piece, reply = b" " * 65536, b""
+                while not reply:
+                    readable, writable, _ = select.select([raw], [raw], [], 5)
+                    if readable:
+                        reply = raw.recv(65536)
+                    elif writable:
+                        raw.send(piece)
+                answers.append((time.perf_counter() - started) * 1000)
+                if not reply.startswith(b"HTTP/1.1 413"):
+                    raise RuntimeError(f"expected a 413, got {reply[:80]!r}")
+                raw.settimeout(10)
+                try:
+                    while raw.recv(1 << 20):
+                        pass
+                except ConnectionResetError:
+                    pass
+            read.append(server.server_state.policykit_stats.bytes_received / 1024)
+        finally:
+            _stop(server, thread)
+    rows.append(("1 GiB declared body → 413 read by the client, ms", answers, "Connection: close"))
+    rows.append(("  bytes the server read meanwhile, KiB", read, "at most 256 KiB after the answer"))
+
+    # 3. 70,000 repeated keys in one body.
+    text = ("[" + ",".join('{"a":1,"a":2}' for _ in range(70_000)) + "]").encode()
+    app = create_app(policy)
+    server, thread, port = _served_in_thread(app)
+    times = []
+    try:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            with socket.create_connection((HOST, port)) as raw:
+                raw.sendall(b"POST /v1/decide HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+                            b"Connection: close\r\nContent-Length: " + str(len(text)).encode() + b"\r\n\r\n" + text)
+                reply = b""
+                while chunk := raw.recv(65536):
+                    reply += chunk
+            times.append((time.perf_counter() - started) * 1000)
+            if b'"duplicate_key"' not in reply:
+                raise RuntimeError(f"expected duplicate_key, got {reply[:200]!r}")
+    finally:
+        _stop(server, thread)
+    rows.append(("70,000 repeated keys (0.98 MB) → 400, ms", times, "21 pointers built"))
+
+    # 4. /health during a flood of 5,000 slowloris connections from another process.
+    cap = 1000
+    app = create_app(policy)
+    server, thread, port = _served_in_thread(app, max_connections=cap)
+    probes, peak = [], 0
+    try:
+        before = len(os.listdir("/proc/self/fd"))
+        flood = subprocess.Popen([sys.executable, str(ROOT / "bench" / "flood.py"), str(port), "5000", "10", "1500"],
+                                 stdout=subprocess.PIPE, text=True)
+        while flood.poll() is None:
+            peak = max(peak, len(os.listdir("/proc/self/fd")) - before)
+            probes.append(_health_ms(port))
+            time.sleep(0.05)
+        made = json.loads(flood.communicate()[0])
+        evicted = server.server_state.policykit_stats.evicted
+    finally:
+        _stop(server, thread)
+    rows.append((f"/health during a flood ({made['connected']:,} connections, cap {cap}), ms", probes,
+                 f"{len(probes)} probes, none failed; {evicted:,} evicted; peak {peak:,} descriptors"))
+
+    print(f"policykit under attack · Python {platform.python_version()} · {os.cpu_count()} CPUs · "
+          f"load average {os.getloadavg()[0]:.1f} · {repeat} run(s) each")
+    print()
+    print("| attack | median | worst | |")
+    print("|---|---:|---:|---|")
+    for label, values, note in rows:
+        print(f"| {label} | {statistics.median(values):,.1f} | {max(values):,.1f} | {note} |")
+    return 0
 
 
 if __name__ == "__main__":

@@ -16,7 +16,10 @@ from policykit.interfaces.server import uvicorn_options
 class LiveServer:
     """``with LiveServer(app) as url:`` serves ``app`` on 127.0.0.1 at a free port. Keyword
     arguments override uvicorn's settings; ``header_seconds`` and ``max_connections`` set the
-    guarded protocol's."""
+    guarded protocol's. ``LiveServer.last`` is the server most recently entered (its
+    ``server.server_state.policykit_stats`` counts what its connections did)."""
+
+    last: "LiveServer | None" = None
 
     def __init__(self, app: ASGIApp, *, header_seconds: float = 10.0, max_connections: int | None = None,
                  **overrides: Any):
@@ -26,6 +29,7 @@ class LiveServer:
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> str:
+        LiveServer.last = self
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:

@@ -15,12 +15,15 @@ from hypothesis import strategies as st
 
 import policykit
 from policykit.core.model import OUTCOMES
+from policykit.core.alternatives import SearchBudget, search_budget
 from strategies import valid_requests
 
 AS_OF = date(2026, 1, 5)
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schema" / "request.schema.json")
                     .read_text(encoding="utf-8"))
 DEFS = SCHEMA["$defs"]
+DECISION_SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schema" / "decision.schema.json")
+                             .read_text(encoding="utf-8"))
 ORACLE_LIMIT = 3000  # change sets the oracle may try for one request (hypothesis discards larger spaces)
 
 
@@ -212,6 +215,74 @@ def test_the_alternatives_are_the_oracles(policy, request):
     assume(expected is not None)
     decision = policy.decide(request, as_of=AS_OF, alternatives=True)
     assert observed(decision) == expected
+
+
+def _as_atoms(alternative) -> frozenset:
+    """An alternative's changes as single changes: (fact, value) or (fact, item left out)."""
+    return frozenset(item for change in alternative.changes
+                     for item in ([(change.fact, ("out", v)) for v in change.removed] if change.removed
+                                  else [(change.fact, change.value)]))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(request=valid_requests())
+def test_alternatives_stay_within_the_budget_verified_and_minimal_with_any_number_of_content_items(policy, request):
+    """Requests with up to every content item and every controllable fact: the search tries at
+    most the declared budget, each alternative is verified by deciding it, no search alternative
+    contains another that does as well, and where the space is small enough for the oracle and the search
+    finished, the answer is the oracle's."""
+    request.pop("as_of", None)
+    budget = SearchBudget(search_budget())
+    decision = policy.decide(request, as_of=AS_OF, alternatives=True, budget=budget)
+    assert budget.spent <= search_budget() == DECISION_SCHEMA["properties"]["alternatives"]["x-search-budget"]
+    assert decision.to_dict()["alternatives_complete"] is decision.alternatives_complete
+    if decision.alternatives_complete is False:
+        assert budget.left == 0
+    for alternative in decision.alternatives:
+        assert _decide_changed(policy, request, alternative).outcome == alternative.outcome != "undetermined"
+        assert OUTCOMES.index(alternative.outcome) < OUTCOMES.index(decision.outcome)
+    searched = [(_as_atoms(a), OUTCOMES.index(a.outcome)) for a in decision.alternatives if a.remedy_of is None]
+    assert not any(a < b and rank_a <= rank_b for a, rank_a in searched for b, rank_b in searched), \
+        "an alternative contains another that does as well"
+    facts = {fact for fact, *_ in atoms(request)}
+    if len(facts) <= 12 and decision.alternatives_complete:
+        expected = oracle(policy, request)
+        if expected is not None:
+            assert observed(decision) == expected
+
+
+def test_a_search_cut_short_says_so_and_what_it_gives_is_still_verified(policy):
+    request = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",
+               "device": "personal", "audience": ["student"], "purpose": "school_business",
+               "content": ["profane_or_obscene", "harassing"]}
+    full = policy.decide(request, as_of=AS_OF, alternatives=True)
+    assert full.alternatives_complete is True and full.to_dict()["alternatives_complete"] is True
+    assert [(a.text, a.outcome) for a in full.alternatives] == [
+        ("Use your District account instead of your personal account; leave out the profanity; and leave out "
+         "the harassment.", "permitted"),
+        ("Write a letter on paper instead of a text message; leave out the profanity; and leave out the "
+         "harassment.", "permitted"),
+        ("Leave out the profanity; and leave out the harassment.", "discouraged")]
+    short = policy.decide(request, as_of=AS_OF, alternatives=True, budget=SearchBudget(2))
+    assert short.alternatives_complete is False and short.to_dict()["alternatives_complete"] is False
+    # Two steps: the empty change set, and one decision of it with the removal worked out directly.
+    assert [(a.text, a.outcome) for a in short.alternatives] == [
+        ("Leave out the profanity; and leave out the harassment.", "discouraged")]
+    for alternative in short.alternatives:
+        assert _decide_changed(policy, request, alternative).outcome == alternative.outcome
+    gone = policy.decide(request, as_of=AS_OF, alternatives=True, budget=SearchBudget(10**6, lambda: True))
+    assert gone.alternatives_complete is False
+    assert [a for a in gone.alternatives if a.remedy_of is None] == []
+
+
+def _decide_changed(policy: policykit.Policy, request: dict, alternative) -> policykit.Decision:
+    new = json.loads(json.dumps(request))
+    for change in alternative.changes:
+        if change.removed:
+            _set(new, change.fact, [v for v in _get(new, change.fact) if v not in change.removed])
+        else:
+            _set(new, change.fact, change.value)
+    return policy.decide(new, as_of=AS_OF)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

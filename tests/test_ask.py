@@ -293,3 +293,62 @@ def test_exact_answers_on_synthetic_policies_reach_the_browser(browser: Browser,
         assert (answer["outcome"], answer["missing_facts"], answer["possible_outcomes"]) == expected, name
         assert_same(requests, python, browser_answers(page, requests, days))
         page.close()
+
+
+def _full_object(rng: random.Random, prefix: str) -> dict:
+    """A valid request giving nearly every fact, lists with any number of items (up to every content
+    item): the requests whose alternatives search is largest."""
+    out: dict = {}
+    for fact in VOCABULARY.facts:
+        parent, _, name = fact.path.rpartition(".")
+        if parent != prefix or (not fact.required and rng.random() < 0.15) or fact.kind == "date":
+            continue
+        if fact.kind == "object":
+            out[name] = _full_object(rng, fact.path)
+        elif fact.kind == "choice":
+            out[name] = rng.choice(fact.value_names)
+        elif fact.kind == "list":
+            out[name] = rng.sample(fact.value_names, rng.randint(0, len(fact.values)))
+        elif fact.kind == "boolean":
+            out[name] = rng.random() < 0.3
+    return out
+
+
+def _budget_page(browser: Browser, policy: Policy, where: Path, budget: int) -> Page:
+    """An evaluator page whose data declares another search budget."""
+    where.mkdir(parents=True, exist_ok=True)
+    data = ask_data(policy)
+    data["search"]["budget"] = budget
+    (where / "data.js").write_text("window.POLICYKIT_DATA = " + json.dumps(data) + ";\n", encoding="utf-8")
+    (where / "policykit.js").write_text(INTERPRETER.read_text(encoding="utf-8"), encoding="utf-8")
+    (where / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>evaluator</title>'
+                                      '<script src="data.js"></script><script src="policykit.js"></script>',
+                                      encoding="utf-8")
+    page = browser.new_page()
+    page.goto((where / "index.html").as_uri())
+    return page
+
+
+@pytest.mark.parametrize("budget", [None, 4], ids=["declared-budget", "budget-4"])
+def test_the_browser_searches_within_the_same_budget_as_python(browser: Browser, policy: Policy, tmp_path: Path,
+                                                               budget: int | None) -> None:
+    """Requests with many content items and nearly every controllable fact, some of which reach
+    the search budget: the browser (reading the budget from the data, as Python reads it from the
+    decision schema) tries the same change sets, stops at the same one and answers the same,
+    ``alternatives_complete`` included."""
+    from policykit.core.alternatives import SearchBudget
+
+    rng = random.Random(22)
+    requests = [_full_object(rng, "") for _ in range(250 if budget is None else 150)]
+    days = [DAY] * len(requests)
+    limit = budget if budget is not None else ask_data(policy)["search"]["budget"]
+    python = []
+    for request in requests:
+        data = policy.decide(request, as_of=DAY, alternatives=True, budget=SearchBudget(limit)).to_dict()
+        del data["decision_id"]
+        python.append(data)
+    page = _budget_page(browser, policy, tmp_path, limit)
+    assert_same(requests, python, browser_answers(page, requests, days))
+    assert sum(answer.get("alternatives_complete") is False for answer in python) >= (1 if budget is None else 5)
+    assert sum(bool(answer.get("alternatives")) for answer in python) >= (50 if budget is None else 20)
+    page.close()

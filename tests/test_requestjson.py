@@ -14,6 +14,7 @@ import pytest
 import policykit
 from policykit.interfaces.cli import main
 from policykit.core.request import MAX_ERRORS, bounded_request_problems
+from policykit.core.errors import json_pointer
 from policykit.core.requestjson import JsonInputError, parse_json
 from policykit.core.schemaerrors import load_schema
 from policykit.core.vocabulary import load_vocabulary
@@ -51,6 +52,31 @@ def test_repeated_keys_are_found_at_every_level(text, pointers):
     with pytest.raises(JsonInputError) as raised:
         parse_json(text)
     assert [error["pointer"] for error in raised.value.errors] == pointers
+
+
+def test_seventy_thousand_repeated_keys_build_at_most_twenty_one_pointers(monkeypatch):
+    """The search for repeated keys stops one past what is shown: 20 listed, then "and more"."""
+    import policykit.core.requestjson as requestjson
+
+    built = []
+
+    def counting(path):
+        built.append(path)
+        return json_pointer(path)
+
+    monkeypatch.setattr(requestjson, "json_pointer", counting)
+    text = "[" + ",".join('{"a":1,"a":2}' for _ in range(70_000)) + "]"
+    assert len(text) < 1_048_576
+    with pytest.raises(JsonInputError) as raised:
+        parse_json(text)
+    assert len(built) <= MAX_ERRORS + 1
+    assert raised.value.errors == [{"pointer": f"/{i}/a", "message": "'a' is given more than once here; give it once"}
+                                   for i in range(MAX_ERRORS)] + [{"pointer": "", "message": "and more repeated keys"}]
+    one_object = "{" + ",".join(f'"k{i}":1,"k{i}":2' for i in range(35_000)) + "}"
+    built.clear()
+    with pytest.raises(JsonInputError) as raised:
+        parse_json(one_object)
+    assert len(built) <= MAX_ERRORS + 1 and len(raised.value.errors) == MAX_ERRORS + 1
 
 
 @pytest.mark.parametrize("text", ['{"a:b": 1, "c": "d:e"}', '{"a": {"b": 1}, "b": {"a": 1}}', "[1, 2]", '"x"',

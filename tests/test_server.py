@@ -135,7 +135,7 @@ def test_the_site_is_served_at_the_root(client):
      (400, "too_deep")),
     (lambda c: c.post("/v1/decide", content=b"[" * 300_000, headers={"content-type": "application/json"}),
      (413, "body_too_large")),
-    (lambda c: c.post("/v1/decide/batch", json={"requests": [TEXTING] * 201}), (413, "batch_too_large")),
+    (lambda c: c.post("/v1/decide/batch", json={"requests": [TEXTING] * 201}), (400, "batch_too_large")),
     (lambda c: c.post("/v1/decide/batch", json=[TEXTING]), (400, "invalid_request")),
     (lambda c: c.get("/v1/clauses/relationships.texting"), (404, "not_found")),
     (lambda c: c.get("/v1/clauses/relationships.texting-and-calling", params={"as_of": "2015-11-17"}),
@@ -436,3 +436,72 @@ def test_alternatives_are_opt_in_over_http(client, decider):
     assert (refused.status_code, refused.json()["code"]) == (400, "invalid_query")
     operation = client.get("/openapi.json").json()["paths"]["/v1/decide"]["post"]
     assert [p["name"] for p in operation["parameters"]] == ["alternatives"]
+
+
+def _distinct_requests(count: int, seed: int) -> list[dict]:
+    """``count`` valid requests, nearly all different (so no verdict is remembered between them)."""
+    import random
+
+    from policykit.core.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    rng = random.Random(seed)
+    choices = {fact.path: fact.value_names for fact in vocabulary.facts if fact.kind in ("choice", "list")}
+    requests = []
+    for _ in range(count):
+        requests.append({"actor": {"role": rng.choice(choices["actor.role"])}, "action": rng.choice(choices["action"]),
+                         "channel": rng.choice(choices["channel"]), "account": rng.choice(choices["account"]),
+                         "audience": rng.sample(choices["audience"], rng.randint(0, 3)),
+                         "content": rng.sample(choices["content"], rng.randint(0, 6)),
+                         "effects": rng.sample(choices["effects"], rng.randint(0, 2)), "as_of": "2026-01-05"})
+    return requests
+
+
+def test_work_whose_client_has_gone_stops_queued_and_running(decider):
+    """Two large batches on one policy thread: the first running, the second queued behind it.
+    Both clients disconnect; both pieces of work stop at their next check (counted as cancelled,
+    none as finished), and the service goes on answering."""
+    config = ServerConfig(limits=Limits(max_body_bytes=64 << 20, max_batch=200_000, request_seconds=60, threads=1))
+    app = create_app(decider, config)
+    body = json.dumps({"requests": _distinct_requests(50_000, seed=22)}).encode()
+    head = (b"POST /v1/decide/batch?alternatives=true HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+    work = app.state.work
+    with LiveServer(app) as url:
+        port = int(url.rsplit(":", 1)[1])
+        clients = []
+        for _ in range(2):
+            raw = socket.create_connection(("127.0.0.1", port))
+            raw.sendall(head + body)
+            clients.append(raw)
+        deadline = time.monotonic() + 120
+        while work.pending < 2:  # both read and handed to the pool: one running, one queued
+            assert time.monotonic() < deadline, "the batches never reached the policy thread"
+            time.sleep(0.02)
+        for raw in clients:
+            raw.close()
+        while work.cancelled < 2:
+            assert time.monotonic() < deadline and work.finished == 0, (work.finished, work.cancelled)
+            time.sleep(0.05)
+        assert (work.finished, work.cancelled, work.pending) == (0, 2, 0)
+        answer = httpx.post(url + "/v1/decide?alternatives=true", json=TEXTING).json()  # never from the cache
+        assert answer["outcome"] == "prohibited" and answer["alternatives_complete"] is True
+        assert (work.finished, work.cancelled) == (1, 2)
+
+
+def test_a_batch_with_alternatives_shares_one_search_budget(client, decider):
+    """A batch holds its alternatives searches to the budget of one request: once it is spent, the
+    later decisions say their search stopped short."""
+    from policykit.core.alternatives import SearchBudget, search_budget
+
+    heavy = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",
+             "device": "personal", "audience": ["student"], "purpose": "school_business",
+             "content": ["profane_or_obscene", "harassing"], "as_of": "2026-01-05"}
+    alone = SearchBudget(search_budget())
+    assert decider.decide(heavy, alternatives=True, budget=alone).alternatives_complete is True
+    per_request = alone.spent
+    count = search_budget() // per_request + 2
+    decisions = client.post("/v1/decide/batch?alternatives=true", json={"requests": [heavy] * count}).json()["decisions"]
+    complete = [d["alternatives_complete"] for d in decisions]
+    assert complete == [True] * (search_budget() // per_request) + [False] * 2
+    assert decisions[-1]["outcome"] == "prohibited" and decisions[-1]["alternatives"] is not None

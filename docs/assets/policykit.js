@@ -41,6 +41,9 @@
       caseBits[term.case] = or(caseBits[term.case], term.pn);
     });
     program.caseBits = caseBits;
+    var negative = zero();  // bits some term reads negatively or needs known
+    terms.forEach(function (term) { negative = or(negative, or(term.n, term.k)); });
+    program.negative = negative;
     program.cache = new Map();
     program.outcomes = new Map();
     return program;
@@ -486,17 +489,20 @@
     return atoms;
   }
 
-  function alternatives(program, enc, verdict) {
-    if (verdict.outcome === "permitted" || verdict.outcome === "undetermined") { return []; }
+  function Budget(limit) { this.left = limit; }
+  Budget.prototype.spend = function () { if (this.left <= 0) { return false; } this.left--; return true; };
+
+  function alternatives(program, enc, verdict) {  // {found, complete}
+    if (verdict.outcome === "permitted" || verdict.outcome === "undetermined") { return { found: [], complete: true }; }
     var current = RANK[verdict.outcome];
     var found = remedies(program, enc, verdict, current);
     var seen = new Set(found.map(function (a) { return JSON.stringify(a.changes); }));
-    var searched = search(program, enc, current);
-    for (var i = 0; i < searched.length && found.length < S.max; i++) {
-      var k = JSON.stringify(searched[i].changes);
-      if (!seen.has(k)) { found.push(searched[i]); seen.add(k); }
+    var searched = search(program, enc, current, new Budget(S.budget));
+    for (var i = 0; i < searched.found.length && found.length < S.max; i++) {
+      var k = JSON.stringify(searched.found[i].changes);
+      if (!seen.has(k)) { found.push(searched.found[i]); seen.add(k); }
     }
-    return found.slice(0, S.max);
+    return { found: found.slice(0, S.max), complete: searched.complete };
   }
 
   function remedies(program, enc, verdict, current) {
@@ -558,7 +564,10 @@
     return function (i, j) { return atoms[i].order[0] - atoms[j].order[0] || atoms[i].order[1] - atoms[j].order[1]; };
   }
 
-  function search(program, enc, current) {
+  // The search, within the budget the decision schema declares (x-search-budget, as S.budget):
+  // the same steps as alternatives.Searcher._search, in the same order, so that the same change
+  // sets are tried and the same one is the last when the budget runs out.
+  function search(program, enc, current, budget) {
     var t = enc.t, u = enc.u, states = termStates(program, t, u), cases = program.cases, terms = program.terms;
     var liveCases = new Set(), trueCases = new Set();
     terms.forEach(function (term, j) {
@@ -566,7 +575,9 @@
       if (states[j] === 2) { trueCases.add(term.case); }
     });
     var deciding = [];
-    trueCases.forEach(function (i) { if (cases[i].rank === current) { deciding.push(program.caseBits[i]); } });
+    Array.from(trueCases).sort(function (a, b) { return a - b; }).forEach(function (i) {
+      if (cases[i].rank === current) { deciding.push(program.caseBits[i]); }
+    });
     var outcomeCases = [];
     cases.forEach(function (c, i) { if (c.rank > 0) { outcomeCases.push(i); } });
     var relevant = zero();
@@ -581,59 +592,144 @@
       relevant = grown;
     }
     atoms = atoms.filter(function (atom) { return hits(atom.bits, relevant); });
-    if (!atoms.length || deciding.some(function (bits) { return !atoms.some(function (a) { return hits(a.bits, bits); }); })) {
-      return [];
-    }
-    var groupIds = {}, groupOf = atoms.map(function (a) {
-      if (!(a.group in groupIds)) { groupIds[a.group] = Object.keys(groupIds).length; }
-      return groupIds[a.group];
+    // Items left out of a list no term reads negatively only switch terms off: worked out directly.
+    var isRemovable = function (atom) { return atom.removal && !hits(atom.bits, program.negative); };
+    var removable = atoms.filter(isRemovable);
+    var others = atoms.filter(function (atom) { return !isRemovable(atom); });
+    var removableBits = zero();
+    removable.forEach(function (atom) { removableBits = or(removableBits, atom.bits); });
+    var groupNames = [], groupMin = {};
+    others.forEach(function (atom) {
+      if (!(atom.group in groupMin)) { groupNames.push(atom.group); groupMin[atom.group] = atom.order; }
+      else if (compareOrder(atom.order, groupMin[atom.group]) < 0) { groupMin[atom.group] = atom.order; }
     });
-    var groupCount = Object.keys(groupIds).length;
-    var outcomes = new Map(), results = [], hit = zero(), nt = zero(), nu = zero();
-    for (var size = 1; size <= groupCount; size++) {
-      combinations(atoms.length, size, function (combo) {
-        var a, b, i, w;
-        for (a = 1; a < size; a++) {  // at most one atom of a group
-          for (b = 0; b < a; b++) { if (groupOf[combo[a]] === groupOf[combo[b]]) { return; } }
-        }
-        for (w = 0; w < W; w++) { hit[w] = 0; nt[w] = t[w]; nu[w] = u[w]; }
-        for (a = 0; a < size; a++) {
-          var atom = atoms[combo[a]];
-          for (w = 0; w < W; w++) {
-            hit[w] |= atom.bits[w];
-            nt[w] = (nt[w] & ~atom.clear[w]) | atom.set[w];
-            nu[w] = nu[w] & ~atom.clear[w] & ~atom.set[w];
-          }
-        }
-        for (i = 0; i < deciding.length; i++) { if (!hits(hit, deciding[i])) { return; } }
-        var result = outcomeOf(program, nt, nu);
-        var rank = result.outcome === "undetermined" ? -1 : RANK[result.outcome];
-        var k = combo.join(",");
-        outcomes.set(k, rank);
-        if (rank < 0 || rank >= current) { return; }
-        for (var r = 1; r < size; r++) {
-          var dominated = false;
-          combinations(size, r, function (sub) {
-            if (dominated) { return; }
-            var o = outcomes.get(sub.map(function (s) { return combo[s]; }).join(","));
-            if (o !== undefined && o >= 0 && o <= rank) { dominated = true; }
-          });
-          if (dominated) { return; }
-        }
-        var chosen = combo.slice().sort(byOrder(atoms));
-        var sortKey = [rank, size, !combo.some(function (i) { return atoms[i].district; }),
-          chosen.map(function (i) { return atoms[i].order; })];
-        results.push([sortKey, combo.slice()]);
+    groupNames.sort(function (a, b) { return compareOrder(groupMin[a], groupMin[b]); });
+    var groups = groupNames.map(function (name) {
+      var members = [];
+      others.forEach(function (atom, i) { if (atom.group === name) { members.push(i); } });
+      return members;
+    });
+    var groupBits = groups.map(function (members) {
+      var bits = zero();
+      members.forEach(function (i) { bits = or(bits, others[i].bits); });
+      return bits;
+    });
+    var needs = [];  // per deciding case no removal touches: the groups that can touch it
+    deciding.forEach(function (caseBits) {
+      if (hits(caseBits, removableBits)) { return; }
+      needs.push(groupBits.map(function (bits) { return hits(bits, caseBits); }));
+    });
+    if (needs.some(function (need) { return need.indexOf(true) < 0; })) { return { found: [], complete: true }; }
+    var tried = new Map(), permittedSets = [], results = [], complete = true, inSet = others.map(function () { return false; });
+    var rankOf = function (nt, nu) {
+      if (!budget.spend()) { return null; }
+      var result = outcomeOf(program, nt, nu);
+      return result.outcome === "undetermined" ? -1 : RANK[result.outcome];
+    };
+    var containsPermitted = function () {
+      return permittedSets.some(function (found) { return found.every(function (i) { return inSet[i]; }); });
+    };
+    var setKey = function (indexes) { return indexes.slice().sort(function (a, b) { return a - b; }).join(","); };
+
+    function visit(picked, size) {  // one change set of the other facts, with its merged removals
+      if (containsPermitted()) { return true; }
+      if (!budget.spend()) { return false; }  // each change set tried counts, decided or not
+      var members = picked.slice().sort(function (a, b) { return a - b; });
+      var nt = t, nu = u;
+      members.forEach(function (i) {
+        var atom = others[i];
+        nt = or(minus(nt, atom.clear), atom.set);
+        nu = minus(minus(nu, atom.clear), atom.set);
       });
-      results.sort(function (a, b) { return compareKeys(a[0], b[0]); });
-      if (results.length >= S.max && results[S.max - 1][0][0] === 0) { break; }
+      var outcomes = [], k = members.join(",");
+      tried.set(k, outcomes);
+      if (removals(program, nt, nu, removableBits, current, rankOf, outcomes) === null) { return false; }
+      if (outcomes.some(function (o) { return !any(o[0]) && o[1] === 0; })) { permittedSets.push(members); }
+      var subsets = [];
+      for (var mask = 0; mask < (1 << members.length); mask++) {
+        var sub = [];
+        for (var b = 0; b < members.length; b++) { if (mask >> b & 1) { sub.push(members[b]); } }
+        subsets.push(sub.join(","));
+      }
+      outcomes.forEach(function (o) {
+        var removed = o[0], rank = o[1], removedKey = key(removed);
+        if (rank >= current) { return; }
+        var dominated = subsets.some(function (sk) {
+          return (tried.get(sk) || []).some(function (other) {
+            if (sk === k && key(other[0]) === removedKey) { return false; }
+            return !any(minus(other[0], removed)) && other[1] >= 0 && other[1] <= rank;
+          });
+        });
+        if (dominated) { return; }
+        var combo = members.map(function (i) { return others[i]; })
+          .concat(removable.filter(function (a) { return hits(a.bits, removed); }));
+        combo.sort(function (a, b) { return compareOrder(a.order, b.order); });
+        results.push([[rank, combo.length, !combo.some(function (a) { return a.district; }),
+          combo.map(function (a) { return a.order; })], combo]);
+      });
+      return true;
     }
-    return results.map(function (pair) {
-      var chosen = pair[1].slice().sort(byOrder(atoms)).map(function (i) { return atoms[i]; });
-      return { changes: merge(chosen), outcome: OUT[pair[0][0]], remedy_of: null,
-        text: sentence(chosen.map(function (a) { return a.words; })) };
-    });
+
+    function combos(first, picked, chosen, left, size) {  // false: the budget ran out
+      if (left === 0) {
+        if (!needs.every(function (need) { return chosen.some(function (g) { return need[g]; }); })) { return true; }
+        return visit(picked, size);
+      }
+      for (var g = first; g < groups.length - left + 1; g++) {
+        for (var m = 0; m < groups[g].length; m++) {
+          var i = groups[g][m];
+          inSet[i] = true;
+          var skip = containsPermitted(), ok = true;
+          if (!skip) { ok = combos(g + 1, picked.concat([i]), chosen.concat([g]), left - 1, size); }
+          inSet[i] = false;
+          if (!ok) { return false; }
+        }
+      }
+      return true;
+    }
+
+    for (var size = 0; size <= groups.length; size++) {
+      if (!combos(0, [], [], size, size)) { complete = false; break; }
+      results.sort(function (a, b) { return compareKeys(a[0], b[0]); });
+      if (results.length >= S.max && results[S.max - 1][0][0] === 0 && results[S.max - 1][0][1] <= size) { break; }
+    }
+    results.sort(function (a, b) { return compareKeys(a[0], b[0]); });
+    return { complete: complete, found: results.map(function (pair) {
+      return { changes: merge(pair[1]), outcome: OUT[pair[0][0]], remedy_of: null,
+        text: sentence(pair[1].map(function (a) { return a.words; })) };
+    }) };
   }
+
+  // alternatives.Searcher._removals: for one change set, the fewest items to leave out for each
+  // outcome better than the current one ([removed, rank] pairs); null when the budget ran out.
+  function removals(program, t, u, removable, current, rankOf, outcomes) {
+    var states = termStates(program, t, u), terms = program.terms, seen = new Set();
+    for (var target = current - 1; target >= 0; target--) {
+      var removed = zero(), forced = zero();
+      for (var j = 0; j < terms.length; j++) {
+        if (!states[j] || terms[j].rank <= target) { continue; }
+        var items = and(terms[j].p, removable);
+        if (!any(items)) { return true; }
+        removed = or(removed, items);
+        if (bitsOf(items).length === 1) { forced = or(forced, items); }
+      }
+      var k = key(removed);
+      if (seen.has(k)) { continue; }
+      seen.add(k);
+      var rank = rankOf(minus(t, removed), u);
+      if (rank === null) { return null; }
+      var loose = bitsOf(minus(removed, forced));
+      for (var b = 0; b < loose.length && rank >= 0; b++) {
+        var again = rankOf(minus(t, minus(removed, loose[b])), u);
+        if (again === null) { return null; }
+        if (again === rank) { removed = minus(removed, loose[b]); }
+      }
+      if (rank >= 0) { outcomes.push([removed, rank]); }
+    }
+    return true;
+  }
+
+  function compareOrder(a, b) { return a[0] - b[0] || a[1] - b[1]; }
 
   function merge(atoms) {
     var changes = [];
@@ -718,6 +814,7 @@
     PROGRAMS.forEach(function (p) { if (p.valid_from <= asOf) { program = p; } });
     var verdict = evaluate(program, enc.t, enc.u, enc.reread);
     var copy = function (x) { return JSON.parse(JSON.stringify(x)); };
+    var ways = alternatives(program, enc, verdict);
     return copy({
       outcome: verdict.outcome, allowed: ALLOWED[verdict.outcome],
       reasons: verdict.reasons.map(plainReason), obligations: verdict.obligations, notices: verdict.notices,
@@ -725,7 +822,8 @@
       explanation: verdict.explanation,
       policy: { id: program.policy_id, revision: program.revision, digest: program.digest, as_of: asOf },
       decision_id: "browser-" + prefix + "-" + (++counter).toString(16),
-      alternatives: alternatives(program, enc, verdict),
+      alternatives: ways.found,
+      alternatives_complete: ways.complete,
       questions: questions(program, enc, verdict)
     });
   }

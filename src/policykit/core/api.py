@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policykit.core import engine
-from policykit.core.alternatives import Searcher
+from policykit.core.alternatives import SearchBudget, Searcher, search_budget
 from policykit.core.cache import ByteBoundedLRU
 from policykit.core.compiler import AtomLayout, Program, compile_program
 from policykit.core.decision import Decision, PolicyStamp, Verdict, plain_decision
@@ -56,7 +56,8 @@ class Policy:
         self._today = today
         vocabulary = load_vocabulary()
         self.layout = template.layout if template is not None else AtomLayout.from_vocabulary(vocabulary)
-        self._searcher = Searcher(vocabulary, document, self.layout)
+        self._searcher = Searcher(vocabulary, document, self.layout,
+                                  template._searcher.budget if template is not None else search_budget())
         # The words of the answers (schema/messages.yaml), read once and shared by every program.
         self.messages: Messages = template.messages if template is not None else load_messages()
         # One program per period between effective dates: every clause version in force is fixed
@@ -146,7 +147,8 @@ class Policy:
         return self._programs[index]
 
     def decide(self, request: object, *, as_of: date | None = None, decision_id: str | None = None,
-               alternatives: bool = False, cached_only: bool = False) -> Decision:
+               alternatives: bool = False, cached_only: bool = False,
+               budget: SearchBudget | None = None) -> Decision:
         """Answer one request.
 
         ``request`` is a dict following ``schema/request.schema.json``. Its own ``as_of`` wins;
@@ -156,7 +158,10 @@ class Policy:
         With ``alternatives=True`` the decision also carries ``alternatives`` (for a decision that
         is not permitted: the ways to do the same thing within the policy, see
         ``policykit.core.alternatives``) and ``questions`` (for an undetermined one: the facts to ask,
-        the one that settles most first). Plain ``decide()`` does none of that work.
+        the one that settles most first). Plain ``decide()`` does none of that work. The search
+        tries at most the decision schema's ``x-search-budget`` change sets, or what is left of
+        ``budget`` (one budget shared by the requests of a batch, or withdrawn when the client has
+        gone); ``alternatives_complete`` says whether it finished.
 
         ``cached_only`` answers only from the verdict cache, with next to no work: None (not an
         error) when the request is malformed or its verdict has to be evaluated.
@@ -190,9 +195,9 @@ class Policy:
         def evaluate(t: int, u: int, r: int) -> Verdict:
             return self._verdict(index, t, u, r)
 
-        return Decision(verdict, stamp, decision_id,
-                        self._searcher.alternatives(program, evaluate, true, unknown, reread, verdict),
-                        self._searcher.questions(evaluate, true, unknown, reread, verdict))
+        found, complete = self._searcher.alternatives(program, evaluate, true, unknown, reread, verdict, budget)
+        return Decision(verdict, stamp, decision_id, found,
+                        self._searcher.questions(evaluate, true, unknown, reread, verdict), complete)
 
     def _day(self, as_of_text: str) -> tuple[int, PolicyStamp]:
         """The program in force on a date given as text, and the stamp of decisions about it;

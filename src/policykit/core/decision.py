@@ -148,6 +148,7 @@ class Decision:
     decision_id: str
     alternatives: tuple[Alternative, ...] | None = None  # None: not asked for (decide(..., alternatives=True))
     questions: tuple[Question, ...] | None = None  # for undetermined, asked with alternatives
+    alternatives_complete: bool | None = None  # with alternatives: False when the search stopped at its budget
 
     @property
     def outcome(self) -> str:
@@ -206,6 +207,7 @@ class Decision:
             "policy": self.policy.to_dict(),
             "decision_id": self.decision_id,
             **({} if self.alternatives is None else {"alternatives": [a.to_dict() for a in self.alternatives]}),
+            **({} if self.alternatives is None else {"alternatives_complete": self.alternatives_complete is not False}),
             **({} if self.questions is None else {"questions": [q.to_dict() for q in self.questions]}),
         }
 
@@ -223,6 +225,7 @@ class _Unfinished:
         self.decision_id = decision_id
         self.alternatives = None
         self.questions = None
+        self.alternatives_complete = None
 
 
 def plain_decision(verdict: Verdict, policy: PolicyStamp, decision_id: str) -> Decision:

@@ -7,6 +7,7 @@ accepted or refused alike everywhere:
 * not JSON (including bytes that are not UTF-8)        -> ``invalid_json``
 * nested deeper than ``max_depth`` arrays and objects  -> ``too_deep``
 * an object naming the same key twice, at any level   -> ``duplicate_key``, with the key's JSON pointer
+  (the first ``MAX_SHOWN``, then "and more": the search stops there)
 
 Duplicate keys are refused because parsers disagree about them (most keep the last, some the
 first): ``{"audience": ["student"], ..., "audience": []}`` must not mean one thing to an
@@ -26,9 +27,13 @@ import re
 import orjson
 
 from policykit.core.errors import RequestError, RequestProblem, json_pointer
+from policykit.core.request import MAX_ERRORS
 
 MAX_DEPTH = 32
 """The default nesting limit: a valid request is nested 3 deep; a batch of them 5 deep."""
+MAX_SHOWN = MAX_ERRORS
+"""Repeated keys listed in an error: the search for them stops at one more (to say "and more"),
+so a body repeating a key 70,000 times costs at most 21 pointers."""
 
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -64,15 +69,14 @@ def parse_json(data: bytes | bytearray | memoryview | str, *, max_depth: int = M
     if depth > max_depth:
         raise _too_deep(max_depth)
     if colons != keys:
-        repeated = _repeated_keys(raw)
+        repeated = _repeated_keys(raw, MAX_SHOWN + 1)
         if repeated:
-            shown = repeated[:20]
-            more = len(repeated) - len(shown)
+            shown = [(pointer, key) for pointer, key in repeated[:MAX_SHOWN] if key]
             raise JsonInputError(
                 "duplicate_key", "the JSON gives the same key twice in one object; give each key once",
                 [RequestProblem(pointer, f"'{key}' is given more than once here; give it once")
                  for pointer, key in shown]
-                + ([RequestProblem("", f"and {more} more repeated keys")] if more else []))
+                + ([RequestProblem("", "and more repeated keys")] if len(repeated) > MAX_SHOWN else []))
     return value
 
 
@@ -120,27 +124,50 @@ class _Repeats(dict):
     repeated: list[str]
 
 
-def _pairs(pairs: list[tuple[str, object]]) -> dict:
-    result = dict(pairs)
-    if len(result) == len(pairs):
-        return result
-    seen: set[str] = set()
-    marked = _Repeats(result)
-    marked.repeated = sorted({key for key, _ in pairs if key in seen or seen.add(key)})  # type: ignore[func-returns-value]
-    return marked
+def _repeated_keys(raw: bytes, limit: int) -> list[tuple[str, str]]:
+    """(pointer, key) for up to ``limit`` keys repeated in an object, in document order of the
+    objects. Past ``limit`` objects with repeats, the rest are only counted as "more" (one
+    extra, empty-pointer entry), and no pointer, sorted list or marked copy is made for them."""
+    marked = [0]
+    unmarked = [0]
 
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        result = dict(items)
+        if len(result) == len(items):
+            return result
+        if marked[0] >= limit:
+            unmarked[0] += 1
+            return result
+        marked[0] += 1
+        seen: set[str] = set()
+        repeats = _Repeats(result)
+        repeats.repeated = sorted({key for key, _ in items if key in seen or seen.add(key)})  # type: ignore[func-returns-value]
+        return repeats
 
-def _repeated_keys(raw: bytes) -> list[tuple[str, str]]:
-    """(pointer, key) for every key repeated in an object, in document order of the objects."""
-    value = json.loads(raw, object_pairs_hook=_pairs)
+    value = json.loads(raw, object_pairs_hook=pairs)
     found: list[tuple[str, str]] = []
-    stack: list[tuple[object, tuple]] = [(value, ())]
-    while stack:
-        node, path = stack.pop()
+    # Depth first, in document order, children visited lazily: stops as soon as enough are found.
+    stack: list[tuple[object, tuple]] = [(iter([((), value)]), ())]  # type: ignore[list-item]
+    while stack and len(found) < limit:
+        children, _ = stack[-1]
+        step = next(children, None)  # type: ignore[call-overload]
+        if step is None:
+            stack.pop()
+            continue
+        path, node = step
         if isinstance(node, dict):
             if isinstance(node, _Repeats):
-                found += [(json_pointer(path + (key,)), key) for key in node.repeated]
-            stack.extend((child, path + (key,)) for key, child in reversed(node.items()))
+                for key in node.repeated[:limit - len(found)]:
+                    found.append((json_pointer(path + (key,)), key))
+            stack.append((_under(path, node.items()), path))
         elif isinstance(node, list):
-            stack.extend((child, path + (index,)) for index, child in reversed(list(enumerate(node))))
+            stack.append((_under(path, enumerate(node)), path))
+    if unmarked[0] and len(found) < limit:
+        found.append(("", ""))  # more repeated keys, in objects past the first ``limit``
     return found
+
+
+def _under(path: tuple, items):
+    """(child's path, child) for the (key or index, child) pairs of a container at ``path``."""
+    for step, child in items:
+        yield path + (step,), child

@@ -12,8 +12,17 @@ but still accepts and keeps their connections. So this protocol:
   its previous response, to deliver a complete request head; past it, a connection that sent
   part of a head gets a 408 and is closed, an idle one is closed;
 * holds at most ``max_connections`` open at once: at the limit, a new connection makes room by
-  closing the one that has waited longest without a request in progress; if every connection
-  has one, the new one gets a 503 and is closed at once;
+  closing the one that has waited longest without a request in progress, among those that have
+  never completed a request first (a flood, a slowloris), and only then among idle keep-alive
+  connections (a monitor's /health probe reuses one); if every connection has a request in
+  progress, the new one gets a 503 and is closed at once. Closing is immediate (``abort``), and
+  the listening socket accepts at most ``accept_batch`` connections per turn of the loop, so the
+  descriptors held stay near the cap during a burst;
+* closes the door after an error answered before the request body was read (the application
+  marks such answers ``Connection: close`` and sets ``LINGER`` in the scope): it stops writing,
+  reads and discards at most ``LINGER_BYTES`` more for at most ``LINGER_SECONDS`` (so that the
+  client can read the answer rather than a reset) and closes; any other answer marked
+  ``Connection: close`` (a 408) closes at once;
 * answers h11's parse errors with a JSON 400, and a request head larger than
   ``h11_max_incomplete_event_size`` with a JSON 431 (h11 checks that size only for a head
   still incomplete after a read, so a larger head arriving whole would otherwise pass).
@@ -39,6 +48,52 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 logger = logging.getLogger("uvicorn.error")
 
 HEADER_SECONDS = 10.0
+LINGER = "policykit.linger"
+"""Scope key: True when the answer was given before the request body was read (close gently)."""
+LINGER_BYTES = 256 * 1024
+"""The most a closing connection reads and discards after its error answer."""
+LINGER_SECONDS = 2.0
+"""The longest a closing connection waits for its client to read the answer."""
+
+
+class ConnectionStats:
+    """What the connections of one server have done, for tests and benchmarks to read
+    (``server_state.policykit_stats``): bytes received, gentle closes, evictions, refusals."""
+
+    __slots__ = ("bytes_received", "lingered", "evicted", "refused")
+
+    def __init__(self) -> None:
+        self.bytes_received = 0
+        self.lingered = 0
+        self.evicted = 0
+        self.refused = 0
+
+
+def accept_batch(max_connections: int) -> int:
+    """How many connections the listening socket accepts per turn of the loop (asyncio accepts
+    up to its ``backlog`` at once, before any of them can be refused): a small share of the cap."""
+    return max(64, min(512, max_connections // 2))
+
+
+class _Transport:
+    """The connection's transport as uvicorn sees it: ``close`` goes through the protocol, which
+    closes gently after an error answered before the body was read; while it does, the
+    connection counts as closing."""
+
+    __slots__ = ("_transport", "_protocol")
+
+    def __init__(self, transport: Any, protocol: "GuardedH11Protocol") -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def close(self) -> None:
+        self._protocol._close()
+
+    def is_closing(self) -> bool:
+        return self._protocol._lingering or self._transport.is_closing()
 
 
 def default_max_connections() -> int:
@@ -90,9 +145,16 @@ class GuardedH11Protocol(H11Protocol):
                                  else int(os.environ.get("POLICYKIT_MAX_CONNECTIONS") or default_max_connections()))
         self._deadline: Any = None
         self._refused = False
-        # Connections waiting for a request, oldest first: shared by every connection of this server.
-        self._waiting: OrderedDict[GuardedH11Protocol, None] = self.server_state.__dict__.setdefault(
-            "policykit_waiting", OrderedDict())
+        self._lingering = False
+        self._lingered_bytes = 0
+        self._linger_timer: Any = None
+        self._served = False  # completed a request: an idle keep-alive connection, evicted last
+        shared = self.server_state.__dict__
+        # Connections waiting for a request, oldest first, shared by every connection of this
+        # server: those that never completed one, and idle keep-alive ones.
+        self._fresh: OrderedDict[GuardedH11Protocol, None] = shared.setdefault("policykit_waiting", OrderedDict())
+        self._idle: OrderedDict[GuardedH11Protocol, None] = shared.setdefault("policykit_idle", OrderedDict())
+        self._stats: ConnectionStats = shared.setdefault("policykit_stats", ConnectionStats())
         self._raw_error = _find_raw_error(self.app)
         self._head_limit = self.config.h11_max_incomplete_event_size or DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
         self._head_bytes = 0
@@ -102,11 +164,13 @@ class GuardedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: Any) -> None:  # type: ignore[override]
         if len(self.connections) >= self._max_connections:
-            if self._waiting:
-                oldest, _ = self._waiting.popitem(last=False)
+            waiting = self._fresh or self._idle
+            if waiting:
+                oldest, _ = waiting.popitem(last=False)
                 oldest._close_waiting(evicted=True)
             else:
                 self._refused = True
+                self._stats.refused += 1
                 self.transport = transport
                 logger.warning("Refused a connection: %d are open, each with a request in progress",
                                len(self.connections))
@@ -114,11 +178,17 @@ class GuardedH11Protocol(H11Protocol):
                                                 "the service has as many connections as it takes; try again shortly"))
                 transport.close()
                 return
-        super().connection_made(transport)
+        super().connection_made(_Transport(transport, self))
         self._sync_deadline()
 
     def data_received(self, data: bytes) -> None:
+        self._stats.bytes_received += len(data)
         if self._refused:
+            return
+        if self._lingering:
+            self._lingered_bytes += len(data)
+            if self._lingered_bytes > LINGER_BYTES:
+                self._transport_itself().close()
             return
         if self.conn.their_state is h11.IDLE and self._head_too_large(data):
             self._disarm()
@@ -144,12 +214,39 @@ class GuardedH11Protocol(H11Protocol):
         return size > self._head_limit
 
     def on_response_complete(self) -> None:
+        self._served = True
         super().on_response_complete()
         self._sync_deadline()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self._linger_timer is not None:
+            self._linger_timer.cancel()
         super().connection_lost(exc)
+
+    # -- closing the door ---------------------------------------------------------------------
+
+    def _transport_itself(self) -> Any:
+        transport = self.transport
+        return transport._transport if isinstance(transport, _Transport) else transport
+
+    def _close(self) -> None:
+        """Close, gently when the answer was an error given before the request body was read:
+        stop writing, read on for a bounded while, then close."""
+        real = self._transport_itself()
+        cycle = self.cycle
+        if (self._lingering or real.is_closing() or cycle is None or not cycle.scope.get(LINGER)
+                or self.conn.their_state is not h11.SEND_BODY):
+            if not self._lingering:
+                real.close()
+            return
+        self._lingering = True
+        self._stats.lingered += 1
+        self._disarm()
+        if real.can_write_eof():
+            real.write_eof()
+        real.resume_reading()
+        self._linger_timer = self.loop.call_later(LINGER_SECONDS, real.close)
 
     # -- the head deadline --------------------------------------------------------------------
 
@@ -158,7 +255,7 @@ class GuardedH11Protocol(H11Protocol):
         waiting = (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing()
         if waiting and self._deadline is None:
             self._deadline = self.loop.call_later(self._header_seconds, self._close_waiting)
-            self._waiting[self] = None
+            (self._idle if self._served else self._fresh)[self] = None
         elif not waiting:
             self._disarm()
 
@@ -166,21 +263,24 @@ class GuardedH11Protocol(H11Protocol):
         if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
-        self._waiting.pop(self, None)
+        self._fresh.pop(self, None)
+        self._idle.pop(self, None)
 
     def _close_waiting(self, evicted: bool = False) -> None:
         self._disarm()
         if self.transport.is_closing():
             return
         partial = bool(self.conn.trailing_data[0])
-        if partial and not evicted:
+        if evicted:
+            self._stats.evicted += 1
+            logger.info("Closed the longest-waiting connection to make room for a new one")
+            self._transport_itself().abort()  # at once: its descriptor is needed now
+            return
+        if partial:
             self.transport.write(self._raw_error(
                 408, "request_timeout", f"the request head did not arrive within {self._header_seconds:g} s"))
-        if evicted:
-            logger.info("Closed the longest-waiting connection to make room for a new one")
-        else:
-            logger.info("Closed a connection that sent no complete request within %g s", self._header_seconds)
-        self.transport.close()
+        logger.info("Closed a connection that sent no complete request within %g s", self._header_seconds)
+        self._transport_itself().close()
 
     # -- errors below the application ---------------------------------------------------------
 

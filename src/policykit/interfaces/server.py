@@ -43,6 +43,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policykit import __version__
+from policykit.core.alternatives import SearchBudget, search_budget
 from policykit.core.api import Policy
 from policykit.core.compiler import clause_url
 from policykit.core.decision import Decision
@@ -51,6 +52,7 @@ from policykit.core.model import KIND_WORDS
 from policykit.core.request import MAX_ERRORS, valid_date
 from policykit.core.requestjson import JsonInputError, parse_json
 from policykit.core.schemaerrors import load_schema
+from policykit.interfaces.protocol import LINGER
 
 SCHEMAS = ("request", "decision", "clause", "policy")
 logger = logging.getLogger("uvicorn.error")  # uvicorn's own log: its level and format
@@ -255,7 +257,26 @@ INLINE_BYTES = 4096
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 """The Content-Security-Policy of every answer but the site's: JSON is never a document to run."""
-_SECURITY = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY")]
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+                      "payment=(), usb=()")
+"""No answer, the site included, may use a device or a payment: none needs one."""
+_SECURITY = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+             (b"referrer-policy", b"no-referrer"), (b"permissions-policy", PERMISSIONS_POLICY.encode())]
+NO_STORE = "no-store"
+"""The Cache-Control of every answer but the site's files: a decision or an error is never kept."""
+IMMUTABLE = "public, max-age=31536000, immutable"
+"""The Cache-Control of the site's fingerprinted files (a hash in the name: a new build, a new name)."""
+REVALIDATE = "no-cache"
+"""The Cache-Control of the site's other files: kept, but checked with the service before each use."""
+_FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,}(?:\.min)?\.(?:js|css)$")
+
+
+def _has_body(scope: Scope) -> bool:
+    """Whether the request head announces a body (a non-zero Content-Length, or chunks)."""
+    for name, value in scope.get("headers", []):
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip(b"0 \t")):
+            return True
+    return False
 
 
 class _PolicyHeaders:
@@ -278,12 +299,20 @@ class _PolicyHeaders:
         """The headers every answer carries, for those rendered outside the app."""
         revision, digest = self.stamp()
         return [(b"x-policy-revision", revision), (b"x-policy-digest", digest), *_SECURITY,
-                (b"content-security-policy", API_CSP.encode())]
+                (b"content-security-policy", API_CSP.encode()), (b"cache-control", NO_STORE.encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        body_read = not _has_body(scope)
+
+        async def receive_watched() -> Message:
+            nonlocal body_read
+            message = await receive()
+            if message["type"] == "http.request" and not message.get("more_body", False):
+                body_read = True
+            return message
 
         async def send_stamped(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -295,15 +324,22 @@ class _PolicyHeaders:
                 headers += _SECURITY
                 if b"content-security-policy" not in names:
                     headers.append((b"content-security-policy", API_CSP.encode()))
+                if b"cache-control" not in names:
+                    headers.append((b"cache-control", NO_STORE.encode()))
+                status = message["status"]
+                if status >= 400 and not body_read and b"connection" not in names:
+                    # Answered before the body was read: close the door (gently, but a 408 at once).
+                    headers.append((b"connection", b"close"))
+                    scope[LINGER] = status != 408
                 message["headers"] = headers
             await send(message)
 
         if self.token is not None and scope["path"].startswith("/v1/") and not self._authorized(scope):
             response = ApiError(401, "unauthorized", "send 'Authorization: Bearer <token>'").response()
             response.headers["WWW-Authenticate"] = 'Bearer realm="policykit"'
-            await response(scope, receive, send_stamped)
+            await response(scope, receive_watched, send_stamped)
             return
-        await self.app(scope, receive, send_stamped)
+        await self.app(scope, receive_watched, send_stamped)
 
     def _authorized(self, scope: Scope) -> bool:
         for name, value in scope.get("headers", []):
@@ -374,6 +410,8 @@ class SiteFiles(StaticFiles):
             target = "/" + scope["path"].lstrip("/")
             response = Response(status_code=307, headers={"Location": target + "/"})
         response.headers["Content-Security-Policy"] = self.csp
+        if response.status_code < 400:
+            response.headers["Cache-Control"] = IMMUTABLE if _FINGERPRINTED.search(path) else REVALIDATE
         return response
 
 
@@ -415,7 +453,7 @@ def openapi_document(limits: Limits = Limits(), clause_ids: Sequence[str] = (),
     def errors(*statuses: int) -> dict[str, Any]:
         words = {400: "Malformed JSON, request, header or query", 401: "Missing or wrong bearer token",
                  404: "No such clause, or none in force on that date", 408: "The body arrived too slowly",
-                 413: "Body or batch too large", 415: "Not application/json",
+                 413: "Body too large", 415: "Not application/json",
                  503: "Busy: too much policy work queued; retry after the Retry-After seconds"}
         return {str(s): {"description": words[s], "content": {"application/json": {"schema": ref["Error"]}}}
                 for s in statuses}
@@ -515,25 +553,82 @@ def default_threads() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
+class _Abandoned(Exception):
+    """The client of a piece of policy work has gone: the work stopped at its next check."""
+
+
+class Job:
+    """One piece of policy work, and whether its client has gone: asked before the work starts
+    (so queued work costs nothing once abandoned), between the requests of a batch and at every
+    step of an alternatives search."""
+
+    __slots__ = ("gone",)
+
+    def __init__(self) -> None:
+        self.gone = threading.Event()
+
+    def withdrawn(self) -> bool:
+        """Whether the client has gone (what an alternatives search's budget asks)."""
+        return self.gone.is_set()
+
+    def check(self) -> None:
+        """Raise ``_Abandoned`` when the client has gone."""
+        if self.gone.is_set():
+            raise _Abandoned()
+
+
 class _PolicyWork:
     """Policy work (parsing, checking, deciding, rendering, logging) off the event loop, on a
     few threads, with a bound on how much may wait: the loop only moves bytes, so /health and
-    every other connection keep being served while a large or hostile body is worked through."""
+    every other connection keep being served while a large or hostile body is worked through.
+    Work follows its client: when the client disconnects, its work stops at the next check,
+    whether queued or running. ``finished`` and ``cancelled`` count what happened to the work."""
 
     def __init__(self, limits: Limits):
         self.limits = limits
         self.pool = ThreadPoolExecutor(max_workers=limits.threads or default_threads(), thread_name_prefix="policykit")
         self.pending = 0
+        self.finished = 0
+        self.cancelled = 0
 
-    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+    async def run(self, function: Callable[..., Any], *args: Any, receive: Receive | None = None) -> Any:
+        """``function(job, *args)`` on a policy thread. With ``receive`` (the request's, its body
+        already read), a disconnect of the client withdraws the job."""
         if self.pending >= self.limits.max_pending:
             raise ApiError(503, "busy", f"{self.pending} requests are being decided; retry shortly",
                            headers={"Retry-After": "1"})
+        job = Job()
+
+        def work() -> Any:
+            job.check()
+            return function(job, *args)
+
+        watcher = asyncio.ensure_future(_watch(receive, job)) if receive is not None else None
         self.pending += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(self.pool, function, *args)
+            result = await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        except _Abandoned:
+            self.cancelled += 1
+            raise _ClientGone("before its answer was ready; its policy work was stopped") from None
+        except BaseException:
+            self.finished += 1
+            raise
         finally:
             self.pending -= 1
+            if watcher is not None:
+                watcher.cancel()
+        self.finished += 1
+        return result
+
+
+async def _watch(receive: Receive, job: Job) -> None:
+    """Withdraw ``job`` when its client disconnects (uvicorn answers ``receive`` with
+    ``http.disconnect`` once the connection is lost)."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            job.gone.set()
+            return
 
 
 def _refuse_query(request: Request, allowed: Sequence[str] = ()) -> dict[str, str]:
@@ -587,43 +682,52 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
     work = _PolicyWork(limits)
     json_headers = {"content-type": "application/json"}
 
-    def answer(data: object, alternatives: bool = False) -> Decision:
+    def answer(data: object, alternatives: bool = False, budget: SearchBudget | None = None) -> Decision:
         try:
-            decision = policy.decide(data, alternatives=alternatives)
+            decision = policy.decide(data, alternatives=alternatives, budget=budget)
         except RequestError as error:
             raise _invalid(error) from None
         if log is not None:
             log.write(decision, data)
         return decision
 
-    def decide_one(body: bytes, alternatives: bool = False) -> tuple[bytes, dict[str, str]]:  # on a worker thread
-        decision = answer(parse_body(body, limits), alternatives)
+    def decide_one(job: Job, body: bytes, alternatives: bool = False) -> tuple[bytes, dict[str, str]]:  # on a worker thread
+        budget = SearchBudget(search_budget(), job.withdrawn) if alternatives else None
+        decision = answer(parse_body(body, limits), alternatives, budget)
+        job.check()  # a search cut short by the client's leaving is not an answer to log or send
         return orjson.dumps(decision.to_dict()), {"X-Policy-Revision": decision.policy.revision,
                                                   "X-Policy-Digest": decision.policy.digest}
 
-    def decide_many(body: bytes, alternatives: bool = False) -> bytes:  # on a worker thread
+    def decide_many(job: Job, body: bytes, alternatives: bool = False) -> bytes:  # on a worker thread
         data = parse_body(body, limits)
         if not isinstance(data, dict) or set(data) != {"requests"} or not isinstance(data["requests"], list):
             raise ApiError(400, "invalid_request", "send {\"requests\": [request, ...]}",
                            [{"pointer": "/requests", "message": "a list of requests is required, and nothing else"}])
         items = data["requests"]
         if len(items) > limits.max_batch:
-            raise ApiError(413, "batch_too_large", f"a batch holds at most {limits.max_batch} requests "
-                                                   f"(got {len(items)})")
+            raise ApiError(400, "batch_too_large", f"a batch holds at most {limits.max_batch} requests "
+                                                   f"(got {len(items)})",
+                           [{"pointer": "/requests", "message": f"at most {limits.max_batch} requests "
+                                                               f"(got {len(items)})"}])
+        # One search budget for the whole batch: a batch with alternatives does no more search
+        # work than one request.
+        search = SearchBudget(search_budget(), job.withdrawn) if alternatives else None
         budget = limits.max_batch_errors
         unexplained = ApiError(400, "invalid_request", "the request is malformed; not explained, as this batch "
                                                        f"already lists {limits.max_batch_errors} problems: send it "
                                                        "alone to see them")
         results = []
         for item in items:
+            job.check()
             if budget <= 0 and not policy.encodes(item):
                 results.append(_error_item(unexplained, limits.max_error_bytes))
                 continue
             try:
-                results.append(answer(item, alternatives).to_dict())
+                results.append(answer(item, alternatives, search).to_dict())
             except ApiError as error:
                 budget -= max(1, len(error.errors))
                 results.append(_error_item(error, limits.max_error_bytes))
+        job.check()
         return orjson.dumps({"decisions": results})
 
     def cached(body: bytes) -> tuple[bytes, dict[str, str]] | None:
@@ -645,12 +749,14 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
     async def decide(request: Request) -> Response:
         alternatives = _alternatives_asked(request)
         body = await read_body(request, limits)
-        content, headers = (None if alternatives else cached(body)) or await work.run(decide_one, body, alternatives)
+        content, headers = (None if alternatives else cached(body)) or await work.run(
+            decide_one, body, alternatives, receive=request.receive)
         return Response(content, headers={**json_headers, **headers})
 
     async def decide_batch(request: Request) -> Response:
         alternatives = _alternatives_asked(request)
-        return Response(await work.run(decide_many, await read_body(request, limits), alternatives),
+        body = await read_body(request, limits)
+        return Response(await work.run(decide_many, body, alternatives, receive=request.receive),
                         headers=json_headers)
 
     async def policy_info(request: Request) -> Response:
@@ -717,8 +823,9 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
 
     async def client_gone(request: Request, error: Exception) -> Response:
         client = request.scope.get("client")
-        logger.info("%s - %s %s: the client disconnected before sending the whole body",
-                    f"{client[0]}:{client[1]}" if client else "-", request.method, request.url.path)
+        logger.info("%s - %s %s: the client disconnected %s",
+                    f"{client[0]}:{client[1]}" if client else "-", request.method, request.url.path,
+                    str(error) or "before sending the whole body")
         return Response(status_code=400)  # never sent: the connection is gone
 
     async def http_error(request: Request, error: Exception) -> Response:
@@ -805,13 +912,16 @@ def app_from_environment() -> Starlette:
 
 def uvicorn_options(header_seconds: float | None = None, max_connections: int | None = None) -> dict[str, Any]:
     """The uvicorn settings the service runs with (``policykit serve`` and the tests alike):
-    the guarded protocol (head deadline, connection cap, JSON errors below the app), 5 s
-    keep-alive, 16 KiB request heads, no Server header, 5 s to drain on shutdown. With
+    the guarded protocol (head deadline, connection cap, JSON errors below the app, gentle
+    closing after early errors), 5 s keep-alive, 16 KiB request heads, no Server header, 5 s to
+    drain on shutdown, and a listening backlog (which asyncio also takes as the connections it
+    accepts at once) that is a small share of the connection cap. With
     arguments, the protocol's settings are fixed for a server in this process; without, each
     worker reads them from POLICYKIT_HEADER_SECONDS and POLICYKIT_MAX_CONNECTIONS."""
-    from policykit.interfaces.protocol import guarded_protocol
+    from policykit.interfaces.protocol import accept_batch, default_max_connections, guarded_protocol
 
     protocol: Any = ("policykit.interfaces.protocol:GuardedH11Protocol" if header_seconds is None and max_connections is None
                      else guarded_protocol(header_seconds if header_seconds is not None else 10.0, max_connections))
+    cap = max_connections or int(os.environ.get("POLICYKIT_MAX_CONNECTIONS") or default_max_connections())
     return {"http": protocol, "timeout_keep_alive": 5, "h11_max_incomplete_event_size": 16 * 1024,
-            "server_header": False, "timeout_graceful_shutdown": 5}
+            "server_header": False, "timeout_graceful_shutdown": 5, "backlog": accept_batch(cap)}

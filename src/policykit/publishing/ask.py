@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from policykit.core.alternatives import search_budget
 from policykit.core.api import Policy
 from policykit.core.compiler import AtomLayout, Program
 from policykit.core.engine import ALLOWED_RANK, PROVISO_OUTCOMES
@@ -266,6 +267,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
                          if f.controllable and f.kind == "boolean"],
             "remedies": remedies,
             "max": 3,
+            "budget": search_budget(),
         },
     }
 

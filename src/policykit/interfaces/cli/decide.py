@@ -194,6 +194,9 @@ def format_decision(decision: Decision, messages: Messages, width: int = 88) -> 
             source = f"; {alternative.remedy_of}" if alternative.remedy_of else ""
             lines += textwrap.wrap(f"{alternative.text} ({words[alternative.outcome].short}{source})", width,
                                    initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
+    if decision.alternatives_complete is False:
+        lines += textwrap.wrap("(The search for other ways stopped at its budget: a nearer way may exist.)", width,
+                               initial_indent="  ", subsequent_indent="  ")
     if decision.questions:
         lines += ["", "To settle it, the policy needs to know (most telling first):"]
         for question in decision.questions:
