@@ -92,12 +92,44 @@ def test_the_site_loads_nothing_from_elsewhere(site):
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, name
 
 
-def test_reason_urls_point_at_real_anchors(site, decider):
-    decision = decider.decide({"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
-                               "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"})
-    for reason in decision.reasons:
-        page, anchor = reason.url.split("#")
-        assert f'id="{anchor}"' in page_of(site, page), reason.url
+def _corpus_requests() -> list[object]:
+    """Every request of the corpus (tests/corpus) and of the staff questions (questions/) that is answered."""
+    from corpus_cases import CASES
+    from policykit.authoring.questions import all_questions, load_questions
+
+    requests = [case.request for case in CASES if not case.is_error]
+    requests += [q.request for q in all_questions(load_questions()) if not q.is_refused]
+    return requests
+
+
+def test_every_decision_url_of_the_corpus_opens_its_page_at_its_anchor_without_a_redirect(site, decider):
+    """Each reason's url names a page file of the built site (not a folder page that sends the
+    reader on) holding the clause's anchor, and the page is the clause's own section page."""
+    urls: set[str] = set()
+    for request in _corpus_requests():
+        decision = decider.decide(request, alternatives=True)
+        urls.update(reason.url for reason in decision.reasons)
+    assert len(urls) >= 20, sorted(urls)
+    for url in sorted(urls):
+        path, anchor = url.split("#")
+        assert not path.startswith(("/", "http")) and path.endswith(".html"), url
+        page = site / path
+        assert page.is_file() and not _is_folder_page(page), url
+        text = page.read_text(encoding="utf-8")
+        assert '<meta http-equiv="refresh"' not in text and 'rel="canonical"' not in text, url
+        assert text.count(f'id="{anchor}"') == 1, url
+        assert path == f"sections/{decider.document.clause(anchor).section}.html", url
+
+
+def test_with_a_site_address_every_url_is_absolute_and_names_the_same_page(decider):
+    based = policykit.load_policy(site_url="https://policy.example.org/ledyard")
+    request = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
+               "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"}
+    plain, absolute = decider.decide(request), based.decide(request)
+    assert [r.url for r in absolute.reasons] == [
+        "https://policy.example.org/ledyard/" + r.url for r in plain.reasons]
+    with pytest.raises(ValueError, match="absolute http"):
+        policykit.load_policy(site_url="policy.example.org")
 
 
 def test_every_folder_url_opens_its_page(site):

@@ -95,9 +95,9 @@ def _trusted(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def snapshot_key(root: Path | str) -> str:
-    """The hex SHA-256 of everything that determines the policy loaded from ``root`` (see the
-    module's docstring); cheap: files are hashed as bytes, nothing is parsed."""
+def snapshot_key(root: Path | str, site_url: str | None = None) -> str:
+    """The hex SHA-256 of everything that determines the policy loaded from ``root`` with the site
+    base URL ``site_url`` (see the module's docstring); cheap: files are hashed as bytes, nothing is parsed."""
     root = Path(root)
     digest = hashlib.sha256()
 
@@ -108,6 +108,7 @@ def snapshot_key(root: Path | str) -> str:
     add("format", str(FORMAT).encode())
     add("python", f"{sys.version}|{sys.implementation.cache_tag}".encode())
     add("location", f"{os.fspath(root)}\0{_resolved(root)}\0{os.getcwd()}".encode("utf-8", "surrogateescape"))
+    add("site_url", (site_url or "").encode("utf-8", "surrogateescape"))
     add("policy.yaml", _bytes(root / "policy.yaml"))
     for path in _entries(root / "clauses"):
         add(f"clauses/{path.name}", _bytes(path))
@@ -230,8 +231,8 @@ def write_snapshot(path: Path, key: str, policy: Policy) -> bool:
 
 
 def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], date] | None = None,
-                         environ: Mapping[str, str] | None = None) -> Policy:
-    """``load_policy(path, today=today)``, read from the snapshot when one matches the files, else
+                         environ: Mapping[str, str] | None = None, site_url: str | None = None) -> Policy:
+    """``load_policy(path, today=today, site_url=site_url)``, read from the snapshot when one matches the files, else
     loaded from them and stored for the next time. Raises ``PolicyError`` as ``load_policy`` does
     (an invalid policy is never stored). With the cache off or its directory refused, it is
     exactly ``load_policy``."""
@@ -240,23 +241,23 @@ def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], 
     root = Path(path) if path is not None else default_policy_dir()
     directory = cache_dir(environ)
     if directory is None or not usable_dir(directory):
-        return _load(root, today)
+        return _load(root, today, site_url)
     try:
-        key = snapshot_key(root)
+        key = snapshot_key(root, site_url)
         file = snapshot_path(directory, root)
     except OSError:  # say, a working directory that was removed: no snapshot, the files as they are
-        return _load(root, today)
+        return _load(root, today, site_url)
     policy = read_snapshot(file, key)
     if policy is not None:
         policy.clock = today
         return policy
-    policy = _load(root, today)
-    if snapshot_key(root) == key:  # not if a file changed while it was being loaded
+    policy = _load(root, today, site_url)
+    if snapshot_key(root, site_url) == key:  # not if a file changed while it was being loaded
         write_snapshot(file, key, policy)
     return policy
 
 
-def _load(root: Path, today: Callable[[], date] | None) -> Policy:
+def _load(root: Path, today: Callable[[], date] | None, site_url: str | None) -> Policy:
     from policykit.core.api import load_policy
 
-    return load_policy(root, today=today)
+    return load_policy(root, today=today, site_url=site_url)
