@@ -354,6 +354,20 @@ def everyday_words(clause: Clause) -> list[str]:
     return found
 
 
+def search_synonyms() -> list[list[str]]:
+    """For the site's search (docs/assets/search.js): each everyday word or phrase of the request
+    schema's ``x-synonyms``, in lower case, with the words the policy's pages use for its value
+    (the value's name, e.g. "pupil" → "student", "Chromebook" → "district"), longest first."""
+    from policykit.publishing.ask import synonyms
+
+    pairs: dict[tuple[str, str], None] = {}
+    for values in synonyms().values():
+        for value, names in values.items():
+            for name in names:
+                pairs[(name.lower(), value.replace("_", " "))] = None
+    return [list(pair) for pair in sorted(pairs, key=lambda pair: (-len(pair[0]), pair))]
+
+
 SEARCH_FACTS = ("channel", "account")
 """The facts whose everyday words a clause page carries for search."""
 
@@ -404,9 +418,20 @@ def _section_page(section: Section, document: PolicyDocument, day: date, by_clau
     return "\n".join(parts)
 
 
-SEARCH_BOOST = {"section": 4, "home": 2, "questions": 2, "glossary": 0.3, "changelog": 0.5}
-"""How the site's search ranks each generated page against the hand-written developer pages
-(boost 1): the policy's own pages first, glossary codes and the changelog last."""
+SEARCH_BOOST = {"section": 40, "home": 20, "questions": 20, "references": 10, "glossary": 3, "changelog": 5,
+                "developer": 0.02}
+"""How the site's search ranks each page: the policy's own pages first, the glossary and the
+changelog after the staff pages, and the hand-written pages of docs/ (for editors, integrators,
+performance, other engines: written for developers, full of words such as "request") last, so
+that they never outrank a staff page for a staff word."""
+
+
+def _rank_as_developer_page(page: Path) -> None:
+    """Give a hand-written page the developer pages' search rank, unless its front matter sets one."""
+    text = page.read_text(encoding="utf-8")
+    if text.startswith("---\n"):
+        return
+    page.write_text("\n".join(_front(SEARCH_BOOST["developer"])) + "\n" + text, encoding="utf-8")
 
 
 def _front(boost: float) -> list[str]:
@@ -581,6 +606,8 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
         shutil.rmtree(out)
     if docs is not None and docs.is_dir():
         shutil.copytree(docs, out)
+        for page in out.rglob("*.md"):
+            _rank_as_developer_page(page)
     out.mkdir(parents=True, exist_ok=True)
     examples = _examples(policy, scenarios, phrasebook)
     by_clause: dict[str, list[Example]] = defaultdict(list)
@@ -622,6 +649,7 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
     write("changelog.md", _changelog(document, day))
     write("print.md", _print_page(document, day))
     write("assets/print-page.css", print_stylesheet(document, day))
+    write("assets/search-synonyms.json", json.dumps(search_synonyms(), ensure_ascii=False, indent=0))
     if topics:
         write("questions.md", _questions_page(policy, topics, document, cards))
     from policykit.publishing.ask import ask_page, ask_script  # the interview, and its evaluator's data
