@@ -301,14 +301,38 @@ def test_every_changelog_link_lands_on_an_existing_id(which, request):
         assert f'id="{html.unescape(url.fragment)}"' in page, link
 
 
+def test_every_page_but_the_print_copy_says_it_is_not_the_official_copy_and_when_it_was_built(site):
+    for name, text in pages(site).items():
+        words = _text(text)
+        if name == "print.html":
+            assert "Not the official copy" not in words and 'class="policy-print-note"' not in text
+            continue
+        if name == "404.html":
+            continue
+        assert text.count('class="policy-print-note"') == 1, name
+        assert re.search(rf"Printed from “[^”]+” \({re.escape(name)}\), a page of the staff site as built on "
+                         r"\w+ \d+, \d{4}\. Not the official copy", words), name
+
+
+def test_the_pages_showing_the_policys_text_say_it_is_the_text_of_the_day_the_site_was_built(site):
+    for name in ["index.html"] + [f"sections/{p.name}" for p in (site / "sections").glob("*.html")]:
+        words = _text((site / name).read_text(encoding="utf-8"))
+        assert re.search(r"Text in force on \w+ \d+, \d{4}, the day this site was built\.", words), name
+        assert "today" not in words.lower(), name
+
+
 def test_the_print_copy_names_the_revision_and_day_it_reproduces(amended_site, amended, before_amendment):
     document = amended.document
     revision = document.revision_on(before_amendment)
     page = _text((amended_site / "print.html").read_text(encoding="utf-8"))
     long = f"{revision.strftime('%B')} {revision.day}, {revision.year}"
-    assert f"Official copy: revision of {long}" in page
+    day = f"{before_amendment.strftime('%B')} {before_amendment.day}, {before_amendment.year}"
+    assert f"Official copy: revision of {long}, text in force on {day}, the day this copy was built" in page
+    assert "Not the official copy" not in page
     css = (amended_site / "assets" / "print-page.css").read_text(encoding="utf-8")
-    assert f"revision of {long}" in css and "counter(page)" in css
+    official = css[css.index("@page official"):]
+    assert f"revision of {long}" in official and "counter(page)" in official
+    assert "Official copy" not in css[:css.index("@page official")]
     # The print copy reproduces the text in force, not the upcoming one.
     clause = document.clause(AMENDED_CLAUSE)
     assert _words(clause.version_on(before_amendment).text) in page

@@ -334,6 +334,36 @@ def test_the_print_copy_as_a_pdf_has_the_revision_and_page_number_on_every_page_
     assert [h.rstrip("¶").strip() for h in headings if h.rstrip("¶").strip() in expected] == expected
 
 
+@pytest.mark.parametrize("path", ["index.html", "ask.html", "sections/scope.html", "references.html", "glossary.html",
+                                  "performance.html"])
+def test_only_the_print_copy_prints_as_the_official_copy(page: Page, base_url: str, path: str,
+                                                         tmp_path: Path) -> None:
+    """Every other page, printed, says on every sheet that it is not the official copy, and at its
+    top which page of which site it is and the day the site was built; none says "Official copy"."""
+    import subprocess
+
+    from policykit.core.sourcetext import normalize_whitespace
+
+    page.goto(base_url + path)
+    pdf = tmp_path / "page.pdf"
+    page.pdf(path=str(pdf), format="Letter")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    sheets = [normalize_whitespace(sheet) for sheet in text.split("\f") if sheet.strip()]
+    assert sheets
+    for number, sheet in enumerate(sheets, start=1):
+        assert "Official copy" not in sheet, (path, number)
+        assert re.search(r"Not the official copy: printed from the staff site as built on \w+ \d+, \d{4}\. "
+                         r"The official copy is the site's Print version\.", sheet), (path, number)
+    title = page.locator("article h1").first.inner_text().rstrip("¶").strip()
+    assert sheets[0].startswith(f"Printed from “{title}” ({path}), a page of the staff site as built on "), sheets[0][:200]
+    # On screen the note is not shown.
+    page.emulate_media(media="screen")
+    assert not page.locator(".policy-print-note").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator(".policy-print-note").is_visible()
+
+
 def _days_named(line: str):
     from datetime import datetime
 

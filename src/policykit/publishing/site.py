@@ -243,12 +243,12 @@ def _upcoming_panel(clause: Clause, current: ClauseVersion | None, version: Clau
     parts += ["    " + line if line else "" for line in _quote(version.text).splitlines()] + [""]
     if current is not None and clause.kind_of(version) != clause.kind_of(current):
         parts += [f"    **{KIND_WORDS[clause.kind_of(version)].capitalize()}** from that date "
-                  f"(today: {KIND_WORDS[clause.kind_of(current)]}).", ""]
+                  f"(when this site was built: {KIND_WORDS[clause.kind_of(current)]}).", ""]
     if current is not None:
-        parts += ["    **Changes against today's text**", "",
+        parts += ["    **Changes against the text in force when this site was built**", "",
                   f'    <span class="policy-redline">{redline(current.text, version.text)}</span>', ""]
     else:
-        parts += ["    A new clause: nothing is in force in its place today.", ""]
+        parts += ["    A new clause: nothing was in force in its place when this site was built.", ""]
     return parts
 
 
@@ -401,7 +401,8 @@ def _link(document: PolicyDocument, clause_id: str, from_root: bool = False) -> 
 def _section_page(section: Section, document: PolicyDocument, day: date, by_clause: dict[str, list[Example]],
                   loose: Sequence[Example], cards: Cards) -> str:
     page = section_path(section)
-    parts = ["---", "search:", f"  boost: {SEARCH_BOOST['section']}", "---", "", f"# {section.title}", ""]
+    parts = ["---", "search:", f"  boost: {SEARCH_BOOST['section']}", "---", "", f"# {section.title}", "",
+             f"*{built_on(day)}*", ""]
     clauses = [document.clause(cid) for cid in section.clause_ids
                if document.clause(cid).version_on(day) or document.clause(cid).upcoming(day)]
     parts += [f"- [{c.title}](#{c.id}) — {KIND_WORDS[c.kind_of(c.version_on(day) or c.versions[0])]}"
@@ -444,7 +445,8 @@ def _home(document: PolicyDocument, day: date, faq: Sequence[Example], cards: Ca
         f"# {document.title}", "",
         f"**{document.district}** · {document.series}  ",
         f"Adopted {_long_date(document.adopted)} · revised "
-        f"{', '.join(_long_date(r) for r in document.revisions if r <= day)}", ""]
+        f"{', '.join(_long_date(r) for r in document.revisions if r <= day)}  ",
+        f"*{built_on(day)}*", ""]
     upcoming = [r for r in document.effective_dates() if r > day]
     if upcoming:
         parts += [f"*Adopted amendments take effect on {', '.join(_long_date(r) for r in upcoming)}; "
@@ -510,7 +512,8 @@ def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
 
 def _changelog(document: PolicyDocument, day: date) -> str:
     parts = _front(SEARCH_BOOST["changelog"]) + [
-        "# Changelog", "", "Every version of every clause and every correction, newest first.", ""]
+        "# Changelog", "", "Every version of every clause and every correction, newest first: each heading is "
+        "the day a version took effect (or takes effect, for an upcoming one) or a correction was made.", ""]
     by_date: dict[date, list[str]] = defaultdict(list)
     for clause in document.clauses:
         for index, version in enumerate(clause.versions):
@@ -566,10 +569,42 @@ def _print_page(document: PolicyDocument, day: date) -> str:
 
 
 def print_revision(document: PolicyDocument, day: date) -> str:
-    """The line naming what the print copy reproduces: the revision and the day's text."""
+    """The line naming what the print copy reproduces: the revision, and the day whose text it is,
+    said to be the day the copy was built (a printed or saved page does not follow later amendments)."""
     revision = document.revision_on(day)
     named = f"revision of {_long_date(revision)}" if revision else "text before the first encoded revision"
-    return f"Official copy: {named}, text in force on {_long_date(day)}"
+    return f"Official copy: {named}, text in force on {_long_date(day)}, the day this copy was built"
+
+
+def built_on(day: date) -> str:
+    """The sentence on every page that shows the policy's text: whose day it is."""
+    return f"Text in force on {_long_date(day)}, the day this site was built."
+
+
+PRINT_PAGE = "print.md"
+"""The print copy: the one page printed as the official copy."""
+
+
+def print_note(title: str, page: str, day: date, site_url: str | None = None) -> str:
+    """What a printed page other than the print copy says at its top (hidden on screen, left out of
+    search): where it came from, the day the site was built, and that it is not the official copy."""
+    base = site_url or ""
+    return (f'<div class="policy-print-note" data-search-exclude markdown>\n\n'
+            f"Printed from “{_escape(title)}” ({base}{page[:-3]}.html), a page of the staff site as built on "
+            f"{_long_date(day)}. **Not the official copy** of the policy: the official copy is the site's "
+            f"Print version ({base}{PRINT_PAGE[:-3]}.html).\n\n</div>\n")
+
+
+def _add_print_note(path: Path, relative: str, day: date, site_url: str | None) -> None:
+    """Put the print note on a page, after its front matter."""
+    text = path.read_text(encoding="utf-8")
+    front, body = "", text
+    if text.startswith("---\n") and "\n---\n" in text[4:]:
+        end = text.index("\n---\n", 4) + 5
+        front, body = text[:end], text[end:]
+    title = next((line[2:].split(" {#")[0].strip() for line in body.splitlines() if line.startswith("# ")),
+                 relative[:-3])
+    path.write_text(front + "\n" + print_note(title, relative, day, site_url) + "\n" + body, encoding="utf-8")
 
 
 def _block(text: str) -> str:
@@ -586,13 +621,27 @@ def _block(text: str) -> str:
     return "\n".join(lines)
 
 
+NOT_OFFICIAL = ("Not the official copy: printed from the staff site as built on {day}. "
+                "The official copy is the site's Print version.")
+"""The foot of every printed page but the print copy's."""
+
+
 def print_stylesheet(document: PolicyDocument, day: date) -> str:
-    """The print stylesheet's page furniture: the revision and the page number on every printed page."""
-    footer = print_revision(document, day).replace("\\", "\\\\").replace('"', '\\"')
+    """The print stylesheet's page furniture: on every sheet of the print copy (a named page,
+    ``official``) its revision line, on every sheet of any other page that it is not the official
+    copy; the page number on all."""
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    number = '  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; }\n'
     return ("/* Generated by `policykit site build`: what every printed page says. */\n"
             "@page {\n  margin: 18mm 16mm 20mm;\n"
-            f'  @bottom-left {{ content: "{footer}"; font-size: 8pt; }}\n'
-            '  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; }\n}\n')
+            f"  @bottom-left {{ content: {quoted(NOT_OFFICIAL.format(day=_long_date(day)))}; font-size: 8pt; }}\n"
+            + number + "}\n"
+            "@page official {\n  margin: 18mm 16mm 20mm;\n"
+            f"  @bottom-left {{ content: {quoted(print_revision(document, day))}; font-size: 8pt; }}\n"
+            + number + "}\n"
+            "body:has(.policy-print) { page: official; }\n")
 
 
 def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day: date, docs: Path | None = None,
@@ -647,7 +696,7 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
     write("references.md", _references(document))
     write("glossary.md", _glossary(load_vocabulary(), phrasebook))
     write("changelog.md", _changelog(document, day))
-    write("print.md", _print_page(document, day))
+    write(PRINT_PAGE, _print_page(document, day))
     write("assets/print-page.css", print_stylesheet(document, day))
     write("assets/search-synonyms.json", json.dumps(search_synonyms(), ensure_ascii=False, indent=0))
     if topics:
@@ -655,6 +704,10 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
     from policykit.publishing.ask import ask_page, ask_script  # the interview, and its evaluator's data
     write("ask.md", ask_page())
     write("assets/ask-data.js", ask_script(policy))
+    for page in sorted(out.rglob("*.md")):
+        relative = page.relative_to(out).as_posix()
+        if relative != PRINT_PAGE:
+            _add_print_note(page, relative, day, policy.site_url)
     for page in sorted(out.rglob("*.md")):
         relative = page.relative_to(out).as_posix()
         if relative != "index.md":
