@@ -367,3 +367,46 @@ def test_home_page_verdicts_say_when_they_rest_on_an_unconfirmed_reading(markdow
         name = html.unescape(re.match(r"- \[(.+?)\]\(", line).group(1)).replace("\\_", "_").replace("\\*", "*")
         status = reading_status(decider.decide(by_name[name].request(book)))
         assert (status is not None and status in line) or (status is None and "awaiting" not in line), line
+
+
+def _article(page: str) -> str:
+    """The text of a page's article (its content, without the theme's navigation)."""
+    return _text(page.split("<article", 1)[1].split("</article>")[0])
+
+
+def test_references_are_grouped_by_the_jurisdiction_the_policy_file_declares(site):
+    """Read from policy/policy.yaml itself: each reference sits under the heading of its
+    jurisdiction (the jurisdiction's title in schema/policy.schema.json), and each heading once."""
+    import yaml
+
+    declared = yaml.safe_load((PROJECT_ROOT / "policy" / "policy.yaml").read_text(encoding="utf-8"))["references"]
+    schema = json.loads((PROJECT_ROOT / "schema" / "policy.schema.json").read_text(encoding="utf-8"))
+    titles = {c["const"]: c["title"] for c in
+              schema["properties"]["references"]["items"]["properties"]["jurisdiction"]["oneOf"]}
+    page = (site / "references.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<h2 id="([^"]+)">(.*?)<a class="headerlink"', page)
+    order = list(dict.fromkeys(r["jurisdiction"] for r in declared))
+    assert [(anchor, html.unescape(title).strip()) for anchor, title in headings] == [
+        (j, titles[j]) for j in order]
+    blocks = {anchor: _text(block) for anchor, block in
+              zip([a for a, _ in headings], re.split(r"<h2 id=", page)[1:])}
+    for reference in declared:
+        citation = reference["citation"]
+        holders = [j for j, text in blocks.items() if citation in text]
+        assert holders == [reference["jurisdiction"]], citation
+
+
+def test_the_glossary_speaks_staff_words_and_the_field_names_are_on_the_developers_page(site):
+    from policykit.core.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    glossary = _article((site / "glossary.html").read_text(encoding="utf-8"))
+    fields = _article((site / "fields.html").read_text(encoding="utf-8"))
+    codes = [fact.path for fact in vocabulary.facts if "_" in fact.path or "." in fact.path]
+    codes += [value.name for fact in vocabulary.facts for value in fact.values if "_" in value.name]
+    codes += ["YYYY-MM-DD", "as_of", "actor.role", "x-when-missing"]
+    assert [code for code in codes if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", glossary)] == []
+    assert [code for code in codes if code != "x-when-missing" and code not in fields] == []
+    for fact in vocabulary.facts:
+        for value in fact.values:
+            assert value.title in glossary, (fact.path, value.name)

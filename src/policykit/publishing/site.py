@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -471,30 +472,99 @@ def _long_date(day: date) -> str:
     return f"{day.strftime('%B')} {day.day}, {day.year}"
 
 
+def jurisdiction_titles() -> dict[str, str]:
+    """Each jurisdiction a reference may name, with its heading (the titles in schema/policy.schema.json)."""
+    from policykit.core.schemaerrors import load_schema
+
+    node = load_schema("policy")["properties"]["references"]["items"]["properties"]["jurisdiction"]
+    return {choice["const"]: choice.get("title", choice["const"]) for choice in node["oneOf"]}
+
+
 def _references(document: PolicyDocument) -> str:
-    parts = ["# References", ""]
-    group = None
+    """The references grouped by jurisdiction, in the order the policy file first names each; under
+    a jurisdiction, the heading the adopted text prints above them (``group``), when there is one."""
+    titles = jurisdiction_titles()
+    by_jurisdiction: dict[str, list] = {}
     for reference in document.references:
-        if reference.group and reference.group != group:
-            group = reference.group
-            parts += [f"## {group.rstrip(':')}", ""]
-        elif not reference.group and group is not None:
-            group = None
-            parts += ["## Federal law", ""]
-        parts.append(f"- {reference.text}  \n  *{reference.citation}*")
-        if reference.note:
-            parts += ["", '    !!! note "Editor\'s note"', "", f"        {reference.note}"]
-        parts.append("")
+        by_jurisdiction.setdefault(reference.jurisdiction, []).append(reference)
+    parts = _front(SEARCH_BOOST["references"]) + [
+        "# References", "", "The laws the policy names, as it prints them, grouped by whose law they are.", ""]
+    for jurisdiction, references in by_jurisdiction.items():
+        parts += [f"## {_escape(titles.get(jurisdiction, jurisdiction))} {{#{jurisdiction}}}", ""]
+        printed = None
+        for reference in references:
+            if reference.group and reference.group != printed:
+                printed = reference.group
+                parts += [f"*Printed under “{_escape(printed.rstrip(':'))}”:*", ""]
+            parts.append(f"- {reference.text}  \n  *{reference.citation}*")
+            if reference.note:
+                parts += ["", '    !!! note "Editor\'s note"', "", f"        {reference.note}"]
+            parts.append("")
     return "\n".join(parts)
 
 
 def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
+    """The staff glossary, in staff words: what a question to the policy can say, what each answer
+    means, what the policy takes when it is not said, and the words the examples use. The request's
+    field names and codes are on the developers' page (``_request_fields``)."""
     by_fact: dict[str, list] = defaultdict(list)
     for phrase in phrasebook.phrases:
         by_fact[phrase.fact].append(phrase)
-    parts = _front(SEARCH_BOOST["glossary"]) + ["# Glossary and phrasebook", "",
-             "The facts a question to the policy can state, what each value means, what it means when it "
-             "is not stated, and the words the examples use for it.", ""]
+    parts = _front(SEARCH_BOOST["glossary"]) + [
+        "# Glossary and phrasebook", "",
+        "What a question to the policy can say, what each answer means, what the policy takes when it is "
+        "not said, and the words the examples use. A question is about today unless it names another day.", "",
+        "*For developers: the same with the request's field names and values is on "
+        f"[Request fields]({FIELDS_PAGE}).*", ""]
+    for fact in vocabulary.facts:
+        phrases = by_fact[fact.path]
+        if fact.when_missing == "today" or not (fact.values or phrases):
+            continue  # the date (said in the introduction), and groups of other facts
+        heading, text = _staff_words(fact, phrases)
+        parts += [f"## {_escape(heading)} {{#fact-{fact.path.replace('.', '-')}}}", ""]
+        parts += [_escape(text), ""] if text else []
+        if fact.when_missing:
+            parts += [f"*When not said:* {WHEN_MISSING_WORDS[fact.when_missing]}", ""]
+        if fact.values:
+            parts += ["| answer | meaning | in the examples |", "|---|---|---|"]
+            said = {p.value: p.text for p in phrases}
+            parts += [f"| {_escape(v.title)} | {_escape(v.description)} | {_escape(said.get(v.name, ''))} |"
+                      for v in fact.values]
+            parts.append("")
+        else:
+            parts += [f"- {_escape(p.text)}" for p in phrases] + [""]
+    return "\n".join(parts)
+
+
+def _staff_words(fact, phrases: Sequence) -> tuple[str, str]:
+    """A fact's heading and explanation on the staff glossary: a yes/no fact (or a school site) by
+    what the examples say when it holds, any other by its description's first sentence; the rest of
+    the description after it, without what a missing fact means (said apart)."""
+    sentences = [s for s in re.split(r"(?<=[.])\s+", fact.description.strip())
+                 if s and not s.startswith("When missing")]
+    holds = next((p.text for p in phrases if p.value in (True, None)), "")
+    if (fact.kind == "boolean" or not fact.values) and holds:
+        heading, rest = holds, sentences
+    else:
+        heading, rest = (sentences[0] if sentences else fact.path), sentences[1:]
+    heading = heading.rstrip(".")
+    return heading[0].upper() + heading[1:], " ".join(rest)
+
+
+FIELDS_PAGE = "fields.md"
+"""The developers' page of the request's fields, with their names and values as the JSON has them."""
+
+
+def _request_fields(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
+    """The developers' glossary: every field of a request by its path, its values by their codes,
+    what a missing field means (``x-when-missing``), and the phrases the scenarios use for them."""
+    by_fact: dict[str, list] = defaultdict(list)
+    for phrase in phrasebook.phrases:
+        by_fact[phrase.fact].append(phrase)
+    parts = _front(SEARCH_BOOST["developer"]) + ["# Request fields", "",
+             "The fields a request (schemas/request.schema.json) can give, what each value means, what it "
+             "means when it is not given (`x-when-missing`), and the phrase the scenarios use for it. Staff "
+             "read the same in everyday words in the [Glossary](glossary.md).", ""]
     for fact in vocabulary.facts:
         parts += [f"## `{fact.path}` {{#fact-{fact.path.replace('.', '-')}}}", "", _escape(fact.description), ""]
         if fact.when_missing:
@@ -695,6 +765,7 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
     write("index.md", _home(document, day, _faq(examples, document), cards))
     write("references.md", _references(document))
     write("glossary.md", _glossary(load_vocabulary(), phrasebook))
+    write(FIELDS_PAGE, _request_fields(load_vocabulary(), phrasebook))
     write("changelog.md", _changelog(document, day))
     write(PRINT_PAGE, _print_page(document, day))
     write("assets/print-page.css", print_stylesheet(document, day))
