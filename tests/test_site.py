@@ -410,3 +410,36 @@ def test_the_glossary_speaks_staff_words_and_the_field_names_are_on_the_develope
     for fact in vocabulary.facts:
         for value in fact.values:
             assert value.title in glossary, (fact.path, value.name)
+
+
+BASE = "https://policy.example.org/ledyard/"
+TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "audience": ["student"],
+           "purpose": "personal", "as_of": "2026-01-05"}
+
+
+def test_the_command_line_and_the_service_give_absolute_urls_under_a_site_address(tmp_path, capsys, monkeypatch):
+    """``--site-url`` on the command line, ``site_url`` of the policy the service is given: the same
+    URLs as the library's, and the service's clause list too; a bad address is refused by name."""
+    from datetime import date
+
+    import httpx
+    from liveserver import LiveServer
+
+    from policykit.interfaces.cli import main
+    from policykit.interfaces.server import create_app
+
+    monkeypatch.setenv("POLICYKIT_NO_CACHE", "1")
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps(TEXTING), encoding="utf-8")
+    expected = [r.url for r in policykit.load_policy(site_url=BASE).decide(TEXTING).reasons]
+    assert expected and all(url.startswith(BASE + "sections/") and ".html#" in url for url in expected)
+    assert main(["decide", str(request), "--format", "json", "--site-url", BASE]) == 0
+    assert [r["url"] for r in json.loads(capsys.readouterr().out)["reasons"]] == expected
+    with pytest.raises(SystemExit) as refused:
+        main(["decide", str(request), "--format", "json", "--site-url", "policy.example.org"])
+    assert refused.value.code == 2
+    assert "must be an absolute http:// or https:// address" in capsys.readouterr().err
+    with LiveServer(create_app(policykit.load_policy(site_url=BASE, today=lambda: date(2026, 1, 5)))) as url:
+        assert [r["url"] for r in httpx.post(url + "/v1/decide", json=TEXTING).json()["reasons"]] == expected
+        clauses = httpx.get(url + "/v1/policy").json()["clauses"]
+    assert clauses and all(c["url"] == f"{BASE}sections/{c['section']}.html#{c['id']}" for c in clauses)
