@@ -443,3 +443,27 @@ def test_the_command_line_and_the_service_give_absolute_urls_under_a_site_addres
         assert [r["url"] for r in httpx.post(url + "/v1/decide", json=TEXTING).json()["reasons"]] == expected
         clauses = httpx.get(url + "/v1/policy").json()["clauses"]
     assert clauses and all(c["url"] == f"{BASE}sections/{c['section']}.html#{c['id']}" for c in clauses)
+
+
+def test_the_rego_bundle_and_the_browser_evaluator_carry_the_same_urls_as_the_library():
+    """The URL is made once, when the policy is compiled: the OPA bundle's clauses and the site's
+    evaluator's data read it from the same program."""
+    from datetime import date
+
+    from policykit.core.compiler import clause_url
+    from policykit.publishing.ask import ask_data
+    from policykit.publishing.rego import bundle_files
+
+    for base in (None, BASE):
+        policy = policykit.load_policy(site_url=base)
+        day = date(2026, 1, 5)
+        expected = {reason.id: reason.url for reason in policy.program(day).reasons}
+        assert expected == {c.id: clause_url(c, base) for c in policy.document.clauses if c.version_on(day)}
+        files = bundle_files(policy, day)
+        data = json.loads(next(content for name, content in files.items() if name.endswith("data.json")))
+        clauses = data["policykit"]["clauses"]
+        assert {c["id"]: c["url"] for c in clauses} == expected
+        browser = ask_data(policy)
+        assert browser["site_url"] == base
+        program = next(p for p in browser["programs"] if p["valid_from"] <= day.isoformat())
+        assert {r["id"]: r["url"] for r in program["reasons"]} == expected

@@ -95,9 +95,9 @@ def _trusted(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def snapshot_key(root: Path | str, site_url: str | None = None) -> str:
-    """The hex SHA-256 of everything that determines the policy loaded from ``root`` with the site
-    base URL ``site_url`` (see the module's docstring); cheap: files are hashed as bytes, nothing is parsed."""
+def snapshot_key(root: Path | str) -> str:
+    """The hex SHA-256 of everything that determines the policy loaded from ``root`` (see the
+    module's docstring); cheap: files are hashed as bytes, nothing is parsed."""
     root = Path(root)
     digest = hashlib.sha256()
 
@@ -108,7 +108,6 @@ def snapshot_key(root: Path | str, site_url: str | None = None) -> str:
     add("format", str(FORMAT).encode())
     add("python", f"{sys.version}|{sys.implementation.cache_tag}".encode())
     add("location", f"{os.fspath(root)}\0{_resolved(root)}\0{os.getcwd()}".encode("utf-8", "surrogateescape"))
-    add("site_url", (site_url or "").encode("utf-8", "surrogateescape"))
     add("policy.yaml", _bytes(root / "policy.yaml"))
     for path in _entries(root / "clauses"):
         add(f"clauses/{path.name}", _bytes(path))
@@ -243,7 +242,7 @@ def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], 
     if directory is None or not usable_dir(directory):
         return _load(root, today, site_url)
     try:
-        key = snapshot_key(root, site_url)
+        key = _with_site(snapshot_key(root), site_url)
         file = snapshot_path(directory, root)
     except OSError:  # say, a working directory that was removed: no snapshot, the files as they are
         return _load(root, today, site_url)
@@ -252,9 +251,17 @@ def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], 
         policy.clock = today
         return policy
     policy = _load(root, today, site_url)
-    if snapshot_key(root, site_url) == key:  # not if a file changed while it was being loaded
+    if _with_site(snapshot_key(root), site_url) == key:  # not if a file changed while it was being loaded
         write_snapshot(file, key, policy)
     return policy
+
+
+def _with_site(key: str, site_url: str | None) -> str:
+    """The key of a policy loaded with the site address ``site_url``: its decisions' clause URLs are
+    compiled in, so a snapshot made for one address (or none) is never read back for another."""
+    if not site_url:
+        return key
+    return hashlib.sha256(f"{key}\0site_url\0{site_url}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _load(root: Path, today: Callable[[], date] | None, site_url: str | None) -> Policy:
