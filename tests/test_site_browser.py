@@ -197,7 +197,7 @@ def _meant() -> dict[str, set[str]]:
 STAFF_PAGES = ("/", "/index.html", "/ask.html", "/questions.html")
 """The staff pages besides the policy's own sections (developer pages and the glossary's codes are not)."""
 
-DEVELOPER_PAGES = ("editors.html", "integrators.html", "performance.html", "engines.html")
+DEVELOPER_PAGES = ("editors.html", "integrators.html", "fields.html", "performance.html", "engines.html")
 """The pages of the "For developers" tab (docs/*.md)."""
 
 

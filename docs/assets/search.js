@@ -9,8 +9,8 @@
 //     "email" finds "e-mail", "schoolapproved" "School-Approved", "approved" too (mkdocs.yml's
 //     search separator keeps hyphenated words whole for this);
 //   - the query: the everyday words of the request schema's x-synonyms bring in the words the
-//     policy uses ("pupil" also looks for "student", "Chromebook" for "district"; the build puts
-//     them in the index's config as "synonyms"); hyphens inside words are dropped ("e-mail" is
+//     policy uses, looked for in the text ("pupil" also looks for "student", "Chromebook" for
+//     "district"; the build puts them in the index's config as "synonyms"); hyphens inside words are dropped ("e-mail" is
 //     "email"); and one-letter words and stop words ("a", "the", "of") are left out, since the
 //     theme matches every word as a prefix and "a" would match every word that starts with an a.
 (function () {
@@ -72,7 +72,10 @@
     synonyms.forEach(function (pair) {
       if (plain.indexOf(" " + pair[0] + " ") >= 0 && added.indexOf(pair[1]) < 0) { added.push(pair[1]); }
     });
-    return added.length ? text + " " + added.join(" ") : text;
+    // In the text only: a title that merely starts alike ("connect", "Connecticut law") must not win.
+    return added.length ? text + " " + added.join(" ").split(" ").map(function (word) {
+      return "text:" + word;
+    }).join(" ") : text;
   }
 
   function query(lunr, text) {

@@ -23,11 +23,11 @@ from policykit.core.conditions import All, Condition, Not, Test
 from policykit.core.conditions import Any as AnyOf
 from policykit.core.decision import Decision
 from policykit.core.model import KIND_WORDS, Clause, ClauseVersion, PolicyDocument, Section
-from policykit.authoring.phrases import Phrasebook, load_phrasebook
+from policykit.authoring.phrases import Phrase, Phrasebook, load_phrasebook
 from policykit.authoring.questions import Topic
 from policykit.authoring.scenarios import Scenario
 from policykit.core.sourcetext import paragraphs
-from policykit.core.vocabulary import Vocabulary, load_vocabulary
+from policykit.core.vocabulary import Fact, Vocabulary, load_vocabulary
 
 OUTCOME_WORDS = {
     "permitted": "Permitted",
@@ -421,7 +421,7 @@ def _section_page(section: Section, document: PolicyDocument, day: date, by_clau
 
 
 SEARCH_BOOST = {"section": 40, "home": 20, "questions": 20, "references": 10, "glossary": 3, "changelog": 5,
-                "developer": 0.02}
+                "developer": 0.002}
 """How the site's search ranks each page: the policy's own pages first, the glossary and the
 changelog after the staff pages, and the hand-written pages of docs/ (for editors, integrators,
 performance, other engines: written for developers, full of words such as "request") last, so
@@ -536,7 +536,7 @@ def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
     return "\n".join(parts)
 
 
-def _staff_words(fact, phrases: Sequence) -> tuple[str, str]:
+def _staff_words(fact: Fact, phrases: Sequence[Phrase]) -> tuple[str, str]:
     """A fact's heading and explanation on the staff glossary: a yes/no fact (or a school site) by
     what the examples say when it holds, any other by its description's first sentence; the rest of
     the description after it, without what a missing fact means (said apart)."""
