@@ -29,7 +29,8 @@ def build_site(work: Path, *, policy: Path | None = None, today: date | None = N
     done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     config = yaml.safe_load((PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.update(docs_dir=str(docs), site_dir=str(site))
+    config.update(docs_dir=str(docs), site_dir=str(site),
+                  hooks=[str(PROJECT_ROOT / hook) for hook in config.get("hooks", ())])
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
     done = subprocess.run([str(python.parent / "mkdocs"), "build", "--strict", "-f", str(config_file)],

@@ -92,12 +92,44 @@ def test_the_site_loads_nothing_from_elsewhere(site):
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, name
 
 
-def test_reason_urls_point_at_real_anchors(site, decider):
-    decision = decider.decide({"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
-                               "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"})
-    for reason in decision.reasons:
-        page, anchor = reason.url.split("#")
-        assert f'id="{anchor}"' in page_of(site, page), reason.url
+def _corpus_requests() -> list[object]:
+    """Every request of the corpus (tests/corpus) and of the staff questions (questions/) that is answered."""
+    from corpus_cases import CASES
+    from policykit.authoring.questions import all_questions, load_questions
+
+    requests = [case.request for case in CASES if not case.is_error]
+    requests += [q.request for q in all_questions(load_questions()) if not q.is_refused]
+    return requests
+
+
+def test_every_decision_url_of_the_corpus_opens_its_page_at_its_anchor_without_a_redirect(site, decider):
+    """Each reason's url names a page file of the built site (not a folder page that sends the
+    reader on) holding the clause's anchor, and the page is the clause's own section page."""
+    urls: set[str] = set()
+    for request in _corpus_requests():
+        decision = decider.decide(request, alternatives=True)
+        urls.update(reason.url for reason in decision.reasons)
+    assert len(urls) >= 20, sorted(urls)
+    for url in sorted(urls):
+        path, anchor = url.split("#")
+        assert not path.startswith(("/", "http")) and path.endswith(".html"), url
+        page = site / path
+        assert page.is_file() and not _is_folder_page(page), url
+        text = page.read_text(encoding="utf-8")
+        assert '<meta http-equiv="refresh"' not in text and 'rel="canonical"' not in text, url
+        assert text.count(f'id="{anchor}"') == 1, url
+        assert path == f"sections/{decider.document.clause(anchor).section}.html", url
+
+
+def test_with_a_site_address_every_url_is_absolute_and_names_the_same_page(decider):
+    based = policykit.load_policy(site_url="https://policy.example.org/ledyard")
+    request = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
+               "audience": ["student"], "purpose": "personal", "as_of": "2026-01-05"}
+    plain, absolute = decider.decide(request), based.decide(request)
+    assert [r.url for r in absolute.reasons] == [
+        "https://policy.example.org/ledyard/" + r.url for r in plain.reasons]
+    with pytest.raises(ValueError, match="absolute http"):
+        policykit.load_policy(site_url="policy.example.org")
 
 
 def test_every_folder_url_opens_its_page(site):
@@ -269,14 +301,38 @@ def test_every_changelog_link_lands_on_an_existing_id(which, request):
         assert f'id="{html.unescape(url.fragment)}"' in page, link
 
 
+def test_every_page_but_the_print_copy_says_it_is_not_the_official_copy_and_when_it_was_built(site):
+    for name, text in pages(site).items():
+        words = _text(text)
+        if name == "print.html":
+            assert "Not the official copy" not in words and 'class="policy-print-note"' not in text
+            continue
+        if name == "404.html":
+            continue
+        assert text.count('class="policy-print-note"') == 1, name
+        assert re.search(rf"Printed from “[^”]+” \({re.escape(name)}\), a page of the staff site as built on "
+                         r"\w+ \d+, \d{4}\. Not the official copy", words), name
+
+
+def test_the_pages_showing_the_policys_text_say_it_is_the_text_of_the_day_the_site_was_built(site):
+    for name in ["index.html"] + [f"sections/{p.name}" for p in (site / "sections").glob("*.html")]:
+        words = _text((site / name).read_text(encoding="utf-8"))
+        assert re.search(r"Text in force on \w+ \d+, \d{4}, the day this site was built\.", words), name
+        assert "today" not in words.lower(), name
+
+
 def test_the_print_copy_names_the_revision_and_day_it_reproduces(amended_site, amended, before_amendment):
     document = amended.document
     revision = document.revision_on(before_amendment)
     page = _text((amended_site / "print.html").read_text(encoding="utf-8"))
     long = f"{revision.strftime('%B')} {revision.day}, {revision.year}"
-    assert f"Official copy: revision of {long}" in page
+    day = f"{before_amendment.strftime('%B')} {before_amendment.day}, {before_amendment.year}"
+    assert f"Official copy: revision of {long}, text in force on {day}, the day this copy was built" in page
+    assert "Not the official copy" not in page
     css = (amended_site / "assets" / "print-page.css").read_text(encoding="utf-8")
-    assert f"revision of {long}" in css and "counter(page)" in css
+    official = css[css.index("@page official"):]
+    assert f"revision of {long}" in official and "counter(page)" in official
+    assert "Official copy" not in css[:css.index("@page official")]
     # The print copy reproduces the text in force, not the upcoming one.
     clause = document.clause(AMENDED_CLAUSE)
     assert _words(clause.version_on(before_amendment).text) in page
@@ -311,3 +367,103 @@ def test_home_page_verdicts_say_when_they_rest_on_an_unconfirmed_reading(markdow
         name = html.unescape(re.match(r"- \[(.+?)\]\(", line).group(1)).replace("\\_", "_").replace("\\*", "*")
         status = reading_status(decider.decide(by_name[name].request(book)))
         assert (status is not None and status in line) or (status is None and "awaiting" not in line), line
+
+
+def _article(page: str) -> str:
+    """The text of a page's article (its content, without the theme's navigation)."""
+    return _text(page.split("<article", 1)[1].split("</article>")[0])
+
+
+def test_references_are_grouped_by_the_jurisdiction_the_policy_file_declares(site):
+    """Read from policy/policy.yaml itself: each reference sits under the heading of its
+    jurisdiction (the jurisdiction's title in schema/policy.schema.json), and each heading once."""
+    import yaml
+
+    declared = yaml.safe_load((PROJECT_ROOT / "policy" / "policy.yaml").read_text(encoding="utf-8"))["references"]
+    schema = json.loads((PROJECT_ROOT / "schema" / "policy.schema.json").read_text(encoding="utf-8"))
+    titles = {c["const"]: c["title"] for c in
+              schema["properties"]["references"]["items"]["properties"]["jurisdiction"]["oneOf"]}
+    page = (site / "references.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<h2 id="([^"]+)">(.*?)<a class="headerlink"', page)
+    order = list(dict.fromkeys(r["jurisdiction"] for r in declared))
+    assert [(anchor, html.unescape(title).strip()) for anchor, title in headings] == [
+        (j, titles[j]) for j in order]
+    blocks = {anchor: _text(block) for anchor, block in
+              zip([a for a, _ in headings], re.split(r"<h2 id=", page)[1:])}
+    for reference in declared:
+        citation = reference["citation"]
+        holders = [j for j, text in blocks.items() if citation in text]
+        assert holders == [reference["jurisdiction"]], citation
+
+
+def test_the_glossary_speaks_staff_words_and_the_field_names_are_on_the_developers_page(site):
+    from policykit.core.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    glossary = _article((site / "glossary.html").read_text(encoding="utf-8"))
+    fields = _article((site / "fields.html").read_text(encoding="utf-8"))
+    codes = [fact.path for fact in vocabulary.facts if "_" in fact.path or "." in fact.path]
+    codes += [value.name for fact in vocabulary.facts for value in fact.values if "_" in value.name]
+    codes += ["YYYY-MM-DD", "as_of", "actor.role", "x-when-missing"]
+    assert [code for code in codes if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", glossary)] == []
+    assert [code for code in codes if code != "x-when-missing" and code not in fields] == []
+    for fact in vocabulary.facts:
+        for value in fact.values:
+            assert value.title in glossary, (fact.path, value.name)
+
+
+BASE = "https://policy.example.org/ledyard/"
+TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "audience": ["student"],
+           "purpose": "personal", "as_of": "2026-01-05"}
+
+
+def test_the_command_line_and_the_service_give_absolute_urls_under_a_site_address(tmp_path, capsys, monkeypatch):
+    """``--site-url`` on the command line, ``site_url`` of the policy the service is given: the same
+    URLs as the library's, and the service's clause list too; a bad address is refused by name."""
+    from datetime import date
+
+    import httpx
+    from liveserver import LiveServer
+
+    from policykit.interfaces.cli import main
+    from policykit.interfaces.server import create_app
+
+    monkeypatch.setenv("POLICYKIT_NO_CACHE", "1")
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps(TEXTING), encoding="utf-8")
+    expected = [r.url for r in policykit.load_policy(site_url=BASE).decide(TEXTING).reasons]
+    assert expected and all(url.startswith(BASE + "sections/") and ".html#" in url for url in expected)
+    assert main(["decide", str(request), "--format", "json", "--site-url", BASE]) == 0
+    assert [r["url"] for r in json.loads(capsys.readouterr().out)["reasons"]] == expected
+    with pytest.raises(SystemExit) as refused:
+        main(["decide", str(request), "--format", "json", "--site-url", "policy.example.org"])
+    assert refused.value.code == 2
+    assert "must be an absolute http:// or https:// address" in capsys.readouterr().err
+    with LiveServer(create_app(policykit.load_policy(site_url=BASE, today=lambda: date(2026, 1, 5)))) as url:
+        assert [r["url"] for r in httpx.post(url + "/v1/decide", json=TEXTING).json()["reasons"]] == expected
+        clauses = httpx.get(url + "/v1/policy").json()["clauses"]
+    assert clauses and all(c["url"] == f"{BASE}sections/{c['section']}.html#{c['id']}" for c in clauses)
+
+
+def test_the_rego_bundle_and_the_browser_evaluator_carry_the_same_urls_as_the_library():
+    """The URL is made once, when the policy is compiled: the OPA bundle's clauses and the site's
+    evaluator's data read it from the same program."""
+    from datetime import date
+
+    from policykit.core.compiler import clause_url
+    from policykit.publishing.ask import ask_data
+    from policykit.publishing.rego import bundle_files
+
+    for base in (None, BASE):
+        policy = policykit.load_policy(site_url=base)
+        day = date(2026, 1, 5)
+        expected = {reason.id: reason.url for reason in policy.program(day).reasons}
+        assert expected == {c.id: clause_url(c, base) for c in policy.document.clauses if c.version_on(day)}
+        files = bundle_files(policy, day)
+        data = json.loads(next(content for name, content in files.items() if name.endswith("data.json")))
+        clauses = data["policykit"]["clauses"]
+        assert {c["id"]: c["url"] for c in clauses} == expected
+        browser = ask_data(policy)
+        assert browser["site_url"] == base
+        program = next(p for p in browser["programs"] if p["valid_from"] <= day.isoformat())
+        assert {r["id"]: r["url"] for r in program["reasons"]} == expected

@@ -111,14 +111,23 @@ def test_searching_texting_finds_the_texting_clause(page: Page, base_url: str) -
 
 
 def test_every_clause_anchor_resolves(page: Page, base_url: str) -> None:
+    from policykit.core.compiler import clause_url
+
     document = policykit.load_policy().document
     for clause in document.clauses:
-        # The URL decisions give (a folder) opens the page and keeps the clause's anchor.
-        page.goto(f"{base_url}sections/{clause.section}/#{clause.id}")
-        page.wait_for_url(f"{base_url}sections/{clause.section}.html#{clause.id}")
+        # The URL decisions give opens the page itself at the clause, with no redirect.
+        url = base_url + clause_url(clause)
+        page.goto("about:blank")
+        response = page.goto(url)
+        assert response is not None and response.status == 200 and response.request.redirected_from is None, url
+        assert page.url == url
         heading = page.locator(f'[id="{clause.id}"]')
         assert heading.count() == 1, clause.id
         assert heading.inner_text().strip().startswith(clause.title), clause.id
+    # Older links, to the folder a section's page once was, still open the page at the clause.
+    clause = document.clauses[3]
+    page.goto(f"{base_url}sections/{clause.section}/#{clause.id}")
+    page.wait_for_url(base_url + clause_url(clause))
 
 
 def test_the_print_version_has_no_navigation_when_printed(page: Page, base_url: str) -> None:
@@ -188,9 +197,79 @@ def _meant() -> dict[str, set[str]]:
 STAFF_PAGES = ("/", "/index.html", "/ask.html", "/questions.html")
 """The staff pages besides the policy's own sections (developer pages and the glossary's codes are not)."""
 
+DEVELOPER_PAGES = ("editors.html", "integrators.html", "fields.html", "performance.html", "engines.html")
+"""The pages of the "For developers" tab (docs/*.md)."""
+
 
 def _staff(path: str) -> bool:
     return path.startswith("/sections/") or path in STAFF_PAGES
+
+
+def _developer(path: str) -> bool:
+    return path.rsplit("/", 1)[-1] in DEVELOPER_PAGES
+
+
+def _answer(page: Page, words: str) -> tuple[str, list[tuple[str, str]]]:
+    """Type ``words`` into the search box; what the box then says (its count line) and the hits
+    as (path, fragment), best first; none when nothing matches."""
+    box = page.locator(".md-search__input")
+    box.click()
+    page.wait_for_function("() => !document.querySelector('.md-search-result__meta')"
+                           "?.textContent.includes('Initializing')", timeout=30000)
+    box.fill("")
+    box.press_sequentially(words, delay=20)
+    page.wait_for_function("(w) => document.querySelector('.md-search__input').value === w", arg=words)
+    page.wait_for_timeout(400)  # the worker answers each keystroke; let the last answer land
+    meta = page.locator(".md-search-result__meta").inner_text()
+    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    return meta, [(urlparse(h).path, urlparse(h).fragment) for h in hrefs]
+
+
+def _everyday_words() -> list[str]:
+    """Every everyday word or phrase of the request schema's x-synonyms, and the words staff type
+    that the issue named."""
+    from policykit.publishing.site import search_synonyms
+
+    words = ["email", "e-mail", "friend request", "texting", "social media", "personal account"]
+    return words + [word for word, _ in search_synonyms() if word not in words]
+
+
+def test_every_everyday_word_finds_staff_pages_before_any_developer_page(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    misplaced = {}
+    for word in _everyday_words():
+        _, hits = _answer(page, word)
+        pages = list(dict.fromkeys(path for path, _ in hits))
+        developer = [i for i, path in enumerate(pages) if _developer(path)]
+        staff = [i for i, path in enumerate(pages) if not _developer(path)]
+        if not pages or not _staff(pages[0]) or (developer and staff and min(developer) < max(staff)):
+            misplaced[word] = pages[:5]
+    assert misplaced == {}
+
+
+def test_email_finds_e_mail_and_a_hyphenated_word_is_found_whole_and_by_its_parts(page: Page, base_url: str) -> None:
+    document = policykit.load_policy().document
+    clause = document.clause("communications.district-email")
+    text = clause.versions[-1].text.lower()
+    assert "e-mail" in text and "email" not in text.replace("e-mail", "")
+    page.goto(base_url)
+    for words in ("email", "e-mail", "EMAIL"):
+        _, hits = _answer(page, words)
+        assert ("/sections/communications.html", clause.id) in hits[:3], (words, hits[:5])
+    # "School-Approved" (a section's title) by the whole word, joined, and by its second part.
+    for words in ("school-approved", "schoolapproved", "approved"):
+        _, hits = _answer(page, words)
+        assert hits[0][0] == "/sections/approved-sites.html", (words, hits[:3])
+
+
+def test_one_letter_and_stop_words_match_nothing(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    for words in ("a", "I", "the", "of the", "a an"):
+        meta, hits = _answer(page, words)
+        assert (meta, hits) == ("No matching documents", []), words
+    _, plain = _answer(page, "friend request")
+    _, padded = _answer(page, "a friend request")
+    assert padded == plain and plain
 
 
 STAFF_WORDS = ["twitter", "tiktok", "instagram", "snapchat", "gmail", "dm", "whatsapp", "facebook"]
@@ -253,6 +332,36 @@ def test_the_print_copy_as_a_pdf_has_the_revision_and_page_number_on_every_page_
     headings = [h.strip() for h in page.locator(".policy-print h2, .policy-print h3, h1").all_inner_texts()]
     expected = [s.heading for s in document.sections if s.heading] + [document.references_heading]
     assert [h.rstrip("¶").strip() for h in headings if h.rstrip("¶").strip() in expected] == expected
+
+
+@pytest.mark.parametrize("path", ["index.html", "ask.html", "sections/scope.html", "references.html", "glossary.html",
+                                  "performance.html"])
+def test_only_the_print_copy_prints_as_the_official_copy(page: Page, base_url: str, path: str,
+                                                         tmp_path: Path) -> None:
+    """Every other page, printed, says on every sheet that it is not the official copy, and at its
+    top which page of which site it is and the day the site was built; none says "Official copy"."""
+    import subprocess
+
+    from policykit.core.sourcetext import normalize_whitespace
+
+    page.goto(base_url + path)
+    pdf = tmp_path / "page.pdf"
+    page.pdf(path=str(pdf), format="Letter")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    sheets = [normalize_whitespace(sheet) for sheet in text.split("\f") if sheet.strip()]
+    assert sheets
+    for number, sheet in enumerate(sheets, start=1):
+        assert "Official copy" not in sheet, (path, number)
+        assert re.search(r"Not the official copy: printed from the staff site as built on \w+ \d+, \d{4}\. "
+                         r"The official copy is the site's Print version\.", sheet), (path, number)
+    title = page.locator("article h1").first.inner_text().rstrip("¶").strip()
+    assert sheets[0].startswith(f"Printed from “{title}” ({path}), a page of the staff site as built on "), sheets[0][:200]
+    # On screen the note is not shown.
+    page.emulate_media(media="screen")
+    assert not page.locator(".policy-print-note").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator(".policy-print-note").is_visible()
 
 
 def _days_named(line: str):
@@ -376,10 +485,11 @@ def test_from_disk_every_navigation_link_opens_a_page(disk_page: Page, site: Pat
         disk_page.wait_for_load_state("load")
         assert disk_page.url.split("#")[0].endswith(".html"), disk_page.url
         assert disk_page.locator(".md-content").count() == 1, target
-    # A decision's clause URL (a folder) opens the clause's page at the clause.
+    # A decision's clause URL opens the clause's page at the clause.
+    from policykit.core.compiler import clause_url
+
     clause = policykit.load_policy().document.clauses[5]
-    disk_page.goto((site / "sections" / clause.section / "index.html").as_uri() + f"#{clause.id}")
-    disk_page.wait_for_url(f"**/sections/{clause.section}.html#{clause.id}")
+    disk_page.goto(site.resolve().as_uri() + "/" + clause_url(clause))
     assert disk_page.locator(f'[id="{clause.id}"]').count() == 1
     assert _outside(disk_page.asked, site) == []  # type: ignore[attr-defined]
 
@@ -407,3 +517,34 @@ def test_from_disk_the_ask_page_decides(disk_page: Page, site: Path) -> None:
     assert disk_page.locator(f'[id="{clause_id}"]').count() == 1, href
     assert clause_id == expected.reasons[0].id or clause_id in {r.id for r in expected.reasons}
     assert _outside(disk_page.asked, site) == []  # type: ignore[attr-defined]
+
+
+def test_from_disk_search_finds_what_staff_mean(disk_page: Page, site: Path) -> None:
+    """Opened from disk, search works: the index and the theme's worker come as scripts of the
+    site (search/search_index.js, search/search_worker.js), and nothing is asked of elsewhere."""
+    disk_page.goto((site / "index.html").as_uri())
+    root = site.resolve().as_uri()
+    for words, clause in (("email", "communications.district-email"), ("pupil", None), ("texting", None)):
+        meta, hits = _answer(disk_page, words)
+        assert hits, (words, meta)
+        pages = list(dict.fromkeys(urlparse(root).path and path for path, _ in hits))
+        assert pages[0].startswith(urlparse(root).path + "/sections/"), (words, pages[:3])
+        if clause:
+            assert clause in [fragment for _, fragment in hits[:3]], (words, hits[:5])
+    assert _answer(disk_page, "a") == ("No matching documents", [])
+    assert _outside(disk_page.asked, site) == []  # type: ignore[attr-defined]
+
+
+def test_from_disk_without_its_search_scripts_the_box_says_how_to_search(disk_page: Page, site: Path,
+                                                                          tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "search" / "search_worker.js").unlink()
+    disk_page.goto((copy / "index.html").as_uri())
+    disk_page.locator(".md-search__input").click()
+    disk_page.locator(".md-search__input").press_sequentially("email", delay=20)
+    meta = disk_page.locator(".md-search-result__meta")
+    meta.filter(has_text="python3 -m http.server").wait_for(timeout=10000)
+    assert "Search cannot run in this copy of the site" in meta.inner_text()

@@ -43,9 +43,9 @@ def loads_from_files(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     loaded: list[Path] = []
     real = snapshot._load
 
-    def recording(root, clock):
+    def recording(root, clock, site_url=None):
         loaded.append(root)
-        return real(root, clock)
+        return real(root, clock, site_url)
 
     monkeypatch.setattr(snapshot, "_load", recording)
     return loaded
@@ -218,8 +218,8 @@ def test_a_file_changed_while_loading_is_not_stored(cache: Path, make_policy: Ma
     root = make_policy()
     real = snapshot._load
 
-    def edited_meanwhile(where, clock):
-        policy = real(where, clock)
+    def edited_meanwhile(where, clock, site_url=None):
+        policy = real(where, clock, site_url)
         (root / "policy.yaml").write_bytes((root / "policy.yaml").read_bytes() + b"# edited\n")
         return policy
 
@@ -320,3 +320,22 @@ def test_a_key_that_cannot_be_computed_falls_back_to_the_files(cache: Path, monk
     loaded = loads_from_files(monkeypatch)
     assert isinstance(load_policy_snapshot(), Policy)
     assert len(loaded) == 1 and list(cache.iterdir()) == []
+
+
+def test_a_snapshot_is_kept_per_site_address(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The decisions' clause URLs are compiled in: a snapshot made for one site address (or none)
+    is never read back for another."""
+    loaded = loads_from_files(monkeypatch)
+    request = {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media", "as_of": "2026-01-05",
+               "content": ["sexually_explicit"]}
+    urls = {}
+    for base in (None, "https://policy.example.org/", None, "https://policy.example.org/"):
+        decision = load_policy_snapshot(site_url=base).decide(request)
+        urls.setdefault(base, set()).add(tuple(r.url for r in decision.reasons))
+    assert len(loaded) == 4  # one snapshot file per location: each change of address reloads
+    assert {base: len(found) for base, found in urls.items()} == {None: 1, "https://policy.example.org/": 1}
+    plain, = urls[None]
+    absolute, = urls["https://policy.example.org/"]
+    assert plain and absolute == tuple("https://policy.example.org/" + url for url in plain)
+    assert load_policy_snapshot(site_url="https://policy.example.org/").site_url == "https://policy.example.org/"
+    assert len(loaded) == 4  # the same address again: read back

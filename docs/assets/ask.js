@@ -327,9 +327,14 @@
     }
 
     // ------------------------------------------------------------------ the answer
-    // Decisions' URLs are relative to the site root and name a folder (sections/scope/#id); the
-    // site's pages are files (sections/scope.html), which also open from disk.
-    function clauseHref(url) { return siteRoot + url.replace(/\/(#|$)/, ".html$1"); }
+    // Decisions' URLs name the clause's page (sections/scope.html#id), relative to the site's
+    // root, or absolute under the site's configured address; this copy of the site links to its
+    // own page either way, so that the link also works from disk.
+    function clauseHref(url) {
+      var base = window.POLICYKIT_DATA && window.POLICYKIT_DATA.site_url;
+      if (base && url.indexOf(base) === 0) { url = url.slice(base.length); }
+      return /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : siteRoot + url;
+    }
     var CLAUSE_ID = /[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*/;
 
     // A sentence of the decision for staff: a clause's quoted title becomes a link to it, and the

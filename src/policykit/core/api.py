@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from policykit.core import engine
 from policykit.core.alternatives import SearchBudget, Searcher, search_budget
 from policykit.core.cache import ByteBoundedLRU
-from policykit.core.compiler import AtomLayout, Program, compile_program
+from policykit.core.compiler import AtomLayout, Program, compile_program, site_base_url
 from policykit.core.decision import Decision, PolicyStamp, Verdict, plain_decision
 from policykit.core.errors import RequestError, RequestProblem
 from policykit.core.messages import Messages, load_messages
@@ -48,12 +48,15 @@ class Policy:
     """A loaded, compiled policy. Thread-safe for ``decide``; build it once and reuse it."""
 
     def __init__(self, document: PolicyDocument, *, today: Callable[[], date] | None = None,
-                 template: "Policy | None" = None):
+                 template: "Policy | None" = None, site_url: str | None = None):
         """``template``: a policy whose request layout, encoder and compiled conditions this one
         shares, so that many variants of one policy are cheap to build (mutation testing); such a
-        variant's decisions carry no digest."""
+        variant's decisions carry no digest. ``site_url``: the staff site's base URL (an absolute
+        http(s) address); the reasons' ``url``s are then absolute, else relative to the site's root.
+        ValueError when it is not such an address."""
         self.document = document
         self._today = today
+        self.site_url = site_base_url(site_url)
         vocabulary = load_vocabulary()
         self.layout = template.layout if template is not None else AtomLayout.from_vocabulary(vocabulary)
         self._searcher = Searcher(vocabulary, document, self.layout,
@@ -66,12 +69,12 @@ class Policy:
         if template is not None:  # a variant of the template's policy: share its compiled conditions
             self._terms = template._terms
             self._programs = [compile_program(document, day, self.layout, terms_cache=self._terms, digest=False,
-                                              messages=self.messages)
+                                              messages=self.messages, site_url=self.site_url)
                               for day in self._starts]
         else:
             self._terms: dict = {}
             self._programs = [compile_program(document, day, self.layout, terms_cache=self._terms,
-                                              messages=self.messages)
+                                              messages=self.messages, site_url=self.site_url)
                               for day in self._starts]
         self._first = self._starts[0]
         self._start_process(vocabulary, template._encode if template is not None else None)
@@ -287,10 +290,15 @@ def _too_early(day: date, first: date) -> RequestProblem:
                                     "earlier dates cannot be answered")
 
 
-def load_policy(path: str | Path | None = None, *, today: Callable[[], date] | None = None) -> Policy:
+def load_policy(path: str | Path | None = None, *, today: Callable[[], date] | None = None,
+                site_url: str | None = None) -> Policy:
     """Load and compile a policy directory (None: the project's own ``policy/``). ``today`` is the
     clock for questions that give no date (the edge passes ``date.today``; tests a fixed day).
-    Raises ``PolicyError`` listing every problem if the files are not valid."""
+    ``site_url`` is the staff site's base URL, making decisions' clause ``url``s absolute
+    (``https://…/sections/relationships.html#relationships.texting-and-calling``); without it they
+    are relative to the site's root. Raises ``PolicyError`` listing every problem if the files are
+    not valid, ValueError if ``site_url`` is not an absolute http(s) address."""
     from policykit.core.loader import load_policy_dir  # the YAML reader and the validators: only to load
 
-    return Policy(load_policy_dir(path if path is not None else default_policy_dir()), today=today)
+    return Policy(load_policy_dir(path if path is not None else default_policy_dir()), today=today,
+                  site_url=site_url)

@@ -205,9 +205,31 @@ class Program:
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
 
-def clause_url(clause: Clause) -> str:
-    """Where a clause lives on the policy site, relative to the site root."""
-    return f"sections/{clause.section}/#{clause.id}"
+SECTION_PAGE = "sections/{section}.html"
+"""A section's page on the staff site, relative to the site's root: a file (mkdocs.yml sets
+``use_directory_urls: false``), so that a link opens the page itself, never a redirect, and works
+from disk as on any static host."""
+
+
+def clause_url(clause: Clause, site_url: str | None = None) -> str:
+    """Where a clause lives on the staff site: its section's page and the clause's anchor. With
+    ``site_url`` (the site's base URL, ending in "/"), absolute; without, relative to the site's root."""
+    return f"{site_url or ''}{SECTION_PAGE.format(section=clause.section)}#{clause.id}"
+
+
+def site_base_url(text: str | None) -> str | None:
+    """A configured site base URL as decisions use it: an absolute http(s) URL ending in "/";
+    None when none is configured. ValueError names what is wrong with any other text."""
+    if text is None or not text.strip():
+        return None
+    from urllib.parse import urlsplit
+
+    url = text.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"site URL '{url}' must be an absolute http:// or https:// address with no query "
+                         "or fragment, e.g. https://policy.example.org/")
+    return url if url.endswith("/") else url + "/"
 
 
 def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersion]]) -> str:
@@ -328,11 +350,12 @@ def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[
 
 def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
                     terms_cache: dict[Condition, Terms] | None = None, digest: bool = True,
-                    messages: Messages | None = None) -> Program:
+                    messages: Messages | None = None, site_url: str | None = None) -> Program:
     """Compile the clause versions in force on ``day``. ``terms_cache`` remembers each condition's
     terms across compilations of variants of one policy (mutation testing); ``digest=False``
     leaves the program's digest empty, for a variant that never stamps a decision anyone reads.
-    ``messages``: the words of the explanations (default: the project's ``schema/messages.yaml``)."""
+    ``messages``: the words of the explanations (default: the project's ``schema/messages.yaml``).
+    ``site_url`` (see ``site_base_url``) makes the reasons' URLs absolute."""
     in_force = [(clause, version) for clause in document.clauses
                 if (version := clause.version_on(day)) is not None]
     revision = document.revision_on(day)
@@ -383,7 +406,7 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
     for index, (clause, version) in enumerate(in_force):
         reading = clause.interpretation_of(version)  # kind and reading are the version's (or the clause's)
         kind = clause.kind_of(version)
-        reasons.append(Reason(clause.id, clause.title, kind, version.text, clause_url(clause), reading))
+        reasons.append(Reason(clause.id, clause.title, kind, version.text, clause_url(clause, site_url), reading))
         unmet_outcome = unmet_obligation_outcome(kind)
         for case in version.rule:
             met_bit = 0

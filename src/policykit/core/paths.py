@@ -47,3 +47,10 @@ def project_site_dir() -> Path | None:
     if (_PACKAGE / "_data").is_dir() or not (_PROJECT_ROOT / "pyproject.toml").is_file():
         return None
     return _PROJECT_ROOT / "site"
+
+
+def project_mkdocs_file() -> Path | None:
+    """The staff site's configuration (mkdocs.yml) in a checkout; None from an installed wheel."""
+    if (_PACKAGE / "_data").is_dir() or not (_PROJECT_ROOT / "mkdocs.yml").is_file():
+        return None
+    return _PROJECT_ROOT / "mkdocs.yml"

@@ -230,8 +230,8 @@ def write_snapshot(path: Path, key: str, policy: Policy) -> bool:
 
 
 def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], date] | None = None,
-                         environ: Mapping[str, str] | None = None) -> Policy:
-    """``load_policy(path, today=today)``, read from the snapshot when one matches the files, else
+                         environ: Mapping[str, str] | None = None, site_url: str | None = None) -> Policy:
+    """``load_policy(path, today=today, site_url=site_url)``, read from the snapshot when one matches the files, else
     loaded from them and stored for the next time. Raises ``PolicyError`` as ``load_policy`` does
     (an invalid policy is never stored). With the cache off or its directory refused, it is
     exactly ``load_policy``."""
@@ -240,23 +240,31 @@ def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], 
     root = Path(path) if path is not None else default_policy_dir()
     directory = cache_dir(environ)
     if directory is None or not usable_dir(directory):
-        return _load(root, today)
+        return _load(root, today, site_url)
     try:
-        key = snapshot_key(root)
+        key = _with_site(snapshot_key(root), site_url)
         file = snapshot_path(directory, root)
     except OSError:  # say, a working directory that was removed: no snapshot, the files as they are
-        return _load(root, today)
+        return _load(root, today, site_url)
     policy = read_snapshot(file, key)
     if policy is not None:
         policy.clock = today
         return policy
-    policy = _load(root, today)
-    if snapshot_key(root) == key:  # not if a file changed while it was being loaded
+    policy = _load(root, today, site_url)
+    if _with_site(snapshot_key(root), site_url) == key:  # not if a file changed while it was being loaded
         write_snapshot(file, key, policy)
     return policy
 
 
-def _load(root: Path, today: Callable[[], date] | None) -> Policy:
+def _with_site(key: str, site_url: str | None) -> str:
+    """The key of a policy loaded with the site address ``site_url``: its decisions' clause URLs are
+    compiled in, so a snapshot made for one address (or none) is never read back for another."""
+    if not site_url:
+        return key
+    return hashlib.sha256(f"{key}\0site_url\0{site_url}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _load(root: Path, today: Callable[[], date] | None, site_url: str | None) -> Policy:
     from policykit.core.api import load_policy
 
-    return load_policy(root, today=today)
+    return load_policy(root, today=today, site_url=site_url)

@@ -769,7 +769,7 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
             "revision": program.revision, "digest": program.digest,
             "sections": [{"id": s.id, "title": s.title, "clauses": list(s.clause_ids)} for s in document.sections],
             "clauses": [{"id": c.id, "title": c.title, "section": c.section, "kind": c.kind,
-                         "kind_words": KIND_WORDS[c.kind], "url": clause_url(c)} for c in document.clauses],
+                         "kind_words": KIND_WORDS[c.kind], "url": clause_url(c, policy.site_url)} for c in document.clauses],
         })
 
     async def clause(request: Request) -> Response:
@@ -794,7 +794,7 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
         return OrjsonResponse({
             "id": found.id, "title": found.title, "section": found.section, "kind": found.kind,
             "kind_words": KIND_WORDS[found.kind], "as_of": day.isoformat(), "revision": program.revision,
-            "text": version.text, "effective": version.effective.isoformat(), "url": clause_url(found),
+            "text": version.text, "effective": version.effective.isoformat(), "url": clause_url(found, policy.site_url),
             "interpretation": ({"text": found.interpretation.text, "status": found.interpretation.status}
                                if found.interpretation else None),
             "versions": [{"effective": v.effective.isoformat(), "text": v.text, "note": v.note} for v in found.versions],
@@ -900,7 +900,8 @@ def app_from_environment() -> Starlette:
     token_file = env.get("POLICYKIT_TOKEN_FILE")
     token = Path(token_file).read_text(encoding="utf-8").strip() if token_file else None
     log = env.get("POLICYKIT_DECISION_LOG")
-    return create_app(load_policy(env.get("POLICYKIT_POLICY") or None, today=date.today),
+    return create_app(load_policy(env.get("POLICYKIT_POLICY") or None, today=date.today,
+                                  site_url=env.get("POLICYKIT_SITE_URL") or None),
                       ServerConfig(limits=_environment_limits(env), token=token,
                                    decision_log=Path(log) if log else None,
                                    decision_log_max_bytes=int(env.get("POLICYKIT_DECISION_LOG_MAX_BYTES")

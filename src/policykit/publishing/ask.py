@@ -251,6 +251,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
         "read_as": [[w(v), w(a), w(u), words] for v, a, u, words in layout.read_as],
         "encoder": _encoder_tree(vocabulary, layout, w),
         "first_date": first,
+        "site_url": policy.site_url,
         "form": _form(vocabulary),
         "understand": understand,
         "too_early": ("{day} is before " + first + ", the earliest revision on record; the policy's earlier "

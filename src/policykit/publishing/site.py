@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,11 +25,11 @@ from policykit.core.decision import Decision
 from policykit.core.engine import PROVISO_OUTCOMES
 from policykit.core.messages import load_messages
 from policykit.core.model import KIND_WORDS, Clause, ClauseVersion, PolicyDocument, Section
-from policykit.authoring.phrases import Phrasebook, load_phrasebook
+from policykit.authoring.phrases import Phrase, Phrasebook, load_phrasebook
 from policykit.authoring.questions import Question, Topic, information_answer
 from policykit.authoring.scenarios import Scenario
 from policykit.core.sourcetext import paragraphs
-from policykit.core.vocabulary import Vocabulary, load_vocabulary
+from policykit.core.vocabulary import Fact, Vocabulary, load_vocabulary
 
 class _OutcomeWords(Mapping[str, str]):
     """The staff-facing word of each outcome, as ``schema/messages.yaml`` declares it (read when
@@ -255,12 +256,12 @@ def _upcoming_panel(clause: Clause, current: ClauseVersion | None, version: Clau
     parts += ["    " + line if line else "" for line in _quote(version.text).splitlines()] + [""]
     if current is not None and clause.kind_of(version) != clause.kind_of(current):
         parts += [f"    **{KIND_WORDS[clause.kind_of(version)].capitalize()}** from that date "
-                  f"(today: {KIND_WORDS[clause.kind_of(current)]}).", ""]
+                  f"(when this site was built: {KIND_WORDS[clause.kind_of(current)]}).", ""]
     if current is not None:
-        parts += ["    **Changes against today's text**", "",
+        parts += ["    **Changes against the text in force when this site was built**", "",
                   f'    <span class="policy-redline">{redline(current.text, version.text)}</span>', ""]
     else:
-        parts += ["    A new clause: nothing is in force in its place today.", ""]
+        parts += ["    A new clause: nothing was in force in its place when this site was built.", ""]
     return parts
 
 
@@ -366,6 +367,20 @@ def everyday_words(clause: Clause) -> list[str]:
     return found
 
 
+def search_synonyms() -> list[list[str]]:
+    """For the site's search (docs/assets/search.js): each everyday word or phrase of the request
+    schema's ``x-synonyms``, in lower case, with the words the policy's pages use for its value
+    (the value's name, e.g. "pupil" → "student", "Chromebook" → "district"), longest first."""
+    from policykit.publishing.ask import synonyms
+
+    pairs: dict[tuple[str, str], None] = {}
+    for values in synonyms().values():
+        for value, names in values.items():
+            for name in names:
+                pairs[(name.lower(), value.replace("_", " "))] = None
+    return [list(pair) for pair in sorted(pairs, key=lambda pair: (-len(pair[0]), pair))]
+
+
 SEARCH_FACTS = ("channel", "account")
 """The facts whose everyday words a clause page carries for search."""
 
@@ -399,7 +414,8 @@ def _link(document: PolicyDocument, clause_id: str, from_root: bool = False) -> 
 def _section_page(section: Section, document: PolicyDocument, day: date, by_clause: dict[str, list[Example]],
                   loose: Sequence[Example], cards: Cards) -> str:
     page = section_path(section)
-    parts = ["---", "search:", f"  boost: {SEARCH_BOOST['section']}", "---", "", f"# {section.title}", ""]
+    parts = ["---", "search:", f"  boost: {SEARCH_BOOST['section']}", "---", "", f"# {section.title}", "",
+             f"*{built_on(day)}*", ""]
     clauses = [document.clause(cid) for cid in section.clause_ids
                if document.clause(cid).version_on(day) or document.clause(cid).upcoming(day)]
     parts += [f"- [{c.title}](#{c.id}) — {KIND_WORDS[c.kind_of(c.version_on(day) or c.versions[0])]}"
@@ -416,9 +432,20 @@ def _section_page(section: Section, document: PolicyDocument, day: date, by_clau
     return "\n".join(parts)
 
 
-SEARCH_BOOST = {"section": 4, "home": 2, "questions": 2, "glossary": 0.3, "changelog": 0.5}
-"""How the site's search ranks each generated page against the hand-written developer pages
-(boost 1): the policy's own pages first, glossary codes and the changelog last."""
+SEARCH_BOOST = {"section": 40, "home": 20, "questions": 20, "references": 10, "glossary": 3, "changelog": 5,
+                "developer": 0.002}
+"""How the site's search ranks each page: the policy's own pages first, the glossary and the
+changelog after the staff pages, and the hand-written pages of docs/ (for editors, integrators,
+performance, other engines: written for developers, full of words such as "request") last, so
+that they never outrank a staff page for a staff word."""
+
+
+def _rank_as_developer_page(page: Path) -> None:
+    """Give a hand-written page the developer pages' search rank, unless its front matter sets one."""
+    text = page.read_text(encoding="utf-8")
+    if text.startswith("---\n"):
+        return
+    page.write_text("\n".join(_front(SEARCH_BOOST["developer"])) + "\n" + text, encoding="utf-8")
 
 
 def _front(boost: float) -> list[str]:
@@ -431,7 +458,8 @@ def _home(document: PolicyDocument, day: date, faq: Sequence[Example], cards: Ca
         f"# {document.title}", "",
         f"**{document.district}** · {document.series}  ",
         f"Adopted {_long_date(document.adopted)} · revised "
-        f"{', '.join(_long_date(r) for r in document.revisions if r <= day)}", ""]
+        f"{', '.join(_long_date(r) for r in document.revisions if r <= day)}  ",
+        f"*{built_on(day)}*", ""]
     upcoming = [r for r in document.effective_dates() if r > day]
     if upcoming:
         parts += [f"*Adopted amendments take effect on {', '.join(_long_date(r) for r in upcoming)}; "
@@ -456,30 +484,99 @@ def _long_date(day: date) -> str:
     return f"{day.strftime('%B')} {day.day}, {day.year}"
 
 
+def jurisdiction_titles() -> dict[str, str]:
+    """Each jurisdiction a reference may name, with its heading (the titles in schema/policy.schema.json)."""
+    from policykit.core.schemaerrors import load_schema
+
+    node = load_schema("policy")["properties"]["references"]["items"]["properties"]["jurisdiction"]
+    return {choice["const"]: choice.get("title", choice["const"]) for choice in node["oneOf"]}
+
+
 def _references(document: PolicyDocument) -> str:
-    parts = ["# References", ""]
-    group = None
+    """The references grouped by jurisdiction, in the order the policy file first names each; under
+    a jurisdiction, the heading the adopted text prints above them (``group``), when there is one."""
+    titles = jurisdiction_titles()
+    by_jurisdiction: dict[str, list] = {}
     for reference in document.references:
-        if reference.group and reference.group != group:
-            group = reference.group
-            parts += [f"## {group.rstrip(':')}", ""]
-        elif not reference.group and group is not None:
-            group = None
-            parts += ["## Federal law", ""]
-        parts.append(f"- {reference.text}  \n  *{reference.citation}*")
-        if reference.note:
-            parts += ["", '    !!! note "Editor\'s note"', "", f"        {reference.note}"]
-        parts.append("")
+        by_jurisdiction.setdefault(reference.jurisdiction, []).append(reference)
+    parts = _front(SEARCH_BOOST["references"]) + [
+        "# References", "", "The laws the policy names, as it prints them, grouped by whose law they are.", ""]
+    for jurisdiction, references in by_jurisdiction.items():
+        parts += [f"## {_escape(titles.get(jurisdiction, jurisdiction))} {{#{jurisdiction}}}", ""]
+        printed = None
+        for reference in references:
+            if reference.group and reference.group != printed:
+                printed = reference.group
+                parts += [f"*Printed under “{_escape(printed.rstrip(':'))}”:*", ""]
+            parts.append(f"- {reference.text}  \n  *{reference.citation}*")
+            if reference.note:
+                parts += ["", '    !!! note "Editor\'s note"', "", f"        {reference.note}"]
+            parts.append("")
     return "\n".join(parts)
 
 
 def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
+    """The staff glossary, in staff words: what a question to the policy can say, what each answer
+    means, what the policy takes when it is not said, and the words the examples use. The request's
+    field names and codes are on the developers' page (``_request_fields``)."""
     by_fact: dict[str, list] = defaultdict(list)
     for phrase in phrasebook.phrases:
         by_fact[phrase.fact].append(phrase)
-    parts = _front(SEARCH_BOOST["glossary"]) + ["# Glossary and phrasebook", "",
-             "The facts a question to the policy can state, what each value means, what it means when it "
-             "is not stated, and the words the examples use for it.", ""]
+    parts = _front(SEARCH_BOOST["glossary"]) + [
+        "# Glossary and phrasebook", "",
+        "What a question to the policy can say, what each answer means, what the policy takes when it is "
+        "not said, and the words the examples use. A question is about today unless it names another day.", "",
+        "*For developers: the same with the request's field names and values is on "
+        f"[Request fields]({FIELDS_PAGE}).*", ""]
+    for fact in vocabulary.facts:
+        phrases = by_fact[fact.path]
+        if fact.when_missing == "today" or not (fact.values or phrases):
+            continue  # the date (said in the introduction), and groups of other facts
+        heading, text = _staff_words(fact, phrases)
+        parts += [f"## {_escape(heading)} {{#fact-{fact.path.replace('.', '-')}}}", ""]
+        parts += [_escape(text), ""] if text else []
+        if fact.when_missing:
+            parts += [f"*When not said:* {WHEN_MISSING_WORDS[fact.when_missing]}", ""]
+        if fact.values:
+            parts += ["| answer | meaning | in the examples |", "|---|---|---|"]
+            said = {p.value: p.text for p in phrases}
+            parts += [f"| {_escape(v.title)} | {_escape(v.description)} | {_escape(said.get(v.name, ''))} |"
+                      for v in fact.values]
+            parts.append("")
+        else:
+            parts += [f"- {_escape(p.text)}" for p in phrases] + [""]
+    return "\n".join(parts)
+
+
+def _staff_words(fact: Fact, phrases: Sequence[Phrase]) -> tuple[str, str]:
+    """A fact's heading and explanation on the staff glossary: a yes/no fact (or a school site) by
+    what the examples say when it holds, any other by its description's first sentence; the rest of
+    the description after it, without what a missing fact means (said apart)."""
+    sentences = [s for s in re.split(r"(?<=[.])\s+", fact.description.strip())
+                 if s and not s.startswith("When missing")]
+    holds = next((p.text for p in phrases if p.value in (True, None)), "")
+    if (fact.kind == "boolean" or not fact.values) and holds:
+        heading, rest = holds, sentences
+    else:
+        heading, rest = (sentences[0] if sentences else fact.path), sentences[1:]
+    heading = heading.rstrip(".")
+    return heading[0].upper() + heading[1:], " ".join(rest)
+
+
+FIELDS_PAGE = "fields.md"
+"""The developers' page of the request's fields, with their names and values as the JSON has them."""
+
+
+def _request_fields(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
+    """The developers' glossary: every field of a request by its path, its values by their codes,
+    what a missing field means (``x-when-missing``), and the phrases the scenarios use for them."""
+    by_fact: dict[str, list] = defaultdict(list)
+    for phrase in phrasebook.phrases:
+        by_fact[phrase.fact].append(phrase)
+    parts = _front(SEARCH_BOOST["developer"]) + ["# Request fields", "",
+             "The fields a request (schemas/request.schema.json) can give, what each value means, what it "
+             "means when it is not given (`x-when-missing`), and the phrase the scenarios use for it. Staff "
+             "read the same in everyday words in the [Glossary](glossary.md).", ""]
     for fact in vocabulary.facts:
         parts += [f"## `{fact.path}` {{#fact-{fact.path.replace('.', '-')}}}", "", _escape(fact.description), ""]
         if fact.when_missing:
@@ -497,7 +594,8 @@ def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
 
 def _changelog(document: PolicyDocument, day: date) -> str:
     parts = _front(SEARCH_BOOST["changelog"]) + [
-        "# Changelog", "", "Every version of every clause and every correction, newest first.", ""]
+        "# Changelog", "", "Every version of every clause and every correction, newest first: each heading is "
+        "the day a version took effect (or takes effect, for an upcoming one) or a correction was made.", ""]
     by_date: dict[date, list[str]] = defaultdict(list)
     for clause in document.clauses:
         for index, version in enumerate(clause.versions):
@@ -553,10 +651,42 @@ def _print_page(document: PolicyDocument, day: date) -> str:
 
 
 def print_revision(document: PolicyDocument, day: date) -> str:
-    """The line naming what the print copy reproduces: the revision and the day's text."""
+    """The line naming what the print copy reproduces: the revision, and the day whose text it is,
+    said to be the day the copy was built (a printed or saved page does not follow later amendments)."""
     revision = document.revision_on(day)
     named = f"revision of {_long_date(revision)}" if revision else "text before the first encoded revision"
-    return f"Official copy: {named}, text in force on {_long_date(day)}"
+    return f"Official copy: {named}, text in force on {_long_date(day)}, the day this copy was built"
+
+
+def built_on(day: date) -> str:
+    """The sentence on every page that shows the policy's text: whose day it is."""
+    return f"Text in force on {_long_date(day)}, the day this site was built."
+
+
+PRINT_PAGE = "print.md"
+"""The print copy: the one page printed as the official copy."""
+
+
+def print_note(title: str, page: str, day: date, site_url: str | None = None) -> str:
+    """What a printed page other than the print copy says at its top (hidden on screen, left out of
+    search): where it came from, the day the site was built, and that it is not the official copy."""
+    base = site_url or ""
+    return (f'<div class="policy-print-note" data-search-exclude markdown>\n\n'
+            f"Printed from “{_escape(title)}” ({base}{page[:-3]}.html), a page of the staff site as built on "
+            f"{_long_date(day)}. **Not the official copy** of the policy: the official copy is the site's "
+            f"Print version ({base}{PRINT_PAGE[:-3]}.html).\n\n</div>\n")
+
+
+def _add_print_note(path: Path, relative: str, day: date, site_url: str | None) -> None:
+    """Put the print note on a page, after its front matter."""
+    text = path.read_text(encoding="utf-8")
+    front, body = "", text
+    if text.startswith("---\n") and "\n---\n" in text[4:]:
+        end = text.index("\n---\n", 4) + 5
+        front, body = text[:end], text[end:]
+    title = next((line[2:].split(" {#")[0].strip() for line in body.splitlines() if line.startswith("# ")),
+                 relative[:-3])
+    path.write_text(front + "\n" + print_note(title, relative, day, site_url) + "\n" + body, encoding="utf-8")
 
 
 def _block(text: str) -> str:
@@ -573,13 +703,27 @@ def _block(text: str) -> str:
     return "\n".join(lines)
 
 
+NOT_OFFICIAL = ("Not the official copy: printed from the staff site as built on {day}. "
+                "The official copy is the site's Print version.")
+"""The foot of every printed page but the print copy's."""
+
+
 def print_stylesheet(document: PolicyDocument, day: date) -> str:
-    """The print stylesheet's page furniture: the revision and the page number on every printed page."""
-    footer = print_revision(document, day).replace("\\", "\\\\").replace('"', '\\"')
+    """The print stylesheet's page furniture: on every sheet of the print copy (a named page,
+    ``official``) its revision line, on every sheet of any other page that it is not the official
+    copy; the page number on all."""
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    number = '  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; }\n'
     return ("/* Generated by `policykit site build`: what every printed page says. */\n"
             "@page {\n  margin: 18mm 16mm 20mm;\n"
-            f'  @bottom-left {{ content: "{footer}"; font-size: 8pt; }}\n'
-            '  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; }\n}\n')
+            f"  @bottom-left {{ content: {quoted(NOT_OFFICIAL.format(day=_long_date(day)))}; font-size: 8pt; }}\n"
+            + number + "}\n"
+            "@page official {\n  margin: 18mm 16mm 20mm;\n"
+            f"  @bottom-left {{ content: {quoted(print_revision(document, day))}; font-size: 8pt; }}\n"
+            + number + "}\n"
+            "body:has(.policy-print) { page: official; }\n")
 
 
 def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day: date, docs: Path | None = None,
@@ -593,6 +737,8 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
         shutil.rmtree(out)
     if docs is not None and docs.is_dir():
         shutil.copytree(docs, out)
+        for page in out.rglob("*.md"):
+            _rank_as_developer_page(page)
     out.mkdir(parents=True, exist_ok=True)
     examples = _examples(policy, scenarios, phrasebook)
     by_clause: dict[str, list[Example]] = defaultdict(list)
@@ -631,14 +777,20 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
     write("index.md", _home(document, day, _faq(examples, document), cards))
     write("references.md", _references(document))
     write("glossary.md", _glossary(load_vocabulary(), phrasebook))
+    write(FIELDS_PAGE, _request_fields(load_vocabulary(), phrasebook))
     write("changelog.md", _changelog(document, day))
-    write("print.md", _print_page(document, day))
+    write(PRINT_PAGE, _print_page(document, day))
     write("assets/print-page.css", print_stylesheet(document, day))
+    write("assets/search-synonyms.json", json.dumps(search_synonyms(), ensure_ascii=False, indent=0))
     if topics:
         write("questions.md", _questions_page(policy, topics, document, cards))
     from policykit.publishing.ask import ask_page, ask_script  # the interview, and its evaluator's data
     write("ask.md", ask_page())
     write("assets/ask-data.js", ask_script(policy))
+    for page in sorted(out.rglob("*.md")):
+        relative = page.relative_to(out).as_posix()
+        if relative != PRINT_PAGE:
+            _add_print_note(page, relative, day, policy.site_url)
     for page in sorted(out.rglob("*.md")):
         relative = page.relative_to(out).as_posix()
         if relative != "index.md":

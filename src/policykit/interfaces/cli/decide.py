@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from policykit.core.errors import RequestError, did_you_mean
 from policykit.core.vocabulary import load_vocabulary
-from policykit.interfaces.cli.edge import (load_policy_or_report, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
+from policykit.interfaces.cli.edge import (add_site_url_argument, load_policy_or_report, site_url,
+                                           EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
                                            report_request_error, request_error_dict, today)
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
                         help="the date for requests that give none (default: today)")
     parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    add_site_url_argument(parser)
     parser.add_argument("--alternatives", action=argparse.BooleanOptionalAction, default=True,
                         help="also say how to do it within the policy (for an answer that is not a plain yes) "
                              "and which facts to ask first (for an undetermined one); on by default, "
@@ -68,7 +70,7 @@ def _roles() -> tuple[str, ...] | None:
 def run(args: argparse.Namespace) -> int:
     from policykit.core.requestjson import JsonInputError, parse_json
 
-    policy = load_policy_or_report(args.policy)
+    policy = load_policy_or_report(args.policy, site_url(args))
     if policy is None:
         return EXIT_FAILURE
     as_of = args.as_of

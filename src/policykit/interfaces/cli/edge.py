@@ -83,14 +83,15 @@ def report_request_error(error: RequestError, fmt: str) -> int:
     return EXIT_USAGE
 
 
-def load_scenarios(args: argparse.Namespace) -> "tuple[Policy, list[Scenario]] | None":
-    """The policy and the scenarios, or None after printing every problem."""
+def load_scenarios(args: argparse.Namespace, site_url: str | None = None) -> "tuple[Policy, list[Scenario]] | None":
+    """The policy (its clause URLs under ``site_url``, if given) and the scenarios, or None after
+    printing every problem."""
     from policykit.core.api import load_policy
     from policykit.core.errors import PolicyError
     from policykit.authoring.scenarios import read_features
 
     try:
-        policy = load_policy(args.policy, today=today)
+        policy = load_policy(args.policy, today=today, site_url=site_url)
     except PolicyError as error:
         print_issues(error.issues)
         return None
@@ -114,15 +115,59 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     add_policy_argument(parser)
 
 
-def load_policy_or_report(path: str | None) -> "Policy | None":
-    """The policy at ``path`` (default: the project's own) on the edge's clock, or None after
-    printing every problem with it. It is read from the compiled-policy snapshot when one matches
-    the files (``policykit.core.snapshot``; ``POLICYKIT_NO_CACHE=1`` turns it off)."""
+def load_policy_or_report(path: str | None, site_url: str | None = None) -> "Policy | None":
+    """The policy at ``path`` (default: the project's own) on the edge's clock, its decisions'
+    clause URLs under ``site_url`` (see ``site_url``), or None after printing every problem with
+    it. It is read from the compiled-policy snapshot when one matches the files
+    (``policykit.core.snapshot``; ``POLICYKIT_NO_CACHE=1`` turns it off)."""
     from policykit.core.errors import PolicyError
     from policykit.core.snapshot import load_policy_snapshot
 
     try:
-        return load_policy_snapshot(path, today=today)
+        return load_policy_snapshot(path, today=today, site_url=site_url)
     except PolicyError as error:
         print_issues(error.issues)
         return None
+
+
+def add_site_url_argument(parser: argparse.ArgumentParser) -> None:
+    """``--site-url URL``, the staff site's base address, for the commands whose decisions link to it."""
+    parser.add_argument("--site-url", metavar="URL",
+                        help="the staff site's address (e.g. https://policy.example.org/): decisions' clause "
+                             "links become absolute, https://…/sections/<section>.html#<clause> (default: "
+                             "mkdocs.yml's site_url, when set; else links relative to the site's root)")
+
+
+def site_url(args: argparse.Namespace) -> str | None:
+    """The staff site's base URL for this run: ``--site-url``, else ``site_url`` in the project's
+    mkdocs.yml (the one place a published site declares its address), else None. SystemExit
+    (status 2) naming the problem when it is not an absolute http(s) address."""
+    from policykit.core.compiler import site_base_url
+
+    given = getattr(args, "site_url", None)
+    try:
+        return site_base_url(given if given else mkdocs_site_url())
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def mkdocs_site_url() -> str | None:
+    """``site_url`` of the project's mkdocs.yml (read at the edge; None when it is not set, or
+    from an installed package, which has no mkdocs.yml)."""
+    from policykit.core.paths import project_mkdocs_file
+
+    config = project_mkdocs_file()
+    if config is None:
+        return None
+    try:
+        lines = config.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    line = next((line for line in lines if line.startswith("site_url:")), None)
+    if line is None:
+        return None
+    import yaml
+
+    value = yaml.safe_load(line).get("site_url")
+    return str(value) if value else None

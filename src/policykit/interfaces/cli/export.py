@@ -7,7 +7,8 @@ from pathlib import Path
 
 from policykit.core.errors import RequestError
 from policykit.core.loader import display_path
-from policykit.interfaces.cli.edge import (load_policy_or_report, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
+from policykit.interfaces.cli.edge import (add_site_url_argument, load_policy_or_report, site_url,
+                                           EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
                                            print_request_error, today)
 
 
@@ -25,13 +26,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
                         help="export the clause versions in force on this date (default: today)")
     parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    add_site_url_argument(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from policykit.publishing.rego import write_bundle
 
-    policy = load_policy_or_report(args.policy)
+    policy = load_policy_or_report(args.policy, site_url(args))
     if policy is None:
         return EXIT_FAILURE
     day = args.as_of or today()

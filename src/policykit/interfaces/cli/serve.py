@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from policykit.core.errors import PolicyError
-from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, print_issues, today
+from policykit.interfaces.cli.edge import (EXIT_FAILURE, EXIT_OK, EXIT_USAGE, add_site_url_argument, print_issues,
+                                          site_url, today)
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -28,6 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--site", metavar="DIR", help="the built site to serve at / (default: the project's own "
                         "site/, when built; never the current directory's)")
     parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
+    add_site_url_argument(parser)
     parser.add_argument("--max-body-bytes", type=int, default=1_048_576, help="largest request body (default 1 MiB)")
     parser.add_argument("--max-batch", type=int, default=1000, help="most requests in one batch (default 1000)")
     parser.add_argument("--decision-log-max-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
@@ -65,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from policykit.core.api import load_policy
 
+    base = site_url(args)
     try:
-        load_policy(args.policy, today=today)  # fail before binding if the policy is not valid
+        load_policy(args.policy, today=today, site_url=base)  # fail before binding if the policy is not valid
     except PolicyError as error:
         print_issues(error.issues)
         return EXIT_FAILURE
@@ -86,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
             site = None
     settings = {
         "POLICYKIT_POLICY": args.policy or "",
+        "POLICYKIT_SITE_URL": base or "",
         "POLICYKIT_TOKEN_FILE": str(Path(args.token_file).resolve()) if args.token_file else "",
         "POLICYKIT_DECISION_LOG": str(Path(args.decision_log).resolve()) if args.decision_log else "",
         "POLICYKIT_DECISION_LOG_MAX_BYTES": str(args.decision_log_max_bytes),

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from policykit.core.loader import display_path
-from policykit.interfaces.cli.edge import add_scenario_arguments, EXIT_FAILURE, EXIT_OK, load_scenarios, today
+from policykit.interfaces.cli.edge import (add_scenario_arguments, add_site_url_argument, EXIT_FAILURE, EXIT_OK,
+                                          load_scenarios, site_url, today)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -22,6 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", default="build/docs", metavar="OUT",
                         help="where to write the pages (default: build/docs, mkdocs.yml's docs_dir)")
     add_scenario_arguments(parser)
+    add_site_url_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from policykit.core.paths import project_docs_dir, schema_dir
     from policykit.publishing.site import build_pages
 
-    loaded = load_scenarios(args)
+    loaded = load_scenarios(args, site_url(args))
     if loaded is None:
         return EXIT_FAILURE
     policy, scenarios = loaded
