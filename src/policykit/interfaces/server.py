@@ -51,6 +51,7 @@ from policykit.core.model import KIND_WORDS
 from policykit.core.request import MAX_ERRORS, valid_date
 from policykit.core.requestjson import JsonInputError, parse_json
 from policykit.core.schemaerrors import load_schema
+from policykit.interfaces.clock import now
 
 SCHEMAS = ("request", "decision", "clause", "policy")
 logger = logging.getLogger("uvicorn.error")  # uvicorn's own log: its level and format
@@ -576,9 +577,10 @@ def _alternatives_asked(request: Request) -> bool:
 
 def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlette:
     """The ASGI application serving ``policy``. The server is an edge: when the caller gave the
-    policy no clock, it answers undated questions (and stamps its headers) for the system date."""
+    policy no clock, it answers undated questions (and stamps its headers) for the date the clock
+    (``policykit.interfaces.clock.now``) gives in the policy's time zone."""
     if policy.clock is None:
-        policy.clock = date.today
+        policy.clock = now
     limits = config.limits
     log = (DecisionLog(config.decision_log, config.decision_log_max_bytes, config.decision_log_backups)
            if config.decision_log else None)
@@ -793,7 +795,7 @@ def app_from_environment() -> Starlette:
     token_file = env.get("POLICYKIT_TOKEN_FILE")
     token = Path(token_file).read_text(encoding="utf-8").strip() if token_file else None
     log = env.get("POLICYKIT_DECISION_LOG")
-    return create_app(load_policy(env.get("POLICYKIT_POLICY") or None, today=date.today),
+    return create_app(load_policy(env.get("POLICYKIT_POLICY") or None, today=now),
                       ServerConfig(limits=_environment_limits(env), token=token,
                                    decision_log=Path(log) if log else None,
                                    decision_log_max_bytes=int(env.get("POLICYKIT_DECISION_LOG_MAX_BYTES")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from policykit.core.errors import RequestError, did_you_mean
 from policykit.core.vocabulary import load_vocabulary
 from policykit.interfaces.cli.edge import (load_policy_or_report, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
-                                           report_request_error, request_error_dict, today)
+                                           report_request_error, request_error_dict)
 
 if TYPE_CHECKING:
     from policykit.core.api import Policy

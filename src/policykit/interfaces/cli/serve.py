@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from policykit.core.errors import PolicyError
-from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, print_issues, today
+from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, print_issues, clock
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from policykit.core.api import load_policy
 
     try:
-        load_policy(args.policy, today=today)  # fail before binding if the policy is not valid
+        load_policy(args.policy, today=clock).today()  # fail before binding if the policy or the clock is not valid
     except PolicyError as error:
         print_issues(error.issues)
         return EXIT_FAILURE
