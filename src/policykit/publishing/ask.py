@@ -173,6 +173,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
         "read_as": [[w(v), w(a), w(u), words] for v, a, u, words in layout.read_as],
         "encoder": _encoder_tree(vocabulary, layout, w),
         "first_date": first,
+        "time_zone": document.time_zone,
         "form": _form(vocabulary),
         "too_early": ("{day} is before " + first + ", the earliest revision on record; the policy's earlier "
                       "text is not encoded, so questions about earlier dates cannot be answered"),

@@ -45,7 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch", action="store_true",
                         help="read JSON Lines, write one decision (or error object) per line")
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
-                        help="the date for requests that give none (default: today)")
+                        help="the date for requests that give none (default: today in the policy's time zone)")
     parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
     parser.add_argument("--alternatives", action=argparse.BooleanOptionalAction, default=True,
                         help="also say how to do it within the policy (for an answer that is not a plain yes) "
