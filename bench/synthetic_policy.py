@@ -105,6 +105,7 @@ def write_policy(root: Path, clauses: int, seed: int = 5) -> Path:
     for number, rule in enumerate(_rules(clauses, seed), start=1):
         sections.setdefault(f"part-{(number - 1) // SECTION_SIZE + 1:03d}", []).append((number, rule))
     meta = ['id: synthetic', 'title: "A synthetic policy"', 'series: "Synthetic"', 'district: "Synthetic"',
+            'time_zone: America/New_York',
             'adopted: "2015-11-18"', 'revisions: ["2015-11-18"]',
             "document:", '  header: ["A synthetic policy"]', '  references_heading: "References:"', "  footer: []",
             "references: []", "sections:"]

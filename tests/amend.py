@@ -42,3 +42,33 @@ def amend(root: Path, clause_id: str, version: str) -> str:
     day = add_version(root / "clauses" / f"{clause_id}.yaml", version)
     add_revision(root / "policy.yaml", day)
     return day
+
+
+WORKED = Path(__file__).parent / "fixtures" / "amendments"
+"""The worked amendment (tests/fixtures/amendments/README.md): three clauses amended and a new one,
+all in force from ``WORKED_EFFECTIVE``."""
+WORKED_EFFECTIVE = "2027-09-01"
+WORKED_NEW_CLAUSE = "communications.personal-posts"
+
+
+def amend_worked(policy: Path, features: Path | None = None) -> str:
+    """Lay the worked amendment over a copy of the policy directory ``policy`` (and its examples over
+    ``features``, when given) as an editor would: each version added to its clause in date order,
+    the new clause listed in its section and copied, the date added to the revisions. Returns the
+    effective date."""
+    import shutil
+
+    meta = policy / "policy.yaml"
+    text = meta.read_text(encoding="utf-8")
+    listed = "      - communications.district-email\n"
+    assert listed in text, meta
+    meta.write_text(text.replace(listed, f"{listed}      - {WORKED_NEW_CLAUSE}\n"), encoding="utf-8")
+    add_revision(meta, WORKED_EFFECTIVE)
+    for version in sorted((WORKED / "versions").glob("*.yaml")):
+        add_version(policy / "clauses" / version.name, version.read_text(encoding="utf-8"))
+    for clause in sorted((WORKED / "clauses").glob("*.yaml")):
+        shutil.copy(clause, policy / "clauses" / clause.name)
+    if features is not None:
+        for feature in sorted((WORKED / "features").glob("*.feature")):
+            shutil.copy(feature, features / feature.name)
+    return WORKED_EFFECTIVE

@@ -10,7 +10,7 @@ import json
 import os
 import random
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -193,10 +193,11 @@ def test_without_a_date_the_browser_answers_for_today(browser: Browser, policy: 
     page = evaluator_page(browser, policy, tmp_path)
     request = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
                "audience": ["student"], "purpose": "personal"}
+    before = policy.date_at(datetime.now(timezone.utc))
     got = page.evaluate("(r) => window.policykit.decide(r)", request)
-    today = page.evaluate("() => { const d = new Date(); return [d.getFullYear(), d.getMonth() + 1, d.getDate()]; }")
-    assert got["policy"]["as_of"] == date(*today).isoformat()
-    assert got["outcome"] == policy.decide(request, as_of=date(*today)).outcome
+    after = policy.date_at(datetime.now(timezone.utc))  # today in the policy's time zone, not the device's
+    assert got["policy"]["as_of"] in {before.isoformat(), after.isoformat()}
+    assert got["outcome"] == policy.decide(request, as_of=date.fromisoformat(got["policy"]["as_of"])).outcome
     with pytest.raises(Exception, match="/channel"):
         page.evaluate("(r) => window.policykit.decide(r)", {**request, "channel": "pigeon"})
     page.close()

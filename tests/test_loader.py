@@ -84,6 +84,7 @@ def test_shipped_policy_metadata(policy: PolicyDocument) -> None:
     assert (policy.title, policy.district, policy.adopted, policy.revisions[0]) == (
         "Use of Electronic Communications and Social Media", "Ledyard Public Schools",
         date(2012, 6, 20), date(2015, 11, 18))
+    assert policy.time_zone == "America/New_York"  # the district's: a version takes effect at midnight there
     assert list(policy.revisions) == sorted(set(policy.revisions))  # later revisions follow, in order
     assert [r.citation for r in policy.references] == [
         "Conn. Gen. Stat. § 10-221", "Conn. Gen. Stat. § 31-48d", "Conn. Gen. Stat. § 31-51q",
@@ -334,6 +335,18 @@ def test_two_versions_on_one_day_point_to_corrections(make_policy: MakePolicy) -
     _, issues = check_policy_dir(".")
     assert [i.code for i in issues] == ["date-order"]
     assert "corrections:" in issues[0].message
+
+
+def test_a_time_zone_must_be_one_the_machine_knows(make_policy: MakePolicy) -> None:
+    make_policy({})
+    meta = Path("policy.yaml")
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("time_zone: America/New_York", "time_zone: America/New_Yrok"), encoding="utf-8")
+    _, issues = check_policy_dir(".")
+    line = text.splitlines().index("time_zone: America/New_York") + 1
+    assert [(str(i.path), i.line, i.column, i.code, i.message) for i in issues] == [
+        ("policy.yaml", line, 12, "bad-time-zone", "'America/New_Yrok' is not a time zone this machine knows; write "
+                                                  "the district's IANA time zone name, such as America/New_York")]
 
 
 def test_a_yml_clause_file_is_refused_not_ignored(make_policy: MakePolicy) -> None:

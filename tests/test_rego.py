@@ -1,7 +1,9 @@
 """The OPA bundle (`policykit export rego`) against decide(): export is deterministic and
 stamped with the policy digest, and on regopy (rego-cpp) `data.policykit.decision` gives the
 same decision document as decide() for every scenario's request, every valid corpus request
-and 5,000 generated valid requests (plus the small fixture policy, across its two periods)."""
+and thousands of generated valid requests, in every period of the policy: the small fixture
+policy's two, and the shipped policy with the worked amendment laid over it, one bundle
+answering before and after the amendment's effective date."""
 
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ from typing import Any
 
 import pytest
 import regopy
-from conftest import MINIMAL
+import regorus
+from amend import amend_worked
+from conftest import MINIMAL, PROJECT_ROOT
 from corpus_cases import CASES
 from hypothesis import HealthCheck, assume, given, settings
 from strategies import FIRST_DATE, valid_requests
@@ -32,7 +36,9 @@ import policykit.core.engine
 import policykit.publishing.rego
 from policykit.interfaces.cli import main
 from policykit.core.paths import default_features_dir
-from policykit.publishing.rego import ENTRYPOINT, MODULES, bundle_files, load_bundle_into, write_bundle
+from policykit.publishing.rego import (ENTRYPOINT, PERIOD_MODULES, QUERY, SELECT_MODULE, bundle_files,
+                                       bundle_modules, load_bundle_into, write_bundle)
+from policykit.core.compiler import policy_digest
 from policykit.core.request import request_problems
 from policykit.authoring.scenarios import read_features
 from policykit.core.schemaerrors import load_schema
@@ -49,7 +55,8 @@ EXPLANATION_SENTENCES = (  # words from each kind of sentence engine.explain wri
     "This rests on a reading of the policy that the Board of Education has not yet confirmed",
     *(value.read_as.explanation for _, value in load_vocabulary().read_as_rules()),
 )
-BUNDLE_FILES = [".manifest", "data.json", *MODULES]
+PERIOD = "v2015_11_18"  # the package of the shipped policy's one period
+BUNDLE_FILES = [".manifest", "data.json", SELECT_MODULE, *(f"policykit/{PERIOD}/{name}" for name in PERIOD_MODULES)]
 
 
 class Rego:
@@ -67,6 +74,21 @@ class Rego:
         results = output.results
         assert results and results[0].expressions, f"no decision for {json.dumps(request)}: {output}"
         return results[0].expressions[0]
+
+
+class Regorus:
+    """The same bundle on regorus, the Rust implementation of Rego (``gordon-to-regorus`` from PyPI):
+    loaded once; per decision the input is set and the rule evaluated."""
+
+    def __init__(self, outdir: Path):
+        self.engine = regorus.Engine()
+        for module in bundle_modules(outdir):
+            self.engine.add_policy(module, (outdir / module).read_text(encoding="utf-8"))
+        self.engine.add_data_json((outdir / "data.json").read_text(encoding="utf-8"))
+
+    def decision(self, request: dict) -> dict[str, Any]:
+        self.engine.set_input_json(json.dumps(request))
+        return self.engine.eval_rule(QUERY)
 
 
 def expected(policy: policykit.Policy, request: dict, default_day: date = AS_OF) -> dict[str, Any]:
@@ -223,7 +245,7 @@ def shipped() -> policykit.Policy:
 @pytest.fixture(scope="module")
 def bundle(shipped: policykit.Policy, tmp_path_factory: pytest.TempPathFactory) -> Path:
     outdir = tmp_path_factory.mktemp("bundle")
-    write_bundle(shipped, outdir, AS_OF)
+    write_bundle(shipped, outdir)  # every period
     return outdir
 
 
@@ -242,31 +264,53 @@ def test_export_writes_the_bundle_files(bundle: Path) -> None:
 
 def test_export_is_deterministic(shipped: policykit.Policy, tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
-    written = write_bundle(shipped, first, AS_OF)
-    write_bundle(policykit.load_policy(), second, date(2031, 5, 17))  # another load, another day, same digest
+    written = write_bundle(shipped, first)
+    write_bundle(policykit.load_policy(today=lambda: date(2031, 5, 17)), second)  # another load and clock
     assert [p.relative_to(first).as_posix() for p in written] == sorted(BUNDLE_FILES)
     for name in BUNDLE_FILES:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     assert b"2026" not in (first / "data.json").read_bytes()  # no export date, no timestamp
+    # A single-period bundle (--as-of) is the same for any day of its period.
+    assert bundle_files(shipped, AS_OF) == bundle_files(shipped, date(2031, 5, 17))
+
+
+def test_a_new_export_replaces_the_periods_of_an_earlier_one(shipped: policykit.Policy, tmp_path: Path) -> None:
+    stale = tmp_path / "policykit" / "v2010_01_01" / "cases.rego"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("package policykit.v2010_01_01.cases\n", encoding="utf-8")
+    (tmp_path / "README").write_text("kept", encoding="utf-8")
+    write_bundle(shipped, tmp_path)
+    assert not stale.exists() and (tmp_path / "README").exists()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        [*BUNDLE_FILES, "README"])
 
 
 def test_manifest_revision_is_the_policy_digest(shipped: policykit.Policy, bundle: Path) -> None:
+    """The manifest's revision is the digest of the whole policy (every version of every clause,
+    the time zone); each period's revision and digest are the ones its decisions carry."""
     manifest = json.loads((bundle / ".manifest").read_text(encoding="utf-8"))
     program = shipped.program(AS_OF)
-    assert manifest["revision"] == program.digest
-    assert manifest["roots"] == ["policykit"]
-    assert manifest["rego_version"] == 1
+    assert manifest == {
+        "revision": policy_digest(shipped.document), "roots": ["policykit"], "rego_version": 1,
+        "metadata": {"policy": shipped.document.id, "time_zone": "America/New_York", "query": "data.policykit.decision",
+                     "valid_from": "2015-11-18", "valid_until": None,
+                     "periods": [{"valid_from": "2015-11-18", "valid_until": None, "revision": program.revision,
+                                  "digest": program.digest}]}}
+    assert manifest["revision"] != program.digest
     data = json.loads((bundle / "data.json").read_text(encoding="utf-8"))
     assert list(data) == ["policykit"]
-    assert data["policykit"]["clauses"] == [reason.to_dict() for reason in program.reasons]
-    assert data["policykit"]["program"]["policy"]["digest"] == program.digest
+    assert sorted(data["policykit"]) == sorted(["time_zone", "first_date", "periods", PERIOD])
+    assert data["policykit"][PERIOD]["clauses"] == [reason.to_dict() for reason in program.reasons]
+    assert data["policykit"][PERIOD]["program"]["policy"]["digest"] == program.digest
+    single = json.loads(bundle_files(shipped, AS_OF)[".manifest"])
+    assert single["revision"] == manifest["revision"]  # the policy's, whichever periods are exported
 
 
 def test_the_rego_is_generated_from_every_rule_case(shipped: policykit.Policy, bundle: Path) -> None:
     program = shipped.program(AS_OF)
-    cases = (bundle / "policykit/cases.rego").read_text(encoding="utf-8")
+    cases = (bundle / f"policykit/{PERIOD}/cases.rego").read_text(encoding="utf-8")
     assert cases.startswith("# Generated by `policykit export rego`")
-    assert "package policykit.cases" in cases
+    assert f"package policykit.{PERIOD}.cases\n" in cases
     assert program.digest in cases
     bodies = [line for line in cases.splitlines() if re.match(r"case_[0-9]+ if ", line)]
     assert len(bodies) == len(program.term_pairs)  # one body per compiled term
@@ -274,20 +318,30 @@ def test_the_rego_is_generated_from_every_rule_case(shipped: policykit.Policy, b
         clause = shipped.document.clause(reason.id)
         if clause.version_on(AS_OF).rule:
             assert f"# {reason.id}: " in cases, reason.id
-    decision = (bundle / "policykit/decision.rego").read_text(encoding="utf-8")
-    assert "package policykit\n" in decision and "\ndecision := {" in decision
-    assert "import rego.v1" not in decision + cases  # Rego v1 syntax throughout
+    decision = (bundle / f"policykit/{PERIOD}/decision.rego").read_text(encoding="utf-8")
+    assert f"package policykit.{PERIOD}\n" in decision and "\ndecision := {" in decision
+    assert "data.policykit.cases" not in decision + cases  # each period reads its own cases and data
+    select = (bundle / SELECT_MODULE).read_text(encoding="utf-8")
+    assert "package policykit\n" in select
+    assert f"decision := data.policykit.{PERIOD}.decision if {{" in select
+    assert "time.date([time.now_ns(), data.policykit.time_zone])" in select
+    assert "import rego.v1" not in decision + cases + select  # Rego v1 syntax throughout
 
 
 def test_cli_exports_the_same_bundle(shipped: policykit.Policy, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     outdir = tmp_path / "out" / "bundle"
-    code = main(["export", "rego", str(outdir), "--as-of", AS_OF.isoformat()])
+    code = main(["export", "rego", str(outdir)])
     out, err = capsys.readouterr()
     assert (code, err) == (0, "")
-    assert shipped.program(AS_OF).digest in out and "data.policykit.decision" in out
-    for name, content in bundle_files(shipped, AS_OF).items():
+    assert policy_digest(shipped.document) in out and "data.policykit.decision" in out
+    for name, content in bundle_files(shipped).items():
         assert (outdir / name).read_bytes() == content, name
+    single = tmp_path / "single"
+    assert main(["export", "rego", str(single), "--as-of", AS_OF.isoformat()]) == 0
+    assert "from 2015-11-18" in capsys.readouterr().out
+    for name, content in bundle_files(shipped, AS_OF).items():
+        assert (single / name).read_bytes() == content, name
 
 
 # --------------------------------------------------------------------------------- differential
@@ -365,6 +419,15 @@ def test_generated_requests_decide_alike(shipped: policykit.Policy, rego: Rego) 
     assert differences(shipped, rego, requests)[:5] == []
 
 
+def test_the_bundle_decides_alike_on_regorus(shipped: policykit.Policy, bundle: Path) -> None:
+    """A second engine: the scenarios, the corpus and the generated requests on regorus."""
+    scenarios, _ = read_features(default_features_dir(), [c.id for c in shipped.document.clauses])
+    corpus = [case.request for case in CASES if isinstance(case.request, dict) and not request_problems(case.request)]
+    requests = [dated(r) for r in [*(s.request() for s in scenarios), *corpus,
+                                   *generated_requests(GENERATED, seed=20260105)]]
+    assert differences(shipped, Regorus(bundle), requests)[:5] == []
+
+
 @settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 @given(request=valid_requests())
 def test_requests_from_the_shared_strategy_decide_alike(shipped: policykit.Policy, rego: Rego, request: dict) -> None:
@@ -372,11 +435,14 @@ def test_requests_from_the_shared_strategy_decide_alike(shipped: policykit.Polic
 
 
 def test_a_request_without_a_date_is_answered_for_today(shipped: policykit.Policy, rego: Rego) -> None:
+    """Today in the policy's time zone (America/New_York), not UTC's (tests/test_clock.py sets the clock)."""
     request = {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media"}
-    document, want = rego.decision(request), expected(shipped, request, date.today())
-    assert document.pop("policy")["as_of"] in {date.today().isoformat(), datetime.now(timezone.utc).date().isoformat()}
-    want.pop("policy")
-    assert document == want
+    before = shipped.date_at(datetime.now(timezone.utc))
+    document = rego.decision(request)
+    after = shipped.date_at(datetime.now(timezone.utc))
+    day = document["policy"]["as_of"]
+    assert day in {before.isoformat(), after.isoformat()}
+    assert document == expected(shipped, request, date.fromisoformat(day))
 
 
 # ------------------------------------------------------------------- second-edition readings
@@ -400,7 +466,7 @@ def test_open_and_closed_facts_come_from_the_schema(shipped: policykit.Policy, b
     """Every fact a case reads is open in the bundle exactly when x-when-missing says "unknown";
     the three yes/no facts of a school site that settle obligations are open, approval is not."""
     vocabulary = load_vocabulary()
-    program = json.loads((bundle / "data.json").read_text(encoding="utf-8"))["policykit"]["program"]
+    program = json.loads((bundle / "data.json").read_text(encoding="utf-8"))["policykit"][PERIOD]["program"]
     # The facts the exact answers give values to: the open facts the cases yielding an outcome
     # test (not only ask to be known), whole, and nothing closed.
     stake_facts = [entry["fact"] for entry in program["stakes"]["facts"]]
@@ -578,6 +644,75 @@ def test_a_bundle_answers_only_for_its_own_period(tmp_path: Path) -> None:
             assert list(document) == ["errors"] and document["errors"][0]["pointer"] == "/as_of"
         early = fixture.decision({**requests[0], "as_of": "2015-11-17"})
         assert early["errors"][0]["pointer"] == "/as_of"
+    # One bundle of every period answers in both, each decision stamped with its period's revision.
+    write_bundle(policy, tmp_path / "every")
+    every = Rego(tmp_path / "every")
+    days = ("2015-11-18", "2019-12-31", "2020-07-01", "2030-01-01")
+    assert differences(policy, every, [{**r, "as_of": day} for r in requests for day in days]) == []
+    assert [every.decision({**requests[0], "as_of": day})["policy"]["revision"] for day in days] == [
+        "2015-11-18", "2015-11-18", "2020-07-01", "2020-07-01"]
+    early = {**requests[0], "as_of": "2015-11-17"}
+    with pytest.raises(policykit.RequestError) as refused:
+        policy.decide(early)
+    assert every.decision(early) == {"errors": refused.value.errors}  # the same words as decide()
+
+
+# ------------------------------------------------------------------------- an amendment ahead
+
+AMENDED_DAYS = (date(2027, 8, 31), date(2027, 9, 2))
+"""A day before and a day after the worked amendment's effective date (2027-09-01)."""
+
+
+@pytest.fixture(scope="module")
+def amended(tmp_path_factory: pytest.TempPathFactory) -> tuple[policykit.Policy, Path, list[dict]]:
+    """The shipped policy with the worked amendment laid over a copy (tests/fixtures/amendments),
+    the one bundle exported for it before the effective date, and its scenarios' requests."""
+    root = tmp_path_factory.mktemp("amended")
+    shutil.copytree(PROJECT_ROOT / "policy", root / "policy")
+    shutil.copytree(default_features_dir(), root / "features")
+    effective = date.fromisoformat(amend_worked(root / "policy", root / "features"))
+    assert AMENDED_DAYS[0] < effective < AMENDED_DAYS[1]
+    exported_before = policykit.load_policy(root / "policy", today=lambda: AMENDED_DAYS[0])
+    write_bundle(exported_before, root / "bundle")
+    # The export does not depend on the day it is made: exported after the date, the same bytes.
+    assert bundle_files(policykit.load_policy(root / "policy", today=lambda: AMENDED_DAYS[1])) == \
+        bundle_files(exported_before)
+    policy = policykit.load_policy(root / "policy")
+    scenarios, issues = read_features(root / "features", [c.id for c in policy.document.clauses])
+    assert issues == []
+    return policy, root / "bundle", [s.request() for s in scenarios]
+
+
+def test_one_bundle_answers_before_and_after_an_amendment(amended) -> None:
+    """Exported before the effective date, the bundle decides like decide() as of a day before and a
+    day after it, over the scenarios (the amendment's own included), the corpus and 1,000 generated
+    requests: each decision by the clause versions in force that day, with their revision and digest."""
+    policy, outdir, scenarios = amended
+    corpus = [case.request for case in CASES if isinstance(case.request, dict) and not request_problems(case.request)]
+    generated = generated_requests(1000, seed=20270901)
+    requests = [*scenarios, *corpus, *generated]
+    assert len(scenarios) > 150 and len(corpus) > 100
+    stamps = set()
+    for engine in (Rego(outdir), Regorus(outdir)):
+        for day in AMENDED_DAYS:
+            dated_requests = [{**request, "as_of": day.isoformat()} for request in requests]
+            assert differences(policy, engine, dated_requests)[:5] == [], (type(engine).__name__, day)
+            program = policy.program(day)
+            stamps.add((program.revision, program.digest))
+            assert observed(engine, dated_requests[0])["policy"] == {
+                "id": program.policy_id, "revision": program.revision, "digest": program.digest,
+                "as_of": day.isoformat()}
+    assert {revision for revision, _ in stamps} == {"2015-11-18", "2027-09-01"}
+    rego = Rego(outdir)
+    # The amendment changes answers: texting a student for school business is prohibited from its date.
+    texting = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message",
+               "audience": ["student"], "purpose": "school_business"}
+    assert [observed(rego, {**texting, "as_of": day.isoformat()})["outcome"] for day in AMENDED_DAYS] == [
+        policy.decide(texting, as_of=day).outcome for day in AMENDED_DAYS]
+    assert observed(rego, {**texting, "as_of": AMENDED_DAYS[1].isoformat()})["outcome"] == "prohibited"
+    assert observed(rego, {**texting, "as_of": AMENDED_DAYS[0].isoformat()})["outcome"] != "prohibited"
+    # Dates before the first revision on record stay refused.
+    assert observed(rego, {**texting, "as_of": "2015-11-17"}) == {"errors": ["/as_of"]}
 
 
 # ------------------------------------------------------------------ exact undetermined answers

@@ -790,9 +790,13 @@
   }
 
   // ------------------------------------------------------------------------------ decide
+  // Today in the policy's time zone (a version takes effect at midnight there), whatever the
+  // time zone of the reader's device.
   function today() {
-    var now = new Date(), pad = function (n) { return (n < 10 ? "0" : "") + n; };
-    return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+    var parts = {};
+    new Intl.DateTimeFormat("en-US", { timeZone: D.time_zone, year: "numeric", month: "2-digit", day: "2-digit" })
+      .formatToParts(new Date()).forEach(function (part) { parts[part.type] = part.value; });
+    return parts.year + "-" + parts.month + "-" + parts.day;
   }
 
   var counter = 0, prefix = Math.floor(Math.random() * 0xffffffffffff).toString(16);

@@ -11,7 +11,9 @@
 This layer is the shell around the pure engine: it reads files once and mints decision ids. It
 never reads the clock: a request without a date is answered as of ``as_of=`` or, failing that, as
 of the ``today`` callable the caller injected when loading (the one clock seam: the CLI, the
-server, the site build and the tests' fixtures pass ``today=date.today`` or a fixed day)."""
+server and the site build pass ``policykit.interfaces.clock.now``, the tests a fixed day or
+instant). A clock that gives an instant (an aware ``datetime``) is read in the policy's time zone
+(``time_zone`` in policy.yaml), so every evaluator's today is the district's."""
 
 from __future__ import annotations
 
@@ -20,9 +22,10 @@ import itertools
 import os
 import sys
 from collections.abc import Callable, Hashable, Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from policykit.core import engine
 from policykit.core.alternatives import SearchBudget, Searcher, search_budget
@@ -129,13 +132,25 @@ class Policy:
         self._today = today
 
     def today(self) -> date:
-        """The day a question without a date is about: the injected clock's reading. Raises
-        RequestError when the policy was loaded without one (library code never reads the clock)."""
+        """The day a question without a date is about: the injected clock's reading, which is a day,
+        or an instant (an aware ``datetime``) read as the date in the policy's time zone
+        (``document.time_zone``). Raises RequestError when the policy was loaded without a clock
+        (library code never reads the clock), ValueError for an instant without its UTC offset."""
         if self._today is None:
             raise RequestError([RequestProblem("/as_of", "the request gives no date (as_of) and no clock was "
                                                          "given when the policy was loaded; pass as_of, or load "
                                                          "the policy with today=...")])
-        return self._today()
+        return self.date_at(self._today())
+
+    def date_at(self, moment: date) -> date:
+        """The policy's date at ``moment``: an instant (an aware ``datetime``) read in the policy's
+        time zone, or a ``date`` as it is. ValueError for a ``datetime`` without its UTC offset."""
+        if not isinstance(moment, datetime):
+            return moment
+        if moment.utcoffset() is None:
+            raise ValueError(f"{moment.isoformat()} has no UTC offset: the clock must give an instant "
+                             "(an aware datetime) or a date")
+        return moment.astimezone(ZoneInfo(self.document.time_zone)).date()
 
     @property
     def first_date(self) -> date:
@@ -260,7 +275,7 @@ class Policy:
     def decide_many(self, requests: Iterable[object], *, as_of: date | None = None) -> list[Decision | RequestError]:
         """Answer several requests; a malformed one yields its RequestError in its place. A
         request without its own as_of is answered for ``as_of``, or for the day the batch began."""
-        day = as_of if as_of is not None else self._today() if self._today is not None else None
+        day = as_of if as_of is not None else self.today() if self._today is not None else None
         decide = self.decide
         results: list[Decision | RequestError] = []
         append = results.append
@@ -293,7 +308,8 @@ def _too_early(day: date, first: date) -> RequestProblem:
 def load_policy(path: str | Path | None = None, *, today: Callable[[], date] | None = None,
                 site_url: str | None = None) -> Policy:
     """Load and compile a policy directory (None: the project's own ``policy/``). ``today`` is the
-    clock for questions that give no date (the edge passes ``date.today``; tests a fixed day).
+    clock for questions that give no date: it gives a day, or an instant that the policy reads in
+    its time zone (the edge passes ``policykit.interfaces.clock.now``; tests a fixed day).
     ``site_url`` is the staff site's base URL, making decisions' clause ``url``s absolute
     (``https://…/sections/relationships.html#relationships.texting-and-calling``); without it they
     are relative to the site's root. Raises ``PolicyError`` listing every problem if the files are

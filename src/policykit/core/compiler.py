@@ -254,6 +254,17 @@ def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersi
     return "sha256:" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
+def policy_digest(document: PolicyDocument) -> str:
+    """sha256 over the whole policy: its time zone, its revisions and the digest ``digest_of`` gives
+    over every version of every clause (the metadata included). It names what an export carrying
+    every period holds, as a program's digest names the clause versions in force in one period."""
+    every = [(clause, version) for clause in document.clauses for version in clause.versions]
+    payload = {"time_zone": document.time_zone, "revisions": [day.isoformat() for day in document.revisions],
+               "versions": digest_of(document, every)}
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
 def _state_count(layout: AtomLayout, fact: str, mask: int) -> int:
     """How many (true, unknown) states of the bits ``mask`` of one fact a valid request can give:
     for a single-valued fact each value or unknown; for a list each subset, and unknown for a

@@ -168,6 +168,16 @@ def _is_date(text: str) -> bool:
     return True
 
 
+def _is_time_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def _metadata_issues(meta: YamlDocument) -> Iterator[PolicyIssue]:
     data = meta.data
     yield from _parse_date(meta, ("adopted",), data["adopted"])
@@ -181,6 +191,9 @@ def _metadata_issues(meta: YamlDocument) -> Iterator[PolicyIssue]:
     if revisions and revisions[0] < data["adopted"]:
         yield meta.issue(("revisions", 0), f"revision {revisions[0]} is before the adoption date "
                                            f"{data['adopted']}", "date-order")
+    if not _is_time_zone(data["time_zone"]):
+        yield meta.issue(("time_zone",), f"'{data['time_zone']}' is not a time zone this machine knows; write the "
+                                         "district's IANA time zone name, such as America/New_York", "bad-time-zone")
     seen: dict[str, int] = {}
     for i, section in enumerate(data["sections"]):
         if section["id"] in seen:
@@ -486,4 +499,5 @@ def _build_policy(meta: YamlDocument, clauses: list[Clause], root: Path) -> Poli
                          for r in data["references"]),
         clauses=ordered,
         root=os.fspath(root),
+        time_zone=data["time_zone"],
     )

@@ -155,6 +155,9 @@ class PolicyDocument:
     sections: tuple[Section, ...]
     references: tuple[Reference, ...]
     clauses: tuple[Clause, ...]
+    time_zone: str
+    """The district's IANA time zone (``time_zone`` in policy.yaml): a question without a date is
+    about the date there (``Policy.today``), so a version takes effect at midnight in that zone."""
     root: str = ""
 
     def clause(self, clause_id: str) -> Clause:

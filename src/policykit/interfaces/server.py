@@ -53,6 +53,7 @@ from policykit.core.request import MAX_ERRORS, valid_date
 from policykit.core.requestjson import JsonInputError, parse_json
 from policykit.core.schemaerrors import load_schema
 from policykit.interfaces.protocol import LINGER
+from policykit.interfaces.clock import now
 
 SCHEMAS = ("request", "decision", "clause", "policy")
 logger = logging.getLogger("uvicorn.error")  # uvicorn's own log: its level and format
@@ -671,9 +672,10 @@ def _alternatives_asked(request: Request) -> bool:
 
 def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlette:
     """The ASGI application serving ``policy``. The server is an edge: when the caller gave the
-    policy no clock, it answers undated questions (and stamps its headers) for the system date."""
+    policy no clock, it answers undated questions (and stamps its headers) for the date the clock
+    (``policykit.interfaces.clock.now``) gives in the policy's time zone."""
     if policy.clock is None:
-        policy.clock = date.today
+        policy.clock = now
     limits = config.limits
     log = (DecisionLog(config.decision_log, config.decision_log_max_bytes, config.decision_log_backups)
            if config.decision_log else None)
@@ -900,7 +902,7 @@ def app_from_environment() -> Starlette:
     token_file = env.get("POLICYKIT_TOKEN_FILE")
     token = Path(token_file).read_text(encoding="utf-8").strip() if token_file else None
     log = env.get("POLICYKIT_DECISION_LOG")
-    return create_app(load_policy(env.get("POLICYKIT_POLICY") or None, today=date.today,
+    return create_app(load_policy(env.get("POLICYKIT_POLICY") or None, today=now,
                                   site_url=env.get("POLICYKIT_SITE_URL") or None),
                       ServerConfig(limits=_environment_limits(env), token=token,
                                    decision_log=Path(log) if log else None,

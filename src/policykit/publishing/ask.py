@@ -252,6 +252,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
         "encoder": _encoder_tree(vocabulary, layout, w),
         "first_date": first,
         "site_url": policy.site_url,
+        "time_zone": document.time_zone,
         "form": _form(vocabulary),
         "understand": understand,
         "too_early": ("{day} is before " + first + ", the earliest revision on record; the policy's earlier "

@@ -54,7 +54,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policykit.core.compiler import Program
+from policykit.core.compiler import Program, policy_digest
 from policykit.core.conditions import describe
 from policykit.core.decision import ALLOWED
 from policykit.core.engine import ALLOWED_RANK, PROVISO_OUTCOMES
@@ -67,10 +67,10 @@ if TYPE_CHECKING:  # pragma: no cover
 ROOT = "policykit"
 QUERY = "data.policykit.decision"
 ENTRYPOINT = "policykit/decision"
-CASES_MODULE = "policykit/cases.rego"
-DECISION_MODULE = "policykit/decision.rego"
-STAKES_MODULE = "policykit/stakes.rego"
-MODULES = (CASES_MODULE, DECISION_MODULE, STAKES_MODULE)
+SELECT_MODULE = "policykit/decision.rego"
+"""The module of ``package policykit``: the date, and the period whose decision answers."""
+PERIOD_MODULES = ("cases.rego", "decision.rego", "stakes.rego")
+"""Each period's modules, under ``policykit/<period package>/``."""
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 Atom = tuple[str, object, bool, bool]
@@ -548,42 +548,17 @@ def _cases_module(model: _Model) -> str:
 
 _DECISION = r'''package policykit
 
-# data.policykit.decision: the decision on the request in `input`, as decide() gives it (docs/semantics.md),
-# without decision_id. The request must be valid against schema/request.schema.json: this bundle
-# does not check it. A request about a date outside the period the bundle was exported for gets
-# {"errors": [...]} instead, as decide() refuses it.
+# The decision on the request in `input` by the clause versions of one period, as decide() gives
+# it (docs/semantics.md), without decision_id. data.policykit.decision (policykit/decision.rego) reads it
+# only for a date in this period. The request must be valid against schema/request.schema.json:
+# this bundle does not check it.
 
 import data.policykit.clauses
 import data.policykit.messages
 import data.policykit.program
 
-# --------------------------------------------------------------------------- the date and errors
-
-today := sprintf("%04d-%02d-%02d", time.date(time.now_ns()))
-
-as_of := input.as_of if is_string(input.as_of)
-
-as_of := today if not input.as_of
-
-errors contains {"pointer": "/as_of", "message": msg} if {
-	as_of < program.policy.valid_from
-	program.policy.valid_from == program.policy.first_date
-	msg := concat("", [as_of, " is before ", program.policy.first_date, ", the earliest revision on record; the policy's earlier text is not encoded, so questions about earlier dates cannot be answered"])
-}
-
-errors contains {"pointer": "/as_of", "message": msg} if {
-	as_of < program.policy.valid_from
-	program.policy.valid_from != program.policy.first_date
-	msg := concat("", [as_of, " is before ", program.policy.valid_from, ", when the clause versions of this bundle took effect; export a bundle for that date"])
-}
-
-errors contains {"pointer": "/as_of", "message": msg} if {
-	is_string(program.policy.valid_until)
-	as_of >= program.policy.valid_until
-	msg := concat("", [as_of, " is on or after ", program.policy.valid_until, ", when later clause versions took effect; export a bundle for that date"])
-}
-
-decision := {"errors": sort(errors)} if count(errors) > 0
+# The date the request is about: its as_of, or today in the policy's time zone.
+as_of := data.policykit.as_of
 
 decision := {
 	"outcome": outcome,
@@ -600,7 +575,7 @@ decision := {
 		"digest": program.policy.digest,
 		"as_of": as_of,
 	},
-} if count(errors) == 0
+}
 
 # -------------------------------------------------------------------------------------- outcome
 
@@ -1033,46 +1008,148 @@ def _json(value: object) -> bytes:
     return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
-def bundle_files(policy: "Policy", day: date) -> dict[str, bytes]:
-    """The bundle's files (path relative to the bundle root -> bytes) for the clauses in force on
-    ``day``. Raises ``RequestError`` for a day before the first revision on record."""
-    program = policy.program(day)
-    model = _Model(policy, program)
-    tables = _tables(policy, model)
-    data = {ROOT: {"clauses": [reason.to_dict() for reason in program.reasons], "program": tables,
-                   "messages": program.messages.to_data()}}
-    manifest = {"revision": program.digest, "roots": [ROOT], "rego_version": 1,
-                "metadata": {"policy": program.policy_id, "policy_revision": program.revision,
-                             "valid_from": tables["policy"]["valid_from"],
-                             "valid_until": tables["policy"]["valid_until"],
-                             "query": QUERY}}
-    return {
-        ".manifest": _json(manifest),
-        "data.json": _json(data),
-        CASES_MODULE: _cases_module(model).encode("utf-8"),
-        DECISION_MODULE: _decision_module(program).encode("utf-8"),
-        STAKES_MODULE: _stakes_module(program, tables["stakes"]).encode("utf-8"),
+def period_package(program: Program) -> str:
+    """The package of the clause versions in force from ``program.valid_from``, under
+    ``policykit``: ``v2015_11_18``. Named by its date, so it is the same in every bundle."""
+    return "v" + program.valid_from.isoformat().replace("-", "_")
+
+
+def _in_period(text: str, package: str) -> str:
+    """A module written for ``package policykit`` (or ``policykit.cases``) and the data at
+    ``data.policykit.{cases,program,clauses}``, moved under ``policykit.<package>``."""
+    text = re.sub(r"^package policykit\b", f"package policykit.{package}", text, flags=re.M)
+    return re.sub(r"\bdata\.policykit\.(cases|program|clauses)\b", rf"data.policykit.{package}.\1", text)
+
+
+_SELECT = r'''package policykit
+
+# data.policykit.decision: the decision on the request in `input`, as decide() gives it (docs/semantics.md),
+# without decision_id, by the clause versions in force on the request's date. The request must be
+# valid against schema/request.schema.json: this bundle does not check it. A request about a date
+# before the first revision on record, or outside the periods this bundle holds, gets
+# {"errors": [...]} instead, as decide() refuses it.
+
+import data.policykit.periods
+
+# Today: the date in the policy's time zone (a version takes effect at midnight there), whatever
+# the time zone of the machine running the bundle.
+today := sprintf("%04d-%02d-%02d", time.date([time.now_ns(), data.policykit.time_zone]))
+
+as_of := input.as_of if is_string(input.as_of)
+
+as_of := today if not input.as_of
+
+errors contains {"pointer": "/as_of", "message": msg} if {
+	as_of < periods[0].valid_from
+	periods[0].valid_from == data.policykit.first_date
+	msg := concat("", [as_of, " is before ", data.policykit.first_date, ", the earliest revision on record; the policy's earlier text is not encoded, so questions about earlier dates cannot be answered"])
+}
+
+errors contains {"pointer": "/as_of", "message": msg} if {
+	as_of < periods[0].valid_from
+	periods[0].valid_from != data.policykit.first_date
+	msg := concat("", [as_of, " is before ", periods[0].valid_from, ", when the clause versions of this bundle took effect; export a bundle for that date"])
+}
+
+errors contains {"pointer": "/as_of", "message": msg} if {
+	until := periods[count(periods) - 1].valid_until
+	is_string(until)
+	as_of >= until
+	msg := concat("", [as_of, " is on or after ", until, ", when later clause versions took effect; export a bundle for that date"])
+}
+
+decision := {"errors": sort(errors)} if count(errors) > 0
+
+# One rule per period: the decision of the clause versions in force on as_of.
+%(periods)s
+'''
+
+
+def _select_module(policy_id: str, digest: str, programs: list[Program], until: list[date | None]) -> str:
+    lines = []
+    for program, end in zip(programs, until):
+        package = period_package(program)
+        span = f"from {program.valid_from.isoformat()}" + (f" until {end.isoformat()}" if end else " on")
+        lines += _comment(f"The clause versions in force {span} (revision {program.revision}, "
+                          f"{program.digest}): package policykit.{package}.")
+        body = ["count(errors) == 0", f"as_of >= {_quote(program.valid_from.isoformat())}"]
+        if end:
+            body.append(f"as_of < {_quote(end.isoformat())}")
+        lines += [_rule(f"decision := data.policykit.{package}.decision", body), ""]
+    header = [f"# Generated by `policykit export rego` from policy {policy_id}, digest {digest}.",
+              "# The date, and the period of clause versions that answers.",
+              "# Do not edit: change the clauses and export again.", ""]
+    return "\n".join(header) + "\n" + _SELECT.replace("%(periods)s", "\n".join(lines).rstrip("\n")) + "\n"
+
+
+def bundle_files(policy: "Policy", day: date | None = None) -> dict[str, bytes]:
+    """The bundle's files (path relative to the bundle root -> bytes): every period of the policy
+    (each span of dates over which no clause version changes), or with ``day`` only the period in
+    force on that day. ``data.policykit.decision`` chooses the period by the request's date (today
+    in the policy's time zone when it gives none). Raises ``RequestError`` for a day before the
+    first revision on record."""
+    starts = list(policy.document.effective_dates())
+    programs = [policy.program(day)] if day is not None else [policy.program(start) for start in starts]
+    until = [next((later for later in starts if later > program.valid_from), None) for program in programs]
+    digest = policy_digest(policy.document)
+    data: dict[str, Any] = {
+        "time_zone": policy.document.time_zone,
+        "first_date": starts[0].isoformat(),
+        "messages": policy.messages.to_data(),
+        "periods": [{"package": period_package(program), "valid_from": program.valid_from.isoformat(),
+                     "valid_until": end.isoformat() if end else None, "revision": program.revision,
+                     "digest": program.digest} for program, end in zip(programs, until)],
     }
+    files: dict[str, bytes] = {}
+    for program in programs:
+        package = period_package(program)
+        model = _Model(policy, program)
+        tables = _tables(policy, model)
+        data[package] = {"clauses": [reason.to_dict() for reason in program.reasons], "program": tables}
+        modules = (_cases_module(model), _decision_module(program), _stakes_module(program, tables["stakes"]))
+        for name, text in zip(PERIOD_MODULES, modules):
+            files[f"{ROOT}/{package}/{name}"] = _in_period(text, package).encode("utf-8")
+    files[SELECT_MODULE] = _select_module(policy.document.id, digest, programs, until).encode("utf-8")
+    manifest = {"revision": digest, "roots": [ROOT], "rego_version": 1,
+                "metadata": {"policy": policy.document.id, "time_zone": policy.document.time_zone,
+                             "valid_from": data["periods"][0]["valid_from"],
+                             "valid_until": data["periods"][-1]["valid_until"],
+                             "periods": [{k: v for k, v in period.items() if k != "package"}
+                                         for period in data["periods"]],
+                             "query": QUERY}}
+    return {".manifest": _json(manifest), "data.json": _json({ROOT: data}), **dict(sorted(files.items()))}
 
 
-def write_bundle(policy: "Policy", outdir: Path, day: date) -> list[Path]:
-    """Write the OPA bundle for the clauses in force on ``day`` into ``outdir`` (created if
-    needed; the bundle's own files are replaced, nothing else is touched). Returns the paths
-    written, sorted. The same policy digest always gives the same bytes."""
+def write_bundle(policy: "Policy", outdir: Path, day: date | None = None) -> list[Path]:
+    """Write the OPA bundle (every period, or the one in force on ``day``) into ``outdir``
+    (created if needed). The bundle's own files are replaced, and any other ``.rego`` file under
+    ``outdir/policykit/`` (a period an earlier export held) is removed, so that OPA loads exactly
+    this bundle; nothing else is touched. Returns the paths written, sorted. The same policy
+    always gives the same bytes."""
     files = bundle_files(policy, day)
+    root = Path(outdir)
+    for stale in sorted((root / ROOT).rglob("*.rego")) if (root / ROOT).is_dir() else []:
+        if stale.relative_to(root).as_posix() not in files:
+            stale.unlink()
     written = []
     for relative, content in sorted(files.items()):
-        target = Path(outdir) / relative
+        target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         written.append(target)
     return written
 
 
+def bundle_modules(outdir: Path) -> list[str]:
+    """The Rego modules of a written bundle, as paths relative to its root, sorted."""
+    root = Path(outdir)
+    return sorted(path.relative_to(root).as_posix() for path in (root / ROOT).rglob("*.rego"))
+
+
 def load_bundle_into(interpreter: Any, outdir: Path) -> None:
     """Add a written bundle's modules and data to a Rego interpreter: anything with
     ``add_module(name, source)`` and ``add_data_json(text)``, such as ``regopy.Interpreter``."""
     root = Path(outdir)
-    for relative in MODULES:
+    for relative in bundle_modules(root):
         interpreter.add_module(relative, (root / relative).read_text(encoding="utf-8"))
     interpreter.add_data_json((root / "data.json").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from policykit.core.errors import RequestError, did_you_mean
 from policykit.core.vocabulary import load_vocabulary
 from policykit.interfaces.cli.edge import (add_site_url_argument, load_policy_or_report, site_url,
                                            EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
-                                           report_request_error, request_error_dict, today)
+                                           report_request_error, request_error_dict)
 
 if TYPE_CHECKING:
     from policykit.core.api import Policy
@@ -47,7 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch", action="store_true",
                         help="read JSON Lines, write one decision (or error object) per line")
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
-                        help="the date for requests that give none (default: today)")
+                        help="the date for requests that give none (default: today in the policy's time zone)")
     parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
     add_site_url_argument(parser)
     parser.add_argument("--alternatives", action=argparse.BooleanOptionalAction, default=True,

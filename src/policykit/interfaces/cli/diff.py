@@ -9,7 +9,7 @@ from pathlib import Path
 
 from policykit.core.errors import PolicyError
 from policykit.core.paths import default_policy_dir
-from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument, print_issues, today
+from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument, print_issues, today_for
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     project_policy = Path(args.policy) if args.policy else default_policy_dir()
     try:
         old, new = (diff.resolve_side(spec, project_policy=project_policy, repo=project_policy.resolve().parent,
-                                      default_day=args.as_of or today(), pinned=bool(args.as_of))
+                                      default_day=args.as_of or today_for(args.policy), pinned=bool(args.as_of))
                     for spec in (args.old, args.new))
         ahead = None if args.as_of or old.pinned or new.pinned or args.format == "json" else diff.diff_ahead(old, new)
         report = diff.diff(old, new) if ahead is None else None

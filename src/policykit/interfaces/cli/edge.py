@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -24,17 +23,27 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
-def today() -> date:
-    """The one clock of the project: read here, at the edge, never in library code. It is the
-    system date, or ``POLICYKIT_TODAY`` (YYYY-MM-DD) when set, so that the whole project (decide,
-    diff, coverage, mutate, site build) can be run as of another day."""
-    pinned = os.environ.get("POLICYKIT_TODAY")
-    if pinned:
-        try:
-            return date.fromisoformat(pinned)
-        except ValueError:
-            raise SystemExit(f"error: POLICYKIT_TODAY='{pinned}' is not a date written YYYY-MM-DD") from None
-    return date.today()
+def clock() -> date:
+    """The one clock of the command line (``policykit.interfaces.clock.now``): the current instant,
+    which a policy reads as a date in its own time zone, or the moment ``POLICYKIT_NOW`` (an instant)
+    or ``POLICYKIT_TODAY`` (a date) pins, so that the whole project (decide, diff, coverage, mutate,
+    site build) can be run at another moment. Pass it as ``load_policy(today=clock)``."""
+    from policykit.interfaces.clock import ClockError, now
+
+    try:
+        return now()
+    except ClockError as error:
+        raise SystemExit(f"error: {error}") from None
+
+
+def today_for(path: str | Path | None) -> date:
+    """Today in the time zone of the policy at ``path`` (default: the project's own), for commands
+    that need the date before they load the policies they work on. Exits with every problem when
+    that policy is not valid."""
+    policy = load_policy_or_report(None if path is None else str(path))
+    if policy is None:
+        raise SystemExit(EXIT_FAILURE)
+    return policy.today()
 
 
 def date_argument(text: str) -> date:
@@ -91,7 +100,7 @@ def load_scenarios(args: argparse.Namespace, site_url: str | None = None) -> "tu
     from policykit.authoring.scenarios import read_features
 
     try:
-        policy = load_policy(args.policy, today=today, site_url=site_url)
+        policy = load_policy(args.policy, today=clock, site_url=site_url)
     except PolicyError as error:
         print_issues(error.issues)
         return None
@@ -124,7 +133,7 @@ def load_policy_or_report(path: str | None, site_url: str | None = None) -> "Pol
     from policykit.core.snapshot import load_policy_snapshot
 
     try:
-        return load_policy_snapshot(path, today=today, site_url=site_url)
+        return load_policy_snapshot(path, today=clock, site_url=site_url)
     except PolicyError as error:
         print_issues(error.issues)
         return None

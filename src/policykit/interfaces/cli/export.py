@@ -9,7 +9,7 @@ from policykit.core.errors import RequestError
 from policykit.core.loader import display_path
 from policykit.interfaces.cli.edge import (add_site_url_argument, load_policy_or_report, site_url,
                                            EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
-                                           print_request_error, today)
+                                           print_request_error)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -19,12 +19,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     targets.required = True
     parser = targets.add_parser(
         "rego", help="an OPA bundle (Rego v1) whose data.policykit.decision matches decide()",
-        description="Write an OPA bundle: Rego v1 module(s) generated from the clauses, data.json with the clause "
-                    "texts, and .manifest whose revision is the policy digest. Query data.policykit.decision with "
-                    "a request as input. The same policy digest always gives the same bytes.")
+        description="Write an OPA bundle: Rego v1 modules generated from the clauses, data.json with the clause "
+                    "texts, and .manifest whose revision is the digest of the whole policy. It holds every period "
+                    "of the policy (the clause versions in force between two effective dates, future ones "
+                    "included) and answers each request by the versions in force on its date, today in the "
+                    "policy's time zone when it gives none. Query data.policykit.decision with a request as "
+                    "input. The same policy always gives the same bytes.")
     parser.add_argument("outdir", metavar="OUTDIR", help="the directory to write (created; its bundle files replaced)")
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
-                        help="export the clause versions in force on this date (default: today)")
+                        help="export only the clause versions in force on this date: the bundle then refuses "
+                             "dates outside their period (default: every period)")
     parser.add_argument("--policy", metavar="POLICY_DIR", help="the policy directory (default: the project's own)")
     add_site_url_argument(parser)
     parser.set_defaults(func=run)
@@ -36,12 +40,22 @@ def run(args: argparse.Namespace) -> int:
     policy = load_policy_or_report(args.policy, site_url(args))
     if policy is None:
         return EXIT_FAILURE
-    day = args.as_of or today()
+    from policykit.core.compiler import policy_digest
+
     try:
-        written = write_bundle(policy, Path(args.outdir), day)
+        written = write_bundle(policy, Path(args.outdir), args.as_of)
     except RequestError as error:
         print_request_error(error)
         return EXIT_USAGE
-    print(f"wrote an OPA bundle of {len(written)} files to {display_path(Path(args.outdir))} "
-          f"(revision {policy.program(day).digest}); query data.policykit.decision")
+    starts = policy.document.effective_dates()
+    if args.as_of:
+        program = policy.program(args.as_of)
+        later = [day for day in starts if day > program.valid_from]
+        what = (f"only the period from {program.valid_from.isoformat()}"
+                + (f" until {later[0].isoformat()}" if later else "") + f", digest {program.digest}")
+    else:
+        what = f"every period, from {', '.join(day.isoformat() for day in starts)}"
+    print(f"wrote an OPA bundle of {len(written)} files to {display_path(Path(args.outdir))} ({what}; "
+          f"revision {policy_digest(policy.document)}); "
+          "query data.policykit.decision")
     return EXIT_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from policykit.interfaces.cli.edge import add_scenario_arguments, EXIT_FAILURE, EXIT_OK, date_argument, load_scenarios, today
+from policykit.interfaces.cli.edge import add_scenario_arguments, EXIT_FAILURE, EXIT_OK, date_argument, load_scenarios
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"[{done:>3}/{total}] {result.mutant.label} ... {verdict}",
               file=sys.stderr, flush=True)
 
-    results = mutate.run(policy.document, scenarios, today=today(), day=args.as_of, only=args.clause or (),
+    results = mutate.run(policy.document, scenarios, today=policy.today(), day=args.as_of, only=args.clause or (),
                          progress=progress)
     survivors = [r for r in results if r.survived]
     if survivors:

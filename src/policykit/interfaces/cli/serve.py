@@ -8,7 +8,7 @@ from pathlib import Path
 
 from policykit.core.errors import PolicyError
 from policykit.interfaces.cli.edge import (EXIT_FAILURE, EXIT_OK, EXIT_USAGE, add_site_url_argument, print_issues,
-                                          site_url, today)
+                                          site_url, clock)
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     base = site_url(args)
     try:
-        load_policy(args.policy, today=today, site_url=base)  # fail before binding if the policy is not valid
+        load_policy(args.policy, today=clock, site_url=base).today()  # fail before binding if the policy or the clock is not valid
     except PolicyError as error:
         print_issues(error.issues)
         return EXIT_FAILURE

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from policykit.core.loader import display_path
 from policykit.interfaces.cli.edge import (add_scenario_arguments, add_site_url_argument, EXIT_FAILURE, EXIT_OK,
-                                          load_scenarios, site_url, today)
+                                          load_scenarios, site_url)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     from policykit.authoring.questions import load_questions
 
-    written = build_pages(policy, scenarios, out, docs=project_docs_dir(), schema_dir=schema_dir(), day=today(),
+    written = build_pages(policy, scenarios, out, docs=project_docs_dir(), schema_dir=schema_dir(), day=policy.today(),
                           topics=load_questions(policy=policy.document))
     print(f"wrote {len(written)} generated files to {display_path(out)} "
           f"({len(scenarios)} examples); now run: mkdocs build --strict")
