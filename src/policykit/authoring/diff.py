@@ -112,6 +112,7 @@ class ClauseChange:
     rule_removed: tuple[str, ...]  # rule cases in the phrasebook's words
     rule_added: tuple[str, ...]
     corrections: tuple[CorrectionNote, ...] = ()
+    effective: date | None = None  # when the version in force on the new side (the old, if removed) took effect
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class PolicyDiff:
         return {
             "old": self.old, "new": self.new,
             "clauses": [{"clause": c.clause, "title": c.title, "status": c.status, "redline": c.redline,
+                         "effective": c.effective.isoformat() if c.effective else None,
                          "rule_removed": list(c.rule_removed), "rule_added": list(c.rule_added),
                          "corrections": [{"effective": n.effective.isoformat(), "date": n.date.isoformat(),
                                           "kind": n.kind, "reason": n.reason} for n in c.corrections]}
@@ -265,12 +267,12 @@ def clause_changes(old: Side, new: Side, corrections: Sequence[CorrectionNote] =
         if clause_id not in after:
             clause, version = before[clause_id]
             changes.append(ClauseChange(clause_id, clause.title, "removed", f"~~{version.text}~~",
-                                        tuple(describe_case(c) for c in version.rule), ()))
+                                        tuple(describe_case(c) for c in version.rule), (), (), version.effective))
             continue
         if clause_id not in before:
             clause, version = after[clause_id]
             changes.append(ClauseChange(clause_id, clause.title, "added", f"**{version.text}**", (),
-                                        tuple(describe_case(c) for c in version.rule)))
+                                        tuple(describe_case(c) for c in version.rule), (), version.effective))
             continue
         (old_clause, old_version), (clause, new_version) = before[clause_id], after[clause_id]
         old_cases = [describe_case(c) for c in old_version.rule]
@@ -287,7 +289,7 @@ def clause_changes(old: Side, new: Side, corrections: Sequence[CorrectionNote] =
                 clause_id, clause.title, "corrected" if same_date else "changed",
                 redline(old_version.text, new_version.text) if text_changed else "",
                 tuple(c for c in old_cases if c not in new_cases), tuple(c for c in new_cases if c not in old_cases),
-                notes))
+                notes, new_version.effective))
     return changes
 
 
