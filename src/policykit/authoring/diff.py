@@ -112,6 +112,7 @@ class ClauseChange:
     rule_removed: tuple[str, ...]  # rule cases in the phrasebook's words
     rule_added: tuple[str, ...]
     corrections: tuple[CorrectionNote, ...] = ()
+    effective: date | None = None  # when the version in force on the new side (the old, if removed) took effect
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class PolicyDiff:
         return {
             "old": self.old, "new": self.new,
             "clauses": [{"clause": c.clause, "title": c.title, "status": c.status, "redline": c.redline,
+                         "effective": c.effective.isoformat() if c.effective else None,
                          "rule_removed": list(c.rule_removed), "rule_added": list(c.rule_added),
                          "corrections": [{"effective": n.effective.isoformat(), "date": n.date.isoformat(),
                                           "kind": n.kind, "reason": n.reason} for n in c.corrections]}
@@ -267,12 +269,12 @@ def clause_changes(old: Side, new: Side, corrections: Sequence[CorrectionNote] =
         if clause_id not in after:
             clause, version = before[clause_id]
             changes.append(ClauseChange(clause_id, clause.title, "removed", f"~~{version.text}~~",
-                                        tuple(describe_case(c) for c in version.rule), ()))
+                                        tuple(describe_case(c) for c in version.rule), (), (), version.effective))
             continue
         if clause_id not in before:
             clause, version = after[clause_id]
             changes.append(ClauseChange(clause_id, clause.title, "added", f"**{version.text}**", (),
-                                        tuple(describe_case(c) for c in version.rule)))
+                                        tuple(describe_case(c) for c in version.rule), (), version.effective))
             continue
         (old_clause, old_version), (clause, new_version) = before[clause_id], after[clause_id]
         old_cases = [describe_case(c) for c in old_version.rule]
@@ -289,7 +291,7 @@ def clause_changes(old: Side, new: Side, corrections: Sequence[CorrectionNote] =
                 clause_id, clause.title, "corrected" if same_date else "changed",
                 redline(old_version.text, new_version.text) if text_changed else "",
                 tuple(c for c in old_cases if c not in new_cases), tuple(c for c in new_cases if c not in old_cases),
-                notes))
+                notes, new_version.effective))
     return changes
 
 
@@ -637,17 +639,22 @@ class _Sides:
 
 
 def _term_states(terms: Sequence[_Term], alive: Sequence[int], true: int, unknown: int, settled: int,
-                 openable: int) -> tuple[list[int], list[int]]:
+                 openable: int, before: list[int] | None = None, changed: int = -1) -> tuple[list[int], list[int]]:
     """Each term's possible states over a cube, and the terms not false: the ``settled`` bits are
     as ``true`` and ``unknown`` say, the others free; only the ``alive`` terms can be other than
     false (a false term stays false as more bits are settled). A settled term has one state; an
     open one may be false, may be true unless a settled bit is unknown, and may be unknown if a bit
-    it reads is or can be unknown."""
-    found = [_F] * len(terms)
+    it reads is or can be unknown. With the states ``before`` of a cube this one lies in (false
+    wherever a term is not alive), only the terms reading a ``changed`` bit are worked out again."""
+    found = [_F] * len(terms) if before is None else before.copy()
     living = []
     for index in alive:
         term = terms[index]
+        if not term.reads & changed:
+            living.append(index)
+            continue
         if term.positive & settled & ~true & ~unknown or term.negative & true or term.known & unknown:
+            found[index] = _F
             continue
         living.append(index)
         loose = term.reads & ~settled
@@ -658,6 +665,23 @@ def _term_states(terms: Sequence[_Term], alive: Sequence[int], true: int, unknow
             found[index] = _F | (0 if stuck else _T) | (_U if stuck or (term.positive | term.negative) & loose & openable
                                                          else 0)
     return found, living
+
+
+def _relevant(sides: _Sides, side: int, found: list[int], living: list[int]) -> list[int]:
+    """The living terms of a side that can still change the delta; the others are set false in
+    ``found``. A term whose outcome is weaker than one surely true on its side can no longer
+    decide, be at stake or be a reason; unless its case is a changed one with an obligation or a
+    notice, it adds nothing either (a common case adds the same to both sides)."""
+    terms, cases = sides.terms[side], sides.cases[side]
+    low = max((terms[i].rank for i in living if found[i] == _T), default=0)
+    kept = []
+    for index in living:
+        term = terms[index]
+        if term.rank >= low or not term.common and cases[term.case].effect:
+            kept.append(index)
+        else:
+            found[index] = _F
+    return kept
 
 
 def _open_bit(term: _Term, settled: int) -> int:
@@ -847,7 +871,7 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
             if unit.kind == "item":
                 owner[low] = index
             mask ^= low
-    read_as = [(value_bit, unless_bit) for value_bit, _, unless_bit, _ in old.layout.read_as]
+    read_as = [(value_bit | as_bit, unless_bit) for value_bit, as_bit, unless_bit, _ in old.layout.read_as]
     children: dict[int | None, list[int]] = defaultdict(list)
     for index, unit in enumerate(units):
         children[unit.parent].append(index)
@@ -865,6 +889,19 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
     visited = [0]
     memo: dict[tuple, list] = {}
     settled_units: set[int] = set()
+    # Cubes below a node are chains of (unit, the states allowed, the rest of the chain), and deltas
+    # are numbered: a chain by its number (0: no unit settled), so that entries hash in constant time.
+    chains: list[tuple[int, frozenset[int], int]] = [(-1, frozenset(), 0)]
+    chain_ids: dict[tuple[int, frozenset[int], int], int] = {}
+    deltas: dict[Delta, int] = {}
+
+    def link(index: int, choices: list[int], rest: int) -> int:
+        entry = (index, frozenset(choices), rest)
+        number = chain_ids.get(entry)
+        if number is None:
+            number = chain_ids[entry] = len(chains)
+            chains.append(entry)
+        return number
 
     def residue(states: tuple[list[int], list[int]], alive: tuple[list[int], list[int]], effective: int,
                 unknown: int, bits: int, free: list[int]) -> tuple:
@@ -897,14 +934,25 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
         free_set = set(free)
         return (tuple(parts), met, tuple(reread), tuple(sorted((u, u in free_set) for u in relevant)))
 
-    def walk(true: int, unknown: int, bits: int, free: list[int], alive: tuple[list[int], list[int]]) -> list:
-        """The cubes below this one whose decision changes, as (the units settled below it, as a
-        chain of ((unit, the states allowed), rest) pairs; the delta)."""
+    def walk(true: int, unknown: int, bits: int, free: list[int], alive: tuple[list[int], list[int]],
+             parent: tuple | None = None) -> list:
+        """The cubes below this one whose decision changes, as (the number of the chain of units
+        settled below it, the number of its delta). ``parent`` is the cube above's (effective true
+        bits, unknown bits, settled bits, term states): only the terms reading a bit that changed
+        since are worked out again."""
         effective = _read_as(old, true)
-        (old_states, old_alive), (new_states, new_alive) = (
-            _term_states(sides.terms[0], alive[0], effective, unknown, bits, sides.openable),
-            _term_states(sides.terms[1], alive[1], effective, unknown, bits, sides.openable))
+        if parent is None:
+            (old_states, old_alive), (new_states, new_alive) = (
+                _term_states(sides.terms[0], alive[0], effective, unknown, bits, sides.openable),
+                _term_states(sides.terms[1], alive[1], effective, unknown, bits, sides.openable))
+        else:
+            changed = (parent[0] ^ effective) | (parent[1] ^ unknown) | (parent[2] ^ bits)
+            (old_states, old_alive), (new_states, new_alive) = (
+                _term_states(sides.terms[0], alive[0], effective, unknown, bits, sides.openable, parent[3][0], changed),
+                _term_states(sides.terms[1], alive[1], effective, unknown, bits, sides.openable, parent[3][1], changed))
+        old_alive, new_alive = _relevant(sides, 0, old_states, old_alive), _relevant(sides, 1, new_states, new_alive)
         states, alive = (old_states, new_states), (old_alive, new_alive)
+        here = (effective, unknown, bits, states)
         key = residue(states, alive, effective, unknown, bits, free)
         if key in memo:
             return memo[key]
@@ -924,7 +972,7 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
             rest_true = _read_as(old, rest_true)
             delta = delta_of(_verdict_key(old, rest_true, rest_unknown), _verdict_key(new, rest_true, rest_unknown),
                              sides.changed)
-            memo[key] = found = [((), delta)] if delta.changed else []
+            memo[key] = found = [(0, deltas.setdefault(delta, len(deltas)))] if delta.changed else []
             return found
         index = owner[need]
         while index not in free:  # its parent is not settled yet: settle that first
@@ -941,29 +989,31 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
             settles = unit.mask if state.settles < 0 else state.settles
             t, u, b = true | state.true, unknown | state.unknown, bits | settles
             if state.enables:
-                below = walk(t, u, b, rest + children[index], alive)
+                below = walk(t, u, b, rest + children[index], alive, here)
             else:
                 for child in _descendants(children, index):
                     t |= units[child].disabled[0]
                     u |= units[child].disabled[1]
                     b |= units[child].mask
-                below = walk(t, u, b, rest, alive)
+                below = walk(t, u, b, rest, alive, here)
             for entry in below:
                 combined.setdefault(entry, []).append(choice)
         # Sibling cubes with the same delta and the same units settled below merge into one.
-        found = [entry if len(choices) == len(unit.states) else (((index, frozenset(choices)), entry[0]), entry[1])
+        found = [entry if len(choices) == len(unit.states) else (link(index, choices, entry[0]), entry[1])
                  for entry, choices in combined.items()]
         memo[key] = found
         return found
 
     leaves = []
     everything = (list(range(len(sides.terms[0]))), list(range(len(sides.terms[1]))))
-    for chain, delta in walk(0, 0, 0, list(children[None]), everything):
+    found = walk(0, 0, 0, list(children[None]), everything)
+    by_id = list(deltas)
+    for chain, delta in found:
         cube: dict[int, frozenset[int]] = {}
         while chain:
-            (index, allowed), chain = chain
+            index, allowed, chain = chains[chain]
             cube[index] = allowed
-        leaves.append(_Leaf(cube, delta))
+        leaves.append(_Leaf(cube, by_id[delta]))
     return leaves, settled_units
 
 
@@ -1043,46 +1093,67 @@ def _minus(items: tuple, other: tuple) -> list:
 
 
 def _merge(cubes: list[dict[int, frozenset[int]]]) -> list[dict[int, frozenset[int]]]:
-    """Cubes (unit -> states allowed) of one group merged wherever two differ in one unit only."""
+    """Cubes (unit -> states allowed) of one group merged wherever two differ in one unit only.
+    The cubes are disjoint; two with the same other units are found by a hash of those (the sum of
+    their items' hashes), then compared."""
+    entries = [(cube, sum(hash(item) for item in cube.items())) for cube in cubes]
     changed = True
     while changed:
         changed = False
-        units = sorted({u for cube in cubes for u in cube})
-        for unit in units:
-            buckets: dict[tuple, dict[int, frozenset[int]]] = {}
-            for cube in cubes:
+        for unit in sorted({u for cube, _ in entries for u in cube}):
+            buckets: dict[int, list[int]] = {}
+            kept: list[tuple[dict[int, frozenset[int]], int] | None] = []
+            for cube, total in entries:
                 if unit not in cube:
-                    buckets[("whole", tuple(sorted(cube.items())))] = cube
+                    kept.append((cube, total))
                     continue
-                rest = tuple(sorted((u, s) for u, s in cube.items() if u != unit))
-                if rest in buckets:
-                    buckets[rest] = {**buckets[rest], unit: buckets[rest][unit] | cube[unit]}
-                    changed = True
+                rest = total - hash((unit, cube[unit]))
+                for place in buckets.get(rest, ()):
+                    other = kept[place][0]  # type: ignore[index]
+                    if len(other) == len(cube) and all(other.get(u) == a for u, a in cube.items() if u != unit):
+                        merged = {**other, unit: other[unit] | cube[unit]}
+                        kept[place] = (merged, rest + hash((unit, merged[unit])))
+                        changed = True
+                        break
                 else:
-                    buckets[rest] = cube
-            cubes = list(buckets.values())
-    return cubes
+                    buckets.setdefault(rest, []).append(len(kept))
+                    kept.append((cube, total))
+            entries = [entry for entry in kept if entry is not None]
+    return [cube for cube, _ in entries]
 
 
-def _example(units: list[_Unit], cube: dict[int, frozenset[int]]) -> dict:
+def _shapes(units: list[_Unit]) -> list[tuple[list[str], str, bool, bool]]:
+    """Per unit: the path of objects a request holds it in, its key, whether its fact is an object
+    (a site), and whether it is open (missing means unknown)."""
+    vocabulary = load_vocabulary()
+    found = []
+    for unit in units:
+        *parents, leaf = unit.fact.split(".")
+        if unit.fact == "actor.role":
+            parents, leaf = ["actor"], "role"
+        fact = vocabulary[unit.fact]
+        found.append((parents, leaf, fact.kind == "object", fact.open))
+    return found
+
+
+def _example(units: list[_Unit], cube: dict[int, frozenset[int]],
+             shapes: list[tuple[list[str], str, bool, bool]] | None = None) -> dict:
     """One request of a cube: each settled unit's first allowed state, every other unit's first."""
     request: dict = {}
     enabled: dict[int | None, bool] = {None: True}
+    shapes = shapes or _shapes(units)
     for index, unit in enumerate(units):
         if not enabled.get(unit.parent, False):
             enabled[index] = False
             continue
         state = unit.states[min(cube[index])] if index in cube else unit.states[0]
         enabled[index] = state.enables
-        *parents, leaf = unit.fact.split(".")
+        parents, leaf, is_object, is_open = shapes[index]
         target = request
-        for part in (["actor"] if unit.fact == "actor.role" else parents):
+        for part in parents:
             target = target.setdefault(part, {})
-        if unit.fact == "actor.role":
-            leaf = "role"
         value = state.value[0] if isinstance(state.value, tuple) and unit.kind == "choice" else state.value
-        if unit.kind == "site" or (unit.kind == "enum" and isinstance(value, bool) and
-                                   load_vocabulary()[unit.fact].kind == "object"):
+        if unit.kind == "site" or (unit.kind == "enum" and isinstance(value, bool) and is_object):
             if value:
                 target.setdefault(leaf, {})
         elif unit.kind == "list":
@@ -1096,25 +1167,32 @@ def _example(units: list[_Unit], cube: dict[int, frozenset[int]]) -> dict:
         elif unit.kind == "enum" and isinstance(value, tuple):
             if value:
                 target[leaf] = list(value)
-        elif value is False and not load_vocabulary()[unit.fact].open:
+        elif value is False and not is_open:
             continue
         else:
             target[leaf] = value
     return request
 
 
-def _where(units: list[_Unit], cube: dict[int, frozenset[int]]) -> tuple[tuple[str, tuple[str, str, tuple]], ...]:
+def _where(units: list[_Unit], cube: dict[int, frozenset[int]], known: dict | None = None
+           ) -> tuple[tuple[str, tuple[str, str, tuple]], ...]:
+    """A cube's conditions: per unit it settles, the states allowed in words and as data
+    (``known`` keeps the ones already worked out)."""
+    known = {} if known is None else known
     found = []
     for index in sorted(cube):
         unit, allowed = units[index], cube[index]
         if len(allowed) == len(unit.states):
             continue
-        states = [unit.states[i] for i in sorted(allowed)]
-        values: list[object] = []
-        for state in states:
-            values += list(state.value) if isinstance(state.value, tuple) and unit.kind == "choice" else [state.value]
-        words = " or ".join(state.label for state in states)
-        found.append((words, (unit.fact, unit.item or "", tuple(values))))
+        part = known.get((index, allowed))
+        if part is None:
+            states = [unit.states[i] for i in sorted(allowed)]
+            values: list[object] = []
+            for state in states:
+                values += list(state.value) if isinstance(state.value, tuple) and unit.kind == "choice" else [state.value]
+            words = " or ".join(state.label for state in states)
+            part = known[(index, allowed)] = (words, (unit.fact, unit.item or "", tuple(values)))
+        found.append(part)
     return tuple(found)
 
 
@@ -1132,7 +1210,8 @@ def impact(old: Side, new: Side, fixed: Mapping[str, Sequence[object]] | None = 
     except SpaceTooLarge:
         raise ValueError(f"the change reaches more than {limit:,} distinct cases of requests; split it into "
                          "smaller pull requests, or compare it on explicit dates") from None
-    size = _cube_weight(units, {})
+    weigh, shapes, known = _Weigher(units), _shapes(units), {}
+    size = weigh({})
     groups: dict[Delta, list[dict[int, frozenset[int]]]] = defaultdict(list)
     for leaf in leaves:
         groups[leaf.delta].append(leaf.cube)
@@ -1140,28 +1219,52 @@ def impact(old: Side, new: Side, fixed: Mapping[str, Sequence[object]] | None = 
     for delta, cubes in groups.items():
         words_before, words_after = _side_words(delta, titles, old=True), _side_words(delta, titles, old=False)
         for cube in (_merge(cubes) if len(cubes) <= MERGE_LIMIT else cubes):
-            where = _where(units, cube)
+            where = _where(units, cube, known)
             flips.append(Flip(tuple(w for w, _ in where), tuple(c for _, c in where), words_before, words_after,
-                              _cube_weight(units, cube), _example(units, cube), delta.outcome_changed, delta))
+                              weigh(cube), _example(units, cube, shapes), delta.outcome_changed, delta))
     flips.sort(key=lambda f: (not f.outcome_changed, -f.count, f.old, f.new, f.pattern))
     notes = []
     facts = tuple(dict.fromkeys(units[i].fact for i in sorted(settled)))
     return facts, size, flips, notes
 
 
-def _cube_weight(units: list[_Unit], cube: dict[int, frozenset[int]]) -> int:
-    """How many requests of the space a cube holds."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for index, unit in enumerate(units):
-        children[unit.parent].append(index)
+class _Weigher:
+    """How many requests of the space a cube holds: the units' whole counts are computed once, and
+    a cube recounts only the units on the way to the ones it settles."""
 
-    def count(index: int) -> int:
-        unit = units[index]
+    def __init__(self, units: list[_Unit]) -> None:
+        self.units = units
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for index, unit in enumerate(units):
+            self.children[unit.parent].append(index)
+        self.whole: list[int] = [0] * len(units)
+        for index in reversed(range(len(units))):
+            self.whole[index] = self._count(index, {}, frozenset())
+
+    def _count(self, index: int, cube: Mapping[int, frozenset[int]], touched: frozenset[int]) -> int:
+        unit = self.units[index]
         allowed = cube.get(index, range(len(unit.states)))
-        return sum(unit.states[s].weight * (_product(count(c) for c in children[index])
-                                            if unit.states[s].enables else 1) for s in allowed)
+        below = None
+        total = 0
+        for s in allowed:
+            state = unit.states[s]
+            if state.enables:
+                if below is None:
+                    below = _product(self._count(c, cube, touched) if c in touched else self.whole[c]
+                                     for c in self.children[index])
+                total += state.weight * below
+            else:
+                total += state.weight
+        return total
 
-    return _product(count(i) for i in children[None])
+    def __call__(self, cube: Mapping[int, frozenset[int]]) -> int:
+        touched = set()
+        for index in cube:
+            while index is not None and index not in touched:
+                touched.add(index)
+                index = self.units[index].parent
+        frozen = frozenset(touched)
+        return _product(self._count(i, cube, frozen) if i in frozen else self.whole[i] for i in self.children[None])
 
 
 def diff(old: Side, new: Side, fixed: Mapping[str, Sequence[object]] | None = None) -> PolicyDiff:

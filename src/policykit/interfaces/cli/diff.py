@@ -14,9 +14,11 @@ from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, dat
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "diff", help="what a change to the policy does: redline, rule changes, decisions that flip",
+        "diff", help="what a change to the policy does: the questions that change, who is affected, redline",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Compare two versions of the policy: clause text as a word-level redline, rule changes in "
+        description="Compare two versions of the policy, as in force today and on every later effective date: "
+                    "the everyday questions whose answers change, who is affected in plain sentences, "
+                    "clause text as a word-level redline, rule changes in "
                     "the phrasebook's words, corrections checked, and every decision that changes, found "
                     "exhaustively over the whole request space on the compiled engine and grouped into exact "
                     "patterns (outcome changes apart from reason-, obligation- or notice-only changes). Exits 1 "
@@ -28,8 +30,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                "  policykit diff 2026-06-01 2027-02-01")
     parser.add_argument("old", metavar="OLD")
     parser.add_argument("new", metavar="NEW")
-    parser.add_argument("--format", choices=("markdown", "json"), default="markdown",
-                        help="markdown to paste into a pull request (default) or json")
+    parser.add_argument("--format", choices=("markdown", "json", "html"), default="markdown",
+                        help="markdown to paste into a pull request (default), json with the same content, or "
+                             "html: the board packet, a printable page")
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
                         help="for revisions and directories: read the versions in force on this date "
                              "(default: today)")
@@ -39,28 +42,45 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from policykit.authoring import diff
+    from policykit.authoring import diff, review
 
     project_policy = Path(args.policy) if args.policy else default_policy_dir()
     try:
         old, new = (diff.resolve_side(spec, project_policy=project_policy, repo=project_policy.resolve().parent,
                                       default_day=args.as_of or today_for(args.policy), pinned=bool(args.as_of))
                     for spec in (args.old, args.new))
-        ahead = None if args.as_of or old.pinned or new.pinned or args.format == "json" else diff.diff_ahead(old, new)
-        report = diff.diff(old, new) if ahead is None else None
+        ahead = not (args.as_of or old.pinned or new.pinned)
+        if not ahead and old.day != new.day:  # two dates: the project's policy on each
+            reviewed = None
+            report = diff.diff(old, new)
+        else:
+            reviewed = review.review(old, new, ahead=ahead)
     except PolicyError as error:
         print_issues(error.issues)
         return EXIT_FAILURE
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    errors = (ahead[0][1] if ahead else report).errors
-    if ahead is not None:
-        sys.stdout.write(diff.to_markdown_ahead(ahead))
-    elif args.format == "json":
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    if reviewed is None:
+        errors = report.errors
+        if args.format == "json":
+            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        elif args.format == "html":
+            print("error: --format html compares two policies (revisions or directories), not two dates",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        else:
+            sys.stdout.write(diff.to_markdown(report))
     else:
-        sys.stdout.write(diff.to_markdown(report))
+        errors = reviewed.errors
+        if args.format == "json":
+            print(json.dumps(reviewed.to_dict(), ensure_ascii=False, indent=2))
+        elif args.format == "html":
+            from policykit.authoring.packet import to_html
+
+            sys.stdout.write(to_html(reviewed, new.policy.document.title))
+        else:
+            sys.stdout.write(review.to_markdown(reviewed))
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     return EXIT_FAILURE if errors else EXIT_OK

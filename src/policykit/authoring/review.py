@@ -1,0 +1,511 @@
+"""What a change does, in the words a board member reads: the everyday questions whose answers
+change, then who is affected as a few plain sentences, each with an example and a witness for
+every condition it names; the exhaustive patterns of ``authoring.diff`` follow as the detail.
+
+For every compared date (today and each later effective date on either side):
+
+* **Questions.** Every question of the corpus (``questions/``) and every scenario (``features/``)
+  is asked of both sides as of that date (a question's own ``as_of`` is replaced by the date); the
+  ones whose outcome differs are listed with the answer before and after. This is a plain loop
+  over ``Policy.decide``: nothing is inferred.
+* **Sentences.** For each kind of change (outcome before → outcome after) the largest patterns
+  are turned into sentences. A pattern's conditions are tried one by one: a condition stays only
+  when a *witness* exists, a request meeting every other condition of the sentence but not this
+  one (the pattern's example with that one fact changed), which ``Policy.decide`` answers with a
+  different change or none. Conditions with no witness are dropped; "the request says (audience)"
+  is not repeated beside "it reaches a student"; the "not (…)" conditions whose witness changes
+  nothing because another rule decides it on both sides are said once, "unless another rule
+  already decides it", and listed in the detail. Each sentence's example is the pattern's example
+  (or a corpus question it covers), and its size is the number of corpus questions and scenarios
+  that meet its conditions and change as it says. A sentence is a summary: the patterns below it
+  are exact, the sentence is checked at its example and at its witnesses.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from policykit.authoring import diff
+from policykit.authoring.phrases import load_phrasebook
+from policykit.core.api import Policy
+from policykit.core.errors import PolicyError, RequestError
+from policykit.core.vocabulary import load_vocabulary
+
+#: Sentences written for one kind of change at most; the other patterns of that kind are in the detail.
+SENTENCES_PER_KIND = 2
+#: Sentences written for one date at most.
+SENTENCES = 8
+#: Changed questions listed per date in the summary; all of them are in the JSON and the detail.
+QUESTIONS_SHOWN = 25
+
+
+@dataclass(frozen=True)
+class Asked:
+    """An everyday question: from the corpus or a scenario, in its own words, with its request."""
+
+    source: str  # "question" or "scenario"
+    id: str  # the corpus id, or the scenario's file:line
+    words: str
+    request: dict
+
+
+@dataclass(frozen=True)
+class ChangedQuestion:
+    asked: Asked
+    old: str  # outcome before
+    new: str  # outcome after
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a sentence, in words and as data, with a request that meets the sentence's
+    other conditions but not this one and changes differently or not at all."""
+
+    words: str
+    fact: str
+    item: str
+    values: tuple
+    witness: dict
+    witness_old: str
+    witness_new: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """Who is affected by one kind of change: the conditions that matter, an example, a size."""
+
+    old: str
+    new: str
+    conditions: tuple[Condition, ...]
+    unless: tuple[Condition, ...]  # "unless another rule already decides it"
+    example: dict
+    example_words: str
+    covers: tuple[str, ...]  # ids of the corpus questions and scenarios it covers
+    requests: int  # the pattern's count of requests, for the detail
+
+    def words(self) -> str:
+        """The sentence in plain words."""
+        from policykit.publishing.site import OUTCOME_WORDS
+
+        said = "; ".join(c.words for c in self.conditions) or "any request"
+        text = f"When {said}: {OUTCOME_WORDS[self.old].lower()} → {OUTCOME_WORDS[self.new].lower()}"
+        return text + (", unless another rule already decides it" if self.unless else "")
+
+
+@dataclass(frozen=True)
+class DatedReview:
+    """Everything about one compared date."""
+
+    day: date
+    today: bool
+    report: diff.PolicyDiff
+    questions: tuple[ChangedQuestion, ...]
+    asked: int  # how many questions and scenarios were asked
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Review:
+    old: str
+    new: str
+    dates: tuple[DatedReview, ...]
+    errors: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """The whole review as JSON data: every compared date, with the same content as the Markdown."""
+        return {
+            "old": self.old, "new": self.new,
+            "dates": [{
+                "date": d.day.isoformat(), "today": d.today,
+                "clauses": d.report.to_dict()["clauses"],
+                "questions": {"asked": d.asked, "changed": len(d.questions),
+                              "list": [{"source": q.asked.source, "id": q.asked.id, "question": q.asked.words,
+                                        "request": q.asked.request, "old": q.old, "new": q.new}
+                                       for q in d.questions]},
+                "sentences": [{"sentence": s.words(), "old": s.old, "new": s.new,
+                               "conditions": [_condition_dict(c) for c in s.conditions],
+                               "unless": [_condition_dict(c) for c in s.unless],
+                               "example": s.example, "example_words": s.example_words,
+                               "covers": list(s.covers), "size": len(s.covers), "requests": s.requests}
+                              for s in d.sentences],
+                "impact": d.report.to_dict()["impact"],
+            } for d in self.dates],
+            "outcome_changed": sum(d.report.outcome_changes for d in self.dates),
+            "errors": list(self.errors),
+        }
+
+
+def _condition_dict(condition: Condition) -> dict[str, object]:
+    return {"words": condition.words, "fact": condition.fact, "item": condition.item,
+            "values": list(condition.values), "witness": condition.witness,
+            "witness_old": condition.witness_old, "witness_new": condition.witness_new}
+
+
+# --- the everyday questions -------------------------------------------------------------------
+
+
+def everyday_questions(questions: Path | None = None, features: Path | None = None,
+                       clause_ids: Sequence[str] = ()) -> list[Asked]:
+    """The question corpus and the scenarios, each with its request (its own date removed)."""
+    from policykit.authoring.questions import all_questions, load_questions
+    from policykit.authoring.scenarios import read_features
+    from policykit.core.paths import default_features_dir
+
+    found: list[Asked] = []
+    try:
+        for question in all_questions(load_questions(questions)):
+            if question.accept:
+                request = question.request
+                request.pop("as_of", None)
+                found.append(Asked("question", question.id, question.ask, request))
+    except PolicyError:
+        pass
+    scenarios, _ = read_features(features or default_features_dir(), clause_ids)
+    book = load_phrasebook()
+    for scenario in scenarios:
+        try:
+            request = scenario.request(book)
+        except ValueError:
+            continue
+        request.pop("as_of", None)
+        found.append(Asked("scenario", f"{scenario.path}:{scenario.line}", scenario.name, request))
+    return found
+
+
+def _outcome(policy: Policy, request: dict, day: date) -> str | None:
+    try:
+        return policy.decide(request, as_of=day).outcome
+    except RequestError:
+        return None
+
+
+def changed_questions(old: Policy, new: Policy, day: date, asked: Sequence[Asked]) -> list[ChangedQuestion]:
+    """The questions whose outcome differs between the sides as of ``day``."""
+    found = []
+    for question in asked:
+        before, after = _outcome(old, question.request, day), _outcome(new, question.request, day)
+        if before is not None and after is not None and before != after:
+            found.append(ChangedQuestion(question, before, after))
+    return found
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+
+def matches(where: Sequence[tuple[str, str, tuple]], request: Mapping) -> bool:
+    """Whether a request meets every condition ``(fact, list item or "", the states allowed)`` of a
+    pattern (``Flip.where``) or a sentence."""
+    vocabulary = load_vocabulary()
+    for fact, item, allowed in where:
+        value = _get(request, fact)
+        kind = vocabulary[fact].kind
+        if item:
+            if (item in (value or [])) not in allowed:
+                return False
+        elif kind == "object":
+            if (value is not None) not in allowed:
+                return False
+        elif kind == "list":
+            if ("given" if value is not None else None) not in allowed:
+                return False
+        elif value not in allowed and not (value is None and False in allowed and not vocabulary[fact].open):
+            return False
+    return True
+
+
+def _get(request: Mapping, path: str) -> object:
+    node: object = request
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _set(request: dict, path: str, value: object) -> None:
+    *parents, leaf = path.split(".")
+    target = request
+    for part in parents:
+        target = target.setdefault(part, {})
+    if value is None:
+        target.pop(leaf, None)
+    else:
+        target[leaf] = value
+
+
+def _neighbours(request: dict, fact: str, item: str, allowed: tuple) -> list[dict]:
+    """Requests like ``request`` but for one fact, whose state is outside ``allowed``."""
+    vocabulary = load_vocabulary()
+    definition = vocabulary[fact]
+    found = []
+    if item:
+        for state in (True, False):
+            if state in allowed:
+                continue
+            other = copy.deepcopy(request)
+            items = [v for v in (_get(other, fact) or []) if v != item] + ([item] if state else [])
+            _set(other, fact, items)
+            found.append(other)
+        return found
+    if definition.kind == "object":
+        for state in (True, False):
+            if state not in allowed:
+                other = copy.deepcopy(request)
+                _set(other, fact, {} if state else None)
+                found.append(other)
+        return found
+    if definition.kind == "list":
+        for state in ("given", None):
+            if state not in allowed:
+                other = copy.deepcopy(request)
+                _set(other, fact, [] if state == "given" else None)
+                found.append(other)
+        return found
+    if definition.kind == "boolean":
+        options: list[object] = [True, False] + ([None] if definition.open else [])
+    else:
+        options = list(definition.value_names) + ([] if definition.required else [None])
+    for value in options:
+        if value in allowed or (value is None and False in allowed and not definition.open):
+            continue
+        other = copy.deepcopy(request)
+        _set(other, fact, value)
+        found.append(other)
+    return found
+
+
+def plain_example(flip: diff.Flip) -> dict:
+    """The pattern's example with every fact the pattern leaves free left out (or, for the role,
+    the first one): still a request of the pattern, so it changes as the pattern says."""
+    vocabulary = load_vocabulary()
+    bound = {fact for fact, _, _ in flip.where}
+    items = {(fact, item) for fact, item, _ in flip.where if item}
+    request = copy.deepcopy(flip.example)
+    for fact in vocabulary.facts:
+        if fact.kind == "date" or fact.path in bound:
+            continue
+        if any(b.startswith(fact.path + ".") for b in bound):
+            continue
+        value = _get(request, fact.path)
+        if fact.kind == "list" and value is not None and any(f == fact.path for f, _ in items):
+            continue
+        if fact.required:
+            if fact.kind == "choice":
+                _set(request, fact.path, fact.value_names[0])
+            continue
+        _set(request, fact.path, None)
+    for fact in {f for f, _ in items}:
+        value = _get(request, fact)
+        if isinstance(value, list):
+            _set(request, fact, [v for v in value if (fact, v) in items])
+    return request
+
+
+def _sentence(old: Policy, new: Policy, day: date, flip: diff.Flip, asked: Sequence[Asked]) -> Sentence:
+    kind = (flip.delta.old_outcome, flip.delta.new_outcome) if flip.delta else ("", "")
+    kept: list[Condition] = []
+    unless: list[Condition] = []
+    example = plain_example(flip)
+    for words, (fact, item, allowed) in zip(flip.pattern, flip.where):
+        for other in _neighbours(example, fact, item, allowed):
+            before, after = _outcome(old, other, day), _outcome(new, other, day)
+            if before is None or after is None or (before, after) == kind:
+                continue
+            condition = Condition(words, fact, item, allowed, other, before, after)
+            (unless if item and allowed == (False,) and before == after else kept).append(condition)
+            break
+    # "the request says (audience)" goes without saying beside "it reaches a student"
+    named = {c.fact for c in kept if c.item and True in c.values}
+    kept = [c for c in kept if c.item or c.fact not in named or load_vocabulary()[c.fact].kind != "list"]
+    where = [(c.fact, c.item, c.values) for c in (*kept, *unless)]
+    covers = []
+    example_words = ""
+    for question in asked:
+        if matches(where, question.request) and (
+                _outcome(old, question.request, day), _outcome(new, question.request, day)) == kind:
+            covers.append(question.id)
+            if not example_words:
+                example, example_words = question.request, question.words
+    return Sentence(kind[0], kind[1], tuple(kept), tuple(unless), example,
+                    example_words or request_words(example), tuple(covers), flip.count)
+
+
+def sentences(old: Policy, new: Policy, day: date, flips: Sequence[diff.Flip], asked: Sequence[Asked],
+              changed: Sequence[ChangedQuestion] = ()) -> list[Sentence]:
+    """Who is affected, per kind of outcome change: first the patterns that hold a changed
+    question, then the largest; at most ``SENTENCES_PER_KIND`` per kind and ``SENTENCES`` in all,
+    the ones covering most questions first."""
+    kinds: dict[tuple[str, str], list[diff.Flip]] = defaultdict(list)
+    for flip in flips:
+        if flip.outcome_changed and flip.delta is not None:
+            kinds[(flip.delta.old_outcome, flip.delta.new_outcome)].append(flip)
+    for group in kinds.values():
+        group.sort(key=lambda f: -f.count)
+    holding: dict[tuple[str, str], list[diff.Flip]] = defaultdict(list)
+    for question in changed:
+        for flip in kinds.get((question.old, question.new), ()):
+            if matches(flip.where, question.asked.request):
+                if flip not in holding[(question.old, question.new)]:
+                    holding[(question.old, question.new)].append(flip)
+                break
+    found: list[Sentence] = []
+    for kind, group in kinds.items():
+        made: list[Sentence] = []
+        for flip in [*holding.get(kind, ()), *group]:
+            if len(made) >= SENTENCES_PER_KIND:
+                break
+            if any(matches([(c.fact, c.item, c.values) for c in (*s.conditions, *s.unless)], flip.example)
+                   for s in made):
+                continue
+            made.append(_sentence(old, new, day, flip, asked))
+        found += made
+    found.sort(key=lambda s: (-len(s.covers), -s.requests))
+    return found[:SENTENCES]
+
+
+def request_words(request: Mapping) -> str:
+    """A request in the phrasebook's words: "I am a teacher; I send a message; it goes by text message"."""
+    book = {(p.fact, p.value): p.text for p in load_phrasebook().phrases}
+    words = []
+    for fact in load_vocabulary().facts:
+        if fact.kind == "date":
+            continue
+        value = _get(request, fact.path)
+        if value is None:
+            continue
+        if fact.kind == "object":
+            if (fact.path, None) in book:
+                words.append(book[(fact.path, None)])
+        elif fact.kind == "list":
+            words += [book.get((fact.path, v), f"{fact.path} has {v}") for v in value]
+        elif fact.kind == "boolean":
+            if value:
+                words.append(book.get((fact.path, True), fact.path))
+        else:
+            words.append(book.get((fact.path, value), f"{fact.path} is {value}"))
+    return "; ".join(words)
+
+
+# --- the whole review ---------------------------------------------------------------------------
+
+
+def review(old: diff.Side, new: diff.Side, *, questions: Path | None = None, features: Path | None = None,
+           ahead: bool = True) -> Review:
+    """The review of a change: each compared date's diff, changed questions and sentences. With
+    ``ahead`` (the default for revisions) today and every later effective date on either side are
+    compared; otherwise the sides' own date only."""
+    days = diff.comparison_dates(old, new) if ahead else [old.day]
+    clause_ids = [c.id for c in new.policy.document.clauses]
+    asked = everyday_questions(questions, features, clause_ids)
+    dated = []
+    errors: tuple[str, ...] = ()
+    for index, day in enumerate(days):
+        report = diff.diff(diff.Side(old.label, old.policy, day), diff.Side(new.label, new.policy, day))
+        errors = errors or report.errors
+        changed = changed_questions(old.policy, new.policy, day, asked) if report.changes else []
+        said = sentences(old.policy, new.policy, day, report.flips, asked, changed) if report.changes else []
+        dated.append(DatedReview(day, index == 0 and ahead, report, tuple(changed), len(asked), tuple(said)))
+    return Review(old.label, new.label, tuple(dated), tuple(errors))
+
+
+# --- Markdown, for a pull request -----------------------------------------------------------------
+
+
+def _outcome_words(outcome: str) -> str:
+    from policykit.publishing.site import OUTCOME_WORDS
+
+    return OUTCOME_WORDS[outcome].lower()
+
+
+def date_heading(dated: DatedReview) -> str:
+    return f"Today, {dated.day.isoformat()}" if dated.today else f"From {dated.day.isoformat()}"
+
+
+def compared(reviewed: Review) -> str:
+    """The compared dates in words: "today (2026-06-01), 2027-09-01"."""
+    return ", ".join(f"today ({d.day.isoformat()})" if d.today else d.day.isoformat() for d in reviewed.dates)
+
+
+def question_line(dated: DatedReview) -> str:
+    return (f"**{len(dated.questions)} of {dated.asked} questions change** (the question corpus and the scenarios, "
+            f"each asked as of {dated.day.isoformat()}).")
+
+
+def sentence_example(sentence: Sentence) -> str:
+    size = len(sentence.covers)
+    return (f"For example: “{sentence.example_words}” (it covers {size} of the questions and scenarios).")
+
+
+def to_markdown(reviewed: Review) -> str:
+    """The review for a pull request: per compared date, the questions that change and who is
+    affected above the fold; the clauses' redlines; the exhaustive patterns folded."""
+    lines = [f"## Policy changes: {reviewed.old} → {reviewed.new}", "",
+             f"Compared as in force on: {compared(reviewed)}.", ""]
+    lines += diff._errors(reviewed.errors)
+    if not any(d.report.changes for d in reviewed.dates):
+        return "\n".join(lines + ["No clause text or rule changes on any of these dates.", ""])
+    for dated in reviewed.dates:
+        report = dated.report
+        lines += [f"### {date_heading(dated)}", ""]
+        if not report.changes:
+            lines += ["No clause text or rule changes.", ""]
+            continue
+        lines += [question_line(dated), ""]
+        if dated.questions:
+            lines += ["| question | before | after |", "|---|---|---|"]
+            for q in dated.questions[:QUESTIONS_SHOWN]:
+                lines.append(f"| {diff._cell(q.asked.words)} | {_outcome_words(q.old)} | {_outcome_words(q.new)} |")
+            if len(dated.questions) > QUESTIONS_SHOWN:
+                lines.append(f"| … and {len(dated.questions) - QUESTIONS_SHOWN} more (see the detail) | | |")
+            lines.append("")
+        if dated.sentences:
+            lines += ["**Who is affected**", ""]
+            lines += [f"- {s.words()}. {sentence_example(s)}" for s in dated.sentences]
+            lines.append("")
+        lines += [f"**Clauses** ({len(report.changes)} changed)", ""]
+        for change in report.changes:
+            since = f", in force from {change.effective.isoformat()}" if change.effective else ""
+            lines += [f"- **{change.title}** (`{change.clause}`, {change.status}{since})"]
+            if change.redline:
+                lines += [f"  > {change.redline}"]
+        lines += [""]
+        lines += _detail(dated)
+    return "\n".join(lines) + "\n"
+
+
+def _detail(dated: DatedReview) -> list[str]:
+    report = dated.report
+    lines = [f"<details><summary>Detail for {dated.day.isoformat()}: rule changes, every changed question, "
+             f"each sentence's conditions and witnesses, and every request that changes</summary>", ""]
+    for change in report.changes:
+        if change.rule_removed or change.rule_added or change.corrections:
+            lines += [f"#### {change.title} (`{change.clause}`)", ""]
+            lines += [f"- rule no longer: {case}" for case in change.rule_removed]
+            lines += [f"- rule now: {case}" for case in change.rule_added]
+            lines += [f"- {n.kind} correction of {n.date.isoformat()} (version of {n.effective.isoformat()}): "
+                      f"{n.reason}" for n in change.corrections]
+            lines.append("")
+    if len(dated.questions) > QUESTIONS_SHOWN:
+        lines += ["#### Every changed question", ""]
+        lines += [f"- {q.asked.words}: {_outcome_words(q.old)} → {_outcome_words(q.new)}" for q in dated.questions]
+        lines.append("")
+    for number, sentence in enumerate(dated.sentences, 1):
+        lines += [f"#### Sentence {number}: {_outcome_words(sentence.old)} → {_outcome_words(sentence.new)}", "",
+                  f"Its pattern holds {sentence.requests:,} requests of the request space.", ""]
+        for c in sentence.conditions:
+            lines.append(f"- {c.words}: without it, for example {request_words(c.witness)}: "
+                         f"{_outcome_words(c.witness_old)} → {_outcome_words(c.witness_new)}")
+        if sentence.unless:
+            lines.append("- unless another rule already decides it: "
+                         + "; ".join(c.words for c in sentence.unless))
+        lines.append("")
+    body = diff.to_markdown(diff.PolicyDiff(report.old, report.new, report.changes, report.facts, report.requests,
+                                            report.flips, report.notes))
+    decisions = body[body.index("### Decisions that change"):] if "### Decisions that change" in body else ""
+    lines += [decisions.replace("### ", "#### ").rstrip(), "", "</details>", ""]
+    return lines
