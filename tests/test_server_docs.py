@@ -54,8 +54,14 @@ def test_the_documented_query_parameters_are_those_the_service_serves(document: 
     assert documented_parameters(document) == served_parameters(server)
 
 
+SERVICE = "http://127.0.0.1:8000/"
+"""Where the examples find the service: ``policykit serve``'s default address. A curl command aimed
+elsewhere (an OPA beside it, say) is not an example of this service."""
+
+
 def examples(document: Path) -> list[tuple[str, str, str | None]]:
-    """Each curl command of the document's shell blocks with a query string: (method, URL, body)."""
+    """Each curl command of the document's shell blocks asking the service with a query string:
+    (method, URL, body)."""
     text = document.read_text(encoding="utf-8")
     found = []
     for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
@@ -63,7 +69,9 @@ def examples(document: Path) -> list[tuple[str, str, str | None]]:
         starts = [i for i, token in enumerate(tokens) if token == "curl"] + [len(tokens)]
         for start, end in zip(starts, starts[1:]):
             words = tokens[start:end]
-            url = next(word for word in words if word.startswith("http"))
+            url = next((word for word in words if word.startswith(SERVICE)), None)
+            if url is None:
+                continue
             body = words[words.index("-d") + 1] if "-d" in words else None
             if urlsplit(url).query:
                 found.append(("POST" if body is not None else "GET", url, body))

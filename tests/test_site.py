@@ -460,8 +460,10 @@ def test_the_rego_bundle_and_the_browser_evaluator_carry_the_same_urls_as_the_li
         expected = {reason.id: reason.url for reason in policy.program(day).reasons}
         assert expected == {c.id: clause_url(c, base) for c in policy.document.clauses if c.version_on(day)}
         files = bundle_files(policy, day)
-        data = json.loads(next(content for name, content in files.items() if name.endswith("data.json")))
-        clauses = data["policykit"]["clauses"]
+        data = json.loads(next(content for name, content in files.items() if name.endswith("data.json")))["policykit"]
+        period = next(p for p in data["periods"] if p["valid_from"] <= day.isoformat()
+                      and (p["valid_until"] is None or day.isoformat() < p["valid_until"]))
+        clauses = data[period["package"]]["clauses"]
         assert {c["id"]: c["url"] for c in clauses} == expected
         browser = ask_data(policy)
         assert browser["site_url"] == base

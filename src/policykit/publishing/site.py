@@ -528,11 +528,12 @@ def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
         "not said, and the words the examples use. A question is about today unless it names another day.", "",
         "*For developers: the same with the request's field names and values is on "
         f"[Request fields]({FIELDS_PAGE}).*", ""]
+    codes = developer_codes(vocabulary)
     for fact in vocabulary.facts:
         phrases = by_fact[fact.path]
         if fact.when_missing == "today" or not (fact.values or phrases):
             continue  # the date (said in the introduction), and groups of other facts
-        heading, text = _staff_words(fact, phrases)
+        heading, text = _staff_words(fact, phrases, codes)
         parts += [f"## {_escape(heading)} {{#fact-{fact.path.replace('.', '-')}}}", ""]
         parts += [_escape(text), ""] if text else []
         if fact.when_missing:
@@ -548,12 +549,24 @@ def _glossary(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
     return "\n".join(parts)
 
 
-def _staff_words(fact: Fact, phrases: Sequence[Phrase]) -> tuple[str, str]:
+def developer_codes(vocabulary: Vocabulary) -> frozenset[str]:
+    """The request's names staff never type: every field path and value code written with an
+    underscore or a dot (``seen_by``, ``actor.role``, ``text_message``)."""
+    names = [fact.path for fact in vocabulary.facts] + [v.name for fact in vocabulary.facts for v in fact.values]
+    return frozenset(name for name in names if "_" in name or "." in name)
+
+
+def _names_a_code(sentence: str, codes: frozenset[str]) -> bool:
+    return any(word in codes for word in re.findall(r"[\w.]*\w", sentence))
+
+
+def _staff_words(fact: Fact, phrases: Sequence[Phrase], codes: frozenset[str] = frozenset()) -> tuple[str, str]:
     """A fact's heading and explanation on the staff glossary: a yes/no fact (or a school site) by
     what the examples say when it holds, any other by its description's first sentence; the rest of
-    the description after it, without what a missing fact means (said apart)."""
+    the description after it, without what a missing fact means (said apart) and without a sentence
+    naming a field by its code (``codes``: that sentence is for developers, on the fields page)."""
     sentences = [s for s in re.split(r"(?<=[.])\s+", fact.description.strip())
-                 if s and not s.startswith("When missing")]
+                 if s and not s.startswith("When missing") and not _names_a_code(s, codes)]
     holds = next((p.text for p in phrases if p.value in (True, None)), "")
     if (fact.kind == "boolean" or not fact.values) and holds:
         heading, rest = holds, sentences
