@@ -469,3 +469,55 @@ def test_the_rego_bundle_and_the_browser_evaluator_carry_the_same_urls_as_the_li
         assert browser["site_url"] == base
         program = next(p for p in browser["programs"] if p["valid_from"] <= day.isoformat())
         assert {r["id"]: r["url"] for r in program["reasons"]} == expected
+
+
+def _urls(value: object) -> list[str]:
+    """Every ``url`` anywhere in a decision as JSON (reasons today; any part that later carries one)."""
+    if isinstance(value, dict):
+        return [u for key, item in value.items() for u in ([item] if key == "url" else _urls(item))]
+    if isinstance(value, list):
+        return [u for item in value for u in _urls(item)]
+    return []
+
+
+def _opens_at_its_anchor(response, url: str) -> None:
+    """A page answered at once (no redirect, no page that sends the reader on) holding the anchor once."""
+    assert response.status_code == 200, (url, response.status_code, response.headers.get("location"))
+    assert response.headers["content-type"].startswith("text/html"), url
+    text = response.text
+    assert '<meta http-equiv="refresh"' not in text and 'rel="canonical"' not in text, url
+    assert text.count(f'id="{url.split("#")[1]}"') == 1, url
+
+
+def test_under_a_site_address_every_decision_url_of_the_corpus_opens_the_served_page_at_its_anchor(site):
+    """The site published at an address (the service's own site route at a host's root, and a plain
+    static host under a folder): the service, given that address, answers every corpus request with
+    absolute urls that a browser opens straight at the clause, without a redirect."""
+    from datetime import date
+
+    import httpx
+    from liveserver import LiveServer
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
+    from policykit.interfaces.server import ServerConfig, create_app
+
+    requests = _corpus_requests()
+    plain = policykit.load_policy(today=lambda: date(2026, 1, 5))
+    static = Starlette(routes=[Mount("/ledyard", app=StaticFiles(directory=site))])
+    with LiveServer(create_app(plain, ServerConfig(site_dir=site))) as served, LiveServer(static) as host:
+        for base in (served + "/", host + "/ledyard/"):
+            policy = policykit.load_policy(site_url=base, today=lambda: date(2026, 1, 5))
+            with LiveServer(create_app(policy)) as service, httpx.Client(follow_redirects=False) as client:
+                answers = [answer for start in range(0, len(requests), 500)
+                           for answer in client.post(service + "/v1/decide/batch?alternatives=true",
+                                                     json={"requests": requests[start:start + 500]},
+                                                     timeout=120).json()["decisions"]]
+                assert len(answers) == len(requests) and not [a for a in answers if "error" in a]
+                urls = sorted({url for answer in answers for url in _urls(answer)})
+                assert len(urls) >= 20 and all(url.startswith(base) for url in urls), (base, urls[:3])
+                relative = sorted({url for r in requests for url in _urls(plain.decide(r, alternatives=True).to_dict())})
+                assert urls == sorted(base + url for url in relative)
+                for url in urls:
+                    _opens_at_its_anchor(client.get(url.split("#")[0]), url)
