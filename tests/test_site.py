@@ -278,7 +278,7 @@ def test_a_clause_page_shows_the_text_in_force_the_upcoming_text_and_the_history
 def test_a_wording_correction_is_shown_in_the_history_and_the_changelog(amended_site, amended):
     clause = amended.document.clause(_uncorrected_clause())
     page = _text((amended_site / "sections" / f"{clause.section}.html").read_text(encoding="utf-8"))
-    assert f"2026-03-02: wording corrected (the rule is unchanged): {WORDING_REASON}" in page
+    assert f"Correction made on March 2, 2026: wording corrected (the rule is unchanged): {WORDING_REASON}" in page
     changelog = (amended_site / "changelog.html").read_text(encoding="utf-8")
     article = _text(changelog.split("<article", 1)[1].split("</article>")[0])
     entries = article[article.index("March 2, 2026"):]
@@ -521,3 +521,42 @@ def test_under_a_site_address_every_decision_url_of_the_corpus_opens_the_served_
                 assert urls == sorted(base + url for url in relative)
                 for url in urls:
                     _opens_at_its_anchor(client.get(url.split("#")[0]), url)
+
+
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|[A-Z][a-z]{2}\.)"
+DATE = re.compile(rf"{MONTH} \d{{1,2}}, \d{{4}}|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
+SAID_BEFORE = re.compile(r"(?:built on|in force on|Adopted:?|[Rr]evised:?|revision of|takes effect(?: on)?|"
+                         r"took effect(?: on)?|version of|made on|until|Text of the)\s*(?:[(“\"]\s*)?$")
+"""What a date on a staff page is, said just before it: the day the site was built, the day a text took
+effect or takes effect, the day a correction was made, the adoption and revision the policy prints."""
+
+
+def _staff_pages(site: Path) -> list[str]:
+    return ["index.html", "ask.html", "questions.html", "references.html", "glossary.html", "changelog.html",
+            "print.html"] + sorted(f"sections/{p.name}" for p in (site / "sections").glob("*.html"))
+
+
+def test_every_date_on_a_staff_page_says_what_it_is(site):
+    """Each date staff read says what day it is: the words before it, or for a clause's history and
+    the changelog's headings, the sentence that says what their dates are."""
+    from policykit.publishing.site import HISTORY_DATES
+
+    unsaid = {}
+    for name in _staff_pages(site):
+        page = site.joinpath(name).read_text(encoding="utf-8")
+        article = page.split("<article", 1)[1].split("</article>")[0] if "<article" in page else page
+        entries = re.compile(r'(<span id="[^"]+--\d{4}-\d{2}-\d{2}"></span><strong>)')
+        if entries.search(article):
+            assert _text(HISTORY_DATES) in _text(article), name
+            article = entries.sub(r"\1took effect ", article)
+        headings = re.compile(r'(<h2 id="changes-\d{4}-\d{2}-\d{2}">)')
+        if headings.search(article):
+            assert "each heading is the day a version took effect (or takes effect, for an upcoming one) or a " \
+                   "correction was made" in _text(article), name
+            article = headings.sub(r"\1took effect or made on ", article)
+        words = _text(re.sub(r"<(script|style)\b.*?</\1>", "", article, flags=re.S))
+        found = [m for m in DATE.finditer(words)]
+        unsaid[name] = [words[max(0, m.start() - 50):m.end()] for m in found
+                        if not SAID_BEFORE.search(words[:m.start()])]
+        assert found or name in ("ask.html", "questions.html", "references.html", "glossary.html"), name
+    assert {name: dates for name, dates in unsaid.items() if dates} == {}

@@ -239,7 +239,8 @@ def _inline(text: str) -> str:
 
 
 def _corrections(version: ClauseVersion) -> list[str]:
-    return [f"{c.date.isoformat()}: {CORRECTION_WORDS[c.kind]}: {_escape(c.reason)}" for c in version.corrections]
+    return [f"made on {_long_date(c.date)}: {CORRECTION_WORDS[c.kind]}: {_escape(c.reason)}"
+            for c in version.corrections]
 
 
 CORRECTION_WORDS = {"wording": "wording corrected (the rule is unchanged)",
@@ -265,11 +266,15 @@ def _upcoming_panel(clause: Clause, current: ClauseVersion | None, version: Clau
     return parts
 
 
+HISTORY_DATES = "(each version under the day it took effect, or takes effect)"
+"""What the dates of a clause's history are, said beside its heading."""
+
+
 def _history(clause: Clause, day: date) -> list[str]:
     """Every version of the clause, oldest first: its date, whether it is in force, earlier or
     upcoming, its note, its corrections, and the text of the versions no longer in force."""
     current = clause.version_on(day)
-    parts = ["**History**", ""]
+    parts = [f"**History** {HISTORY_DATES}", ""]
     for index, version in enumerate(clause.versions):
         if version is current:
             state = "in force"
@@ -350,15 +355,28 @@ def _tested_values(condition: Condition | None) -> set[tuple[str, object]]:
     return {(condition.fact, value) for value in values}
 
 
+def _named_values(condition: Condition | None, negated: bool = False) -> set[tuple[str, object]]:
+    """Every (fact, value) a condition asks for rather than excludes: a value under an odd number of
+    ``not`` is one the clause leaves out ("not in person or by letter"), not one it is about."""
+    if condition is None:
+        return set()
+    if isinstance(condition, (All, AnyOf)):
+        return set().union(*(_named_values(item, negated) for item in condition.items))
+    if isinstance(condition, Not):
+        return _named_values(condition.item, not negated)
+    return set() if negated else _tested_values(condition)
+
+
 def everyday_words(clause: Clause) -> list[str]:
     """The everyday words staff use (the request schema's ``x-synonyms``) for the channels and
     accounts a clause's rules name, so that the site's search finds the clause by them. Only
     channels and accounts: the words for actions and audiences ("text", "kids") name nearly
-    every clause and would find none in particular."""
+    every clause and would find none in particular; and only the values a rule asks for, not those
+    it leaves out (a clause on phone and electronic communications is not about letters)."""
     from policykit.publishing.ask import synonyms
 
     words = synonyms()
-    tested = set().union(*(_tested_values(case.when) for version in clause.versions for case in version.rule))
+    tested = set().union(*(_named_values(case.when) for version in clause.versions for case in version.rule))
     found: list[str] = []
     for fact in SEARCH_FACTS:
         for value, names in words.get(fact, {}).items():
