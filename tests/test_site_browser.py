@@ -197,8 +197,19 @@ def _meant() -> dict[str, set[str]]:
 STAFF_PAGES = ("/", "/index.html", "/ask.html", "/questions.html")
 """The staff pages besides the policy's own sections (developer pages and the glossary's codes are not)."""
 
-DEVELOPER_PAGES = ("editors.html", "integrators.html", "fields.html", "performance.html", "engines.html")
-"""The pages of the "For developers" tab (docs/*.md)."""
+def _developer_pages() -> tuple[str, ...]:
+    """The pages of the "For developers" tab, as mkdocs.yml's nav lists them."""
+    import yaml
+
+    from conftest import PROJECT_ROOT
+
+    nav = yaml.safe_load((PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    tab = next(item["For developers"] for item in nav if "For developers" in item)
+    return tuple(path.removesuffix(".md") + ".html" for entry in tab for path in entry.values())
+
+
+DEVELOPER_PAGES = _developer_pages()
+"""The pages of the "For developers" tab (docs/*.md and the generated Request fields)."""
 
 
 def _staff(path: str) -> bool:
@@ -548,3 +559,28 @@ def test_from_disk_without_its_search_scripts_the_box_says_how_to_search(disk_pa
     meta = disk_page.locator(".md-search-result__meta")
     meta.filter(has_text="python3 -m http.server").wait_for(timeout=10000)
     assert "Search cannot run in this copy of the site" in meta.inner_text()
+
+
+def test_a_printed_section_gives_each_example_its_question_and_answer_only(page: Page, base_url: str,
+                                                                          tmp_path: Path) -> None:
+    """On paper an example card is its question, its answer (with any reading awaiting the board)
+    and what the reader must do: not the facts it restates, its notices or the ways within the
+    policy, which made a printed section dozens of pages."""
+    import subprocess
+
+    from policykit.core.sourcetext import normalize_whitespace
+
+    page.goto(base_url + "sections/communications.html")
+    cards = page.locator(".policy-card details")
+    assert cards.count() > 10
+    questions = [normalize_whitespace(s) for s in page.locator(".policy-card summary").all_inner_texts()]
+    answers = [normalize_whitespace(s) for s in page.locator(".policy-card details > summary ~ p:not(.policy-card-more)")
+               .all_text_contents()]
+    pdf = tmp_path / "section.pdf"
+    page.pdf(path=str(pdf), format="Letter")
+    text = normalize_whitespace(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                                               text=True).stdout.replace("\f", " "))
+    assert "Good to know" not in text and "To do this within the policy" not in text and "Also asked as" not in text
+    assert "I am a teacher" not in text
+    assert [q for q in questions if q[:50] not in text] == []
+    assert [a for a in answers if a[:60] not in text] == []

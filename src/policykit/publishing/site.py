@@ -97,7 +97,7 @@ def _quote(text: str) -> str:
 def _example_block(example: Example, heading: str = "???", also: Sequence[str] = ()) -> str:
     card = answer_card(example.scenario.name, example.facts, example.decision, heading)
     if also:
-        card += "\n\n    *Also asked as:* " + "; ".join(_escape(name) for name in also)
+        card += "\n\n    *Also asked as:* " + "; ".join(_escape(name) for name in also) + f"\n    {{: .{ON_SCREEN} }}"
     return card
 
 
@@ -196,6 +196,12 @@ def duties_in_words(decision: Decision) -> list[str]:
             if o.met is not None or decision.outcome in PROVISO_OUTCOMES]
 
 
+ON_SCREEN = "policy-card-more"
+"""The class of a card's parts that a printed page leaves out (with the list after each): its notices,
+its ways within the policy and its other wordings. On paper a card is its question, its answer and
+what the reader must do (docs/assets/policy.css), so that a printed section is not dozens of pages."""
+
+
 def answer_card(title: str, facts: Sequence[str], decision: Decision, heading: str = "???") -> str:
     """A question and its decision as a collapsible card: the facts, the outcome and explanation,
     every obligation in words (done, not yet, provided you), every notice and the ways within the
@@ -208,9 +214,10 @@ def answer_card(title: str, facts: Sequence[str], decision: Decision, heading: s
     if duties:
         lines += ["", "    **What you must do**", ""] + [f"    - {_escape(d[0].upper() + d[1:])}" for d in duties]
     if decision.notices:
-        lines += ["", "    **Good to know**", ""] + [f"    - {_escape(n.text)}" for n in decision.notices]
+        lines += ["", "    **Good to know**", f"    {{: .{ON_SCREEN} }}", ""]
+        lines += [f"    - {_escape(n.text)}" for n in decision.notices]
     if decision.alternatives:
-        lines += ["", "    **To do this within the policy**", ""]
+        lines += ["", "    **To do this within the policy**", f"    {{: .{ON_SCREEN} }}", ""]
         lines += [f"    - {_escape(a.text)} Then: {OUTCOME_WORDS[a.outcome].lower()}." for a in decision.alternatives]
     return "\n".join(lines)
 
@@ -880,7 +887,7 @@ def _questions_page(policy: Policy, topics: Sequence[Topic], document: PolicyDoc
             card = answer_card(question.ask, (), decision)
             also = [name for name in cards.names[key] if name != question.ask]
             if also:
-                card += "\n\n    *Also asked as:* " + "; ".join(_escape(name) for name in also)
+                card += "\n\n    *Also asked as:* " + "; ".join(_escape(name) for name in also) + f"\n    {{: .{ON_SCREEN} }}"
             card += (f"\n\n    > “{_escape(question.quote)}” — [{_escape(clause.title)}]"
                      f"({_link(document, clause.id, from_root=True)})\n\n    {_escape(question.because)}")
             parts += [f'<div class="policy-card" id="{card_anchor(key)}" markdown>', "", card, "", "</div>", ""]
