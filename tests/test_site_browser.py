@@ -194,21 +194,25 @@ def _meant() -> dict[str, set[str]]:
     return meant
 
 
-STAFF_PAGES = ("/", "/index.html", "/ask.html", "/questions.html")
-"""The staff pages besides the policy's own sections (developer pages and the glossary's codes are not)."""
-
-def _developer_pages() -> tuple[str, ...]:
-    """The pages of the "For developers" tab, as mkdocs.yml's nav lists them."""
+def _tab_pages(tab: str) -> tuple[str, ...]:
+    """The pages of one tab of the site ("Staff", "For developers"), as mkdocs.yml's nav lists them."""
     import yaml
 
     from conftest import PROJECT_ROOT
 
+    def walk(entries) -> list[str]:
+        return [page for entry in entries for value in entry.values()
+                for page in (walk(value) if isinstance(value, list) else [value.removesuffix(".md") + ".html"])]
+
     nav = yaml.safe_load((PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
-    tab = next(item["For developers"] for item in nav if "For developers" in item)
-    return tuple(path.removesuffix(".md") + ".html" for entry in tab for path in entry.values())
+    return tuple(walk(next(item[tab] for item in nav if tab in item)))
 
 
-DEVELOPER_PAGES = _developer_pages()
+STAFF_PAGES = ("/",) + tuple("/" + page for page in _tab_pages("Staff"))
+"""The pages of the Staff tab: the policy's sections, the home, ask and questions pages, the
+references, the glossary (in staff words), the changelog and the print copy."""
+
+DEVELOPER_PAGES = _tab_pages("For developers")
 """The pages of the "For developers" tab (docs/*.md and the generated Request fields)."""
 
 

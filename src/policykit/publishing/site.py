@@ -398,11 +398,15 @@ def search_synonyms() -> list[list[str]]:
     (the value's name, e.g. "pupil" → "student", "Chromebook" → "district"), longest first."""
     from policykit.publishing.ask import synonyms
 
+    spelled = {value.name: value.title.lower() for fact in load_vocabulary().facts for value in fact.values
+               if re.sub(r"[\s_-]", "", value.title.lower()) == value.name.replace("_", "")}
     pairs: dict[tuple[str, str], None] = {}
     for values in synonyms().values():
         for value, names in values.items():
+            # the value's name, and its title when that is the same word spelled apart ("web site")
+            policy_words = " ".join(dict.fromkeys([value.replace("_", " "), spelled.get(value, value)]))
             for name in names:
-                pairs[(name.lower(), value.replace("_", " "))] = None
+                pairs[(name.lower(), policy_words)] = None
     return [list(pair) for pair in sorted(pairs, key=lambda pair: (-len(pair[0]), pair))]
 
 
@@ -458,11 +462,13 @@ def _section_page(section: Section, document: PolicyDocument, day: date, by_clau
 
 
 SEARCH_BOOST = {"section": 40, "home": 20, "questions": 20, "references": 10, "glossary": 3, "changelog": 5,
-                "developer": 0.002}
+                "developer": 0.0005}
 """How the site's search ranks each page: the policy's own pages first, the glossary and the
 changelog after the staff pages, and the hand-written pages of docs/ (for editors, integrators,
 performance, other engines: written for developers, full of words such as "request") last, so
-that they never outrank a staff page for a staff word."""
+that they never outrank a staff page for a staff word. The theme weighs a word in a heading a
+thousand times a word in the text, so the developer pages' rank is low enough that a heading of theirs
+("… beside its peers") stays below a staff page's text (the changelog's, for "as peers")."""
 
 
 def _rank_as_developer_page(page: Path) -> None:
