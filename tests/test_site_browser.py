@@ -287,6 +287,17 @@ def test_one_letter_and_stop_words_match_nothing(page: Page, base_url: str) -> N
     assert padded == plain and plain
 
 
+def test_an_everyday_word_typed_whole_is_a_word_not_the_start_of_one(page: Page, base_url: str) -> None:
+    """"connect" (staff's word for friending) finds the clauses on friending, not "Connecticut" in the
+    references' headings; a word typed in part still finds the words it starts."""
+    page.goto(base_url)
+    _, hits = _answer(page, "connect")
+    pages = list(dict.fromkeys(path for path, _ in hits))
+    assert pages[0] == "/sections/relationships.html" and "/references.html" not in pages, pages
+    _, hits = _answer(page, "connecti")
+    assert ("/references.html", "connecticut") in hits, hits[:5]
+
+
 STAFF_WORDS = ["twitter", "tiktok", "instagram", "snapchat", "gmail", "dm", "whatsapp", "facebook"]
 
 

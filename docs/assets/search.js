@@ -8,7 +8,8 @@
 //   - the index: a word written with hyphens is also indexed joined and by its parts, so that
 //     "email" finds "e-mail", "schoolapproved" "School-Approved", "approved" too (mkdocs.yml's
 //     search separator keeps hyphenated words whole for this);
-//   - the query: the everyday words of the request schema's x-synonyms bring in the words the
+//   - the query: an everyday word typed out whole is a word, not a prefix ("connect" does not
+//     find "Connecticut"); the everyday words of the request schema's x-synonyms bring in the words the
 //     policy uses, looked for in the text ("pupil" also looks for "student", "Chromebook" for
 //     "district"; the build puts them in the index's config as "synonyms"); hyphens inside words are dropped ("e-mail" is
 //     "email"); and one-letter words and stop words ("a", "the", "of") are left out, since the
@@ -35,7 +36,7 @@
           words(self.lunr);  // the setup message: the index is built next
           synonyms = message.data.config.synonyms || [];
         } else if (message && typeof message.data === "string") {
-          message = { type: message.type, data: query(self.lunr, expand(message.data, synonyms)) };
+          message = { type: message.type, data: whole(query(self.lunr, expand(message.data, synonyms)), synonyms) };
         }
         return handler({ data: message });
       }, options);
@@ -62,6 +63,18 @@
     lunr.Pipeline.registerFunction(filter, "policykitWords");
     lunr.stopWordFilter = filter;
     lunr.__policykitWords = true;
+  }
+
+  // An everyday word typed out whole is looked for as a word, not as the start of one: the theme
+  // then adds "*" to every word without a "^" boost, and "connect*" would find "Connecticut" in a
+  // heading before the clauses on friending ("^1" keeps the word's weight; the stemmer still finds
+  // "connected" and "connecting" by "connect").
+  function whole(text, synonyms) {
+    return text.split(/\s+/).map(function (term) {
+      var word = term.toLowerCase();
+      var everyday = term.indexOf(":") < 0 && synonyms.some(function (pair) { return pair[0] === word; });
+      return everyday ? term + "^1" : term;
+    }).join(" ");
   }
 
   // The query with the policy's words for each everyday word or phrase it contains: synonyms
