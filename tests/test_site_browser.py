@@ -172,8 +172,7 @@ def _search(page: Page, words: str) -> list[tuple[str, str]]:
     box.press_sequentially(words, delay=30)
     page.wait_for_function("(w) => document.querySelector('.md-search__input').value === w", arg=words)
     page.locator(".md-search-result__item a").first.wait_for(timeout=30000)
-    page.wait_for_timeout(300)  # the worker answers each keystroke; let the last answer land
-    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    _, hrefs = _settled(page)
     return [(urlparse(h).path, urlparse(h).fragment) for h in hrefs]
 
 
@@ -234,10 +233,26 @@ def _answer(page: Page, words: str) -> tuple[str, list[tuple[str, str]]]:
     box.fill("")
     box.press_sequentially(words, delay=20)
     page.wait_for_function("(w) => document.querySelector('.md-search__input').value === w", arg=words)
-    page.wait_for_timeout(400)  # the worker answers each keystroke; let the last answer land
-    meta = page.locator(".md-search-result__meta").inner_text()
-    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    meta, hrefs = _settled(page)
     return meta, [(urlparse(h).path, urlparse(h).fragment) for h in hrefs]
+
+
+def _settled(page: Page) -> tuple[str, list[str]]:
+    """The search box's count line and hits once the worker has answered the last keystroke: the
+    same twice in a row, 300 ms apart (on a busy machine an answer can take longer than that)."""
+    def read() -> tuple[str, list[str]]:
+        return (page.locator(".md-search-result__meta").inner_text(),
+                page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)"))
+
+    page.wait_for_timeout(300)
+    last = read()
+    for _ in range(40):
+        page.wait_for_timeout(300)
+        now = read()
+        if now == last:
+            return now
+        last = now
+    return last
 
 
 def _everyday_words() -> list[str]:
