@@ -83,11 +83,17 @@
     var plain = " " + text.toLowerCase().replace(/[^0-9a-z\u00c0-\uffff-]+/g, " ") + " ";
     var added = [];
     synonyms.forEach(function (pair) {
-      if (plain.indexOf(" " + pair[0] + " ") >= 0 && added.indexOf(pair[1]) < 0) { added.push(pair[1]); }
+      var found = plain.split(" " + pair[0] + " ");
+      if (found.length > 1) {
+        if (added.indexOf(pair[1]) < 0) { added.push(pair[1]); }
+        // the longest phrase takes its words: "a friend request" is a friend request, not "a friend"
+        plain = found.join("  ");
+      }
     });
-    // In the text only: a title that merely starts alike ("connect", "Connecticut law") must not win.
+    // In the text only, and as words, not prefixes: a title or a word that merely starts alike
+    // ("connect", "Connecticut law") must not win.
     return added.length ? text + " " + added.join(" ").split(" ").map(function (word) {
-      return "text:" + word;
+      return "text:" + word + "^1";
     }).join(" ") : text;
   }
 
