@@ -25,7 +25,7 @@ from typing import Any
 
 from policykit.core.alternatives import search_budget
 from policykit.core.api import Policy
-from policykit.core.compiler import AtomLayout, Program
+from policykit.core.compiler import AtomLayout, Program, clause_url
 from policykit.core.engine import ALLOWED_RANK, PROVISO_OUTCOMES
 from policykit.core.model import OUTCOMES
 from policykit.core.schemaerrors import load_schema
@@ -271,6 +271,9 @@ def ask_data(policy: Policy) -> dict[str, Any]:
         "time_zone": document.time_zone,
         "form": _form(vocabulary),
         "understand": understand,
+        "notice_sources": {clause.id: {"title": clause.title, "url": clause_url(clause, policy.site_url)}
+                           for clause in document.clauses
+                           if any(clause.id in info["notices"] for info in understand["information"])},
         "too_early": ("{day} is before " + first + ", the earliest revision on record; the policy's earlier "
                       "text is not encoded, so questions about earlier dates cannot be answered"),
         "programs": [_program(program, w, fact_index) for program in policy._programs],
