@@ -447,6 +447,21 @@ def test_a_request_without_a_date_is_answered_for_today(shipped: policykit.Polic
     assert document == expected(shipped, request, date.fromisoformat(day))
 
 
+def test_without_its_time_zone_the_bundle_fails_closed(shipped: policykit.Policy, bundle: Path,
+                                                       tmp_path: Path) -> None:
+    """An engine that cannot resolve the policy's time zone (an OPA without a time zone database)
+    gives no decision to a request without a date, and answers a dated one as usual."""
+    shutil.copytree(bundle, tmp_path / "bundle")
+    data = json.loads((bundle / "data.json").read_text(encoding="utf-8"))
+    data["policykit"]["time_zone"] = "Nowhere/Atlantis"
+    (tmp_path / "bundle" / "data.json").write_text(json.dumps(data), encoding="utf-8")
+    engine = Regorus(tmp_path / "bundle")
+    request = {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media"}
+    with pytest.raises(RuntimeError, match="timezone"):
+        engine.decision(request)
+    assert differences(shipped, engine, [dated(request)]) == []
+
+
 # ------------------------------------------------------------------- second-edition readings
 
 SITE_POST = {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media", "account": "district",
