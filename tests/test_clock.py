@@ -2,8 +2,8 @@
 every evaluator reads it as the date in the policy's time zone (``time_zone`` in policy.yaml,
 America/New_York). On a copy of the policy with the worked amendment (in force from 2027-09-01),
 at 23:30 in New York on 2027-08-31 — already 2027-09-01 in UTC — the command line, the HTTP
-service, the OPA bundle and the browser all answer by the earlier version; an hour later, by the
-amendment."""
+service, the OPA bundle and the browser all answer by the earlier version, and the site build shows
+the earlier text; an hour later, the amendment."""
 
 from __future__ import annotations
 
@@ -125,6 +125,24 @@ def test_the_service_answers_for_the_date_in_new_york(amended: Path, monkeypatch
     stamp = response.json()["policy"]
     assert (stamp["as_of"], stamp["revision"], response.headers["x-policy-revision"]) == (day, revision, revision)
     assert health["revision"] == revision
+
+
+@pytest.mark.parametrize("moment, text_of, upcoming", [
+    (EVENING, "August 31, 2027", True), (AFTER_MIDNIGHT, "September 1, 2027", False)])
+def test_the_site_build_shows_the_text_in_force_in_new_york(amended: Path, tmp_path: Path, moment: str, text_of: str,
+                                                            upcoming: bool) -> None:
+    """The site shows the text in force on the day it is built: at 23:30 the earlier text, with the
+    amendment as upcoming; after midnight the amended text."""
+    env = {**os.environ, "POLICYKIT_NOW": moment, "POLICYKIT_NO_CACHE": "1", "PYTHONPATH": str(PROJECT_ROOT / "src")}
+    env.pop("POLICYKIT_TODAY", None)
+    done = subprocess.run([sys.executable, "-m", "policykit", "site", "build", "--policy", str(amended),
+                           "--out", str(tmp_path / "docs")], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "docs" / "sections" / "relationships.md").read_text(encoding="utf-8")
+    assert f"*Text in force on {text_of}, the day this site was built.*" in page
+    assert ('!!! info "Upcoming: takes effect September 1, 2027"' in page) is upcoming
+    in_force = [line for line in page.splitlines() if line.startswith("> - “Texting”")]  # not the indented upcoming text
+    assert len(in_force) == 1 and ("or messaging students, whatever the purpose" in in_force[0]) is not upcoming
 
 
 @pytest.fixture(scope="module")
