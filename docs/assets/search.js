@@ -92,8 +92,10 @@
     });
     // In the text only, and as words, not prefixes: a title or a word that merely starts alike
     // ("connect", "Connecticut law") must not win.
+    // A stop word ("other", for a network) stays a prefix: as a word, the search would drop it.
+    var stop = self.lunr && self.lunr.stopWordFilter;
     return added.length ? text + " " + added.join(" ").split(" ").map(function (word) {
-      return "text:" + word + "^1";
+      return "text:" + word + (stop && !stop(word) ? "*" : "^1");
     }).join(" ") : text;
   }
 
