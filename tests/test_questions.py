@@ -43,6 +43,7 @@ from policykit.publishing.site import OUTCOME_WORDS, build_pages
 from policykit.core.request import request_problems
 from policykit.interfaces.server import ServerConfig, create_app
 from policykit.core.sourcetext import normalize_whitespace
+from policykit.core.vocabulary import load_vocabulary
 
 QUESTIONS_DIR = PROJECT_ROOT / "questions"
 BROKEN = FIXTURES / "questions-broken"
@@ -198,14 +199,36 @@ def test_every_clause_with_a_rule_is_asked_about(decider: policykit.Policy, ques
 
 def test_who_else_can_see_a_post_changes_no_answer(questions: list[Question], decider: policykit.Policy) -> None:
     """No rule reads seen_by in this edition: each question that says who else can see a post is
-    answered as it would be without saying so (its outcome, reasons, obligations, notices and explanation)."""
+    answered as it would be without saying so (its outcome, reasons, obligations and notices), and
+    its explanation says, after the verdict, who else can see it besides those it is addressed to."""
     changed = []
+    messages = decider.messages
     for question in (q for q in questions if q.request.get("seen_by")):
         unseen = question.request
         del unseen["seen_by"]
-        if _essentials(decider.decide(question.request).to_dict()) != _essentials(decider.decide(unseen).to_dict()):
+        lead = decider.decide(unseen).verdict.lead  # where the verdict and the values read as others end
+        seen, plain = decider.decide(question.request).to_dict(), decider.decide(unseen).to_dict()
+        if {**_essentials(seen), "explanation": None} != {**_essentials(plain), "explanation": None}:
+            changed.append(question.id)
+        others = [v for v in question.request["seen_by"] if v not in question.request.get("audience", [])]
+        if others:
+            titles = [value.title for value in load_vocabulary()["seen_by"].values if value.name in others]
+            who = messages.lists["seen_by"]["separator"].join(titles[:-1]) + messages.lists["seen_by"]["last"] \
+                + titles[-1] if len(titles) > 1 else titles[0]
+            sentence = messages.fill("seen_by", who=who)
+            text = plain["explanation"]
+            if seen["explanation"] != f"{text[:lead]} {sentence}{text[lead:]}" or text[lead:lead + 1] not in ("", " "):
+                changed.append(f"{question.id}: {seen['explanation']}")
+        elif seen["explanation"] != plain["explanation"]:
             changed.append(question.id)
     assert changed == []
+    who = decider.decide(by_request := {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media",
+                                        "account": "personal", "audience": ["public"], "purpose": "personal",
+                                        "seen_by": ["parent_guardian", "student"], "as_of": "2026-01-05"})
+    assert who.explanation.split(". ")[1] == (
+        "It can also be seen by a student and a parent or guardian, though it is not addressed to them")
+    assert decider.decide({**by_request, "seen_by": ["public"], "audience": ["public"]}).explanation == \
+        decider.decide({**by_request, "seen_by": []}).explanation  # those it is addressed to are not "also"
 
 
 # The questions of the third edition of the readings, and their near misses, each with what a
