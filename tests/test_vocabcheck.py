@@ -298,8 +298,9 @@ def test_removing_any_value_annotations_gives_one_issue_each_at_the_value(data: 
     """For any value of the shipped vocabulary and any of its annotations removed, exactly one
     issue per annotation its fact needs, all at that value's const."""
     vocabulary = load_vocabulary()
-    owners: dict[str, object] = {}  # a definition's values are checked where its first fact uses them (seen_by
-    for f in vocabulary.facts:     # shares the audience's)
+    # A fact that shares an earlier fact's values (seen_by has the audience's) is checked there.
+    owners = {}
+    for f in vocabulary.facts:
         if f.values:
             owners.setdefault(f.definition, f)
     fact = data.draw(st.sampled_from(list(owners.values())))
@@ -346,13 +347,10 @@ def test_validation_of_the_shipped_files_reports_no_vocabulary_issue(policy_root
 
 def _project_copy(tmp_path: Path) -> Path:
     """The project's code, policy and schemas in a temporary directory: there the copy's schema is
-    the one every command reads (the package finds its data beside itself), and the readings list
-    that validation checks the clauses' reading tags against."""
+    the one every command reads (the package finds its data beside itself)."""
     copy = tmp_path / "project"
-    for name in ("src", "schema", "policy"):
+    for name in ("src", "schema", "policy", "questions"):
         shutil.copytree(PROJECT_ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", "_data"))
-    (copy / "questions").mkdir()
-    shutil.copy2(PROJECT_ROOT / "questions" / "readings.yaml", copy / "questions" / "readings.yaml")
     return copy
 
 
