@@ -1279,13 +1279,13 @@ def diff(old: Side, new: Side, fixed: Mapping[str, Sequence[object]] | None = No
 SHOWN = 40
 
 
-def _table(rows: Sequence[Flip]) -> list[str]:
+def _table(rows: Sequence[Flip], shown: int = SHOWN) -> list[str]:
     lines = ["| when | before | after | requests |", "|---|---|---|---|"]
-    for flip in rows[:SHOWN]:
+    for flip in rows[:shown]:
         when = "; ".join(flip.pattern) or "(any request)"
         lines.append(f"| {_cell(when)} | {_cell(flip.old)} | {_cell(flip.new)} | {flip.count:,} |")
-    if len(rows) > SHOWN:
-        lines.append(f"| … and {len(rows) - SHOWN:,} more patterns ({sum(f.count for f in rows[SHOWN:]):,} "
+    if len(rows) > shown:
+        lines.append(f"| … and {len(rows) - shown:,} more patterns ({sum(f.count for f in rows[shown:]):,} "
                      "requests; see `policykit diff --format json`) | | | |")
     return lines + [""]
 
@@ -1294,8 +1294,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def to_markdown(report: PolicyDiff) -> str:
-    """The report for a pull request."""
+def to_markdown(report: PolicyDiff, shown: int = SHOWN) -> str:
+    """The report for a pull request (``shown``: the patterns listed of each table; the rest are counted)."""
     lines = [f"## Policy changes: {report.old} → {report.new}", ""]
     lines += _errors(report.errors)
     if not report.changes:
@@ -1318,9 +1318,9 @@ def to_markdown(report: PolicyDiff) -> str:
               f"of the request space was compared (the facts that could matter: {', '.join(report.facts) or 'none'}).",
               ""]
     if outcome:
-        lines += ["#### Outcome changes", ""] + _table(outcome)
+        lines += ["#### Outcome changes", ""] + _table(outcome, shown)
     if other:
-        lines += ["#### Reason, obligation or notice changes only", ""] + _table(other)
+        lines += ["#### Reason, obligation or notice changes only", ""] + _table(other, shown)
     lines += [f"_Note: {note}._" for note in report.notes]
     return "\n".join(lines) + "\n"
 
