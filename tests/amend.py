@@ -72,3 +72,25 @@ def amend_worked(policy: Path, features: Path | None = None) -> str:
         for feature in sorted((WORKED / "features").glob("*.feature")):
             shutil.copy(feature, features / feature.name)
     return WORKED_EFFECTIVE
+
+
+TEXTING_ANY_PURPOSE = '''  - effective: "{day}"
+    note: "Amended: texting and calling students is prohibited for any purpose."
+    text: >-
+      - “Texting” with students or calling students on cell phones, for any purpose;
+    rule:
+      - when:
+          all:
+            - {{fact: action, in: [message, call]}}
+            - {{fact: audience, has: student}}
+            - {{fact: channel, in: [text_message, messaging_app, phone, video_call]}}
+            - not: {{fact: audience_is_family, is: true}}
+        outcome: prohibited
+'''
+"""A second, simpler amendment, as a board editor writes it: texting and calling students becomes
+prohibited for any purpose (one new version of relationships.texting-and-calling)."""
+
+
+def amend_texting(policy: Path, day: str) -> str:
+    """Lay the texting amendment, in force from ``day``, over a copy of the policy directory ``policy``."""
+    return amend(policy, "relationships.texting-and-calling", TEXTING_ANY_PURPOSE.format(day=day))

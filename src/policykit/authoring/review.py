@@ -342,6 +342,9 @@ def _sentence(old: Policy, new: Policy, day: date, flip: diff.Flip, asked: Seque
     kept: list[Condition] = []
     unless: list[Condition] = []
     example = plain_example(flip)
+    if (_outcome(old, example, day), _outcome(new, example, day)) != kind:
+        example = flip.example  # a fact left out was not one the pattern leaves free after all
+    base = example
     for words, (fact, item, allowed) in zip(flip.pattern, flip.where):
         matters: list[Condition] = []  # witnesses the changed rule leaves alone or changes differently
         elsewhere: list[Condition] = []  # witnesses another rule decides
@@ -358,8 +361,9 @@ def _sentence(old: Policy, new: Policy, day: date, flip: diff.Flip, asked: Seque
         elif elsewhere:
             unless.append(elsewhere[0])
     # "the request says (audience)" goes without saying beside "it reaches a student"
-    named = {c.fact for c in kept if c.item and True in c.values}
+    named = {c.fact for c in (*kept, *unless) if c.item and True in c.values}
     kept = [c for c in kept if c.item or c.fact not in named or load_vocabulary()[c.fact].kind != "list"]
+    unless = [c for c in unless if c.item or c.fact not in named or load_vocabulary()[c.fact].kind != "list"]
     where = [(c.fact, c.item, c.values) for c in (*kept, *unless)]
     covers = []
     example_words = ""
@@ -370,7 +374,7 @@ def _sentence(old: Policy, new: Policy, day: date, flip: diff.Flip, asked: Seque
             if not example_words:
                 example, example_words = question.request, question.words
     return Sentence(kind[0], kind[1], tuple(kept), tuple(unless), example,
-                    example_words or request_words(example), tuple(covers), flip.count, plain_example(flip))
+                    example_words or request_words(example), tuple(covers), flip.count, base)
 
 
 def sentences(old: Policy, new: Policy, day: date, flips: Sequence[diff.Flip], asked: Sequence[Asked],
