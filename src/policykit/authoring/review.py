@@ -97,7 +97,7 @@ class Sentence:
         """The sentence in plain words: "When I send a message, and it reaches a student, the answer
         “allowed, but discouraged” becomes “prohibited”, unless another rule already decides it"."""
         said = ", and ".join(c.words for c in self.conditions) or "any request is asked"
-        text = f"When {said}, the answer “{_outcome_words(self.old)}” becomes “{_outcome_words(self.new)}”"
+        text = f"When {said}, the answer “{outcome_words(self.old)}” becomes “{outcome_words(self.new)}”"
         return text + (", unless another rule already decides it" if self.unless else "")
 
 
@@ -474,7 +474,7 @@ def review(old: diff.Side, new: diff.Side, *, questions: Path | None = None, fea
 # --- Markdown, for a pull request -----------------------------------------------------------------
 
 
-def _outcome_words(outcome: str) -> str:
+def outcome_words(outcome: str) -> str:
     from policykit.publishing.site import OUTCOME_WORDS
 
     return OUTCOME_WORDS[outcome].lower()
@@ -539,7 +539,7 @@ def _markdown(reviewed: Review, questions_shown: int, sentences_shown: int,
         if dated.questions and questions_shown:
             lines += ["| question | before | after |", "|---|---|---|"]
             for q in dated.questions[:questions_shown]:
-                lines.append(f"| {diff._cell(q.asked.words)} | {_outcome_words(q.old)} | {_outcome_words(q.new)} |")
+                lines.append(f"| {diff._cell(q.asked.words)} | {outcome_words(q.old)} | {outcome_words(q.new)} |")
             if len(dated.questions) > questions_shown:
                 lines.append(f"| … and {len(dated.questions) - questions_shown} more (in the detail below) | | |")
             lines.append("")
@@ -590,7 +590,7 @@ def _detail(dated: DatedReview, patterns_shown: int = diff.SHOWN) -> list[str]:
             lines.append("")
     if dated.questions:
         lines += [f"#### Every changed question ({len(dated.questions)})", ""]
-        lines += [f"- {q.asked.words} (`{q.asked.id}`): {_outcome_words(q.old)} → {_outcome_words(q.new)}"
+        lines += [f"- {q.asked.words} (`{q.asked.id}`): {outcome_words(q.old)} → {outcome_words(q.new)}"
                   for q in dated.questions]
         lines.append("")
     for number, sentence in enumerate(dated.sentences, 1):
@@ -601,14 +601,14 @@ def _detail(dated: DatedReview, patterns_shown: int = diff.SHOWN) -> list[str]:
         lines.append("")
         for c in sentence.conditions:
             lines.append(f"- {c.words}; without it, with {_changed(sentence.base, c.witness)}: "
-                         f"{_outcome_words(c.witness_old)} → {_outcome_words(c.witness_new)}")
+                         f"{outcome_words(c.witness_old)} → {outcome_words(c.witness_new)}")
         alike: dict[tuple[str, str], list[Condition]] = defaultdict(list)
         for c in sentence.unless:
             alike[(c.witness_old, c.witness_new)].append(c)
         for (before, after), group in alike.items():
             lines.append(f"- unless another rule already decides it: {'; '.join(c.words for c in group)}; "
                          f"without any one of these, with {' or '.join(_changed(sentence.base, c.witness) for c in group)}"
-                         f": {_outcome_words(before)} → {_outcome_words(after)}")
+                         f": {outcome_words(before)} → {outcome_words(after)}")
         if sentence.covers:
             lines.append(f"- it covers: {', '.join(f'`{i}`' for i in sentence.covers)}")
         lines.append("")
