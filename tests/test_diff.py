@@ -317,3 +317,31 @@ def test_the_pull_request_diff_script_shows_a_future_amendment(tmp_path):
     assert f"The outcome changes for {changed:,} of {dated['impact']['requests']:,} requests" in later
     assert dated["questions"]["changed"] == len(dated["questions"]["list"]) > 0
     assert f"**{dated['questions']['changed']} of {dated['questions']['asked']} questions change**" in later
+
+
+@pytest.mark.xfail(strict=True, reason="the walk does not settle the account when the channel is not given")
+def test_the_channel_and_account_counterexample(tmp_path):
+    """A known fault of the impact's walk, kept as the smallest case that shows it: with texting and
+    calling prohibited for any purpose, and every fact fixed but the channel and the account
+    (teacher, message, audience not given, school business), the diff counts 7 outcome changes
+    where ``Policy.decide`` finds 5: with the channel not given, the old answer is permitted with a
+    District account but undetermined otherwise, and the diff reports "permitted" for all three."""
+    root = tmp_path / "policy"
+    shutil.copytree(PROJECT_ROOT / "policy", root)
+    shipped = policykit.load_policy()
+    effective = max([*shipped.document.effective_dates(), date(2026, 12, 31)]) + timedelta(days=19)
+    amend_texting(root, effective.isoformat())
+    new = policykit.load_policy(root)
+    fixed = {**REDUCED, "actor.role": ["teacher"], "action": ["message"], "audience": [None],
+             "audience_is_family": [False], "purpose": ["school_business"], "content": [[]],
+             "channel": ["email", "text_message", "phone", "social_media", "letter", None],
+             "account": ["district", "personal", None]}
+    report = diff.diff(diff.Side("old", shipped, effective), diff.Side("new", new, effective), fixed=fixed)
+    changed = 0
+    for channel, account in itertools.product(fixed["channel"], fixed["account"]):
+        request = {"actor": {"role": "teacher"}, "action": "message", "audience_is_family": False, "content": [],
+                   "purpose": "school_business"}
+        request.update({k: v for k, v in (("channel", channel), ("account", account)) if v is not None})
+        changed += shipped.decide(request, as_of=effective).outcome != new.decide(request, as_of=effective).outcome
+    assert report.requests == 18
+    assert report.outcome_changes == changed

@@ -27,7 +27,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                "(the versions in force that day):\n"
                "  policykit diff origin/main HEAD\n"
                "  policykit diff ../old-checkout/policy policy\n"
-               "  policykit diff 2026-06-01 2027-02-01")
+               "  policykit diff 2026-06-01 2027-02-01\n"
+               "  policykit diff --format html origin/main HEAD > packet.html   (the board packet: open it in a "
+               "browser and print it; every page is numbered)")
     parser.add_argument("old", metavar="OLD")
     parser.add_argument("new", metavar="NEW")
     parser.add_argument("--format", choices=("markdown", "json", "html"), default="markdown",
