@@ -168,9 +168,6 @@ def amended(worked_amendment) -> tuple[diff.Side, diff.Side, diff.PolicyDiff]:
     return old, new, worked_amendment.dated(EFFECTIVE).report
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the diff's walk leaves the account free where the channel is not given, though the old side's answer "
-    "depends on it there (tests/test_diff.py::test_the_channel_and_account_counterexample)"))
 def test_every_request_matching_an_amendment_pattern_changes_as_it_says(amended):
     """Patterns over the full request space; requests drawn at random from each (written from the
     vocabulary, not with the diff's units) are decided by ``Policy.decide`` on both sides: each
@@ -239,9 +236,6 @@ REDUCED = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the diff's walk leaves the account free where the channel is not given, though the old side's answer "
-    "depends on it there (tests/test_diff.py::test_the_channel_and_account_counterexample)"))
 def test_the_amendments_impact_counts_equal_a_brute_force(repo):
     """As in force on the effective date: the diff's counts over a reduced space (every action,
     purpose and family flag; six channels, three accounts, five audiences, two contents) equal

@@ -319,13 +319,14 @@ def test_the_pull_request_diff_script_shows_a_future_amendment(tmp_path):
     assert f"**{dated['questions']['changed']} of {dated['questions']['asked']} questions change**" in later
 
 
-@pytest.mark.xfail(strict=True, reason="the walk does not settle the account when the channel is not given")
-def test_the_channel_and_account_counterexample(tmp_path):
-    """A known fault of the impact's walk, kept as the smallest case that shows it: with texting and
-    calling prohibited for any purpose, and every fact fixed but the channel and the account
-    (teacher, message, audience not given, school business), the diff counts 7 outcome changes
-    where ``Policy.decide`` finds 5: with the channel not given, the old answer is permitted with a
-    District account but undetermined otherwise, and the diff reports "permitted" for all three."""
+def test_a_term_no_request_can_make_true_is_never_at_stake(tmp_path):
+    """district-email's rule, "not (District account and e-mail), and not (District account and not
+    e-mail)", compiles to terms such as "e-mail and not e-mail", which no request makes true: the
+    engine never counts them at stake, and neither may the diff's walk. With texting and calling
+    prohibited for any purpose and every fact fixed but the channel and the account (teacher,
+    message, audience not given, school business), the walk once left the account free where the
+    channel is not given (7 outcome changes counted where ``Policy.decide`` finds 5): there the old
+    answer is permitted with a District account and undetermined otherwise."""
     root = tmp_path / "policy"
     shutil.copytree(PROJECT_ROOT / "policy", root)
     shipped = policykit.load_policy()

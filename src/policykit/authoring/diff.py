@@ -1005,7 +1005,8 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
         return found
 
     leaves = []
-    everything = (list(range(len(sides.terms[0]))), list(range(len(sides.terms[1]))))
+    everything = ([i for i, t in enumerate(sides.terms[0]) if _satisfiable(old, t)],
+                  [i for i, t in enumerate(sides.terms[1]) if _satisfiable(new, t)])
     found = walk(0, 0, 0, list(children[None]), everything)
     by_id = list(deltas)
     for chain, delta in found:
@@ -1015,6 +1016,21 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
             cube[index] = allowed
         leaves.append(_Leaf(cube, by_id[delta]))
     return leaves, settled_units
+
+
+def _satisfiable(program: Program, term: _Term) -> bool:
+    """Whether some request makes a term true: it neither needs a value both given and not, nor two
+    values of a single-valued fact (a term such as "it goes by e-mail and not by e-mail", which a
+    rule written with nested "not"s can compile to). The engine never counts such a term at stake
+    (``core.stakes``), so the walk must not either: it is false from the start."""
+    if term.positive & term.negative:
+        return False
+    masks = program.layout.masks
+    for fact in program.layout.choice_facts:
+        needed = term.positive & masks[fact]
+        if needed & (needed - 1):
+            return False
+    return True
 
 
 def _product(numbers: Iterable[int]) -> int:
