@@ -152,6 +152,11 @@ class PolicyDiff:
         return sum(f.count for f in self.flips if not f.outcome_changed)
 
     def to_dict(self) -> dict[str, object]:
+        """The report as JSON data (tuples stand for arrays; a delta's data is shared by its patterns)."""
+        deltas: dict[Delta, dict[str, object]] = {}
+        for flip in self.flips:
+            if flip.delta is not None and flip.delta not in deltas:
+                deltas[flip.delta] = flip.delta.to_dict()
         return {
             "old": self.old, "new": self.new,
             "clauses": [{"clause": c.clause, "title": c.title, "status": c.status, "redline": c.redline,
@@ -162,10 +167,10 @@ class PolicyDiff:
                         for c in self.changes],
             "impact": {"facts": list(self.facts), "requests": self.requests,
                        "outcome_changed": self.outcome_changes, "other_changed": self.other_changes,
-                       "patterns": [{"when": list(f.pattern), "where": [[a, b, list(c)] for a, b, c in f.where],
+                       "patterns": [{"when": f.pattern, "where": f.where,
                                      "old": f.old, "new": f.new, "count": f.count,
                                      "outcome_changed": f.outcome_changed, "example": f.example,
-                                     "delta": f.delta.to_dict() if f.delta else None}
+                                     "delta": deltas.get(f.delta) if f.delta else None}
                                     for f in self.flips]},
             "notes": list(self.notes), "errors": list(self.errors),
         }

@@ -122,11 +122,12 @@ class Review:
 
     def to_dict(self) -> dict[str, object]:
         """The whole review as JSON data: every compared date, with the same content as the Markdown."""
+        reports = [d.report.to_dict() for d in self.dates]
         return {
             "old": self.old, "new": self.new,
             "dates": [{
                 "date": d.day.isoformat(), "today": d.today,
-                "clauses": d.report.to_dict()["clauses"],
+                "clauses": report["clauses"],
                 "questions": {"asked": d.asked, "changed": len(d.questions),
                               "list": [{"source": q.asked.source, "id": q.asked.id, "question": q.asked.words,
                                         "request": q.asked.request, "old": q.old, "new": q.new}
@@ -138,8 +139,8 @@ class Review:
                                "covers": list(s.covers), "size": len(s.covers), "requests": s.requests,
                                "base": s.base}
                               for s in d.sentences],
-                "impact": d.report.to_dict()["impact"],
-            } for d in self.dates],
+                "impact": report["impact"],
+            } for d, report in zip(self.dates, reports)],
             "outcome_changed": sum(d.report.outcome_changes for d in self.dates),
             "errors": list(self.errors),
         }
