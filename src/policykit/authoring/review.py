@@ -8,17 +8,21 @@ For every compared date (today and each later effective date on either side):
   is asked of both sides as of that date (a question's own ``as_of`` is replaced by the date); the
   ones whose outcome differs are listed with the answer before and after. This is a plain loop
   over ``Policy.decide``: nothing is inferred.
-* **Sentences.** For each kind of change (outcome before → outcome after) the largest patterns
-  are turned into sentences. A pattern's conditions are tried one by one: a condition stays only
-  when a *witness* exists, a request meeting every other condition of the sentence but not this
-  one (the pattern's example with that one fact changed), which ``Policy.decide`` answers with a
-  different change or none. Conditions with no witness are dropped; "the request says (audience)"
-  is not repeated beside "it reaches a student"; the "not (…)" conditions whose witness changes
-  nothing because another rule decides it on both sides are said once, "unless another rule
-  already decides it", and listed in the detail. Each sentence's example is the pattern's example
-  (or a corpus question it covers), and its size is the number of corpus questions and scenarios
-  that meet its conditions and change as it says. A sentence is a summary: the patterns below it
-  are exact, the sentence is checked at its example and at its witnesses.
+* **Sentences.** For each kind of change (outcome before → outcome after) the patterns holding a
+  changed question, then the largest, are turned into sentences (one per kind first, a second
+  only where it covers some of the questions). A pattern's conditions are tried one by
+  one on a request of the pattern: a condition's *witnesses* are that request with the one fact
+  outside the condition, each decided by ``Policy.decide`` on both sides. A condition stays in
+  the sentence when a witness changes differently, or not at all because the changed rule does
+  not reach it; it is said once, as "unless another rule already decides it", when its witnesses
+  are decided by another rule (unchanged at an outcome at least as strong as the change's, or
+  ending as the change does from a stronger one) and always for a content flag ("not (it is
+  defamatory)"); it is left out when every witness changes as the sentence says (or none is a
+  valid request). "The request says (audience)" is not repeated beside "it reaches a student".
+  Each sentence's example is a corpus question or scenario it covers (else a request of the
+  pattern), and its size is the number of corpus questions and scenarios that meet its
+  conditions and change as it says. A sentence is a summary: the patterns below it are exact,
+  the sentence is checked at its example and at its witnesses.
 """
 
 from __future__ import annotations
