@@ -299,7 +299,7 @@ def test_manifest_revision_is_the_policy_digest(shipped: policykit.Policy, bundl
     assert manifest["revision"] != program.digest
     data = json.loads((bundle / "data.json").read_text(encoding="utf-8"))
     assert list(data) == ["policykit"]
-    assert sorted(data["policykit"]) == sorted(["time_zone", "first_date", "periods", PERIOD])
+    assert sorted(data["policykit"]) == sorted(["time_zone", "first_date", "messages", "periods", PERIOD])
     assert data["policykit"][PERIOD]["clauses"] == [reason.to_dict() for reason in program.reasons]
     assert data["policykit"][PERIOD]["program"]["policy"]["digest"] == program.digest
     single = json.loads(bundle_files(shipped, AS_OF)[".manifest"])
