@@ -21,7 +21,7 @@ def test_the_pull_request_workflow_validates_tests_builds_and_diffs():
     for command in ("policykit validate", "policykit lint", 'scripts/pr-diff "origin/${{ github.base_ref }}"',
                     "bash .ci/run"):
         assert command in commands
-    # the diff step is the script the tests run (tests/test_diff.py, tests/test_amendments.py)
+    # the diff step is the script the tests run (tests/test_diff.py)
     assert "policykit\" diff \"$base\" HEAD" in (PROJECT_ROOT / "scripts" / "pr-diff").read_text(encoding="utf-8")
     assert "mkdocs build --strict" in (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
 
