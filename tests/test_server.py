@@ -505,3 +505,19 @@ def test_a_batch_with_alternatives_shares_one_search_budget(client, decider):
     complete = [d["alternatives_complete"] for d in decisions]
     assert complete == [True] * (search_budget() // per_request) + [False] * 2
     assert decisions[-1]["outcome"] == "prohibited" and decisions[-1]["alternatives"] is not None
+
+
+def test_the_batch_size_refusal_is_the_status_the_openapi_document_gives(decider):
+    """With the default limits: the OpenAPI document's own constraint (maxItems on requests) is
+    where the service starts refusing, and a batch one over it gets 400, a status the operation
+    declares and the one a schema violation gets (not 413: the body is within its size)."""
+    with LiveServer(create_app(decider)) as url, httpx.Client(base_url=url, timeout=60) as http:
+        operation = http.get("/openapi.json").json()
+        most = operation["components"]["schemas"]["BatchRequest"]["properties"]["requests"]["maxItems"]
+        assert most == Limits().max_batch
+        assert "400" in operation["paths"]["/v1/decide/batch"]["post"]["responses"]
+        accepted = http.post("/v1/decide/batch", json={"requests": [TEXTING] * most})
+        assert (accepted.status_code, len(accepted.json()["decisions"])) == (200, most)
+        refused = http.post("/v1/decide/batch", json={"requests": [TEXTING] * (most + 1)})
+        assert (refused.status_code, refused.json()["code"]) == (400, "batch_too_large")
+        assert refused.headers["cache-control"] == "no-store"
