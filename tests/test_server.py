@@ -397,6 +397,9 @@ def test_the_site_is_served_with_a_csp_and_redirects_by_path_only(decider, tmp_p
                                      '<script id="__config" type="application/json">{"a": 1}</script>'
                                      '<table><td style="text-align: right;">1</td></table>', encoding="utf-8")
     (site / "sections" / "index.html").write_text("<!doctype html><title>sections</title>", encoding="utf-8")
+    (site / "assets").mkdir()
+    (site / "assets" / "bundle.4f3a9c21.min.js").write_text("var a = 1;", encoding="utf-8")
+    (site / "assets" / "policykit.js").write_text("var b = 2;", encoding="utf-8")
     from policykit.interfaces.server import _csp_hash
 
     with LiveServer(create_app(decider, ServerConfig(site_dir=site))) as url:
@@ -416,6 +419,11 @@ def test_the_site_is_served_with_a_csp_and_redirects_by_path_only(decider, tmp_p
             else:
                 assert moved.status == 404
         assert raw_request(port, "GET", "/sections").header("location") == "/sections/"
+        # Cache-Control: a fingerprinted file for a year, any other file of the site checked each time.
+        assert raw_request(port, "GET", "/assets/bundle.4f3a9c21.min.js").header("cache-control") == \
+            "public, max-age=31536000, immutable"
+        assert raw_request(port, "GET", "/assets/policykit.js").header("cache-control") == "no-cache"
+        assert home.header("cache-control") == "no-cache"
 
 
 TEXTING_HOMEWORK = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",
