@@ -242,9 +242,10 @@ CONTENT = [value["const"] for value in _values(SCHEMA["properties"]["content"]["
 
 
 def many_content_requests() -> st.SearchStrategy[dict]:
-    """The corpus's questions that have a way within the policy, or any valid request (every controllable fact may be given), with 0
-    to every content item: the number drawn first, half the time from 0 to all (so that long lists
-    are as likely as short ones), half the time from 0 to 5 (so that the oracle can follow)."""
+    """The corpus's questions that have a way within the policy, or any valid request (every
+    controllable fact may be given), with 0 to every content item: the number drawn first, half
+    the time from 0 to all (so that long lists are as likely as short ones), half the time from 0
+    to 5 (so that the oracle can follow)."""
     def with_content(request: dict, order: list[str], count: int) -> dict:
         request = json.loads(json.dumps(request))
         request.pop("as_of", None)
