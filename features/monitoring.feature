@@ -7,7 +7,7 @@ Feature: Electronic monitoring
     Given the date is 2026-01-05
 
   @clause:monitoring.district-systems @clause:monitoring.definition
-  Scenario: Can the District read the e-mail I send from my school account?
+  Scenario: Can I e-mail a colleague about school business from my school account?
     Given I am a teacher
     And I send a message
     And it goes by e-mail
@@ -24,7 +24,7 @@ Feature: Electronic monitoring
     And I have no obligations
 
   @clause:monitoring.district-systems @clause:monitoring.definition
-  Scenario: Can the District listen in on calls I make from my classroom phone?
+  Scenario: Can I call a parent from my classroom phone?
     Given I am a teacher
     And I make or take a call
     And it is a phone call
@@ -41,7 +41,7 @@ Feature: Electronic monitoring
     And I am told nothing else
 
   @clause:monitoring.district-systems @clause:monitoring.definition
-  Scenario: Is my own cell phone monitored when it is connected to the school Wi-Fi?
+  Scenario: Can I make a personal call to a colleague on my own cell phone while it is on the school Wi-Fi?
     Given I am a teacher
     And I make or take a call
     And it is a phone call
@@ -57,7 +57,7 @@ Feature: Electronic monitoring
     And I am told nothing else
 
   @clause:monitoring.district-systems @clause:monitoring.definition
-  Scenario: Does the District monitor a call on my own cell phone and my own phone plan?
+  Scenario: Can I make a personal call to a colleague on my own cell phone and my own phone plan?
     Given I am a teacher
     And I make or take a call
     And it is a phone call
@@ -74,7 +74,7 @@ Feature: Electronic monitoring
     And I am told nothing else
 
   @clause:monitoring.district-systems @clause:monitoring.definition @clause:communications.monitoring-and-foia
-  Scenario: I check my own Gmail on my school laptop at home. Which monitoring rules apply?
+  Scenario: Can I e-mail a colleague from my own Gmail on my school laptop at home?
     Given I am a teacher
     And I send a message
     And it goes by e-mail
@@ -93,7 +93,7 @@ Feature: Electronic monitoring
     And I am told nothing else
 
   @clause:monitoring.district-systems @clause:monitoring.definition
-  Scenario: Is a conversation in the hallway electronically monitored?
+  Scenario: Can I chat with a colleague in the hallway about something personal?
     Given I am a teacher
     And I talk with someone in person
     And it is face to face

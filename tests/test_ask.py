@@ -18,7 +18,7 @@ import pytest
 import policykit
 from conftest import MINIMAL, PROJECT_ROOT
 from policykit.core.api import Policy
-from policykit.publishing.ask import ask_data, ask_script
+from policykit.publishing.ask import ask_data, ask_script, information_notices_missing, understanding
 from policykit.core.conditions import All, Not
 from policykit.core.conditions import Test as FactTest
 from policykit.core.errors import RequestError
@@ -211,6 +211,15 @@ def test_the_data_is_generated_from_the_policy(policy: Policy) -> None:
         assert [r["id"] for r in emitted["reasons"]] == [r.id for r in program.reasons]
         assert emitted["digest"] == program.digest
     assert "relationships" not in INTERPRETER.read_text(encoding="utf-8")  # no clause id in the interpreter
+
+
+def test_every_question_for_information_names_notices_of_the_policy(policy: Policy) -> None:
+    """The published policy has every notice that answers a question for information in words; a
+    policy without them (here the minimal test policy) answers none of them in words."""
+    assert information_notices_missing(policy) == []
+    assert [len(i["notices"]) for i in ask_data(policy)["understand"]["information"]] \
+        == [len(i["notices"]) for i in understanding()["information"]]
+    assert ask_data(Policy(load_policy_dir(MINIMAL)))["understand"]["information"] == []
 
 
 def _kind(description: str) -> str:

@@ -381,6 +381,47 @@ def test_questions_for_information_are_answered_in_words(page: Page, base_url: s
         shown = page.locator("#ask-answer").inner_text()
         notice = next(n for n in policy.decide(question.request).notices if n.clause == question.information.notice)
         said = page.locator("#ask-explanation").get_attribute("data-clause")
-        if outcome != "information" or any(word in shown for word in VERDICT_WORDS) or notice.text[1:] not in shown:
-            wrong[question.id] = (outcome, said, shown[:160])
+        source = page.locator("#ask-answer .ask-source a")
+        href = source.get_attribute("href") if source.count() else ""
+        if (outcome != "information" or any(word in shown for word in VERDICT_WORDS) or notice.text[1:] not in shown
+                or not (href or "").endswith(f"#{question.information.notice}")):
+            wrong[question.id] = (outcome, said, href, shown[:160])
     assert wrong == {}
+
+
+def test_a_question_for_information_whose_notice_does_not_apply_says_so(page: Page, base_url: str) -> None:
+    """Asked whether the District can monitor a post from one's own phone at home: the monitoring
+    notices do not reach it, and the answer says so in words, naming them, before what the policy
+    says about doing it."""
+    open_ask(page, base_url)
+    type_question(page, "Can the District monitor what I post from my own phone at home?")
+    for value in ("teacher", "personal", "other", "personal", ["community"]):
+        assert page.locator("#ask-outcome").count() == 0  # no verdict while the notice may still come
+        answer(page, value)
+    heading = page.locator("#ask-outcome")
+    assert heading.inner_text() == "The policy’s notices on this do not apply to what you described."
+    assert heading.get_attribute("data-outcome") == "permitted"
+    links = page.locator("#ask-no-notice a")
+    assert links.all_inner_texts() == ["The District may monitor its systems",
+                                       "Monitoring and Freedom of Information Act disclosure"]
+    assert [h.split("#")[-1] for h in links.evaluate_all("(ls) => ls.map(l => l.href)")] == [
+        "monitoring.district-systems", "communications.monitoring-and-foia"]
+    assert "If you go ahead: permitted" in page.locator("#ask-answer h3").all_inner_texts()
+
+
+def test_the_home_page_asks_no_question_for_information_with_a_verdict(page: Page, base_url: str) -> None:
+    """The home page's questions staff ask most: none that reads as a question for information is
+    answered with a verdict word (those are answered in words on the Common questions page)."""
+    page.goto(f"{base_url}index.html")
+    items = page.locator("#questions-staff-ask-most + ul li").all_inner_texts()
+    assert len(items) >= 5
+    open_ask(page, base_url)
+    asks = [item.split(" — ")[0] for item in items]
+    informative = page.evaluate("(texts) => texts.map(t => window.policykit.understand(t).information.length > 0)", asks)
+    assert [item for item, info in zip(items, informative) if info and any(w in item for w in VERDICT_WORDS)] == []
+    page.goto(f"{base_url}questions.html")
+    for question in INFORMATION:
+        card = page.locator(f"#information-{question.id}")
+        text = card.text_content() if card.count() else ""  # the card is folded: its text, shown or not
+        assert card.count() == 1 and question.information.lead + ":" in text, question.id
+        assert not any(word in text for word in VERDICT_WORDS), (question.id, text)

@@ -101,3 +101,22 @@ def test_unknown_facts_give_unknown_not_false():
     request = {"actor": {"role": "teacher"}, "action": "message", "audience": ["student"]}
     assert evaluate(condition, lookup_in(request)) is None
     assert evaluate(FactTest("purpose", "is", "personal"), lambda fact: UNKNOWN) is None
+
+
+def test_a_period_digest_covers_only_what_is_in_force(policy, tmp_path) -> None:
+    """Adopting an amendment for a later date (the worked fixture: three clauses amended and a new
+    clause listed in its section) leaves the digest of the periods before it as it was; the
+    period it starts, and the whole policy's digest, change."""
+    import shutil
+
+    from amend import amend_worked
+    from conftest import PROJECT_ROOT
+    from policykit.core.compiler import policy_digest
+
+    shutil.copytree(PROJECT_ROOT / "policy", tmp_path / "policy")
+    effective = date.fromisoformat(amend_worked(tmp_path / "policy"))
+    amended = policykit.load_policy(tmp_path / "policy")
+    before, after = amended.program(AS_OF), amended.program(effective)
+    assert (before.revision, before.digest) == (policy.program(AS_OF).revision, policy.program(AS_OF).digest)
+    assert after.revision == effective.isoformat() and after.digest != before.digest
+    assert policy_digest(amended.document) != policy_digest(policy.document)

@@ -33,3 +33,23 @@ def test_contributing_explains_every_check_and_command():
         assert words in text, words
     commands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001 - the parser's own commands
     assert {"validate", "lint", "diff", "coverage", "mutate", "phrases"} <= set(commands)
+
+
+def test_nothing_in_the_repository_points_at_a_file_outside_it():
+    """The repository explains itself: no tracked file cites the product specification kept
+    outside it (by its name and a section sign) or a path of the machine it was written on;
+    docs/semantics.md is where the semantics live."""
+    import subprocess
+
+    listed = subprocess.run(["git", "-C", str(PROJECT_ROOT), "ls-files"], check=True, capture_output=True,
+                            text=True).stdout.splitlines()
+    outside = ["SPEC" + " §", "SPEC" + ".md", "/" + "work/", "/" + "home/", "/" + "tmp/"]
+    found = []
+    for name in listed:
+        path = PROJECT_ROOT / name
+        if not path.is_file() or path.suffix in (".png", ".ico", ".woff2", ".gz"):
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found += [f"{name}: {words}" for words in outside if words in text]
+    assert found == []
+    assert (PROJECT_ROOT / "docs" / "semantics.md").is_file()

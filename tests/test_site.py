@@ -461,7 +461,8 @@ def test_the_rego_bundle_and_the_browser_evaluator_carry_the_same_urls_as_the_li
         assert expected == {c.id: clause_url(c, base) for c in policy.document.clauses if c.version_on(day)}
         files = bundle_files(policy, day)
         data = json.loads(next(content for name, content in files.items() if name.endswith("data.json")))
-        clauses = data["policykit"]["clauses"]
+        period = next(p for p in data["policykit"]["periods"] if p["valid_from"] <= day.isoformat())
+        clauses = data["policykit"][period["package"]]["clauses"]
         assert {c["id"]: c["url"] for c in clauses} == expected
         browser = ask_data(policy)
         assert browser["site_url"] == base

@@ -379,11 +379,37 @@
       }
       answer.appendChild(el("h2", { id: "ask-outcome", "data-outcome": "information", text: said.lead + "." }));
       answer.appendChild(el("p", { id: "ask-explanation", "data-clause": said.notice.clause, text: said.lead + ": " + text }));
+      var source = (D.notice_sources || {})[said.notice.clause];
+      if (source) {
+        answer.appendChild(el("p", { class: "ask-source" }, ["Where the policy says it: ",
+          el("a", { href: clauseHref(source.url), text: source.title })]));
+      }
       var others = decision.notices.filter(function (n) { return n !== said.notice; });
       if (others.length) {
         answer.appendChild(el("h3", { text: "Also good to know" }));
         answer.appendChild(el("ul", {}, others.map(function (n) { return el("li", { text: n.text }); })));
       }
+    }
+
+    // A question for information whose notices do not apply to what was described: it is answered
+    // by saying so, naming them; what the policy says about doing it follows under its own heading.
+    function renderNoNotice(decision) {
+      var named = [];
+      information.forEach(function (i) {
+        Object.keys(i.notices).forEach(function (c) { if (named.indexOf(c) < 0 && (D.notice_sources || {})[c]) { named.push(c); } });
+      });
+      var several = named.length > 1;
+      answer.appendChild(el("h2", { id: "ask-outcome", "data-outcome": decision.outcome, "data-information": "none",
+        text: several ? "The policy’s notices on this do not apply to what you described."
+                      : "The policy’s notice on this does not apply to what you described." }));
+      var links = [];
+      named.forEach(function (c, i) {
+        if (i) { links.push(i === named.length - 1 ? " and " : ", "); }
+        links.push(el("a", { href: clauseHref(D.notice_sources[c].url), text: D.notice_sources[c].title }));
+      });
+      answer.appendChild(el("p", { id: "ask-no-notice" }, ["The policy speaks of this in "].concat(links,
+        [several ? "; none of them reaches what you described." : ", which does not reach what you described."])));
+      answer.appendChild(el("h3", { text: "If you go ahead: " + outcomeWord(decision.outcome).toLowerCase() }));
     }
 
     function renderAnswer(decision, more) {
@@ -392,7 +418,11 @@
       var said = inWords(decision);
       if (said) { renderInformation(decision, said); return; }
       var words = outcomeWord(decision.outcome);
-      answer.appendChild(el("h2", { id: "ask-outcome", "data-outcome": decision.outcome, text: words }));
+      if (information.length && decision.outcome !== "undetermined") {
+        renderNoNotice(decision);
+      } else {
+        answer.appendChild(el("h2", { id: "ask-outcome", "data-outcome": decision.outcome, text: words }));
+      }
       answer.appendChild(sentence(decision.explanation, decision));
       if (decision.reasons.length) {
         answer.appendChild(el("h3", { text: decision.outcome === "undetermined" ? "What the answer depends on" : "Why: the policy’s words" }));
@@ -456,6 +486,7 @@
       renderUnderstood();
       renderSummary();
       var known = decision && (decision.outcome !== "undetermined" || !next || !!inWords(decision));
+      if (known && next && information.length && !inWords(decision)) { known = false; }  // still asking towards the notice
       renderAnswer(known && !asking ? decision : null, known && !asking ? couldChange(decision) : []);
       if (next) { current.appendChild(question(next)); }
       root.setAttribute("data-step", next ? "question" : (known ? "answer" : "start"));

@@ -34,11 +34,13 @@
   }
 
   // Words of a text: [{w: the word as matched, poss: followed by 's, start, end: its place in
-  // text, sentence: which sentence (or clause after a semicolon) it is in}].
+  // text, sentence: which sentence (or clause after a semicolon) it is in, part: which stretch
+  // between commas, colons or dashes}].
   function tokens(text) {
-    var out = [], re = /[A-Za-z0-9\u00C0-\u024F]+(?:[-'\u2019][A-Za-z0-9\u00C0-\u024F]+)*/g, m, sentence = 0, last = 0;
+    var out = [], re = /[A-Za-z0-9\u00C0-\u024F]+(?:[-'\u2019][A-Za-z0-9\u00C0-\u024F]+)*/g, m, sentence = 0, part = 0, last = 0;
     while ((m = re.exec(text))) {
       if (/[.?!;]/.test(text.slice(last, m.index))) { sentence += 1; }
+      if (/[.?!;,:\u2014]/.test(text.slice(last, m.index))) { part += 1; }
       last = m.index + m[0].length;
       var raw = m[0].toLowerCase().replace(/\u2019/g, "'"), poss = false;
       if (/'s$/.test(raw)) { raw = raw.slice(0, -2); poss = true; }
@@ -46,7 +48,7 @@
       var fixed = MISSPELT[raw] || MISSPELT[raw.replace(/-/g, "")];
       var parts = (fixed || raw).replace(/-/g, "").split(/\s+/);
       parts.forEach(function (p, i) {
-        out.push({ w: stem(p), poss: poss && i === parts.length - 1, start: m.index, end: m.index + m[0].length, sentence: sentence });
+        out.push({ w: stem(p), poss: poss && i === parts.length - 1, start: m.index, end: m.index + m[0].length, sentence: sentence, part: part });
       });
     }
     return out;
@@ -209,7 +211,8 @@
       if (c.entries.some(function (e) { return e.before; }) && toks[end + 1]) { end += 1; }
       return text.slice(toks[c.start].start, toks[end].end);
     }
-    // A not word up to five words before, in the same sentence: what follows is not read as said;
+    // A not word up to five words before, in the same sentence and not behind a comma: what follows
+    // is not read as said ("I wasn't sure, so I asked" asked);
     // a not word inside the words a reading asked for (with: "not sure") is part of that reading.
     function negated(c, entries) {
       var inside = {};
@@ -221,7 +224,7 @@
           }
         });
       });
-      for (var k = c.start - 1; k >= 0 && k >= c.start - 5 && toks[k].sentence === toks[c.start].sentence; k--) {
+      for (var k = c.start - 1; k >= 0 && k >= c.start - 5 && toks[k].part === toks[c.start].part; k--) {
         if (NOT[words[k]] && !inside[k]) { return true; }
       }
       return false;

@@ -168,6 +168,10 @@ class _Examples:
         true_terms, unknown_terms = term_states(program, true, unknown)
         live = true_terms | unknown_terms
         clauses = {program.outcome_cases[i].clause for i in range(len(program.outcome_cases))}
+        # A case that a reading's condition kept from deciding still names that reading.
+        clauses.update(program.cases[probe.case].clause for probe in program.probes
+                       if any(not positive & ~(true | unknown) and not negative & true
+                              for positive, negative in probe.terms))
         while live:
             low = live & -live
             clauses.add(program.cases[program.term_case[low.bit_length() - 1]].clause)

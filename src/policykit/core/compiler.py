@@ -233,10 +233,13 @@ def site_base_url(text: str | None) -> str | None:
 
 
 def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersion]]) -> str:
-    """sha256 over the policy metadata and the clause versions in force, canonically encoded."""
+    """sha256 over the policy metadata and the clause versions in force, canonically encoded. A
+    section lists only its clauses in force, so a clause adopted for a later date leaves the digest
+    of the periods before it as it was."""
+    listed = {clause.id for clause, _ in in_force}
     payload = {
         "policy": {"id": document.id, "title": document.title, "adopted": document.adopted.isoformat(),
-                   "sections": [[s.id, list(s.clause_ids)] for s in document.sections]},
+                   "sections": [[s.id, [c for c in s.clause_ids if c in listed]] for s in document.sections]},
         "clauses": [
             {"id": clause.id, "title": clause.title, "section": clause.section, "kind": clause.kind_of(version),
              "interpretation": (lambda reading: reading.to_dict() if reading else None)(

@@ -25,7 +25,7 @@ from typing import Any
 
 from policykit.core.alternatives import search_budget
 from policykit.core.api import Policy
-from policykit.core.compiler import AtomLayout, Program
+from policykit.core.compiler import AtomLayout, Program, clause_url
 from policykit.core.engine import ALLOWED_RANK, PROVISO_OUTCOMES
 from policykit.core.model import OUTCOMES
 from policykit.core.schemaerrors import load_schema
@@ -183,6 +183,27 @@ def understanding() -> dict[str, Any]:
     return data
 
 
+def _information_of(understand: dict[str, Any], clauses: set[str]) -> dict[str, Any]:
+    """``understand`` with each question for information naming only notices that are clauses of
+    this policy, and without those left naming none: a policy without the notices (an earlier or a
+    test policy) answers no such question in words, and the page then asks it as any other.
+    ``information_notices_missing`` says which notices the published policy lacks."""
+    kept = []
+    for info in understand.get("information", ()):
+        notices = {clause: lead for clause, lead in info["notices"].items() if clause in clauses}
+        if notices:
+            kept.append({**info, "notices": notices})
+    return {**understand, "information": kept}
+
+
+def information_notices_missing(policy: Policy) -> list[str]:
+    """The notices ``x-understand`` information names that are not clauses of ``policy``, each as
+    "words: clause" (empty when every question for information can be answered in words)."""
+    clauses = {clause.id for clause in policy.document.clauses}
+    return [f"{info['words'][0]}: {clause}" for info in understanding().get("information", ())
+            for clause in info["notices"] if clause not in clauses]
+
+
 def _form(vocabulary: Vocabulary) -> list[dict[str, Any]]:
     """What the interview shows for each fact: its words, its values' words, the everyday synonyms,
     the question in staff words (``x-question``) and each value's phrase (the page's chips)."""
@@ -234,12 +255,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
             allowed |= layout.bits["channel"][channel]
         action_channels.append([w(layout.bits["action"][value.name]), w(allowed)])
     first = policy.first_date.isoformat()
-    understand = understanding()
-    for info in understand.get("information", ()):
-        unknown = sorted(set(info["notices"]) - {clause.id for clause in document.clauses})
-        if unknown:
-            raise ValueError(f"request schema: x-understand information {info['words'][0]!r} names {', '.join(unknown)}, "
-                             "which are not clauses of the policy")
+    understand = _information_of(understanding(), {clause.id for clause in document.clauses})
     return {
         "words": count, "word_bits": WORD_BITS,
         "outcomes": list(OUTCOMES), "messages": policy.messages.to_data(),
@@ -249,12 +265,16 @@ def ask_data(policy: Policy) -> dict[str, Any]:
                    "choice": f.path in layout.choice_facts} for f in facts],
         "initially_unknown": w(layout.initially_unknown),
         "read_as": [[w(v), w(a), w(u), words] for v, a, u, words in layout.read_as],
+        "seen_by_titles": [{"value": value.name, "title": value.title} for value in vocabulary["seen_by"].values],
         "encoder": _encoder_tree(vocabulary, layout, w),
         "first_date": first,
         "site_url": policy.site_url,
         "time_zone": document.time_zone,
         "form": _form(vocabulary),
         "understand": understand,
+        "notice_sources": {clause.id: {"title": clause.title, "url": clause_url(clause, policy.site_url)}
+                           for clause in document.clauses
+                           if any(clause.id in info["notices"] for info in understand["information"])},
         "too_early": ("{day} is before " + first + ", the earliest revision on record; the policy's earlier "
                       "text is not encoded, so questions about earlier dates cannot be answered"),
         "programs": [_program(program, w, fact_index) for program in policy._programs],
