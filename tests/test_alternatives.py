@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import policykit
 from policykit.core.model import OUTCOMES
 from policykit.core.alternatives import SearchBudget, search_budget
+from policykit.core.request import fact_value
 from strategies import valid_requests
 
 AS_OF = date(2026, 1, 5)
@@ -73,15 +74,6 @@ def _vocabulary_order() -> dict[str, int]:
 ORDER = _vocabulary_order()
 
 
-def _get(request: dict, path: str) -> object:
-    node: object = request
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def _set(request: dict, path: str, value: object) -> None:
     *parents, leaf = path.split(".")
     node = request
@@ -97,7 +89,7 @@ def atoms(request: dict) -> list[tuple[str, object, bool, tuple[int, int], bool]
     for path, kind, node in CONTROLLABLE:
         if path.startswith("site.") and "site" not in request:
             continue  # the search never adds a site
-        current = _get(request, path)
+        current = fact_value(request, path)
         if kind == "choice":
             for index, value in enumerate(_values(node["$ref"])):
                 name = value["const"]
@@ -116,7 +108,7 @@ def changed(request: dict, combo) -> dict:
     new = json.loads(json.dumps(request))
     for path, value, removal, _, _ in combo:
         if removal:
-            _set(new, path, [v for v in _get(new, path) if v != value])
+            _set(new, path, [v for v in fact_value(new, path) if v != value])
         else:
             _set(new, path, value)
     return new
@@ -143,13 +135,13 @@ def oracle(policy: policykit.Policy, request: dict, limit: int | None = ORACLE_L
         new = json.loads(json.dumps(request))
         changes = []
         for path, value in remedy.set:
-            if _get(new, path) != value:
+            if fact_value(new, path) != value:
                 _set(new, path, value)
                 changes.append((path, value))
         for path, items in remedy.remove:
-            present = tuple(i for i in items if i in (_get(new, path) or []))
+            present = tuple(i for i in items if i in (fact_value(new, path) or []))
             if present:
-                _set(new, path, [v for v in _get(new, path) if v not in present])
+                _set(new, path, [v for v in fact_value(new, path) if v not in present])
                 changes.append((path, present))
         if changes:
             outcome = policy.decide(new, as_of=AS_OF).outcome
@@ -291,7 +283,7 @@ def _subsets_do_as_well(policy: policykit.Policy, request: dict, alternative) ->
             new = json.loads(json.dumps(request))
             for fact, value in subset:
                 if isinstance(value, tuple):  # ("out", item)
-                    _set(new, fact, [v for v in _get(new, fact) if v != value[1]])
+                    _set(new, fact, [v for v in fact_value(new, fact) if v != value[1]])
                 else:
                     _set(new, fact, value)
             outcome = policy.decide(new, as_of=AS_OF).outcome
@@ -395,7 +387,7 @@ def _decide_changed(policy: policykit.Policy, request: dict, alternative) -> pol
     new = json.loads(json.dumps(request))
     for change in alternative.changes:
         if change.removed:
-            _set(new, change.fact, [v for v in _get(new, change.fact) if v not in change.removed])
+            _set(new, change.fact, [v for v in fact_value(new, change.fact) if v not in change.removed])
         else:
             _set(new, change.fact, change.value)
     return policy.decide(new, as_of=AS_OF)
@@ -414,7 +406,7 @@ def test_alternatives_touch_only_what_the_employee_controls_and_each_is_verified
         new = json.loads(json.dumps(request))
         for change in alternative.changes:
             if change.removed:
-                _set(new, change.fact, [v for v in _get(new, change.fact) if v not in change.removed])
+                _set(new, change.fact, [v for v in fact_value(new, change.fact) if v not in change.removed])
             else:
                 _set(new, change.fact, change.value)
         again = policy.decide(new, as_of=AS_OF)

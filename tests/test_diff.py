@@ -19,6 +19,7 @@ import policykit
 from amend import amend_texting
 from conftest import PROJECT_ROOT
 from policykit.authoring import diff
+from policykit.core.request import fact_value
 from policykit.core.vocabulary import load_vocabulary
 from policykit.interfaces.cli import main
 
@@ -108,7 +109,7 @@ def test_rule_lines_are_in_the_phrasebooks_words(report):
 
 def _matches(flip: diff.Flip, request: dict) -> bool:
     for fact, item, allowed in flip.where:
-        value = _get(request, fact)
+        value = fact_value(request, fact)
         if item:
             if (item in (value or [])) not in allowed:
                 return False
@@ -122,15 +123,6 @@ def _matches(flip: diff.Flip, request: dict) -> bool:
                                             and not load_vocabulary()[fact].open):
             return False
     return True
-
-
-def _get(request: dict, path: str) -> object:
-    node: object = request
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def _sample(flip: diff.Flip, rng: random.Random) -> dict:

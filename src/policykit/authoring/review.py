@@ -38,6 +38,7 @@ from policykit.authoring import diff
 from policykit.authoring.phrases import load_phrasebook
 from policykit.core.api import Policy
 from policykit.core.errors import PolicyError, RequestError
+from policykit.core.request import fact_value
 from policykit.core.vocabulary import load_vocabulary
 
 #: Sentences written for one kind of change at most; the other patterns of that kind are in the detail.
@@ -212,7 +213,7 @@ def matches(where: Sequence[tuple[str, str, tuple]], request: Mapping) -> bool:
     pattern (``Flip.where``) or a sentence."""
     vocabulary = load_vocabulary()
     for fact, item, allowed in where:
-        value = _get(request, fact)
+        value = fact_value(request, fact)
         kind = vocabulary[fact].kind
         if item:
             if (item in (value or [])) not in allowed:
@@ -226,15 +227,6 @@ def matches(where: Sequence[tuple[str, str, tuple]], request: Mapping) -> bool:
         elif value not in allowed and not (value is None and False in allowed and not vocabulary[fact].open):
             return False
     return True
-
-
-def _get(request: Mapping, path: str) -> object:
-    node: object = request
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def _set(request: dict, path: str, value: object) -> None:
@@ -258,7 +250,7 @@ def _neighbours(request: dict, fact: str, item: str, allowed: tuple) -> list[dic
             if state in allowed:
                 continue
             other = copy.deepcopy(request)
-            items = [v for v in (_get(other, fact) or []) if v != item] + ([item] if state else [])
+            items = [v for v in (fact_value(other, fact) or []) if v != item] + ([item] if state else [])
             _set(other, fact, items)
             found.append(other)
         return found
@@ -301,7 +293,7 @@ def plain_example(flip: diff.Flip) -> dict:
             continue
         if any(b.startswith(fact.path + ".") for b in bound):
             continue
-        value = _get(request, fact.path)
+        value = fact_value(request, fact.path)
         if fact.kind == "list" and value is not None and any(f == fact.path for f, _ in items):
             continue
         if fact.required:
@@ -310,7 +302,7 @@ def plain_example(flip: diff.Flip) -> dict:
             continue
         _set(request, fact.path, None)
     for fact in {f for f, _ in items}:
-        value = _get(request, fact)
+        value = fact_value(request, fact)
         if isinstance(value, list):
             _set(request, fact, [v for v in value if (fact, v) in items])
     return request
@@ -438,7 +430,7 @@ def request_words(request: Mapping) -> str:
     for fact in load_vocabulary().facts:
         if fact.kind == "date":
             continue
-        value = _get(request, fact.path)
+        value = fact_value(request, fact.path)
         if value is None:
             continue
         if fact.kind == "object":
