@@ -632,6 +632,7 @@ Feature: Relationships with students
     And it cites nothing
     And I am told nothing
     And the explanation does not say "read as a personal purpose"
+    And the explanation does not say "counselor-school-purpose"
 
   @clause:relationships.private-matters @reading:counselor-school-purpose
   Scenario: May a school counselor e-mail a senior about her home situation for a college recommendation?
@@ -646,6 +647,7 @@ Feature: Relationships with students
     Then it is permitted
     And it does not cite relationships.private-matters
     And it cites nothing
+    And the explanation says "(counselor-school-purpose)"
 
   @clause:relationships.private-matters @reading:counselor-school-purpose
   Scenario: May a school counselor who coaches talk with a player about her home situation at practice?

@@ -11,13 +11,20 @@ _EFFECTIVE = re.compile(r'^  - effective: "(\d{4}-\d{2}-\d{2})"', flags=re.M)
 
 
 def add_revision(meta: Path, day: str) -> None:
-    """Add ``day`` to policy.yaml's ``revisions: [...]`` (kept in date order, once)."""
+    """Add ``day`` to policy.yaml's ``revisions:`` (kept in date order, once), whether it is written
+    as a flow list (``revisions: ["…"]``) or a block list, however indented."""
     text = meta.read_text(encoding="utf-8")
-    listed = re.search(r'^revisions: \[(.*)\]$', text, flags=re.M)
-    assert listed, meta
-    days = sorted({d.strip().strip('"') for d in listed.group(1).split(",") if d.strip()} | {day})
-    meta.write_text(text.replace(listed.group(0), "revisions: [" + ", ".join(f'"{d}"' for d in days) + "]"),
-                    encoding="utf-8")
+    flow = re.search(r'^(?P<key>[ \t]*revisions:[ \t]*)\[(?P<items>[^\]]*)\][ \t]*$', text, flags=re.M)
+    if flow:
+        days = sorted({d.strip().strip('"\'') for d in flow.group("items").split(",") if d.strip()} | {day})
+        listed = flow.group("key") + "[" + ", ".join(f'"{d}"' for d in days) + "]"
+        meta.write_text(text[:flow.start()] + listed + text[flow.end():], encoding="utf-8")
+        return
+    block = re.search(r'^[ \t]*revisions:[ \t]*\n(?P<items>(?:(?P<indent>[ \t]*)-[ \t]*\S.*\n)+)', text, flags=re.M)
+    assert block, f"{meta}: no revisions list"
+    days = sorted({line.split("-", 1)[1].strip().strip('"\'') for line in block.group("items").splitlines()} | {day})
+    items = "".join(f'{block.group("indent")}- "{d}"\n' for d in days)
+    meta.write_text(text[:block.start("items")] + items + text[block.end("items"):], encoding="utf-8")
 
 
 def add_version(clause: Path, version: str) -> str:
@@ -60,9 +67,10 @@ def amend_worked(policy: Path, features: Path | None = None) -> str:
 
     meta = policy / "policy.yaml"
     text = meta.read_text(encoding="utf-8")
-    listed = "      - communications.district-email\n"
-    assert listed in text, meta
-    meta.write_text(text.replace(listed, f"{listed}      - {WORKED_NEW_CLAUSE}\n"), encoding="utf-8")
+    listed = re.search(r'^([ \t]*)-[ \t]*["\']?communications\.district-email["\']?[ \t]*\n', text, flags=re.M)
+    assert listed, f"{meta}: communications.district-email is not listed in a section"
+    meta.write_text(text[:listed.end()] + f"{listed.group(1)}- {WORKED_NEW_CLAUSE}\n" + text[listed.end():],
+                    encoding="utf-8")
     add_revision(meta, WORKED_EFFECTIVE)
     for version in sorted((WORKED / "versions").glob("*.yaml")):
         add_version(policy / "clauses" / version.name, version.read_text(encoding="utf-8"))
@@ -72,3 +80,25 @@ def amend_worked(policy: Path, features: Path | None = None) -> str:
         for feature in sorted((WORKED / "features").glob("*.feature")):
             shutil.copy(feature, features / feature.name)
     return WORKED_EFFECTIVE
+
+
+TEXTING_ANY_PURPOSE = '''  - effective: "{day}"
+    note: "Amended: texting and calling students is prohibited for any purpose."
+    text: >-
+      - “Texting” with students or calling students on cell phones, for any purpose;
+    rule:
+      - when:
+          all:
+            - {{fact: action, in: [message, call]}}
+            - {{fact: audience, has: student}}
+            - {{fact: channel, in: [text_message, messaging_app, phone, video_call]}}
+            - not: {{fact: audience_is_family, is: true}}
+        outcome: prohibited
+'''
+"""A second, simpler amendment, as a board editor writes it: texting and calling students becomes
+prohibited for any purpose (one new version of relationships.texting-and-calling)."""
+
+
+def amend_texting(policy: Path, day: str) -> str:
+    """Lay the texting amendment, in force from ``day``, over a copy of the policy directory ``policy``."""
+    return amend(policy, "relationships.texting-and-calling", TEXTING_ANY_PURPOSE.format(day=day))

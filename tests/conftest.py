@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,42 @@ def make_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MakePolicy:
         return root
 
     return make
+
+
+@pytest.fixture(scope="session")
+def worked_amendment(tmp_path_factory: pytest.TempPathFactory):
+    """The worked amendment (tests/fixtures/amendments/) laid over a copy of the shipped policy and
+    its scenarios, as an editor would, and its review against the shipped policy from the day
+    before it takes effect (each compared date's diff over the whole request space, the changed
+    questions and the sentences). Computed once per session: it is the suite's costliest
+    computation, and several test modules read it."""
+    from datetime import timedelta
+
+    from amend import amend_worked
+    from policykit.authoring import diff, review
+    from policykit.core.api import load_policy
+
+    root = tmp_path_factory.mktemp("worked-amendment")
+    shutil.copytree(PROJECT_ROOT / "policy", root / "policy")
+    shutil.copytree(PROJECT_ROOT / "features", root / "features")
+    effective = date.fromisoformat(amend_worked(root / "policy", root / "features"))
+    day = effective - timedelta(days=1)
+    old = diff.Side("main", load_policy(PROJECT_ROOT / "policy"), day)
+    new = diff.Side("amend", load_policy(root / "policy"), day)
+    reviewed = review.review(old, new, features=root / "features")
+    return Amended(root, effective, old, new, reviewed)
+
+
+@dataclass(frozen=True)
+class Amended:
+    """An amended copy of the policy (``root`` holds ``policy/`` and ``features/``), its sides and its review."""
+
+    root: Path
+    effective: date
+    old: object  # authoring.diff.Side
+    new: object
+    review: object  # authoring.review.Review
+
+    def dated(self, day: date):
+        """The review of one compared date."""
+        return next(d for d in self.review.dates if d.day == day)

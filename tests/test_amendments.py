@@ -21,23 +21,24 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 import policykit
-from amend import add_revision, add_version
+from amend import WORKED, WORKED_EFFECTIVE, WORKED_NEW_CLAUSE, amend_worked
 from conftest import PROJECT_ROOT
 from policykit.authoring import diff
 from policykit.core.vocabulary import load_vocabulary
 
-FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "amendments"
-EFFECTIVE = date(2027, 9, 1)
-BEFORE, AFTER = "2026-06-01", "2027-10-01"
+FIXTURE = WORKED
+EFFECTIVE = date.fromisoformat(WORKED_EFFECTIVE)
+#: A day before and a day after the amendment takes effect: "today" for the copy's commands.
+BEFORE, AFTER = (EFFECTIVE - timedelta(days=1)).isoformat(), (EFFECTIVE + timedelta(days=1)).isoformat()
 CHANGED = ("relationships.sexualized-dialogue", "relationships.texting-and-calling",
            "social-media.professional-judgment")
-NEW = "communications.personal-posts"
+NEW = WORKED_NEW_CLAUSE
 #: The project's tests that read the shipped policy, scenarios, questions or site: they run on the copy.
 POLICY_TESTS = ("tests/test_features.py", "tests/test_coverage.py", "tests/test_scenarios.py",
                 "tests/test_readings.py", "tests/test_corpus.py", "tests/test_questions.py",
@@ -48,23 +49,6 @@ POLICY_TESTS = ("tests/test_features.py", "tests/test_coverage.py", "tests/test_
 def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), "-c", "user.email=editor@example.org", "-c",
                            "user.name=editor", *args], check=True, capture_output=True, text=True).stdout
-
-
-def _amend(root: Path) -> None:
-    """Lay the fixture over a copy: each version added to its clause in date order, the new clause
-    listed in its section, the revision date added, the examples added to features/."""
-    meta = root / "policy" / "policy.yaml"
-    text = meta.read_text(encoding="utf-8")
-    assert "      - communications.district-email\n" in text
-    meta.write_text(text.replace("      - communications.district-email\n",
-                                 f"      - communications.district-email\n      - {NEW}\n"), encoding="utf-8")
-    add_revision(meta, EFFECTIVE.isoformat())
-    for version in sorted((FIXTURE / "versions").glob("*.yaml")):
-        add_version(root / "policy" / "clauses" / version.name, version.read_text(encoding="utf-8"))
-    for clause in (FIXTURE / "clauses").glob("*.yaml"):
-        shutil.copy(clause, root / "policy" / "clauses" / clause.name)
-    for feature in (FIXTURE / "features").glob("*.feature"):
-        shutil.copy(feature, root / "features" / feature.name)
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +66,9 @@ def repo(tmp_path_factory) -> Path:
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "as shipped")
     _git(root, "checkout", "-qb", "amend")
-    _amend(root)
+    amend_worked(root / "policy", root / "features")
     _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "Amendment in force from 2027-09-01")
+    _git(root, "commit", "-qm", f"Amendment in force from {EFFECTIVE.isoformat()}")
     return root
 
 
@@ -152,27 +136,36 @@ def test_the_site_shows_each_upcoming_text_with_its_date_then_in_force_with_its_
     assert "Employees may not post content addressed to students" in new and "Not yet in force" not in new
 
 
-def test_the_pull_request_diff_script_reports_the_amendment_under_its_date(repo):
-    done = _run(repo, BEFORE, str(repo / "scripts" / "pr-diff"), "main")
-    out = done.stdout
-    assert f"Compared as in force on: today, {BEFORE}, {EFFECTIVE}." in out
-    today, later = out.split(f"## From {EFFECTIVE}")
+def test_the_pull_request_report_shows_the_amendment_under_its_date(worked_amendment):
+    """The report ``scripts/pr-diff`` prints (``review.to_markdown``; the script itself is run in
+    tests/test_diff.py on a smaller amendment), from the session's review of the fixture: compared
+    on the day before and on every later effective date of either side (read from the files), with
+    the amendment under its date and nothing on the day before."""
+    from policykit.authoring import review
+
+    out = review.to_markdown(worked_amendment.review)
+    later = sorted({d for side in (worked_amendment.old, worked_amendment.new)
+                    for d in side.policy.document.effective_dates() if d > worked_amendment.old.day})
+    days = ", ".join([f"today ({worked_amendment.old.day.isoformat()})", *(d.isoformat() for d in later)])
+    assert f"Compared as in force on: {days}." in out
+    today, rest = out.split(f"### From {EFFECTIVE.isoformat()}")
+    section = rest.split("\n### From ")[0]
     assert "No clause text or rule changes." in today
     for title in ("No sexualized dialogue with students", "No personal texting or calling with students",
                   "Use professional judgment when posting", "No posts to students from personal accounts"):
-        assert title in later, title
-    assert "#### Outcome changes" in later
-    # the wording-only change is reported as text, with no rule change
-    counts = re.search(r"The outcome changes for ([\d,]+) of ([\d,]+) requests", later)
+        assert title in section, title
+    assert "questions change**" in section and "**Who is affected**" in section and "##### Outcome changes" in section
+    counts = re.search(r"The outcome changes for ([\d,]+) of ([\d,]+) requests", section)
     assert counts is not None and int(counts.group(1).replace(",", "")) > 0
 
 
 @pytest.fixture(scope="module")
-def amended(repo) -> tuple[diff.Side, diff.Side, diff.PolicyDiff]:
-    """Both sides as in force on the effective date, and the diff's report over the full space."""
-    old = diff.Side("main", policykit.load_policy(PROJECT_ROOT / "policy"), EFFECTIVE)
-    new = diff.Side("amend", policykit.load_policy(repo / "policy"), EFFECTIVE)
-    return old, new, diff.diff(old, new)
+def amended(worked_amendment) -> tuple[diff.Side, diff.Side, diff.PolicyDiff]:
+    """Both sides as in force on the effective date, and the diff's report over the full space
+    (from the session's review: computed once)."""
+    old = diff.Side("main", worked_amendment.old.policy, EFFECTIVE)
+    new = diff.Side("amend", worked_amendment.new.policy, EFFECTIVE)
+    return old, new, worked_amendment.dated(EFFECTIVE).report
 
 
 def test_every_request_matching_an_amendment_pattern_changes_as_it_says(amended):
@@ -239,6 +232,7 @@ REDUCED = {
     "content": [[], ["sexualized"]], "effects": [[]], "site": [False],
     "confidentiality_uncertain": [False], "supervisor_consulted": [False], "interferes_with_duties": [False],
     "disclaimer_or_alias": [False],
+    "seen_by": [None],
 }
 
 

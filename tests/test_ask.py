@@ -359,6 +359,8 @@ def test_the_browser_searches_within_the_same_budget_as_python(browser: Browser,
         python.append(data)
     page = _budget_page(browser, policy, tmp_path, limit)
     assert_same(requests, python, browser_answers(page, requests, days))
-    assert sum(answer.get("alternatives_complete") is False for answer in python) >= (1 if budget is None else 5)
+    assert sum(answer.get("alternatives_complete") is False for answer in python) >= (10 if budget is None else 25)
+    assert sum(answer.get("alternatives_complete") is False and bool(answer.get("alternatives"))
+               for answer in python) >= 5  # cut short, and still some ways found: the same ones in the browser
     assert sum(bool(answer.get("alternatives")) for answer in python) >= (50 if budget is None else 20)
     page.close()

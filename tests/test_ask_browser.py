@@ -22,6 +22,7 @@ import pytest
 import policykit
 from policykit.authoring.questions import all_questions, load_questions
 from policykit.core.vocabulary import load_vocabulary
+from policykit.core.request import fact_value
 from sitebuild import build_site
 
 CHROMIUM = "/usr/bin/chromium"
@@ -108,15 +109,6 @@ def _questions() -> list:
 QUESTIONS = {q.id: q for q in _questions()}
 
 
-def _value_of(request: dict, path: str):
-    node: object = request
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def open_ask(page: Page, base_url: str) -> None:
     """The Ask page, its answers pinned to the corpus's day the way a shared link pins them."""
     page.goto(f"{base_url}ask.html#request=" + json.dumps({"actor": {}, "as_of": DAY}))
@@ -164,7 +156,7 @@ def interview(page: Page, question, keyboard: bool = False) -> tuple[str, list[s
         current = page.locator("#ask-current form.ask-form")
         if current.count():
             path = current.get_attribute("data-fact")
-            value = _value_of(request, path)
+            value = fact_value(request, path)
             if value is None:
                 asked.append(path)
                 page.locator("#ask-current .ask-skip").click()
@@ -172,7 +164,7 @@ def interview(page: Page, question, keyboard: bool = False) -> tuple[str, list[s
             asked.append(answer(page, value, keyboard))
             continue
         more = [p for p in page.locator("#ask-more button").evaluate_all("(bs) => bs.map(b => b.dataset.fact)")
-                if _value_of(request, p) not in (None, [], False) and p not in asked]
+                if fact_value(request, p) not in (None, [], False) and p not in asked]
         if not more:
             break
         page.locator(f'#ask-more button[data-fact="{more[0]}"]').click()
@@ -238,7 +230,7 @@ def test_an_interview_by_keyboard_only(page: Page, base_url: str) -> None:
         form = page.locator("#ask-current form.ask-form")
         if not form.count():
             break
-        value = _value_of(question.request, form.get_attribute("data-fact"))
+        value = fact_value(question.request, form.get_attribute("data-fact"))
         target = json.dumps(value)
         inside = "document.activeElement.closest && document.activeElement.closest('#ask-current')"
         _press_until(page, "Tab", f"!!({inside}) && document.activeElement.type === 'radio'")

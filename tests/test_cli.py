@@ -12,12 +12,26 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BROKEN, MakePolicy, expected_lines
+from conftest import BROKEN, PROJECT_ROOT, MakePolicy, expected_lines
 
 from policykit.interfaces.cli import main
 from policykit.core.model import PolicyDocument
 
-SUMMARY = re.compile(r"policy is valid: 33 clauses \(\d+ with rules\) in 7 sections, revision 2015-11-18")
+def _summary() -> re.Pattern[str]:
+    """The summary line of the shipped policy, read from its files: the clause files, the sections
+    and the revisions listed in policy.yaml."""
+    import yaml
+
+    root = PROJECT_ROOT / "policy"
+    meta = yaml.safe_load((root / "policy.yaml").read_text(encoding="utf-8"))
+    clauses = len(list((root / "clauses").glob("*.yaml")))
+    revisions = [str(r) for r in meta["revisions"]]
+    word = "revisions" if len(revisions) > 1 else "revision"
+    return re.compile(rf"policy is valid: {clauses} clauses \(\d+ with rules\) in {len(meta['sections'])} sections, "
+                      rf"{word} {re.escape(', '.join(revisions))}")
+
+
+SUMMARY = _summary()
 ISSUE_KEYS = {"path", "line", "column", "message", "code", "severity"}
 
 

@@ -21,7 +21,7 @@ def test_the_pull_request_workflow_validates_tests_builds_and_diffs():
     for command in ("policykit validate", "policykit lint", 'scripts/pr-diff "origin/${{ github.base_ref }}"',
                     "bash .ci/run"):
         assert command in commands
-    # the diff step is the script the tests run (tests/test_diff.py, tests/test_amendments.py)
+    # the diff step is the script the tests run (tests/test_diff.py)
     assert "policykit\" diff \"$base\" HEAD" in (PROJECT_ROOT / "scripts" / "pr-diff").read_text(encoding="utf-8")
     assert "mkdocs build --strict" in (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
 
@@ -33,3 +33,23 @@ def test_contributing_explains_every_check_and_command():
         assert words in text, words
     commands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001 - the parser's own commands
     assert {"validate", "lint", "diff", "coverage", "mutate", "phrases"} <= set(commands)
+
+
+def test_nothing_in_the_repository_points_at_a_file_outside_it():
+    """The repository explains itself: no tracked file cites the product specification kept
+    outside it (by its name and a section sign) or a path of the machine it was written on;
+    docs/semantics.md is where the semantics live."""
+    import subprocess
+
+    listed = subprocess.run(["git", "-C", str(PROJECT_ROOT), "ls-files"], check=True, capture_output=True,
+                            text=True).stdout.splitlines()
+    outside = ["SPEC" + " §", "SPEC" + ".md", "/" + "work/", "/" + "home/", "/" + "tmp/"]
+    found = []
+    for name in listed:
+        path = PROJECT_ROOT / name
+        if not path.is_file() or path.suffix in (".png", ".ico", ".woff2", ".gz"):
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found += [f"{name}: {words}" for words in outside if words in text]
+    assert found == []
+    assert (PROJECT_ROOT / "docs" / "semantics.md").is_file()

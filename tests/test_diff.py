@@ -10,14 +10,16 @@ import random
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 import policykit
+from amend import amend_texting
 from conftest import PROJECT_ROOT
 from policykit.authoring import diff
+from policykit.core.request import fact_value
 from policykit.core.vocabulary import load_vocabulary
 from policykit.interfaces.cli import main
 
@@ -107,7 +109,7 @@ def test_rule_lines_are_in_the_phrasebooks_words(report):
 
 def _matches(flip: diff.Flip, request: dict) -> bool:
     for fact, item, allowed in flip.where:
-        value = _get(request, fact)
+        value = fact_value(request, fact)
         if item:
             if (item in (value or [])) not in allowed:
                 return False
@@ -121,15 +123,6 @@ def _matches(flip: diff.Flip, request: dict) -> bool:
                                             and not load_vocabulary()[fact].open):
             return False
     return True
-
-
-def _get(request: dict, path: str) -> object:
-    node: object = request
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def _sample(flip: diff.Flip, rng: random.Random) -> dict:
@@ -269,39 +262,79 @@ def test_diff_cli_exits_non_zero_on_a_correction_error(tmp_path, capsys):
 
 
 def test_the_pull_request_diff_script_shows_a_future_amendment(tmp_path):
-    """scripts/pr-diff on a git copy of the project: a branch adds a version of district-email
-    taking effect 2027-01-15; as of 2026-06-01 its impact is reported under that date."""
+    """scripts/pr-diff on a git copy of the project, and ``diff --format json`` of the same
+    revisions: a branch adopts, as an editor would, a version of texting-and-calling prohibiting
+    texting and calling students for any purpose, from next term. The Markdown reports it under its
+    date; the JSON names the clause and its date and counts the same outcome changes. The dates
+    compared are read from the policy files."""
     repo = tmp_path / "repo"
     repo.mkdir()
-    for name in ("policy", "schema", "scripts"):
+    for name in ("policy", "schema", "scripts", "features", "questions"):
         shutil.copytree(PROJECT_ROOT / name, repo / name)
     git = lambda *args: subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)  # noqa: E731
     git("init", "-q", "-b", "main")
     git("-c", "user.email=t@example.org", "-c", "user.name=t", "add", ".")
     git("-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "base")
     git("checkout", "-qb", "amend")
-    meta = repo / "policy" / "policy.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace('revisions: ["2015-11-18"]',
-                                                             'revisions: ["2015-11-18", "2027-01-15"]'),
-                    encoding="utf-8")
-    clause = repo / "policy" / "clauses" / EMAIL
-    text = clause.read_text(encoding="utf-8")
-    version = text[text.index("  - effective:"):]
-    version = version[:version.index("    corrections:")]
-    version = (version.replace('"2015-11-18"', '"2027-01-15"')
-               .replace("Text of the 2015-11-18 revision, the earliest text on record.", "Amended: texts excused.")
-               .replace(EXCLUDED, "not: {fact: channel, in: [in_person, letter, phone, text_message]}"))
-    clause.write_text(text.rstrip("\n") + "\n" + version, encoding="utf-8")
-    git("-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qam", "amend district-email")
+    shipped = policykit.load_policy()
+    today = max([*shipped.document.effective_dates(), date(2026, 5, 31)]) + timedelta(days=1)
+    effective = (today + timedelta(days=200)).isoformat()
+    amend_texting(repo / "policy", effective)
+    git("-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qam", "texting prohibited for any purpose")
     venv = Path(sys.executable).parent / "policykit"
-    env = {**os.environ, "POLICYKIT_TODAY": "2026-06-01", "POLICYKIT": str(venv),
+    env = {**os.environ, "POLICYKIT_TODAY": today.isoformat(), "POLICYKIT": str(venv),
            "PYTHONPATH": str(PROJECT_ROOT / "src")}
     done = subprocess.run([str(repo / "scripts" / "pr-diff"), "main"], capture_output=True, text=True, env=env,
                           timeout=600)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "Compared as in force on: today, 2026-06-01, 2027-01-15." in out
-    today, later = out.split("## From 2027-01-15")
-    assert "No clause text or rule changes." in today
-    assert "Use District e-mail to communicate with students" in later and "#### Outcome changes" in later
-    assert "it goes by text message" in later and "| permitted |" in later
+    days = [today.isoformat(), *sorted({d.isoformat() for d in shipped.document.effective_dates()
+                                        if d > today} | {effective})]
+    assert f"Compared as in force on: today ({days[0]}), {', '.join(days[1:])}." in out
+    before, later = out.split(f"### From {effective}")
+    later = later.split("\n### From ")[0]
+    assert "No clause text or rule changes." in before.split(f"### Today, {today.isoformat()}")[1]
+    assert "No personal texting or calling with students" in later and "**Who is affected**" in later
+    assert "questions change**" in later and "“prohibited”" in later
+    as_json = subprocess.run([str(venv), "diff", "--format", "json", "main", "amend", "--policy", str(repo / "policy")],
+                             cwd=repo, capture_output=True, text=True, env=env, timeout=600)
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert [d["date"] for d in data["dates"]] == days
+    [dated] = [d for d in data["dates"] if d["clauses"]]
+    assert dated["date"] == effective
+    assert [(c["clause"], c["effective"]) for c in dated["clauses"]] == [("relationships.texting-and-calling", effective)]
+    changed = dated["impact"]["outcome_changed"]
+    assert changed > 0 and data["outcome_changed"] == changed
+    assert f"The outcome changes for {changed:,} of {dated['impact']['requests']:,} requests" in later
+    assert dated["questions"]["changed"] == len(dated["questions"]["list"]) > 0
+    assert f"**{dated['questions']['changed']} of {dated['questions']['asked']} questions change**" in later
+
+
+def test_a_term_no_request_can_make_true_is_never_at_stake(tmp_path):
+    """district-email's rule, "not (District account and e-mail), and not (District account and not
+    e-mail)", compiles to terms such as "e-mail and not e-mail", which no request makes true: the
+    engine never counts them at stake, and neither may the diff's walk. With texting and calling
+    prohibited for any purpose and every fact fixed but the channel and the account (teacher,
+    message, audience not given, school business), the walk once left the account free where the
+    channel is not given (7 outcome changes counted where ``Policy.decide`` finds 5): there the old
+    answer is permitted with a District account and undetermined otherwise."""
+    root = tmp_path / "policy"
+    shutil.copytree(PROJECT_ROOT / "policy", root)
+    shipped = policykit.load_policy()
+    effective = max([*shipped.document.effective_dates(), date(2026, 12, 31)]) + timedelta(days=19)
+    amend_texting(root, effective.isoformat())
+    new = policykit.load_policy(root)
+    fixed = {**REDUCED, "actor.role": ["teacher"], "action": ["message"], "audience": [None],
+             "audience_is_family": [False], "purpose": ["school_business"], "content": [[]],
+             "channel": ["email", "text_message", "phone", "social_media", "letter", None],
+             "account": ["district", "personal", None]}
+    report = diff.diff(diff.Side("old", shipped, effective), diff.Side("new", new, effective), fixed=fixed)
+    changed = 0
+    for channel, account in itertools.product(fixed["channel"], fixed["account"]):
+        request = {"actor": {"role": "teacher"}, "action": "message", "audience_is_family": False, "content": [],
+                   "purpose": "school_business"}
+        request.update({k: v for k, v in (("channel", channel), ("account", account)) if v is not None})
+        changed += shipped.decide(request, as_of=effective).outcome != new.decide(request, as_of=effective).outcome
+    assert report.requests == 18
+    assert report.outcome_changes == changed

@@ -364,3 +364,28 @@ def test_a_district_account_names_its_reading_only_beyond_district_e_mail(policy
     platform = policy.decide({**message, "channel": "messaging_app"}, as_of=AS_OF)
     assert (e_mail.outcome, e_mail.unconfirmed_readings) == ("permitted", ())
     assert (platform.outcome, platform.unconfirmed_readings) == ("permitted", ("any-district-account",))
+
+
+# ------------------------------------------------------------------------- who else can see it
+
+def test_the_answer_says_who_else_can_see_it_after_the_verdict(policy):
+    """No rule reads seen_by: the outcome, reasons, obligations and notices are those of the same
+    request without it, and the explanation says who else can see it (those it is not addressed
+    to, in the schema's order), after the verdict and the value read as another."""
+    request = {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media", "account": "personal",
+               "audience": ["public", "student"], "purpose": "counseling"}
+    seen = policy.decide({**request, "seen_by": ["public", "staff", "student"]}, as_of=AS_OF)
+    plain = policy.decide(request, as_of=AS_OF)
+    assert (seen.outcome, seen.reasons, seen.obligations, seen.notices, seen.unconfirmed_readings) == \
+        (plain.outcome, plain.reasons, plain.obligations, plain.notices, plain.unconfirmed_readings)
+    first, read_as, *rest = plain.explanation.split(". ")
+    assert read_as.startswith("“Counseling” is read as a personal purpose")
+    assert seen.explanation == ". ".join(
+        [first, read_as, "It can also be seen by a staff member, though it is not addressed to them", *rest])
+    both = policy.decide({**request, "audience": ["public"], "purpose": "personal",
+                          "seen_by": ["parent_guardian", "student"]}, as_of=AS_OF)
+    assert both.explanation.startswith(
+        "This is permitted under “Right of self-expression in private life” (social-media.self-expression). It can "
+        "also be seen by a student and a parent or guardian, though it is not addressed to them. ")
+    everyone = policy.decide({**request, "seen_by": ["public", "student"]}, as_of=AS_OF)
+    assert everyone.explanation == plain.explanation  # those it is addressed to are not "also" seeing it

@@ -277,8 +277,13 @@ def test_security_headers_on_every_answer(served):
         assert reply.header("x-content-type-options") == "nosniff"
         assert reply.header("x-frame-options") == "DENY"
         assert reply.header("content-security-policy") == "default-src 'none'; frame-ancestors 'none'"
+        assert reply.header("referrer-policy") == "no-referrer"
+        assert reply.header("permissions-policy") == ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                                                      "magnetometer=(), microphone=(), payment=(), usb=()")
+        assert reply.header("cache-control") == "no-store"  # decisions and errors alike are never kept
     site = request(served.port, "GET", "/")  # the site's own policy when it is built, the API's otherwise
     assert site.header("x-content-type-options") == "nosniff" and site.header("x-frame-options") == "DENY"
+    assert site.header("referrer-policy") == "no-referrer" and site.header("permissions-policy")
     assert "frame-ancestors 'none'" in site.header("content-security-policy")
 
 

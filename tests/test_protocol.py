@@ -161,3 +161,28 @@ def test_health_is_never_reset_during_a_flood_of_five_thousand_connections(polic
         assert _stats(server).evicted >= 1000  # the cap was reached, again and again
         assert statuses and set(statuses) == {200}
         assert peak - before <= cap + 2 * accept_batch(cap)
+
+
+def test_seventy_thousand_repeated_keys_over_http_build_at_most_twenty_one_pointers(policy, monkeypatch):
+    """A body just under the size limit with 70,000 objects repeating a key: one 400 naming the
+    first 20 and "and more", and the server built at most 21 pointers to say so."""
+    import policykit.core.requestjson as requestjson
+
+    built = []
+    pointer = requestjson.json_pointer
+
+    def counting(path):
+        built.append(path)
+        return pointer(path)
+
+    monkeypatch.setattr(requestjson, "json_pointer", counting)
+    body = ("[" + ",".join('{"a":1,"a":2}' for _ in range(70_000)) + "]").encode()
+    assert len(body) < 1_048_576
+    with LiveServer(create_app(policy)) as url, socket.create_connection(("127.0.0.1", _port(url))) as raw:
+        raw.sendall(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        reply = read_reply(raw, time.perf_counter())
+    answer = json.loads(reply.body)
+    assert (reply.status, answer["code"]) == (400, "duplicate_key")
+    assert [error["pointer"] for error in answer["errors"]] == [f"/{i}/a" for i in range(20)] + [""]
+    assert len(built) <= 21

@@ -43,6 +43,7 @@ from policykit.publishing.site import OUTCOME_WORDS, build_pages
 from policykit.core.request import request_problems
 from policykit.interfaces.server import ServerConfig, create_app
 from policykit.core.sourcetext import normalize_whitespace
+from policykit.core.vocabulary import load_vocabulary
 
 QUESTIONS_DIR = PROJECT_ROOT / "questions"
 BROKEN = FIXTURES / "questions-broken"
@@ -198,14 +199,36 @@ def test_every_clause_with_a_rule_is_asked_about(decider: policykit.Policy, ques
 
 def test_who_else_can_see_a_post_changes_no_answer(questions: list[Question], decider: policykit.Policy) -> None:
     """No rule reads seen_by in this edition: each question that says who else can see a post is
-    answered as it would be without saying so (its outcome, reasons, obligations and notices)."""
+    answered as it would be without saying so (its outcome, reasons, obligations and notices), and
+    its explanation says, after the verdict, who else can see it besides those it is addressed to."""
     changed = []
+    messages = decider.messages
     for question in (q for q in questions if q.request.get("seen_by")):
         unseen = question.request
         del unseen["seen_by"]
-        if _essentials(decider.decide(question.request).to_dict()) != _essentials(decider.decide(unseen).to_dict()):
+        lead = decider.decide(unseen).verdict.lead  # where the verdict and the values read as others end
+        seen, plain = decider.decide(question.request).to_dict(), decider.decide(unseen).to_dict()
+        if {**_essentials(seen), "explanation": None} != {**_essentials(plain), "explanation": None}:
+            changed.append(question.id)
+        others = [v for v in question.request["seen_by"] if v not in question.request.get("audience", [])]
+        if others:
+            titles = [value.title for value in load_vocabulary()["seen_by"].values if value.name in others]
+            who = messages.lists["seen_by"]["separator"].join(titles[:-1]) + messages.lists["seen_by"]["last"] \
+                + titles[-1] if len(titles) > 1 else titles[0]
+            sentence = messages.fill("seen_by", who=who)
+            text = plain["explanation"]
+            if seen["explanation"] != f"{text[:lead]} {sentence}{text[lead:]}" or text[lead:lead + 1] not in ("", " "):
+                changed.append(f"{question.id}: {seen['explanation']}")
+        elif seen["explanation"] != plain["explanation"]:
             changed.append(question.id)
     assert changed == []
+    who = decider.decide(by_request := {"actor": {"role": "teacher"}, "action": "post", "channel": "social_media",
+                                        "account": "personal", "audience": ["public"], "purpose": "personal",
+                                        "seen_by": ["parent_guardian", "student"], "as_of": "2026-01-05"})
+    assert who.explanation.split(". ")[1] == (
+        "It can also be seen by a student and a parent or guardian, though it is not addressed to them")
+    assert decider.decide({**by_request, "seen_by": ["public"], "audience": ["public"]}).explanation == \
+        decider.decide({**by_request, "seen_by": []}).explanation  # those it is addressed to are not "also"
 
 
 # The questions of the third edition of the readings, and their near misses, each with what a
@@ -252,6 +275,52 @@ def test_the_questions_of_the_third_edition_are_in_the_corpus(question_id: str, 
     for fact in ("audience", "seen_by"):
         if fact in want:
             assert question.request[fact] == want[fact]
+
+
+# The issue's prohibited answers whose site duties are of unknown state: no proviso can change them.
+PROHIBITED_WITH_OPEN_DUTIES = ("hazing-video-approved-team-page", "club-page-religious-message")
+
+
+def test_every_answer_says_only_what_holds(questions: list[Question], decider: policykit.Policy) -> None:
+    """docs/semantics.md#the-answer: "provided you …" only where the answer is allowed or needs
+    approval; the sentence that the answer rests on an unconfirmed reading at most once, naming
+    each reading once, exactly those the decision says it rests on. (The other evaluators give
+    the same explanation word for word: the test of the five evaluators below.)"""
+    messages = decider.messages
+    proviso, duty = messages.sentences["proviso"][0], messages.duties["unknown"][0]
+    lead = messages.sentences["unconfirmed_reading"][0]
+    problems = []
+    for question in answered(questions):
+        decision = decider.decide(question.request)
+        text = decision.explanation
+        if decision.outcome in ("prohibited", "undetermined") and (proviso in text or duty.lower() in text.lower()):
+            problems.append(f"{question.id}: a proviso on a {decision.outcome} answer: {text}")
+        names = decision.unconfirmed_readings
+        if text.count(lead) != (1 if names else 0) or len(set(names)) != len(names):
+            problems.append(f"{question.id}: the reading sentence is not said once, each reading once: {text}")
+        elif names and not text.endswith(messages.fill("unconfirmed_reading",
+                                                        readings=messages.lists["readings"].join(names))):
+            problems.append(f"{question.id}: the reading sentence names other readings than {names}: {text}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("question_id", PROHIBITED_WITH_OPEN_DUTIES)
+def test_a_prohibited_answer_with_open_duties_carries_no_proviso(question_id: str, by_id: dict[str, Question],
+                                                                 decider: policykit.Policy, tmp_path: Path) -> None:
+    """A hazing video on an approved team page, a church invitation on an approved club page: the
+    site duties are listed (their state unknown), and neither the explanation nor the command
+    line's answer says "provided you"."""
+    question = by_id[question_id]
+    decision = decider.decide(question.request)
+    assert decision.outcome == "prohibited"
+    assert [o for o in decision.obligations if o.met is None]  # there are duties a proviso could name
+    assert "provided you" not in decision.explanation.lower()
+    source = tmp_path / "request.json"
+    source.write_text(json.dumps(question.request), encoding="utf-8")
+    done = subprocess.run([*_script(), "decide", str(source)], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.stdout.startswith(decider.messages.outcomes["prohibited"].headline), done.stderr
+    assert "provided you" not in done.stdout.lower()
 
 
 # The questions issue 12 lists, each with what a careful reader must answer.
@@ -429,7 +498,8 @@ def _script() -> list[str]:
 
 def _essentials(answer: dict[str, Any]) -> dict[str, Any]:
     """What every evaluator must agree on: the outcome, the reasons, the notices, the obligations
-    (clause and met) and the missing facts; or, for a refusal, the pointers it names."""
+    (clause and met), the missing facts and the explanation, word for word; or, for a refusal, the
+    pointers it names."""
     if "error" in answer or "errors" in answer:
         errors = answer.get("error", answer).get("errors", [])
         return {"refused": sorted({error["pointer"] for error in errors})}
@@ -439,6 +509,7 @@ def _essentials(answer: dict[str, Any]) -> dict[str, Any]:
         "notices": [(notice["clause"], notice["text"]) for notice in answer["notices"]],
         "obligations": [(obligation["clause"], obligation["met"]) for obligation in answer["obligations"]],
         "missing_facts": list(answer["missing_facts"]),
+        "explanation": answer["explanation"],
     }
 
 

@@ -302,7 +302,8 @@ def test_manifest_revision_is_the_policy_digest(shipped: policykit.Policy, bundl
     assert manifest["revision"] != program.digest
     data = json.loads((bundle / "data.json").read_text(encoding="utf-8"))
     assert list(data) == ["policykit"]
-    assert sorted(data["policykit"]) == sorted(["time_zone", "first_date", "messages", "periods", PERIOD])
+    assert sorted(data["policykit"]) == sorted(["time_zone", "first_date", "messages", "seen_by_titles", "periods",
+                                                PERIOD])
     # The words of every answer, once for the whole bundle (not per period): schema/messages.yaml.
     assert data["policykit"]["messages"] == shipped.messages.to_data()
     assert data["policykit"][PERIOD]["clauses"] == [reason.to_dict() for reason in program.reasons]
@@ -629,6 +630,11 @@ def test_who_else_can_see_it_changes_no_answer(shipped: policykit.Policy, rego: 
     addressed = alike(shipped, rego, {**post, "audience": ["public", "student"]})
     assert (alone["outcome"], seen["outcome"], addressed["outcome"]) == ("permitted", "permitted", "prohibited")
     assert [n["clause"] for n in seen["notices"]] == [n["clause"] for n in alone["notices"]]
+    # the answer says who else can see it, in the messages' words, after the verdict
+    first = alone["explanation"].split(". ")[0]
+    assert seen["explanation"].startswith(f"{first}. It can also be seen by a student and a parent or guardian, "
+                                          "though it is not addressed to them. ")
+    assert alike(shipped, rego, {**post, "seen_by": ["public"]})["explanation"] == alone["explanation"]
 
 
 def reopened_vocabulary(changes: dict[tuple[str, ...], str]):

@@ -397,6 +397,9 @@ def test_the_site_is_served_with_a_csp_and_redirects_by_path_only(decider, tmp_p
                                      '<script id="__config" type="application/json">{"a": 1}</script>'
                                      '<table><td style="text-align: right;">1</td></table>', encoding="utf-8")
     (site / "sections" / "index.html").write_text("<!doctype html><title>sections</title>", encoding="utf-8")
+    (site / "assets").mkdir()
+    (site / "assets" / "bundle.4f3a9c21.min.js").write_text("var a = 1;", encoding="utf-8")
+    (site / "assets" / "policykit.js").write_text("var b = 2;", encoding="utf-8")
     from policykit.interfaces.server import _csp_hash
 
     with LiveServer(create_app(decider, ServerConfig(site_dir=site))) as url:
@@ -416,6 +419,11 @@ def test_the_site_is_served_with_a_csp_and_redirects_by_path_only(decider, tmp_p
             else:
                 assert moved.status == 404
         assert raw_request(port, "GET", "/sections").header("location") == "/sections/"
+        # Cache-Control: a fingerprinted file for a year, any other file of the site checked each time.
+        assert raw_request(port, "GET", "/assets/bundle.4f3a9c21.min.js").header("cache-control") == \
+            "public, max-age=31536000, immutable"
+        assert raw_request(port, "GET", "/assets/policykit.js").header("cache-control") == "no-cache"
+        assert home.header("cache-control") == "no-cache"
 
 
 TEXTING_HOMEWORK = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "account": "personal",
@@ -505,3 +513,19 @@ def test_a_batch_with_alternatives_shares_one_search_budget(client, decider):
     complete = [d["alternatives_complete"] for d in decisions]
     assert complete == [True] * (search_budget() // per_request) + [False] * 2
     assert decisions[-1]["outcome"] == "prohibited" and decisions[-1]["alternatives"] is not None
+
+
+def test_the_batch_size_refusal_is_the_status_the_openapi_document_gives(decider):
+    """With the default limits: the OpenAPI document's own constraint (maxItems on requests) is
+    where the service starts refusing, and a batch one over it gets 400, a status the operation
+    declares and the one a schema violation gets (not 413: the body is within its size)."""
+    with LiveServer(create_app(decider)) as url, httpx.Client(base_url=url, timeout=60) as http:
+        operation = http.get("/openapi.json").json()
+        most = operation["components"]["schemas"]["BatchRequest"]["properties"]["requests"]["maxItems"]
+        assert most == Limits().max_batch
+        assert "400" in operation["paths"]["/v1/decide/batch"]["post"]["responses"]
+        accepted = http.post("/v1/decide/batch", json={"requests": [TEXTING] * most})
+        assert (accepted.status_code, len(accepted.json()["decisions"])) == (200, most)
+        refused = http.post("/v1/decide/batch", json={"requests": [TEXTING] * (most + 1)})
+        assert (refused.status_code, refused.json()["code"]) == (400, "batch_too_large")
+        assert refused.headers["cache-control"] == "no-store"

@@ -128,11 +128,14 @@
     D.read_as.forEach(function (rule, i) { if (reread >> i & 1) { readings.push(rule[3]); } });
     var finalRank = OUT.indexOf(outcome);
     var probed = finalRank >= 0 && finalRank <= D.allowed_rank ? probedReadings(program, t, u, finalRank) : [];
+    var sentences = explain(outcome, reasons, obligations, missing, possible, readings, onlyUnmet, notices,
+      restsOn(outcome, reasons, obligations, probed));
     var verdict = {
       outcome: outcome, reasons: reasons, obligations: obligations, notices: notices,
       missing_facts: missing, possible_outcomes: possible,
-      explanation: explain(outcome, reasons, obligations, missing, possible, readings, onlyUnmet, notices,
-        restsOn(outcome, reasons, obligations, probed))
+      explanation: sentences.join(" "),
+      // where the first sentence and the values read as others end (the engine's Verdict.lead)
+      lead: sentences.slice(0, 1 + readings.length).join(" ").length
     };
     if (program.cache.size < 65536) { program.cache.set(cacheKey, verdict); }
     return verdict;
@@ -353,7 +356,7 @@
     if (unconfirmed.length) {
       sentences.push(fill(M.sentences.unconfirmed_reading, { readings: unconfirmed.join(L.readings) }));
     }
-    return sentences.join(" ");
+    return sentences;
   }
 
   // ----------------------------------------------------------------------------- encoder
@@ -809,6 +812,21 @@
 
   var ALLOWED = { permitted: true, discouraged: true, requires_approval: false, prohibited: false, undetermined: null };
 
+  // Who else can see it (seen_by) besides those it is addressed to, said after the first sentence
+  // and the values read as others (engine.with_seen_by); no rule reads it.
+  function withSeenBy(verdict, request) {
+    var seen = request.seen_by || [], audience = request.audience || [];
+    var titles = D.seen_by_titles.filter(function (v) {
+      return seen.indexOf(v.value) >= 0 && audience.indexOf(v.value) < 0;
+    }).map(function (v) { return v.title; });
+    if (!titles.length) { return verdict.explanation; }
+    var J = M.lists.seen_by;
+    var who = titles.length === 1 ? titles[0]
+      : titles.slice(0, -1).join(J.separator) + J.last + titles[titles.length - 1];
+    var text = verdict.explanation, lead = verdict.lead;
+    return text.slice(0, lead) + " " + fill(M.sentences.seen_by, { who: who }) + text.slice(lead);
+  }
+
   function decide(request, options) {
     var enc = encode(request);
     var asOf = enc.asOf || (options && options.as_of) || today();
@@ -823,7 +841,7 @@
       outcome: verdict.outcome, allowed: ALLOWED[verdict.outcome],
       reasons: verdict.reasons.map(plainReason), obligations: verdict.obligations, notices: verdict.notices,
       missing_facts: verdict.missing_facts, possible_outcomes: verdict.possible_outcomes,
-      explanation: verdict.explanation,
+      explanation: withSeenBy(verdict, request),
       policy: { id: program.policy_id, revision: program.revision, digest: program.digest, as_of: asOf },
       decision_id: "browser-" + prefix + "-" + (++counter).toString(16),
       alternatives: ways.found,

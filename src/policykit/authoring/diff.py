@@ -152,6 +152,11 @@ class PolicyDiff:
         return sum(f.count for f in self.flips if not f.outcome_changed)
 
     def to_dict(self) -> dict[str, object]:
+        """The report as JSON data (tuples stand for arrays; a delta's data is shared by its patterns)."""
+        deltas: dict[Delta, dict[str, object]] = {}
+        for flip in self.flips:
+            if flip.delta is not None and flip.delta not in deltas:
+                deltas[flip.delta] = flip.delta.to_dict()
         return {
             "old": self.old, "new": self.new,
             "clauses": [{"clause": c.clause, "title": c.title, "status": c.status, "redline": c.redline,
@@ -162,10 +167,10 @@ class PolicyDiff:
                         for c in self.changes],
             "impact": {"facts": list(self.facts), "requests": self.requests,
                        "outcome_changed": self.outcome_changes, "other_changed": self.other_changes,
-                       "patterns": [{"when": list(f.pattern), "where": [[a, b, list(c)] for a, b, c in f.where],
+                       "patterns": [{"when": f.pattern, "where": f.where,
                                      "old": f.old, "new": f.new, "count": f.count,
                                      "outcome_changed": f.outcome_changed, "example": f.example,
-                                     "delta": f.delta.to_dict() if f.delta else None}
+                                     "delta": deltas.get(f.delta) if f.delta else None}
                                     for f in self.flips]},
             "notes": list(self.notes), "errors": list(self.errors),
         }
@@ -1005,7 +1010,8 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
         return found
 
     leaves = []
-    everything = (list(range(len(sides.terms[0]))), list(range(len(sides.terms[1]))))
+    everything = ([i for i, t in enumerate(sides.terms[0]) if _satisfiable(old, t)],
+                  [i for i, t in enumerate(sides.terms[1]) if _satisfiable(new, t)])
     found = walk(0, 0, 0, list(children[None]), everything)
     by_id = list(deltas)
     for chain, delta in found:
@@ -1015,6 +1021,21 @@ def _explore(old: Program, new: Program, units: list[_Unit], limit: int) -> tupl
             cube[index] = allowed
         leaves.append(_Leaf(cube, by_id[delta]))
     return leaves, settled_units
+
+
+def _satisfiable(program: Program, term: _Term) -> bool:
+    """Whether some request makes a term true: it neither needs a value both given and not, nor two
+    values of a single-valued fact (a term such as "it goes by e-mail and not by e-mail", which a
+    rule written with nested "not"s can compile to). The engine never counts such a term at stake
+    (``core.stakes``), so the walk must not either: it is false from the start."""
+    if term.positive & term.negative:
+        return False
+    masks = program.layout.masks
+    for fact in program.layout.choice_facts:
+        needed = term.positive & masks[fact]
+        if needed & (needed - 1):
+            return False
+    return True
 
 
 def _product(numbers: Iterable[int]) -> int:
@@ -1279,13 +1300,13 @@ def diff(old: Side, new: Side, fixed: Mapping[str, Sequence[object]] | None = No
 SHOWN = 40
 
 
-def _table(rows: Sequence[Flip]) -> list[str]:
+def _table(rows: Sequence[Flip], shown: int = SHOWN) -> list[str]:
     lines = ["| when | before | after | requests |", "|---|---|---|---|"]
-    for flip in rows[:SHOWN]:
+    for flip in rows[:shown]:
         when = "; ".join(flip.pattern) or "(any request)"
         lines.append(f"| {_cell(when)} | {_cell(flip.old)} | {_cell(flip.new)} | {flip.count:,} |")
-    if len(rows) > SHOWN:
-        lines.append(f"| … and {len(rows) - SHOWN:,} more patterns ({sum(f.count for f in rows[SHOWN:]):,} "
+    if len(rows) > shown:
+        lines.append(f"| … and {len(rows) - shown:,} more patterns ({sum(f.count for f in rows[shown:]):,} "
                      "requests; see `policykit diff --format json`) | | | |")
     return lines + [""]
 
@@ -1294,8 +1315,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def to_markdown(report: PolicyDiff) -> str:
-    """The report for a pull request."""
+def to_markdown(report: PolicyDiff, shown: int = SHOWN) -> str:
+    """The report for a pull request (``shown``: the patterns listed of each table; the rest are counted)."""
     lines = [f"## Policy changes: {report.old} → {report.new}", ""]
     lines += _errors(report.errors)
     if not report.changes:
@@ -1318,9 +1339,9 @@ def to_markdown(report: PolicyDiff) -> str:
               f"of the request space was compared (the facts that could matter: {', '.join(report.facts) or 'none'}).",
               ""]
     if outcome:
-        lines += ["#### Outcome changes", ""] + _table(outcome)
+        lines += ["#### Outcome changes", ""] + _table(outcome, shown)
     if other:
-        lines += ["#### Reason, obligation or notice changes only", ""] + _table(other)
+        lines += ["#### Reason, obligation or notice changes only", ""] + _table(other, shown)
     lines += [f"_Note: {note}._" for note in report.notes]
     return "\n".join(lines) + "\n"
 

@@ -1,6 +1,7 @@
 """The board packet: a change's review (``authoring.review``) as one printable HTML page, for board
 members who read paper rather than pull requests: the branch and the dates compared, then per
-date the questions that change, who is affected, and each clause's redline; every page numbered
+date how many everyday questions change, who is affected, each clause's redline and the changed
+questions; every page numbered
 ("Page 2 of 5", CSS ``@page`` counters, as Chromium prints them)."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from policykit.authoring.review import Review, _outcome_words, compared, date_heading, sentence_example
+from policykit.authoring.review import Review, outcome_words, compared, date_heading, impact_line, sentence_example
 
 _STYLE = """
 @page { size: letter; margin: 18mm 16mm 20mm;
@@ -17,7 +18,7 @@ body { font: 11pt/1.45 Georgia, "Times New Roman", serif; color: #111; max-width
 h1 { font-size: 17pt; margin: 0 0 .3rem; } h2 { font-size: 14pt; margin-top: 1.6rem; break-after: avoid; }
 h3 { font-size: 12pt; break-after: avoid; } table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #999; padding: .25rem .4rem; text-align: left; vertical-align: top; }
-tr { break-inside: avoid; } del { color: #8b0000; } ins { color: #004d00; font-weight: bold; text-decoration: none; }
+tr { break-inside: avoid; } del { color: #8b0000; } ins { color: #004d00; font-weight: bold; text-decoration: underline; }
 blockquote { margin: .4rem 0 .8rem 1rem; padding-left: .6rem; border-left: 3px solid #999; }
 .meta { color: #333; } li { margin-bottom: .35rem; break-inside: avoid; }
 @media screen { body { padding: 1rem; } }
@@ -47,23 +48,24 @@ def to_html(reviewed: Review, title: str = "Use of Electronic Communications and
         if not report.changes:
             parts.append("<p>No clause text or rule changes.</p>")
             continue
-        parts.append(f"<h3>Changed questions: {len(dated.questions)} of {dated.asked} questions change</h3>")
-        if dated.questions:
-            rows = "".join(f"<tr><td>{e(q.asked.words)}</td><td>{e(_outcome_words(q.old))}</td>"
-                           f"<td>{e(_outcome_words(q.new))}</td></tr>" for q in dated.questions)
-            parts.append(f"<table><thead><tr><th>question</th><th>before</th><th>after</th></tr></thead>"
-                         f"<tbody>{rows}</tbody></table>")
+        parts.append(f"<p><strong>{len(dated.questions)} of {dated.asked} everyday questions change</strong> (the "
+                     f"question corpus and the scenarios, each asked as of {dated.day.isoformat()}).</p>")
         if dated.sentences:
             parts.append("<h3>Who is affected</h3><ul>" + "".join(
                 f"<li>{e(s.words())}. {e(sentence_example(s))}</li>" for s in dated.sentences) + "</ul>")
-        parts.append(f"<h3>Redline: {len(report.changes)} clause{'s' if len(report.changes) != 1 else ''} changed</h3>")
+        plural = "s" if len(report.changes) != 1 else ""
+        parts.append(f"<h3>Redline: {len(report.changes)} clause{plural} changed</h3>"
+                     "<p class=\"meta\">Struck-through words are removed, underlined words are added.</p>")
         for change in report.changes:
             since = f", in force from {change.effective.isoformat()}" if change.effective else ""
             parts.append(f"<p><strong>{e(change.title)}</strong> ({e(change.clause)}, {e(change.status)}{since})</p>")
             if change.redline:
                 parts.append(f"<blockquote>{_redline(change.redline)}</blockquote>")
-        parts.append(f"<p class=\"meta\">The outcome changes for {report.outcome_changes:,} of {report.requests:,} "
-                     f"possible requests; for {report.other_changes:,} more only the reasons, duties or notices "
-                     "change. The pull request's report lists every pattern.</p>")
+        if dated.questions:
+            rows = "".join(f"<tr><td>{e(q.asked.words)}</td><td>{e(outcome_words(q.old))}</td>"
+                           f"<td>{e(outcome_words(q.new))}</td></tr>" for q in dated.questions)
+            parts.append(f"<h3>Changed questions ({len(dated.questions)})</h3><table><thead><tr><th>question</th>"
+                         f"<th>before</th><th>after</th></tr></thead><tbody>{rows}</tbody></table>")
+        parts.append(f"<p class=\"meta\">{e(impact_line(report))} The pull request's report lists them.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -82,7 +82,7 @@ class Policy:
         self._first = self._starts[0]
         self._start_process(vocabulary, template._encode if template is not None else None)
 
-    _PER_PROCESS = ("_today", "_encode", "_id_prefix", "_ids", "_days", "_verdicts", "_cache_on")
+    _PER_PROCESS = ("_today", "_encode", "_id_prefix", "_ids", "_days", "_verdicts", "_cache_on", "_seen_titles")
     """What a pickled Policy leaves out and makes anew (``_start_process``): the clock, the encoder (a
     closure), the decision ids (a fresh random prefix, so two processes never mint the same id) and
     the caches (one holds a lock)."""
@@ -97,6 +97,8 @@ class Policy:
         # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown, reread) -> verdict.
         self._verdicts: ByteBoundedLRU[Verdict] = ByteBoundedLRU(CACHE_BYTES, _verdict_bytes)
         self._cache_on = True
+        # Who else can see it (seen_by) in words: each value and its title, in the schema's order.
+        self._seen_titles = tuple((value.name, value.title) for value in vocabulary["seen_by"].values)
 
     def __getstate__(self) -> dict[str, object]:
         """What was loaded and compiled from the files (policykit.core.snapshot stores it), without
@@ -206,16 +208,24 @@ class Policy:
             verdict = engine.evaluate(self._programs[index], true, unknown, reread)
         if decision_id is None:
             decision_id = self._id_prefix + format(next(self._ids), "x")
+        said = self._seen_by(request, verdict) if request.get("seen_by") else verdict  # type: ignore[union-attr]
         if not alternatives:
-            return plain_decision(verdict, stamp, decision_id)
+            return plain_decision(said, stamp, decision_id)
         program = self._programs[index]
 
         def evaluate(t: int, u: int, r: int) -> Verdict:
             return self._verdict(index, t, u, r)
 
         found, complete = self._searcher.alternatives(program, evaluate, true, unknown, reread, verdict, budget)
-        return Decision(verdict, stamp, decision_id, found,
+        return Decision(said, stamp, decision_id, found,
                         self._searcher.questions(evaluate, true, unknown, reread, verdict), complete)
+
+    def _seen_by(self, request: dict, verdict: Verdict) -> Verdict:
+        """``verdict`` saying who else can see it: the values of ``seen_by`` not in the audience,
+        by their titles (no rule reads ``seen_by``, so nothing else changes)."""
+        seen, audience = request["seen_by"], request.get("audience", ())
+        titles = [title for name, title in self._seen_titles if name in seen and name not in audience]
+        return engine.with_seen_by(verdict, engine.seen_by_sentence(self.messages, titles)) if titles else verdict
 
     def _day(self, as_of_text: str) -> tuple[int, PolicyStamp]:
         """The program in force on a date given as text, and the stamp of decisions about it;

@@ -137,6 +137,7 @@ class Verdict:
     possible_outcomes: tuple[str, ...]
     explanation: str
     unconfirmed: tuple[str, ...] = ()  # the unconfirmed readings the outcome rests on (clause or reading ids)
+    lead: int = 0  # where the explanation's first sentence and the values read as others end
 
 
 @dataclass(frozen=True, slots=True)

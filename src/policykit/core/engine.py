@@ -27,11 +27,14 @@ and returns a ``Verdict``; ``decide`` adds the date the question is about and an
   answer), when a value was read as another (``x-read-as``), and, once, the unconfirmed readings
   the outcome rests on: those of the deciding clauses and of the obligations it states, and for
   an allowed answer the readings whose conditions kept a stronger case from deciding
-  (``Program.probes``);
+  (``Program.probes``); who else can see it (``seen_by``), which no rule reads, is said by
+  ``with_seen_by`` after the first sentence, once the verdict is known (``Policy.decide``);
 * the words are ``Program.messages`` (``schema/messages.yaml``), never written here.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from policykit.core.compiler import Program
 from policykit.core.decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
@@ -185,9 +188,10 @@ def _assemble(program: Program, true: int, unknown: int, reread: int, true_terms
         probed = _probed(program, true, unknown, OUTCOMES.index(outcome)) \
             if program.probes and outcome in OUTCOMES[:ALLOWED_RANK + 1] else ()
     unconfirmed = rests_on(outcome, reasons, obligations, probed)
-    explanation = explain(program.messages, outcome, reasons, obligations, missing_facts, possible, readings,
-                          only_unmet, notices, unconfirmed)
-    return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, explanation, unconfirmed)
+    sentences = explain_sentences(program.messages, outcome, reasons, obligations, missing_facts, possible,
+                                  readings, only_unmet, notices, unconfirmed)
+    return Verdict(outcome, reasons, obligations, notices, missing_facts, possible, " ".join(sentences), unconfirmed,
+                   len(" ".join(sentences[:1 + len(readings)])))
 
 
 def _met(met_bit: int, true: int, unknown: int) -> bool | None:
@@ -234,6 +238,31 @@ def explain(messages: Messages, outcome: str, reasons: tuple[Reason, ...], oblig
     """The explanation in ``messages``' sentences: the verdict, the values read as others
     (``readings``), what must be done first, the proviso, approval pending, and the unconfirmed
     readings the outcome rests on (``unconfirmed``)."""
+    return " ".join(explain_sentences(messages, outcome, reasons, obligations, missing, possible, readings,
+                                      only_unmet, notices, unconfirmed))
+
+
+def seen_by_sentence(messages: Messages, titles: list[str]) -> str:
+    """Who else can see it (the titles of the ``seen_by`` values not in the audience), in
+    ``messages``' words: "It can also be seen by a student and a parent or guardian, …"."""
+    joins = messages.lists["seen_by"]
+    who = titles[0] if len(titles) == 1 else joins["separator"].join(titles[:-1]) + joins["last"] + titles[-1]
+    return messages.fill("seen_by", who=who)
+
+
+def with_seen_by(verdict: Verdict, sentence: str) -> Verdict:
+    """``verdict`` saying who else can see it: ``sentence`` after the verdict's first sentence and
+    the values read as others (at ``verdict.lead``). No rule reads who else can see it, so the
+    verdict is otherwise the same."""
+    text, lead = verdict.explanation, verdict.lead
+    return replace(verdict, explanation=f"{text[:lead]} {sentence}{text[lead:]}", lead=lead + 1 + len(sentence))
+
+
+def explain_sentences(messages: Messages, outcome: str, reasons: tuple[Reason, ...],
+                      obligations: tuple[Obligation, ...], missing: tuple[str, ...], possible: tuple[str, ...],
+                      readings: tuple[str, ...] = (), only_unmet: bool = False, notices: tuple[Notice, ...] = (),
+                      unconfirmed: tuple[str, ...] = ()) -> list[str]:
+    """The sentences of ``explain``, in order (the first, then one per value read as another)."""
     lists = messages.lists
     if outcome == "undetermined":
         first = messages.fill("undetermined", missing=lists["missing"].join(missing),
@@ -259,4 +288,4 @@ def explain(messages: Messages, outcome: str, reasons: tuple[Reason, ...], oblig
         sentences.append(messages.fill("approval_pending"))
     if unconfirmed:
         sentences.append(messages.fill("unconfirmed_reading", readings=lists["readings"].join(unconfirmed)))
-    return " ".join(sentences)
+    return sentences

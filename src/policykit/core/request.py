@@ -39,6 +39,17 @@ def valid_date(text: object) -> bool:
     return True
 
 
+def fact_value(request: object, path: str) -> object:
+    """The value a request gives the fact at a dotted ``path`` (``actor.role``), None when it gives
+    none."""
+    node = request
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
 def request_problems(request: object) -> list[RequestProblem]:
     """The problems the request schema finds, with JSON pointers and allowed values, sorted by
     pointer (see ``bounded_request_problems``: past ``MAX_ERRORS`` unknown fields in one

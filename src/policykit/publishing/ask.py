@@ -265,6 +265,7 @@ def ask_data(policy: Policy) -> dict[str, Any]:
                    "choice": f.path in layout.choice_facts} for f in facts],
         "initially_unknown": w(layout.initially_unknown),
         "read_as": [[w(v), w(a), w(u), words] for v, a, u, words in layout.read_as],
+        "seen_by_titles": [{"value": value.name, "title": value.title} for value in vocabulary["seen_by"].values],
         "encoder": _encoder_tree(vocabulary, layout, w),
         "first_date": first,
         "site_url": policy.site_url,

@@ -712,10 +712,30 @@ titles := concat(messages.lists.clauses.last, [concat(messages.lists.clauses.sep
 	count(reason_names) > 1
 }
 
-# The sentences, in order: the verdict; each value read as another; what must be done first; what
-# the answer assumes; approval still pending; the unconfirmed readings the outcome rests on.
-explanation := concat(" ", array.concat(array.concat(array.concat(array.concat(array.concat(
-	[verdict_sentence], readings), unmet_sentence), assumed_sentence), pending_sentence), awaiting_sentence))
+# The sentences, in order: the verdict; each value read as another; who else can see it; what must
+# be done first; what the answer assumes; approval still pending; the unconfirmed readings the
+# outcome rests on.
+explanation := concat(" ", array.concat(array.concat(array.concat(array.concat(array.concat(array.concat(
+	[verdict_sentence], readings), seen_sentence), unmet_sentence), assumed_sentence), pending_sentence),
+	awaiting_sentence))
+
+# Who else can see it (seen_by) besides those it is addressed to, by the values' titles in the
+# request schema's order. No rule reads it: the answer only says so.
+seen_titles := [t.title |
+	some t in data.policykit.seen_by_titles
+	t.value in object.get(input, "seen_by", [])
+	not t.value in object.get(input, "audience", [])
+]
+
+seen_who := concat("", seen_titles) if count(seen_titles) <= 1
+
+seen_who := concat(messages.lists.seen_by.last, [concat(messages.lists.seen_by.separator, array.slice(seen_titles, 0, count(seen_titles) - 1)), seen_titles[count(seen_titles) - 1]]) if {
+	count(seen_titles) > 1
+}
+
+seen_sentence := [fill(messages.sentences.seen_by, {"who": seen_who})] if count(seen_titles) > 0
+
+seen_sentence := [] if count(seen_titles) == 0
 
 verdict_sentence := fill(messages.sentences.undetermined, {
 	"missing": concat(messages.lists.missing, missing_facts),
@@ -1082,6 +1102,14 @@ def _select_module(policy_id: str, digest: str, programs: list[Program], until: 
     return "\n".join(header) + "\n" + _SELECT.replace("%(periods)s", "\n".join(lines).rstrip("\n")) + "\n"
 
 
+def seen_by_titles() -> list[dict[str, str]]:
+    """Each value of ``seen_by`` (who else can see it) and its title, in the request schema's
+    order: the words the explanation names them by (the bundle's and the browser's data)."""
+    from policykit.core.vocabulary import load_vocabulary
+
+    return [{"value": value.name, "title": value.title} for value in load_vocabulary()["seen_by"].values]
+
+
 def bundle_files(policy: "Policy", day: date | None = None) -> dict[str, bytes]:
     """The bundle's files (path relative to the bundle root -> bytes): every period of the policy
     (each span of dates over which no clause version changes), or with ``day`` only the period in
@@ -1096,6 +1124,7 @@ def bundle_files(policy: "Policy", day: date | None = None) -> dict[str, bytes]:
         "time_zone": policy.document.time_zone,
         "first_date": starts[0].isoformat(),
         "messages": policy.messages.to_data(),
+        "seen_by_titles": seen_by_titles(),
         "periods": [{"package": period_package(program), "valid_from": program.valid_from.isoformat(),
                      "valid_until": end.isoformat() if end else None, "revision": program.revision,
                      "digest": program.digest} for program, end in zip(programs, until)],

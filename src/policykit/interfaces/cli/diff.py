@@ -27,11 +27,13 @@ def register(commands: argparse._SubParsersAction) -> None:
                "(the versions in force that day):\n"
                "  policykit diff origin/main HEAD\n"
                "  policykit diff ../old-checkout/policy policy\n"
-               "  policykit diff 2026-06-01 2027-02-01")
+               "  policykit diff 2026-06-01 2027-02-01\n"
+               "  policykit diff --format html origin/main HEAD > packet.html   (the board packet: open it in a "
+               "browser and print it; every page is numbered)")
     parser.add_argument("old", metavar="OLD")
     parser.add_argument("new", metavar="NEW")
     parser.add_argument("--format", choices=("markdown", "json", "html"), default="markdown",
-                        help="markdown to paste into a pull request (default), json with the same content, or "
+                        help="markdown to paste into a pull request (default), json with the same content (one line), or "
                              "html: the board packet, a printable page")
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
                         help="for revisions and directories: read the versions in force on this date "
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if reviewed is None:
         errors = report.errors
         if args.format == "json":
-            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+            print(json.dumps(report.to_dict(), ensure_ascii=False))  # one line: the C encoder
         elif args.format == "html":
             print("error: --format html compares two policies (revisions or directories), not two dates",
                   file=sys.stderr)
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         errors = reviewed.errors
         if args.format == "json":
-            print(json.dumps(reviewed.to_dict(), ensure_ascii=False, indent=2))
+            print(json.dumps(reviewed.to_dict(), ensure_ascii=False))  # one line: the C encoder
         elif args.format == "html":
             from policykit.authoring.packet import to_html
 
