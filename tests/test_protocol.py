@@ -160,7 +160,10 @@ def test_health_is_never_reset_during_a_flood_of_five_thousand_connections(polic
         assert made["connected"] >= 4000, made
         assert _stats(server).evicted >= 1000  # the cap was reached, again and again
         assert statuses and set(statuses) == {200}
-        assert peak - before <= cap + 2 * accept_batch(cap)
+        # Bounded, not exact: on top of the cap, one turn's accepted connections, the evicted ones
+        # whose sockets close on the next turn, and refused ones still flushing their 503 (a
+        # loaded CI machine measured 2 batches and 14). Before the cap it grew with the flood.
+        assert peak - before <= cap + 3 * accept_batch(cap)
 
 
 def test_seventy_thousand_repeated_keys_over_http_build_at_most_twenty_one_pointers(policy, monkeypatch):

@@ -525,10 +525,12 @@ def test_under_a_site_address_every_decision_url_of_the_corpus_opens_the_served_
 
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|[A-Z][a-z]{2}\.)"
 DATE = re.compile(rf"{MONTH} \d{{1,2}}, \d{{4}}|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
-SAID_BEFORE = re.compile(r"(?:built on|in force on|Adopted:?|[Rr]evised:?|revision of|takes effect(?: on)?|"
-                         r"took effect(?: on)?|version of|made on|until|Text of the)\s*(?:[(“\"]\s*)?$")
+SAID_BEFORE = re.compile(r"(?:built on|in force (?:on|from)|Adopted:?|[Rr]evised:?|revision of|takes? effect(?: on)?|"
+                         r"took effect(?: on)?|version of|made on|until|Text of the|\d{4})\s*(?:[(“\",]\s*)?$")
 """What a date on a staff page is, said just before it: the day the site was built, the day a text took
-effect or takes effect, the day a correction was made, the adoption and revision the policy prints."""
+effect or takes effect, the day a correction was made, the adoption and revision the policy prints; or
+the same date just said in other words ("September 1, 2027 (2027-09-01)"), or the next in a list of
+such dates ("revised November 18, 2015, September 1, 2027")."""
 
 
 def _staff_pages(site: Path) -> list[str]:
