@@ -18,7 +18,7 @@ import pytest
 import policykit
 from conftest import MINIMAL, PROJECT_ROOT
 from policykit.core.api import Policy
-from policykit.publishing.ask import ask_data, ask_script, information_notices_missing, understanding
+from policykit.publishing.ask import ask_data, information_notices_missing, understanding
 from policykit.core.conditions import All, Not
 from policykit.core.conditions import Test as FactTest
 from policykit.core.errors import RequestError
@@ -27,6 +27,7 @@ from policykit.core.model import OUTCOMES
 from policykit.authoring.mutate import mutants
 from policykit.authoring.questions import all_questions, load_questions
 from policykit.core.vocabulary import load_vocabulary
+from evaluatorpage import INTERPRETER, write_evaluator_page
 from synthetic import ALL_CHANNELS, EMAIL, NARROW, WIDE, synthetic
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,7 +40,6 @@ from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 DAY = date(2026, 1, 5)
 VOCABULARY = load_vocabulary()
-INTERPRETER = PROJECT_ROOT / "docs" / "assets" / "policykit.js"
 
 
 def _object(rng: random.Random, prefix: str) -> dict:
@@ -151,14 +151,9 @@ def browser() -> Iterator[Browser]:
 
 def evaluator_page(browser: Browser, policy: Policy, where: Path) -> Page:
     """A bare page with the policy's data and the interpreter, opened from file://."""
-    where.mkdir(parents=True, exist_ok=True)
-    (where / "data.js").write_text(ask_script(policy), encoding="utf-8")
-    (where / "policykit.js").write_text(INTERPRETER.read_text(encoding="utf-8"), encoding="utf-8")
-    (where / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>evaluator</title>'
-                                      '<script src="data.js"></script><script src="policykit.js"></script>',
-                                      encoding="utf-8")
+    index = write_evaluator_page(policy, where)
     page = browser.new_page()
-    page.goto((where / "index.html").as_uri())
+    page.goto(index.as_uri())
     assert page.evaluate("typeof window.policykit.decide") == "function"
     return page
 
@@ -326,16 +321,11 @@ def _full_object(rng: random.Random, prefix: str) -> dict:
 
 def _budget_page(browser: Browser, policy: Policy, where: Path, budget: int) -> Page:
     """An evaluator page whose data declares another search budget."""
-    where.mkdir(parents=True, exist_ok=True)
     data = ask_data(policy)
     data["search"]["budget"] = budget
-    (where / "data.js").write_text("window.POLICYKIT_DATA = " + json.dumps(data) + ";\n", encoding="utf-8")
-    (where / "policykit.js").write_text(INTERPRETER.read_text(encoding="utf-8"), encoding="utf-8")
-    (where / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>evaluator</title>'
-                                      '<script src="data.js"></script><script src="policykit.js"></script>',
-                                      encoding="utf-8")
+    index = write_evaluator_page(policy, where, "window.POLICYKIT_DATA = " + json.dumps(data) + ";\n")
     page = browser.new_page()
-    page.goto((where / "index.html").as_uri())
+    page.goto(index.as_uri())
     return page
 
 

@@ -163,21 +163,16 @@ def test_every_case_through_the_browser(policy: policykit.Policy, tmp_path: Path
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
-    from policykit.publishing.ask import ask_script
+    from evaluatorpage import write_evaluator_page
 
-    (tmp_path / "data.js").write_text(ask_script(policy), encoding="utf-8")
-    (tmp_path / "policykit.js").write_text((ROOT / "docs" / "assets" / "policykit.js").read_text(encoding="utf-8"),
-                                           encoding="utf-8")
-    (tmp_path / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>corpus</title>'
-                                         '<script src="data.js"></script><script src="policykit.js"></script>',
-                                         encoding="utf-8")
+    index = write_evaluator_page(policy, tmp_path)
     cases = [case for case in CASES if not case.xfail_reason]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         try:
             page = browser.new_page()
-            page.goto((tmp_path / "index.html").as_uri())
+            page.goto(index.as_uri())
             answers = page.evaluate(BROWSER_BATCH, [case.request for case in cases])
         finally:
             browser.close()

@@ -581,21 +581,14 @@ def _browser_answers(decider: policykit.Policy, questions: list[Question], tmp_p
     Debian's Chromium, every question in one batch."""
     from playwright.sync_api import sync_playwright
 
-    from policykit.publishing.ask import ask_script
+    from evaluatorpage import write_evaluator_page
 
-    where = tmp_path / "browser"
-    where.mkdir()
-    (where / "data.js").write_text(ask_script(decider), encoding="utf-8")
-    (where / "policykit.js").write_text((PROJECT_ROOT / "docs" / "assets" / "policykit.js").read_text(encoding="utf-8"),
-                                        encoding="utf-8")
-    (where / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>questions</title>'
-                                      '<script src="data.js"></script><script src="policykit.js"></script>',
-                                      encoding="utf-8")
+    index = write_evaluator_page(decider, tmp_path / "browser")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
             page = browser.new_page()
-            page.goto((where / "index.html").as_uri())
+            page.goto(index.as_uri())
             answers: list[dict[str, Any]] = page.evaluate(BROWSER_BATCH, [q.request for q in questions])
         finally:
             browser.close()
