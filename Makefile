@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test validate scenarios site dist clean
+.PHONY: setup run test lint validate scenarios site dist clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,18 @@ run: setup
 
 ## test: set up and run every test: the policy checks, scenario coverage and mutants, then pytest
 ## (scenarios included; pytest goes last so that its summary closes the output, on every core: -n auto)
-test: setup
+test: setup lint
 	$(BIN)/policykit validate
 	$(BIN)/policykit coverage
 	$(BIN)/policykit mutate --quiet
 	$(BIN)/policykit site build
 	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m pytest -n auto --durations=15
+
+## lint: ruff over the sources, tests and benchmarks; mypy over the package (strict on core/)
+lint: setup
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
 
 validate: setup
 	$(BIN)/policykit validate
