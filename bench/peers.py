@@ -374,7 +374,8 @@ def fixed_request_rows(warm: policykit.Policy, cold: policykit.Policy, rego, pol
         for _ in range(200 * rounds):
             for _, table in program.slices:
                 table.clear()
-            program.verdicts.clear()
+            for table in cold._patterns:
+                table.clear()
             cold._encode.forget()
             start = time.perf_counter()
             cold.decide(request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
@@ -95,20 +94,25 @@ def test_filling_a_missing_fact_stays_within_the_possible_outcomes(policy, reque
 def test_decisions_are_pure_functions_of_the_request(policy, request):
     first = policy.decide(request, as_of=AS_OF, decision_id="a")
     fresh = policykit.Policy(policy.document)
-    fresh.cache_size = 0
+    fresh.cache_bytes = 0
     assert fresh.decide(request, as_of=AS_OF, decision_id="a") == first
 
 
 @given(request=valid_requests())
 @settings(max_examples=300, deadline=None)
 def test_a_known_pattern_gives_the_verdict_assembled_afresh(policy, request):
-    """The program's table of determined verdicts (filled by every example before this one) never
+    """A program's table of determined verdicts (filled by every example before this one) never
     answers a request with another pattern's verdict."""
     day = date.fromisoformat(request["as_of"]) if "as_of" in request else AS_OF
     program = policy.program(day)
-    true, unknown, reread = policy.encode(request)
-    empty = dataclasses.replace(program, verdicts={})
-    assert engine.evaluate(program, true, unknown, reread) == engine.evaluate(empty, true, unknown, reread)
+    encoded = policy.encode(request)
+    patterns = PATTERNS.setdefault(program.valid_from, {})
+    remembered = engine.evaluate(program, encoded.true, encoded.unknown, encoded.reread, patterns)
+    assert remembered == engine.evaluate(program, encoded.true, encoded.unknown, encoded.reread)
+
+
+PATTERNS: dict[date, engine.PatternTable] = {}
+"""Per program (by its first day), the determined verdicts met by the examples so far."""
 
 
 def test_a_fault_inside_the_engine_is_an_error_never_a_permission(policy, monkeypatch):

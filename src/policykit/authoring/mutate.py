@@ -155,7 +155,7 @@ class _Examples:
                 self.unindexed |= 1 << number
                 self.taking_part.append(frozenset(c.id for c in policy.document.clauses))
                 continue
-            true, unknown, _ = encoded
+            true, unknown = encoded.true, encoded.unknown
             for mask, table in ((true, self.stated), (unknown, self.open)):
                 while mask:
                     low = mask & -mask

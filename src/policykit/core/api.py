@@ -24,19 +24,19 @@ import sys
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from policykit.core import engine
 from policykit.core.alternatives import SearchBudget, Searcher, search_budget
 from policykit.core.cache import ByteBoundedLRU
-from policykit.core.compiler import AtomLayout, Program, compile_program, site_base_url
+from policykit.core.compiler import AtomLayout, EncodedRequest, Program, compile_program, site_base_url
 from policykit.core.decision import Decision, PolicyStamp, Verdict, plain_decision
 from policykit.core.errors import RequestError, RequestProblem
 from policykit.core.messages import Messages, load_messages
 from policykit.core.paths import default_policy_dir
 from policykit.core.encoder import build_encoder
-from policykit.core.request import MAX_ERRORS, Encoded, bounded_request_problems, valid_date
+from policykit.core.request import MAX_ERRORS, bounded_request_problems, valid_date
 from policykit.core.requestjson import MAX_DEPTH, parse_json
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
 
@@ -82,13 +82,14 @@ class Policy:
         self._first = self._starts[0]
         self._start_process(vocabulary, template._encode if template is not None else None)
 
-    _PER_PROCESS = ("_today", "_encode", "_id_prefix", "_ids", "_days", "_verdicts", "_cache_on", "_seen_titles")
+    _PER_PROCESS = ("_today", "_encode", "_id_prefix", "_ids", "_days", "_verdicts", "_patterns", "_cache_on",
+                    "_seen_titles")
     """What a pickled Policy leaves out and makes anew (``_start_process``): the clock, the encoder (a
     closure), the decision ids (a fresh random prefix, so two processes never mint the same id) and
     the caches (one holds a lock)."""
 
     def _start_process(self, vocabulary: Vocabulary,
-                       encode: Callable[[object], Encoded | None] | None = None) -> None:
+                       encode: Callable[[object], EncodedRequest | None] | None = None) -> None:
         self._encode = encode if encode is not None else build_encoder(vocabulary, self.layout)
         self._id_prefix = os.urandom(6).hex() + "-"
         self._ids = itertools.count(1)
@@ -96,6 +97,8 @@ class Policy:
         self._days: dict[str, tuple[int, PolicyStamp]] = {}
         # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown, reread) -> verdict.
         self._verdicts: ByteBoundedLRU[Verdict] = ByteBoundedLRU(CACHE_BYTES, _verdict_bytes)
+        # Per program, its determined verdicts by pattern (engine.PatternTable), filled as patterns are met.
+        self._patterns: list[engine.PatternTable] = [{} for _ in self._programs]
         self._cache_on = True
         # Who else can see it (seen_by) in words: each value and its title, in the schema's order.
         self._seen_titles = tuple((value.name, value.title) for value in vocabulary["seen_by"].values)
@@ -120,9 +123,6 @@ class Policy:
     def cache_bytes(self, value: int) -> None:
         self._verdicts.max_bytes = value
         self._cache_on = self._verdicts.max_bytes > 0
-
-    # The name the cache's size had when it counted entries: ``cache_size = 0`` still turns it off.
-    cache_size = cache_bytes
 
     @property
     def clock(self) -> Callable[[], date] | None:
@@ -167,13 +167,13 @@ class Policy:
         return self._programs[index]
 
     def decide(self, request: object, *, as_of: date | None = None, decision_id: str | None = None,
-               alternatives: bool = False, cached_only: bool = False,
-               budget: SearchBudget | None = None) -> Decision:
+               alternatives: bool = False, budget: SearchBudget | None = None) -> Decision:
         """Answer one request.
 
         ``request`` is a dict following ``schema/request.schema.json``. Its own ``as_of`` wins;
-        otherwise ``as_of`` here, otherwise the injected clock (``today=`` at construction). Raises ``RequestError`` (with every problem,
-        each with a JSON pointer) for a malformed request or a date before the first revision.
+        otherwise ``as_of`` here, otherwise the injected clock (``today=`` at construction). Raises
+        ``RequestError`` (with every problem, each with a JSON pointer) for a malformed request or a
+        date before the first revision.
 
         With ``alternatives=True`` the decision also carries ``alternatives`` (for a decision that
         is not permitted: the ways to do the same thing within the policy, see
@@ -182,45 +182,59 @@ class Policy:
         tries at most the decision schema's ``x-search-budget`` change sets, or what is left of
         ``budget`` (one budget shared by the requests of a batch, or withdrawn when the client has
         gone); ``alternatives_complete`` says whether it finished.
-
-        ``cached_only`` answers only from the verdict cache, with next to no work: None (not an
-        error) when the request is malformed or its verdict has to be evaluated.
         """
         encoded = self._encode(request)
         if encoded is None:
-            if cached_only:
-                return None  # type: ignore[return-value]
             raise self.request_error(request)
         true, unknown, as_of_text, reread = encoded
         if as_of_text is None:
             as_of_text = (as_of if as_of is not None else self.today()).isoformat()
         day = self._days.get(as_of_text)
-        if day is None:
-            day = self._day(as_of_text)
-        index, stamp = day
-        if cached_only:
-            verdict = self._verdicts.get((index, true, unknown, reread))
-            if verdict is None or alternatives:
-                return None  # type: ignore[return-value]
-        elif self._cache_on:
-            verdict = self._verdict(index, true, unknown, reread)
+        index, stamp = day if day is not None else self._day(as_of_text)
+        if self._cache_on:
+            verdict = self._verdicts.get((index, true, unknown, reread)) or self._verdict(index, true, unknown, reread)
         else:
-            verdict = engine.evaluate(self._programs[index], true, unknown, reread)
+            verdict = engine.evaluate(self._programs[index], true, unknown, reread, self._patterns[index])
+        said = self._seen_by(request, verdict) if type(request) is dict and request.get("seen_by") else verdict
         if decision_id is None:
-            decision_id = self._id_prefix + format(next(self._ids), "x")
-        said = self._seen_by(request, verdict) if request.get("seen_by") else verdict  # type: ignore[union-attr]
+            decision_id = f"{self._id_prefix}{next(self._ids):x}"
         if not alternatives:
             return plain_decision(said, stamp, decision_id)
-        program = self._programs[index]
 
         def evaluate(t: int, u: int, r: int) -> Verdict:
             return self._verdict(index, t, u, r)
 
-        found, complete = self._searcher.alternatives(program, evaluate, true, unknown, reread, verdict, budget)
+        found, complete = self._searcher.alternatives(self._programs[index], evaluate, true, unknown, reread,
+                                                      verdict, budget)
         return Decision(said, stamp, decision_id, found,
                         self._searcher.questions(evaluate, true, unknown, reread, verdict), complete)
 
-    def _seen_by(self, request: dict, verdict: Verdict) -> Verdict:
+    def cached_decision(self, request: object, *, as_of: date | None = None,
+                        decision_id: str | None = None) -> Decision | None:
+        """``decide``'s answer when the verdict cache already holds its verdict, with next to no
+        work; None (not an error) when the request is malformed or its verdict would have to be
+        evaluated. Raises ``RequestError`` only for a date before the first revision."""
+        encoded = self._encode(request)
+        if encoded is None:
+            return None
+        index, stamp = self._in_force(encoded.as_of, as_of)
+        verdict = self._verdicts.get((index, encoded.true, encoded.unknown, encoded.reread))
+        if verdict is None:
+            return None
+        if decision_id is None:
+            decision_id = f"{self._id_prefix}{next(self._ids):x}"
+        said = self._seen_by(request, verdict) if type(request) is dict and request.get("seen_by") else verdict
+        return plain_decision(said, stamp, decision_id)
+
+    def _in_force(self, as_of_text: str | None, as_of: date | None) -> tuple[int, PolicyStamp]:
+        """The index of the program in force and the decision's stamp, for the request's own date
+        (``as_of_text``), else ``as_of``, else the clock's day."""
+        if as_of_text is None:
+            as_of_text = (as_of if as_of is not None else self.today()).isoformat()
+        day = self._days.get(as_of_text)
+        return day if day is not None else self._day(as_of_text)
+
+    def _seen_by(self, request: dict[str, Any], verdict: Verdict) -> Verdict:
         """``verdict`` saying who else can see it: the values of ``seen_by`` not in the audience,
         by their titles (no rule reads ``seen_by``, so nothing else changes)."""
         seen, audience = request["seen_by"], request.get("audience", ())
@@ -244,7 +258,7 @@ class Policy:
         key = (index, true, unknown, reread)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = engine.evaluate(self._programs[index], true, unknown, reread)
+            verdict = engine.evaluate(self._programs[index], true, unknown, reread, self._patterns[index])
             self._verdicts.put(key, verdict)
         return verdict
 
@@ -257,11 +271,10 @@ class Policy:
         return self.decide(parse_json(text, max_depth=max_depth), as_of=as_of, decision_id=decision_id,
                            alternatives=alternatives)
 
-    def encode(self, request: object) -> tuple[int, int, int] | None:
-        """The request as the engine reads it: (true bits, unknown bits, read-as bits) in
-        ``layout``; None when the request schema refuses it."""
-        encoded = self._encode(request)
-        return None if encoded is None else (encoded[0], encoded[1], encoded[3])
+    def encode(self, request: object) -> EncodedRequest | None:
+        """The request as the engine reads it, in ``layout``'s bits; None when the request schema
+        refuses it."""
+        return self._encode(request)
 
     def encodes(self, request: object) -> bool:
         """Whether ``request`` follows the request schema (cheap: the fast check alone)."""

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from policykit.core.conditions import All, Any, Condition, Not, Test, facts_read, reading_tags, to_data
 from policykit.core.decision import Notice, Reason
@@ -38,6 +39,15 @@ from policykit.core.model import OUTCOMES, Clause, ClauseVersion, Interpretation
 from policykit.core.vocabulary import Vocabulary
 
 RANK = {name: rank for rank, name in enumerate(OUTCOMES)}
+
+
+class EncodedRequest(NamedTuple):
+    """A valid request in an ``AtomLayout``'s bits, as the encoder gives it and the engine reads it."""
+
+    true: int  # the bits of the values the request states (after x-read-as)
+    unknown: int  # every bit of each open fact the request leaves out
+    as_of: str | None  # the request's own as_of text, or None
+    reread: int  # bit ``i`` set when the layout's ``i``-th x-read-as rule read a value as another
 
 
 @dataclass(frozen=True)
@@ -176,7 +186,7 @@ class Program:
     and each slice's state is looked up in a lazily filled table giving two term masks packed in
     one integer, the terms that slice makes false and the terms it keeps from being true. OR-ing
     the slices gives every term's three-valued state at once; see ``engine.evaluate``, which also
-    keeps each determined verdict by its pattern in ``verdicts``."""
+    keeps each determined verdict by its pattern in a table its caller owns."""
 
     policy_id: str
     revision: str
@@ -201,8 +211,6 @@ class Program:
     shown: tuple[int, ...]  # per outcome rank: the terms a determined verdict of that rank reads
     messages: Messages  # the explanation's sentences and the outcome words (schema/messages.yaml)
     probes: tuple[ReadingProbe, ...] = ()  # the cases without each condition a reading added
-    # A determined verdict by its pattern (engine.evaluate), filled as patterns are met.
-    verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 SECTION_PAGE = "sections/{section}.html"

@@ -22,8 +22,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from policykit.core.compiler import AtomLayout, union_of
-from policykit.core.request import Encoded, valid_date
+from policykit.core.compiler import AtomLayout, EncodedRequest, union_of
+from policykit.core.request import valid_date
 from policykit.core.vocabulary import Fact, Vocabulary
 
 SHAPE_LIMIT = 256
@@ -31,7 +31,7 @@ SHAPE_LIMIT = 256
 DATE_LIMIT = 4096
 """The most dates one encoder remembers as valid (checking one costs more than encoding a request)."""
 
-Encoder = Callable[[object], "Encoded | None"]
+Encoder = Callable[[object], "EncodedRequest | None"]
 
 
 def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = SHAPE_LIMIT) -> Encoder:
@@ -46,7 +46,7 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
     generic: list[Encoder] = []  # written when first needed
     top = len(writer.top)
 
-    def unseen(request: dict, keys: tuple) -> Encoded | None:
+    def unseen(request: dict, keys: tuple) -> EncodedRequest | None:
         # A shape without a function of its own: the generic form answers. A valid shape met a
         # second time gets its function while there is room (a one-off shape is not worth writing).
         if len(by_shape) < shapes and len(keys) <= top and writer.valid_shape(keys):
@@ -66,7 +66,7 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
                     generic.append(writer.function("encode", writer.generic()))
         return generic[0](request)
 
-    def encode(request: object) -> Encoded | None:
+    def encode(request: object) -> EncodedRequest | None:
         if type(request) is not dict:
             return None
         keys = tuple(request)
@@ -102,7 +102,7 @@ class _Writer:
         self.vocabulary = vocabulary
         self.layout = layout
         self.shift = max(layout.masks.values()).bit_length()
-        self.constants: dict[str, object] = {"valid_date": valid_date}
+        self.constants: dict[str, object] = {"valid_date": valid_date, "_new": tuple.__new__, "_encoded": EncodedRequest}
         self._named: dict[tuple, str] = {}
         self.top = {fact.path: fact for fact in vocabulary.facts if "." not in fact.path}  # top-level fields
 
@@ -204,7 +204,7 @@ class _Writer:
             lines += [f"    if true & {value_bit:#x} and not true & {unless_bit:#x}:",
                       f"        true = (true & {~value_bit:#x}) | {as_bit:#x}",
                       f"        reread |= {1 << index:#x}"]
-        return lines + ["    return true, unknown, as_of, reread"]
+        return lines + ["    return _new(_encoded, (true, unknown, as_of, reread))"]
 
     # ------------------------------------------------------------------------------ pieces
 

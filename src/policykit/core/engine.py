@@ -1,8 +1,8 @@
 """The pure decision function (docs/semantics.md): no clock, no I/O, no logging.
 
-``evaluate`` takes a compiled program, an encoded request (``true`` and ``unknown`` bitsets),
-and returns a ``Verdict``; ``decide`` adds the date the question is about and an id to make a
-``Decision``:
+``evaluate`` takes a compiled program and an encoded request (``true`` and ``unknown`` bitsets)
+and returns a ``Verdict`` (``Policy.decide`` adds the date the question is about and an id to make
+a ``Decision``):
 
 * every case whose condition is true contributes its outcome, obligation and notice;
 * the outcome is the strongest true outcome (``permitted`` when none);
@@ -16,8 +16,9 @@ and returns a ``Verdict``; ``decide`` adds the date the question is about and an
   the clauses of the at-stake cases some completion makes true;
 * cases triggered by the outcome (``on_outcome``) are added once the outcome is known;
 * a determined verdict depends only on its pattern (the deciding and effect terms that are true,
-  the settling facts' states, the values read as others), so the program keeps one per pattern
-  met (``Program.verdicts``, at most ``VERDICT_TABLE_LIMIT``) and assembles the others;
+  the settling facts' states, the values read as others), so a caller may keep one per pattern
+  met (a ``PatternTable`` per program, at most ``VERDICT_TABLE_LIMIT``, which ``Policy`` owns) and
+  have the others assembled;
 * an obligation of a mandatory clause known to be unmet (``met: false``) yields
   ``requires_approval`` through its compiled unmet case; one whose state is unknown
   (``met: null``) is listed and never changes the outcome;
@@ -36,15 +37,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from policykit.core.compiler import Program
-from policykit.core.decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
+from policykit.core.compiler import CompiledCase, Program
+from policykit.core.decision import Notice, Obligation, Reason, Verdict
 from policykit.core.messages import Messages
 from policykit.core.model import OUTCOMES
 from policykit.core.stakes import Stakes, analyse
 
 VERDICT_TABLE_LIMIT = 4096
-"""The most verdict patterns one program remembers (``Program.verdicts``); past it, verdicts are
-assembled each time."""
+"""The most verdict patterns one ``PatternTable`` holds; past it, verdicts are assembled each time."""
+
+Pattern = tuple[int, int, int, tuple[str, ...]]
+"""What a determined verdict depends on (made and read only here): the deciding and effect terms
+that are true, the settling facts' states, the values read as others, the readings probed."""
+
+PatternTable = dict[Pattern, Verdict]
+"""Determined verdicts of one program by their pattern: a memo its caller owns and passes to
+``evaluate``, which fills it as patterns are met."""
 
 PROVISO_OUTCOMES = frozenset({"permitted", "discouraged", "requires_approval"})
 """The outcomes an answer may state a proviso ("provided you …") on: allowed, or needing approval."""
@@ -97,15 +105,12 @@ def outcome_rank(program: Program, true: int, unknown: int) -> int:
     return best
 
 
-def decide(program: Program, true: int, unknown: int, as_of: str, decision_id: str, reread: int = 0) -> Decision:
-    """Decide an encoded request against ``program``."""
-    return Decision(evaluate(program, true, unknown, reread),
-                    PolicyStamp(program.policy_id, program.revision, program.digest, as_of), decision_id)
-
-
-def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verdict:
+def evaluate(program: Program, true: int, unknown: int, reread: int = 0,
+             patterns: PatternTable | None = None) -> Verdict:
     """The verdict of ``program`` on an encoded request; ``reread`` has bit ``i`` set when the
-    request's value was read as another by the layout's ``i``-th ``x-read-as`` rule."""
+    request's value was read as another by the layout's ``i``-th ``x-read-as`` rule. ``patterns``,
+    the caller's memo of ``program``'s determined verdicts, is read and filled; the verdict is the
+    same with it or without it."""
     state = true | unknown << program.unknown_shift
     packed = packed_states(program, state)
     not_true = packed >> program.term_count
@@ -123,15 +128,16 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0) -> Verd
     # Determined by the true terms alone: the verdict is a function of the deciding and effect
     # terms that are true (which also fix the outcome: the strongest rank among them), the
     # settling facts' states and the values read as others, so one verdict serves every request
-    # with that pattern (program.verdicts, filled as patterns are met).
+    # with that pattern (``patterns``, filled as patterns are met).
     probed = _probed(program, true, unknown, best) if program.probes and best <= ALLOWED_RANK else ()
+    if patterns is None:
+        return _assemble(program, true, unknown, reread, true_terms, best, None, probed)
     key = (true_terms & program.shown[best], state & program.met_mask, reread, probed)
-    table = program.verdicts
-    verdict = table.get(key)
+    verdict = patterns.get(key)
     if verdict is None:
         verdict = _assemble(program, true, unknown, reread, true_terms, best, None, probed)
-        if len(table) < VERDICT_TABLE_LIMIT:
-            table[key] = verdict
+        if len(patterns) < VERDICT_TABLE_LIMIT:
+            patterns[key] = verdict
     return verdict
 
 
@@ -202,9 +208,7 @@ def _met(met_bit: int, true: int, unknown: int) -> bool | None:
     return bool(true & met_bit)
 
 
-
-
-def _reasons(program: Program, cases: list) -> tuple[Reason, ...]:
+def _reasons(program: Program, cases: list[CompiledCase]) -> tuple[Reason, ...]:
     return tuple(program.reasons[index] for index in sorted({case.clause for case in cases}))
 
 

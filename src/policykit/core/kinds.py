@@ -5,12 +5,13 @@ and every exported evaluator share one declaration: strength follows the policy'
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from policykit.core.schemaerrors import load_schema
 
 
 @cache
-def _kinds() -> dict[str, dict]:
+def _kinds() -> dict[str, dict[str, Any]]:
     return {entry["const"]: entry for entry in load_schema("clause")["properties"]["kind"]["oneOf"]}
 
 
@@ -22,9 +23,5 @@ def allowed_outcomes(kind: str) -> tuple[str, ...]:
 def unmet_obligation_outcome(kind: str) -> str | None:
     """The outcome an obligation of a ``kind`` clause yields while it is known to be unmet, or
     None when the kind is advisory (its obligations never change the outcome)."""
-    return _kinds()[kind].get("x-unmet-obligation")
-
-
-def kind_names() -> tuple[str, ...]:
-    """Every clause kind, in schema order."""
-    return tuple(_kinds())
+    outcome: str | None = _kinds()[kind].get("x-unmet-obligation")
+    return outcome

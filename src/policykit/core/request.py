@@ -22,9 +22,6 @@ MAX_ERRORS = 20
 QUOTED = 64
 """The longest key or value quoted whole in an error; longer ones are shortened with '…'."""
 
-Encoded = tuple[int, int, str | None, int]
-"""(true bits, unknown bits, the request's as_of text or None, the x-read-as rules applied as bits)."""
-
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 

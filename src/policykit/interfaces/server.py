@@ -740,7 +740,7 @@ def create_app(policy: Policy, config: ServerConfig = ServerConfig()) -> Starlet
             return None
         data = parse_body(body, limits)
         try:
-            decision = policy.decide(data, cached_only=True)
+            decision = policy.cached_decision(data)
         except RequestError:  # a date before the first revision: answered, with its error, off the loop
             return None
         if decision is None:
