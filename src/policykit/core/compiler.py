@@ -29,7 +29,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from typing import NamedTuple, cast
 
 from policykit.core.conditions import All, Any, Condition, Not, Test, facts_read, reading_tags, to_data
 from policykit.core.decision import Notice, Reason
@@ -82,9 +83,9 @@ class AtomLayout:
                 unknown |= masks[fact.path]
         order = {fact.path: i for i, fact in enumerate(vocabulary.facts)}
         choices = frozenset(f.path for f in vocabulary.facts if f.kind == "choice")
-        read_as = tuple((bits[path][value.name], bits[path][value.read_as.value],
-                         bits[value.read_as.unless_fact][value.read_as.unless_value], value.read_as.explanation)
-                        for path, value in vocabulary.read_as_rules())
+        read_as = tuple((bits[path][value.name], bits[path][rule.value], bits[rule.unless_fact][rule.unless_value],
+                         rule.explanation)
+                        for path, value in vocabulary.read_as_rules() if (rule := value.read_as) is not None)
         return cls(bits, masks, order, unknown, choices, read_as)
 
     def test_mask(self, test: Test) -> int:
@@ -97,10 +98,10 @@ class AtomLayout:
             return table[value]
         if test.op == "has":
             return table[test.value]
-        return union_of(table[v] for v in test.value)  # in, has_any
+        return union_of(table[v] for v in cast("tuple[str, ...]", test.value))  # in, has_any
 
 
-def union_of(masks) -> int:
+def union_of(masks: Iterable[int]) -> int:
     """The OR of ``masks``."""
     result = 0
     for mask in masks:
@@ -310,7 +311,7 @@ def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]
     return groups
 
 
-class SliceTable(dict):
+class SliceTable(dict[int, int]):
     """The term masks of each state of one slice, filled in as states are met.
 
     An entry packs two masks into one integer: the terms the state makes false (the low
@@ -349,11 +350,12 @@ class SliceTable(dict):
             self[key] = entry
         return entry
 
-    def __reduce__(self):  # pickled as its recipe and the entries met so far
+    def __reduce__(self) -> tuple[Callable[..., SliceTable], tuple[object, ...]]:
+        """Pickled as its recipe and the entries met so far."""
         return (_rebuild_table, (self.mask, self.shift, self.terms, self.limit, self.effects, dict(self)))
 
 
-def _rebuild_table(mask: int, shift: int, terms: int, limit: int, effects: tuple,
+def _rebuild_table(mask: int, shift: int, terms: int, limit: int, effects: tuple[tuple[int, int, int, int, int], ...],
                    entries: dict[int, int]) -> SliceTable:
     table = SliceTable.__new__(SliceTable)
     dict.__init__(table, entries)
@@ -383,98 +385,115 @@ def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,
     revision = document.revision_on(day)
     if revision is None:
         raise ValueError(f"no revision of the policy is in force on {day.isoformat()}")
-    reasons: list[Reason] = []
-    cases: list[CompiledCase] = []
-    outcome_cases: list[CompiledCase] = []
-    term_case: list[int] = []
-    term_reads: list[tuple[tuple[int, str, int], ...]] = []
-    term_pairs: list[tuple[int, int]] = []
-    term_known: list[int] = []
-    need_p: dict[int, int] = {}
-    need_n: dict[int, int] = {}
-    need_k: dict[int, int] = {}
-    rank_terms = [0] * len(OUTCOMES)
-    effect_terms = 0
-    order = 0
-    probes: list[ReadingProbe] = []
+    builder = _ProgramBuilder(layout, terms_cache if terms_cache is not None else {})
+    for index, (clause, version) in enumerate(in_force):
+        builder.add_clause(index, clause, version, site_url)
+    return builder.program(document.id, revision.isoformat(), digest_of(document, in_force) if digest else "", day,
+                           messages if messages is not None else load_messages())
 
-    def terms_of(condition: Condition) -> Terms:
-        terms = terms_cache.get(condition) if terms_cache is not None else None
+
+class _ProgramBuilder:
+    """The parts of a ``Program`` as its clauses are added, in printed order."""
+
+    def __init__(self, layout: AtomLayout, terms_cache: dict[Condition, Terms]) -> None:
+        self.layout = layout
+        self.terms_cache = terms_cache
+        self.reasons: list[Reason] = []
+        self.cases: list[CompiledCase] = []
+        self.outcome_cases: list[CompiledCase] = []
+        self.term_case: list[int] = []
+        self.term_reads: list[tuple[tuple[int, str, int], ...]] = []
+        self.term_pairs: list[tuple[int, int]] = []
+        self.term_known: list[int] = []
+        self.need_p: dict[int, int] = {}  # bit -> the terms that need it true
+        self.need_n: dict[int, int] = {}  # bit -> the terms that need it not true
+        self.need_k: dict[int, int] = {}  # bit -> the terms that need it known
+        self.rank_terms = [0] * len(OUTCOMES)
+        self.effect_terms = 0
+        self.order = 0
+        self.probes: list[ReadingProbe] = []
+
+    def terms_of(self, condition: Condition) -> Terms:
+        terms = self.terms_cache.get(condition)
         if terms is None:
-            terms = to_terms(condition, layout)
-            if terms_cache is not None:
-                terms_cache[condition] = terms
+            terms = self.terms_cache[condition] = to_terms(condition, self.layout)
         return terms
 
-    def add_terms(terms: Terms, known: int, reads: tuple, rank: int, has_effect: bool) -> None:
-        nonlocal effect_terms
+    def add_terms(self, terms: Terms, known: int, reads: tuple[tuple[int, str, int], ...], rank: int,
+                  has_effect: bool) -> None:
+        """The terms of the case about to be appended to ``cases``."""
         for positive, negative in terms:
-            term = 1 << len(term_case)
-            term_case.append(len(cases))
-            term_reads.append(tuple(read for read in reads if read[2] & (positive | negative) & ~known))
-            term_pairs.append((positive, negative))
-            term_known.append(known)
-            for bit in bits_of(positive):
-                need_p[bit] = need_p.get(bit, 0) | term
-            for bit in bits_of(negative):
-                need_n[bit] = need_n.get(bit, 0) | term
-            for bit in bits_of(known):
-                need_k[bit] = need_k.get(bit, 0) | term
+            term = 1 << len(self.term_case)
+            self.term_case.append(len(self.cases))
+            self.term_reads.append(tuple(read for read in reads if read[2] & (positive | negative) & ~known))
+            self.term_pairs.append((positive, negative))
+            self.term_known.append(known)
+            for need, mask in ((self.need_p, positive), (self.need_n, negative), (self.need_k, known)):
+                for bit in bits_of(mask):
+                    need[bit] = need.get(bit, 0) | term
             if rank >= 0:
-                rank_terms[rank] |= term
+                self.rank_terms[rank] |= term
             if has_effect:
-                effect_terms |= term
+                self.effect_terms |= term
 
-    for index, (clause, version) in enumerate(in_force):
+    def add_clause(self, index: int, clause: Clause, version: ClauseVersion, site_url: str | None) -> None:
+        """The clause in force at ``index`` (its version ``version``): its reason and its cases."""
+        layout = self.layout
         reading = clause.interpretation_of(version)  # kind and reading are the version's (or the clause's)
         kind = clause.kind_of(version)
-        reasons.append(Reason(clause.id, clause.title, kind, version.text, clause_url(clause, site_url), reading))
+        self.reasons.append(Reason(clause.id, clause.title, kind, version.text, clause_url(clause, site_url), reading))
         unmet_outcome = unmet_obligation_outcome(kind)
         for case in version.rule:
-            met_bit = 0
-            if case.obligation and case.obligation.met_by:
-                met_bit = layout.bits[case.obligation.met_by][True]
+            met_bit = layout.bits[case.obligation.met_by][True] if case.obligation and case.obligation.met_by else 0
             notice = Notice(clause.id, case.notice, reading) if case.notice else None
             rank = RANK[case.outcome] if case.outcome else -1
             text = case.obligation.text if case.obligation else None
-            order += 1
+            self.order += 1
             if case.when is None:
                 trigger = union_of(1 << RANK[o] for o in case.on_outcome)
-                outcome_cases.append(CompiledCase(index, order, rank, text, met_bit, notice, (), trigger,
-                                                  interpretation=reading))
+                self.outcome_cases.append(CompiledCase(index, self.order, rank, text, met_bit, notice, (), trigger,
+                                                       interpretation=reading))
                 continue
             reads = tuple(sorted((layout.order[f], f, layout.masks[f]) for f in facts_read(case.when)))
-            terms = terms_of(case.when)
+            terms = self.terms_of(case.when)
             if rank > 0 and reading is not None and reading.awaiting_board:
-                items = case.when.items if isinstance(case.when, All) else ()
-                for i, tag in reading_tags(case.when):
-                    rest = items[:i] + items[i + 1:]
-                    shadow = terms_of(All(rest)) if rest else ((0, 0),)
-                    needs, excludes = -1, -1
-                    for positive, negative in shadow:
-                        needs &= positive
-                        excludes &= negative
-                    probes.append(ReadingProbe(tag, len(cases), rank, shadow, needs, excludes))
-            add_terms(terms, 0, reads, rank, text is not None or notice is not None)
-            cases.append(CompiledCase(index, order, rank, text, met_bit, notice, reads, 0, interpretation=reading))
+                self.add_probes(case.when, rank)
+            self.add_terms(terms, 0, reads, rank, text is not None or notice is not None)
+            self.cases.append(CompiledCase(index, self.order, rank, text, met_bit, notice, reads, 0,
+                                           interpretation=reading))
             if met_bit and unmet_outcome is not None:
                 # The obligation known to be unmet: the same condition, and the settling fact known false.
                 known = met_bit & layout.initially_unknown  # an open settling fact must be known
-                add_terms(tuple((p, n | met_bit) for p, n in terms), known, reads, RANK[unmet_outcome], False)
-                cases.append(CompiledCase(index, order, RANK[unmet_outcome], None, 0, None, reads, 0, unmet=True,
-                                          interpretation=reading))
-    used = union_of(p | n for p, n in term_pairs)
-    read_facts = sorted((f for f, m in layout.masks.items() if m & used), key=lambda f: layout.masks[f])
-    shift = max(layout.masks.values()).bit_length()
-    slices = tuple(_slice_table(layout, group, need_p, need_n, need_k, shift, len(term_case))
-                   for group in _slices(layout, read_facts))
-    above = tuple(union_of(rank_terms[r + 1:]) for r in range(len(OUTCOMES)))
-    met_bits = union_of(case.met_bit for case in (*cases, *outcome_cases))
-    met_mask = met_bits | met_bits << shift
-    shown = tuple(rank_terms[r] | effect_terms for r in range(len(OUTCOMES)))
-    return Program(document.id, revision.isoformat(), digest_of(document, in_force) if digest else "", day,
-                   tuple(cases),
-                   tuple(outcome_cases), tuple(reasons), slices, shift, tuple(term_case), tuple(term_reads),
-                   tuple(term_pairs), tuple(term_known), (1 << len(term_case)) - 1, len(term_case), tuple(rank_terms), above,
-                   effect_terms, layout, met_mask, shown, messages if messages is not None else load_messages(),
-                   tuple(probes))
+                self.add_terms(tuple((p, n | met_bit) for p, n in terms), known, reads, RANK[unmet_outcome], False)
+                self.cases.append(CompiledCase(index, self.order, RANK[unmet_outcome], None, 0, None, reads, 0,
+                                               unmet=True, interpretation=reading))
+
+    def add_probes(self, when: Condition, rank: int) -> None:
+        """The reading probes of the case about to be appended: its condition without each item a
+        reading added."""
+        items = when.items if isinstance(when, All) else ()
+        for i, tag in reading_tags(when):
+            rest = items[:i] + items[i + 1:]
+            shadow = self.terms_of(All(rest)) if rest else ((0, 0),)
+            needs, excludes = -1, -1
+            for positive, negative in shadow:
+                needs &= positive
+                excludes &= negative
+            self.probes.append(ReadingProbe(tag, len(self.cases), rank, shadow, needs, excludes))
+
+    def program(self, policy_id: str, revision: str, digest: str, day: date, messages: Messages) -> Program:
+        layout, term_count = self.layout, len(self.term_case)
+        used = union_of(p | n for p, n in self.term_pairs)
+        read_facts = sorted((f for f, m in layout.masks.items() if m & used), key=lambda f: layout.masks[f])
+        shift = max(layout.masks.values()).bit_length()
+        slices = tuple(_slice_table(layout, group, self.need_p, self.need_n, self.need_k, shift, term_count)
+                       for group in _slices(layout, read_facts))
+        rank_terms = self.rank_terms
+        met_bits = union_of(case.met_bit for case in (*self.cases, *self.outcome_cases))
+        return Program(policy_id, revision, digest, day, tuple(self.cases), tuple(self.outcome_cases),
+                       tuple(self.reasons), slices, shift, tuple(self.term_case), tuple(self.term_reads),
+                       tuple(self.term_pairs), tuple(self.term_known), (1 << term_count) - 1, term_count,
+                       tuple(rank_terms), tuple(union_of(rank_terms[r + 1:]) for r in range(len(OUTCOMES))),
+                       self.effect_terms, layout, met_bits | met_bits << shift,
+                       tuple(rank_terms[r] | self.effect_terms for r in range(len(OUTCOMES))), messages,
+                       tuple(self.probes))

@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from policykit.core.conditions import TESTS, parse_condition
+from policykit.core.clausecheck import clause_issues, fields, parse_date
+from policykit.core.conditions import parse_condition
 from policykit.core.errors import PolicyError, PolicyIssue, did_you_mean
+from policykit.core.messages import check_messages, messages_path
 from policykit.core.model import (
     Case,
     Clause,
@@ -26,29 +29,14 @@ from policykit.core.model import (
     Remedy,
     Section,
 )
-from policykit.core.kinds import allowed_outcomes
 from policykit.core.paths import schema_dir
 from policykit.core.readings import read_reading_ids, readings_file
 from policykit.core.schemaerrors import schema_issues
 from policykit.core.vocabcheck import check_vocabulary
-from policykit.core.vocabulary import Vocabulary, load_vocabulary
+from policykit.core.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:  # the YAML reader is imported when files are read, not by what only names this module
     from policykit.core.yamlfile import JsonPath, YamlDocument
-
-_KIND_VERBS = {
-    "prohibition": "a prohibition ('prohibited', 'may not') can only make an action prohibited or "
-                   "needing approval",
-    "obligation": "an obligation ('shall', 'are required') can only make an action prohibited or "
-                  "needing approval",
-    "recommendation": "a recommendation ('should') can only make an action discouraged",
-    "standard": "a standard of conduct ('are expected to') can only make an action prohibited (for what the "
-                "text itself names) or discouraged",
-    "permission": "a permission can only make an action permitted",
-    "notice": "a notice never changes an outcome; give it a notice, not an outcome",
-    "definition": "a definition never changes an outcome; give it a notice, not an outcome",
-}
-
 
 def display_path(path: Path) -> str:
     """``path`` relative to the working directory when it lies below it, else absolute."""
@@ -98,14 +86,14 @@ def check_policy_dir(root: Path | str, request_schema: Path | str | None = None
     found: list[PolicyIssue] = []
     # A vocabulary too incomplete to build is reported above; the clauses' facts wait until it is fixed.
     tags: list[tuple[YamlDocument, JsonPath, str]] = []
-    for doc in clause_docs if vocabulary is not None else ():
-        clause_found = list(_clause_issues(doc, vocabulary, tags))
+    for doc in clause_docs:
+        if vocabulary is None:
+            break
+        clause_found = list(clause_issues(doc, vocabulary, tags))
         found.extend(clause_found)
         if not clause_found:
             clauses.append(_build_clause(doc))
     found.extend(_reading_tag_issues(root, tags))
-    from policykit.core.messages import check_messages, messages_path
-
     words = messages_path()  # the words the answers are given in (schema/messages.yaml)
     issues.extend(check_messages(words, display_path(words))[1])
     if meta is not None:
@@ -132,7 +120,7 @@ def _read_checked(path: Path, schema: str, issues: list[PolicyIssue]) -> tuple[Y
     checked further (the YAML traps found in it are reported but do not stop later checks), else
     None with the ids the file claims (its name and its id field), so that it is not also reported
     as missing."""
-    from policykit.core.yamlfile import read_yaml
+    from policykit.core.yamlfile import read_yaml  # deferred: the YAML reader (12 ms), for what only names this module
 
     doc, read_issues = read_yaml(path, display_path(path))
     issues.extend(read_issues)
@@ -153,13 +141,6 @@ def _read_checked(path: Path, schema: str, issues: list[PolicyIssue]) -> tuple[Y
     return doc, claimed
 
 
-def _parse_date(doc: YamlDocument, path: JsonPath, text: str) -> Iterator[PolicyIssue]:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        yield doc.issue(path, f"'{text}' is not a real calendar date", "bad-date")
-
-
 def _is_date(text: str) -> bool:
     try:
         date.fromisoformat(text)
@@ -169,8 +150,6 @@ def _is_date(text: str) -> bool:
 
 
 def _is_time_zone(name: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -179,11 +158,11 @@ def _is_time_zone(name: str) -> bool:
 
 
 def _metadata_issues(meta: YamlDocument) -> Iterator[PolicyIssue]:
-    data = meta.data
-    yield from _parse_date(meta, ("adopted",), data["adopted"])
+    data = fields(meta)
+    yield from parse_date(meta, ("adopted",), data["adopted"])
     revisions = data["revisions"]
     for i, text in enumerate(revisions):
-        yield from _parse_date(meta, ("revisions", i), text)
+        yield from parse_date(meta, ("revisions", i), text)
     for i in range(1, len(revisions)):
         if revisions[i] <= revisions[i - 1]:
             yield meta.issue(("revisions", i), f"revisions must be in date order: {revisions[i]} comes "
@@ -217,174 +196,11 @@ def _reading_tag_issues(root: Path, tags: list[tuple[YamlDocument, JsonPath, str
                                    f"listed in {display_path(path)}: {', '.join(known)}", "unknown-reading")
 
 
-def _tag_issues(doc: YamlDocument, path: JsonPath, case: dict, interpreted: bool,
-                tags: list[tuple[YamlDocument, JsonPath, str]]) -> Iterator[PolicyIssue]:
-    """Where a rule case's conditions carry ``reading``: only on an item of the case's ``all``, in
-    a case that yields an outcome, of a clause with an interpretation (its status is the reading's).
-    The tags found are added to ``tags`` for their ids to be checked against the readings list."""
-    when = case["when"]
-    top = set()
-    if isinstance(when.get("all"), list):
-        top = {i for i, item in enumerate(when["all"]) if isinstance(item, dict) and "reading" in item}
-
-    def walk(node: object, where: JsonPath) -> Iterator[PolicyIssue]:
-        if not isinstance(node, dict):
-            return
-        if "reading" in node:
-            at = where + ("reading",)
-            if where[-2:-1] != ("all",) or len(where) != len(path) + 3 or where[-1] not in top:
-                yield doc.issue(at, "a reading tag goes on a condition listed directly under the case's all: "
-                                    "the condition the reading added to the rule", "reading-tag")
-            elif case.get("outcome") is None:
-                yield doc.issue(at, "a reading tag marks a condition that keeps a case from deciding; this case "
-                                    "yields no outcome", "reading-tag")
-            elif not interpreted:
-                yield doc.issue(at, "a condition tagged with a reading needs the clause's interpretation (its "
-                                    "status is the reading's status); add interpretation: with text and status",
-                                "reading-tag")
-            else:
-                tags.append((doc, at, node["reading"]))
-        for key in ("all", "any"):
-            for i, item in enumerate(node.get(key, ()) if isinstance(node.get(key), list) else ()):
-                yield from walk(item, where + (key, i))
-        if "not" in node:
-            yield from walk(node["not"], where + ("not",))
-
-    yield from walk(when, path + ("when",))
-
-
-def _clause_issues(doc: YamlDocument, vocabulary: Vocabulary,
-                   tags: list[tuple[YamlDocument, JsonPath, str]] | None = None) -> Iterator[PolicyIssue]:
-    data = doc.data
-    clause_id, section = data["id"], data["section"]
-    if not clause_id.startswith(section + "."):
-        yield doc.issue(("id",), f"clause id '{clause_id}' must start with its section '{section}.'",
-                        "id-prefix")
-    if "remedy" in data:
-        yield from _remedy_issues(doc, data["remedy"], vocabulary)
-    versions = data["versions"]
-    for i, version in enumerate(versions):
-        yield from _parse_date(doc, ("versions", i, "effective"), version["effective"])
-        if i and version["effective"] == versions[i - 1]["effective"]:
-            yield doc.issue(("versions", i, "effective"),
-                            f"version {i + 1} takes effect on {version['effective']}, the same day as version {i}; "
-                            "two versions cannot start on one day: give the amendment its own effective date, or "
-                            "record a fix to the adopted text under corrections:", "date-order")
-        elif i and version["effective"] < versions[i - 1]["effective"]:
-            order = ", ".join(sorted(v["effective"] for v in versions))
-            yield doc.issue(("versions", i, "effective"),
-                            f"version {i + 1} (effective {version['effective']}) is listed after version {i} "
-                            f"(effective {versions[i - 1]['effective']}); versions are listed oldest first, so "
-                            f"move version {i + 1} above version {i} (keep each version's date) to read them in the "
-                            f"order {order}", "date-order")
-        kind = version.get("kind", data["kind"])
-        for j, case in enumerate(version.get("rule", ())):
-            path = ("versions", i, "rule", j)
-            outcome = case.get("outcome")
-            if outcome is not None and outcome not in allowed_outcomes(kind):
-                whose = "this version's kind" if "kind" in version else "a clause of kind"
-                yield doc.issue(path + ("outcome",), f"'{outcome}' does not fit {whose} "
-                                                     f"'{kind}': {_KIND_VERBS[kind]}",
-                                "kind-outcome")
-            if "when" in case:
-                yield from _condition_issues(doc, path + ("when",), case["when"], vocabulary)
-                interpreted = "interpretation" in version or "interpretation" in data
-                yield from _tag_issues(doc, path, case, interpreted, tags if tags is not None else [])
-            met_by = case.get("obligation", {}).get("met_by")
-            if met_by is not None:
-                fact = vocabulary.get(met_by)
-                if fact is None or fact.kind != "boolean":
-                    booleans = [f.path for f in vocabulary.facts if f.kind == "boolean"]
-                    yield doc.issue(path + ("obligation", "met_by"),
-                                    f"'{met_by}' is not a yes/no fact of the request"
-                                    f"{did_you_mean(met_by, booleans)}; use one of: {', '.join(booleans)}",
-                                    "unknown-fact")
-
-
-def _remedy_issues(doc: YamlDocument, remedy: dict, vocabulary: Vocabulary) -> Iterator[PolicyIssue]:
-    """A remedy names only facts the employee controls, with values of the vocabulary."""
-    controllable = [f.path for f in vocabulary.facts if f.controllable]
-    for key in ("set", "remove"):
-        for name, value in remedy.get(key, {}).items():
-            fact = vocabulary.get(name)
-            if fact is None or not fact.controllable:
-                hint = did_you_mean(name, controllable)
-                yield doc.issue(("remedy", key, name), f"a remedy can only change a fact the employee controls; "
-                                                       f"'{name}' is not one{hint}; use one of: "
-                                                       f"{', '.join(controllable)}", "unknown-fact", key=True)
-                continue
-            if key == "set" and fact.kind == "boolean" and value is not True:
-                yield doc.issue(("remedy", key, name), f"{name} can only be set to true", "unknown-value")
-            elif key == "set" and fact.kind == "choice" and value not in fact.value_names:
-                yield doc.issue(("remedy", key, name), f"'{value}' is not a value of {name}"
-                                                       f"{did_you_mean(str(value), fact.value_names)}; allowed: "
-                                                       f"{', '.join(fact.value_names)}", "unknown-value")
-            elif key == "set" and fact.kind not in ("choice", "boolean"):
-                yield doc.issue(("remedy", key, name), f"{name} is a list; use remove: to take items out of it",
-                                "unknown-value")
-            elif key == "remove" and fact.kind != "list":
-                yield doc.issue(("remedy", key, name), f"{name} is not a list; use set: for it", "unknown-value")
-            elif key == "remove":
-                for i, item in enumerate(value):
-                    if item not in fact.value_names:
-                        yield doc.issue(("remedy", key, name, i), f"'{item}' is not a value of {name}"
-                                                                  f"{did_you_mean(item, fact.value_names)}; "
-                                                                  f"allowed: {', '.join(fact.value_names)}",
-                                        "unknown-value")
-
-
-def _condition_issues(doc: YamlDocument, path: JsonPath, data: dict,
-                      vocabulary: Vocabulary) -> Iterator[PolicyIssue]:
-    for key in ("all", "any"):
-        for i, item in enumerate(data.get(key, ())):
-            yield from _condition_issues(doc, path + (key, i), item, vocabulary)
-    if "not" in data:
-        yield from _condition_issues(doc, path + ("not",), data["not"], vocabulary)
-    if "fact" not in data:
-        return
-    name = data["fact"]
-    fact = vocabulary.get(name)
-    if fact is None:
-        # With a close match the hint is enough; without one, list every fact.
-        hint = did_you_mean(name, vocabulary.names()) or f"; facts are: {', '.join(vocabulary.names())}"
-        yield doc.issue(path + ("fact",), f"unknown fact '{name}'{hint}", "unknown-fact")
-        return
-    op = next(key for key in TESTS if key in data)
-    value = data[op]
-    fits = {
-        "is": ("choice", "boolean"),
-        "in": ("choice",),
-        "has": ("list",),
-        "has_any": ("list",),
-        "given": ("object",),
-    }[op]
-    if fact.kind not in fits:
-        hint = {"list": "use has or has_any for a list", "choice": "use is or in for a single value",
-                "boolean": "use is: true or is: false", "object": "use given", "date": "use given"}[fact.kind]
-        yield doc.issue(path + (op,), f"the test '{op}' does not fit '{name}' ({fact.kind}); {hint}",
-                        "test-kind")
-        return
-    if fact.kind == "boolean":
-        if not isinstance(value, bool):
-            yield doc.issue(path + (op,), f"'{name}' is a yes/no fact: test it with is: true or is: false",
-                            "not-allowed")
-        return
-    if op == "given":
-        return
-    allowed = fact.value_names
-    values = value if isinstance(value, list) else [value]
-    for i, item in enumerate(values):
-        if item not in allowed:
-            where = path + (op, i) if isinstance(value, list) else path + (op,)
-            yield doc.issue(where, f"'{item}' is not a value of {name}{did_you_mean(item, allowed)}; "
-                                   f"allowed: {', '.join(allowed)}", "unknown-value")
-
-
 def _cross_issues(meta: YamlDocument, clause_docs: list[YamlDocument],
                   unchecked_ids: set[str]) -> Iterator[PolicyIssue]:
     """Checks across files: unique ids, sections, listing, revisions, related clauses.
     ``unchecked_ids`` are claimed by clause files too broken to read: not reported missing."""
-    data = meta.data
+    data = fields(meta)
     sections = {s["id"]: i for i, s in enumerate(data["sections"])}
     listed: dict[str, tuple[str, JsonPath]] = {}
     for i, section in enumerate(data["sections"]):
@@ -396,7 +212,7 @@ def _cross_issues(meta: YamlDocument, clause_docs: list[YamlDocument],
     revisions = set(data["revisions"])
     first_file: dict[str, str] = {}
     for doc in clause_docs:
-        clause = doc.data
+        clause = fields(doc)
         clause_id = clause["id"]
         if clause_id in first_file:
             yield doc.issue(("id",), f"duplicate clause id '{clause_id}' (also in {first_file[clause_id]})",
@@ -425,7 +241,7 @@ def _cross_issues(meta: YamlDocument, clause_docs: list[YamlDocument],
             yield meta.issue(path, f"clause '{clause_id}' is listed but there is no clause file with that id"
                                    f"{_id_hint(clause_id, all_ids)}", "missing-clause")
     for doc in clause_docs:
-        for i, related in enumerate(doc.data.get("related", ())):
+        for i, related in enumerate(fields(doc).get("related", ())):
             if related not in all_ids and related not in unchecked_ids:
                 yield doc.issue(("related", i), f"unknown clause '{related}'{_id_hint(related, all_ids)}",
                                 "unknown-clause")
@@ -442,7 +258,7 @@ def _id_hint(clause_id: str, ids: set[str]) -> str:
 
 
 def _build_clause(doc: YamlDocument) -> Clause:
-    data = doc.data
+    data = fields(doc)
     versions = []
     for version in data["versions"]:
         rule = tuple(
@@ -479,7 +295,7 @@ def _build_clause(doc: YamlDocument) -> Clause:
 
 
 def _build_policy(meta: YamlDocument, clauses: list[Clause], root: Path) -> PolicyDocument:
-    data = meta.data
+    data = fields(meta)
     by_id = {clause.id: clause for clause in clauses}
     sections = tuple(Section(s["id"], s["title"], s.get("heading"), tuple(s["clauses"])) for s in data["sections"])
     ordered = tuple(by_id[clause_id] for section in sections for clause_id in section.clause_ids)
