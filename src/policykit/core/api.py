@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from policykit.core import engine
-from policykit.core.alternatives import SearchBudget, Searcher, search_budget
+from policykit.core.alternatives import Searcher, search_budget
 from policykit.core.cache import ByteBoundedLRU
 from policykit.core.compiler import AtomLayout, EncodedRequest, Program, compile_program, site_base_url
 from policykit.core.decision import Decision, PolicyStamp, Verdict, plain_decision
 from policykit.core.errors import RequestError, RequestProblem
 from policykit.core.messages import Messages, load_messages
+from policykit.core.nearest import SearchBudget
 from policykit.core.paths import default_policy_dir
 from policykit.core.encoder import build_encoder
 from policykit.core.request import MAX_ERRORS, bounded_request_problems, valid_date

@@ -102,7 +102,8 @@ class _Writer:
         self.vocabulary = vocabulary
         self.layout = layout
         self.shift = max(layout.masks.values()).bit_length()
-        self.constants: dict[str, object] = {"valid_date": valid_date, "_new": tuple.__new__, "_encoded": EncodedRequest}
+        self.constants: dict[str, object] = {"valid_date": valid_date,
+                                             "_new": tuple.__new__, "_encoded": EncodedRequest}
         self._named: dict[tuple, str] = {}
         self.top = {fact.path: fact for fact in vocabulary.facts if "." not in fact.path}  # top-level fields
 
