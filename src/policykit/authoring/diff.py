@@ -69,8 +69,9 @@ from pathlib import Path
 from policykit.authoring.phrases import load_phrasebook
 from policykit.core import engine
 from policykit.core.api import Policy, load_policy
-from policykit.core.compiler import AtomLayout, Program, union_of
+from policykit.core.compiler import AtomLayout, CaseSignature, Program, case_signatures, union_of
 from policykit.core.conditions import to_data, untagged
+from policykit.core.engine import VerdictKey
 from policykit.core.model import Case, Clause, ClauseVersion, PolicyDocument
 from policykit.core.request import valid_date
 from policykit.core.vocabulary import load_vocabulary
@@ -383,24 +384,11 @@ class _CaseInfo:
         return self.obligation is not None or self.notice is not None
 
 
-def _case_signatures(program: Program) -> list[tuple]:
-    """Per case of ``program``: what it is, independent of where it sits in the program."""
-    grouped: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for term, case in enumerate(program.term_case):
-        grouped[case].append((*program.term_pairs[term], program.term_known[term]))
-    signatures = []
-    for index, case in enumerate(program.cases):
-        notice = case.notice.text if case.notice else None
-        signatures.append((program.reasons[case.clause].id, tuple(grouped[index]), case.rank, case.obligation_text,
-                           case.met_bit, notice, case.unmet, case.interpretation))
-    return signatures
-
-
 def _side_parts(program: Program, other: Program) -> tuple[tuple[_Term, ...], tuple[_CaseInfo, ...]]:
     """The terms and cases of ``program``, each case marked common when the very same case (clause,
     terms and what it yields) is also in ``other`` (matched as multisets)."""
-    mine, theirs = _case_signatures(program), _case_signatures(other)
-    left: dict[tuple, int] = defaultdict(int)
+    mine, theirs = case_signatures(program), case_signatures(other)
+    left: dict[CaseSignature, int] = defaultdict(int)
     for signature in theirs:
         left[signature] += 1
     common = []
@@ -418,8 +406,8 @@ def _side_parts(program: Program, other: Program) -> tuple[tuple[_Term, ...], tu
     cases = []
     for index, case in enumerate(program.cases):
         signature = mine[index]
-        cases.append(_CaseInfo(tuple(by_case[index]), case.rank, signature[0], common[index],
-                               (signature[0], *signature[2:7]), case.obligation_text, case.met_bit, signature[5]))
+        cases.append(_CaseInfo(tuple(by_case[index]), case.rank, signature.clause, common[index],
+                               signature.yields, case.obligation_text, case.met_bit, signature.notice))
     return tuple(terms), tuple(cases)
 
 
@@ -430,14 +418,9 @@ def _read_as(program: Program, true: int) -> int:
     return true
 
 
-def _verdict_key(program: Program, true: int, unknown: int) -> tuple:
-    """What a diff compares of one verdict: the outcome, its reasons (clause ids), and the
-    obligations (clause, text, met) and notices (clause, text) as multisets."""
-    verdict = engine.evaluate(program, true, unknown)
-    return (verdict.outcome, tuple(r.id for r in verdict.reasons),
-            tuple(sorted((o.clause, o.text, "met" if o.met else "unmet" if o.met is False else "open")
-                         for o in verdict.obligations)),
-            tuple(sorted((n.clause, n.text) for n in verdict.notices)))
+def _verdict_key(program: Program, true: int, unknown: int) -> VerdictKey:
+    """What a diff compares of one verdict (``engine.verdict_key``)."""
+    return engine.verdict_key(engine.evaluate(program, true, unknown))
 
 
 @dataclass(frozen=True)
@@ -476,18 +459,19 @@ class Delta:
                 "old_notices": [list(n) for n in self.old_notices], "new_notices": [list(n) for n in self.new_notices]}
 
 
-def delta_of(old_key: tuple, new_key: tuple, changed: frozenset[str]) -> Delta:
+def delta_of(old_key: VerdictKey, new_key: VerdictKey, changed: frozenset[str]) -> Delta:
     """The difference between two verdict keys (``_verdict_key``), ``changed`` being the clauses
     whose rule cases differ between the sides (see ``Delta``)."""
-    if old_key[0] == new_key[0]:
-        old_reasons = tuple(r for r in old_key[1] if r not in new_key[1])
-        new_reasons = tuple(r for r in new_key[1] if r not in old_key[1])
+    if old_key.outcome == new_key.outcome:
+        old_reasons = tuple(r for r in old_key.reasons if r not in new_key.reasons)
+        new_reasons = tuple(r for r in new_key.reasons if r not in old_key.reasons)
     else:
-        old_reasons = tuple(r for r in old_key[1] if r in changed)
-        new_reasons = tuple(r for r in new_key[1] if r in changed)
-    return Delta(old_key[0], new_key[0], old_reasons, new_reasons,
-                 tuple(_minus(old_key[2], new_key[2])), tuple(_minus(new_key[2], old_key[2])),
-                 tuple(_minus(old_key[3], new_key[3])), tuple(_minus(new_key[3], old_key[3])))
+        old_reasons = tuple(r for r in old_key.reasons if r in changed)
+        new_reasons = tuple(r for r in new_key.reasons if r in changed)
+    return Delta(old_key.outcome, new_key.outcome, old_reasons, new_reasons,
+                 tuple(_minus(old_key.obligations, new_key.obligations)),
+                 tuple(_minus(new_key.obligations, old_key.obligations)),
+                 tuple(_minus(old_key.notices, new_key.notices)), tuple(_minus(new_key.notices, old_key.notices)))
 
 
 # --- the request space as units -------------------------------------------------------------------

@@ -164,6 +164,25 @@ class CompiledCase:
     interpretation: Interpretation | None = None  # the clause's reading, carried by its obligations
 
 
+class CaseSignature(NamedTuple):
+    """What a compiled case is, independent of where it sits in its program (``case_signatures``):
+    its clause, its terms and what it yields."""
+
+    clause: str  # the clause's id
+    terms: tuple[tuple[int, int, int], ...]  # its terms' (P, N, K) masks
+    rank: int
+    obligation: str | None
+    met_bit: int
+    notice: str | None  # the notice's text
+    unmet: bool
+    interpretation: Interpretation | None
+
+    @property
+    def yields(self) -> tuple[str, int, str | None, int, str | None, bool]:
+        """What the case adds, independent of its terms: (clause, rank, obligation, met bit, notice, unmet)."""
+        return self.clause, self.rank, self.obligation, self.met_bit, self.notice, self.unmet
+
+
 @dataclass(frozen=True)
 class ReadingProbe:
     """A case as it would read without one condition a reading added (``reading:`` in the clause
@@ -212,6 +231,18 @@ class Program:
     shown: tuple[int, ...]  # per outcome rank: the terms a determined verdict of that rank reads
     messages: Messages  # the explanation's sentences and the outcome words (schema/messages.yaml)
     probes: tuple[ReadingProbe, ...] = ()  # the cases without each condition a reading added
+
+
+def case_signatures(program: Program) -> list[CaseSignature]:
+    """Per case of ``program``, in order: what it is, independent of where it sits in the program
+    (two programs' cases with equal signatures are the same case)."""
+    grouped: dict[int, list[tuple[int, int, int]]] = {}
+    for term, case in enumerate(program.term_case):
+        grouped.setdefault(case, []).append((*program.term_pairs[term], program.term_known[term]))
+    return [CaseSignature(program.reasons[case.clause].id, tuple(grouped.get(index, ())), case.rank,
+                          case.obligation_text, case.met_bit, case.notice.text if case.notice else None, case.unmet,
+                          case.interpretation)
+            for index, case in enumerate(program.cases)]
 
 
 SECTION_PAGE = "sections/{section}.html"
