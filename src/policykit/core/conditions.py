@@ -12,9 +12,10 @@ allowed answer names the reading when the case would have decided but for that c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import typing
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
-from typing import Union
+from typing import Union, cast
 
 TESTS = ("is", "in", "has", "has_any", "given")
 
@@ -46,14 +47,14 @@ class Test:
 
     fact: str
     op: str
-    value: object
+    value: str | bool | tuple[str, ...]  # a tuple for "in" and "has_any"
     reading: str | None = None
 
 
 Condition = Union[All, Any, Not, Test]
 
 
-def parse_condition(data: dict) -> Condition:
+def parse_condition(data: dict[str, typing.Any]) -> Condition:
     """Build a condition from schema-valid data."""
     reading = data.get("reading")
     if "all" in data:
@@ -67,7 +68,7 @@ def parse_condition(data: dict) -> Condition:
     return Test(data["fact"], op, tuple(value) if isinstance(value, list) else value, reading)
 
 
-def to_data(condition: Condition) -> dict:
+def to_data(condition: Condition) -> dict[str, typing.Any]:
     """The inverse of ``parse_condition``."""
     tag = {"reading": condition.reading} if condition.reading is not None else {}
     if isinstance(condition, All):
@@ -139,10 +140,10 @@ def evaluate(condition: Condition, lookup: Callable[[str], object]) -> bool | No
     if condition.op == "is":
         return fact == condition.value and type(fact) is type(condition.value)
     if condition.op == "in":
-        return fact in condition.value
+        return fact in cast("tuple[str, ...]", condition.value)
     if condition.op == "has":
-        return condition.value in fact
-    return any(value in fact for value in condition.value)  # has_any
+        return condition.value in cast("Container[object]", fact)  # a list fact's items
+    return any(value in cast("Container[object]", fact) for value in cast("tuple[str, ...]", condition.value))
 
 
 def describe(condition: Condition) -> str:
@@ -159,10 +160,10 @@ def describe(condition: Condition) -> str:
     if condition.op == "is":
         return f"{condition.fact} is {str(value).lower() if isinstance(value, bool) else value}"
     if condition.op == "in":
-        return f"{condition.fact} is one of {', '.join(value)}"
+        return f"{condition.fact} is one of {', '.join(cast('tuple[str, ...]', value))}"
     if condition.op == "has":
         return f"{condition.fact} includes {value}"
-    return f"{condition.fact} includes any of {', '.join(value)}"
+    return f"{condition.fact} includes any of {', '.join(cast('tuple[str, ...]', value))}"
 
 
 def _wrap(text: str, condition: Condition) -> str:

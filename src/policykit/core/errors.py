@@ -73,6 +73,10 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+JsonPath = tuple[str | int, ...]
+"""Where a value sits in a JSON or YAML document: the keys and indexes from the root."""
+
+
 def json_pointer(path: Iterable[str | int]) -> str:
     """RFC 6901 pointer for a path of keys and indexes."""
     parts = (str(p).replace("~", "~0").replace("/", "~1") for p in path)

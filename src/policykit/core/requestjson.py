@@ -23,10 +23,12 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 import orjson
 
-from policykit.core.errors import RequestError, RequestProblem, json_pointer
+from policykit.core.errors import JsonPath, RequestError, RequestProblem, json_pointer
 from policykit.core.request import MAX_ERRORS
 
 MAX_DEPTH = 32
@@ -101,9 +103,9 @@ def _keys_and_depth(value: object, limit: int | None, containers: int) -> tuple[
             deepest = max(deepest, depth)
         if type(node) is dict:
             keys += len(node)
-            children = node.values()
+            children: Iterable[object] = node.values()
         else:
-            children = node  # type: ignore[assignment]
+            children = cast("list[object]", node)  # the stack holds only objects and arrays
         if remaining <= 0:
             continue
         found = [(child, depth + 1) for child in children if type(child) is dict or type(child) is list]
@@ -118,7 +120,7 @@ def _scanned_depth(raw: bytes) -> int:
     return max(itertools.accumulate(_STEP[b] for b in brackets), default=0)
 
 
-class _Repeats(dict):
+class _Repeats(dict[str, Any]):
     """An object whose text named some keys more than once."""
 
     repeated: list[str]
@@ -131,7 +133,7 @@ def _repeated_keys(raw: bytes, limit: int) -> list[tuple[str, str]]:
     marked = [0]
     unmarked = [0]
 
-    def pairs(items: list[tuple[str, object]]) -> dict:
+    def pairs(items: list[tuple[str, object]]) -> dict[str, Any]:
         result = dict(items)
         if len(result) == len(items):
             return result
@@ -140,17 +142,20 @@ def _repeated_keys(raw: bytes, limit: int) -> list[tuple[str, str]]:
             return result
         marked[0] += 1
         seen: set[str] = set()
+        twice: set[str] = set()
+        for key, _ in items:
+            (twice if key in seen else seen).add(key)
         repeats = _Repeats(result)
-        repeats.repeated = sorted({key for key, _ in items if key in seen or seen.add(key)})  # type: ignore[func-returns-value]
+        repeats.repeated = sorted(twice)
         return repeats
 
     value = json.loads(raw, object_pairs_hook=pairs)
     found: list[tuple[str, str]] = []
     # Depth first, in document order, children visited lazily: stops as soon as enough are found.
-    stack: list[tuple[object, tuple]] = [(iter([((), value)]), ())]  # type: ignore[list-item]
+    stack: list[tuple[Iterator[tuple[JsonPath, object]], JsonPath]] = [(iter([((), value)]), ())]
     while stack and len(found) < limit:
         children, _ = stack[-1]
-        step = next(children, None)  # type: ignore[call-overload]
+        step = next(children, None)
         if step is None:
             stack.pop()
             continue
@@ -167,7 +172,7 @@ def _repeated_keys(raw: bytes, limit: int) -> list[tuple[str, str]]:
     return found
 
 
-def _under(path: tuple, items):
+def _under(path: JsonPath, items: Iterable[tuple[str | int, object]]) -> Iterator[tuple[JsonPath, object]]:
     """(child's path, child) for the (key or index, child) pairs of a container at ``path``."""
     for step, child in items:
         yield path + (step,), child

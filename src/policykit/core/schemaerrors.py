@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policykit.core.errors import PolicyIssue, did_you_mean
 from policykit.core.paths import schema_dir
@@ -36,11 +36,12 @@ _CONDITION_TESTS = ("is", "in", "has", "has_any", "given")
 
 
 @cache
-def load_schema(name: str, directory: Path | None = None) -> dict:
+def load_schema(name: str, directory: Path | None = None) -> dict[str, Any]:
     """The parsed JSON Schema ``schema/<name>.schema.json``."""
     path = (directory or schema_dir()) / f"{name}.schema.json"
     with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+        schema: dict[str, Any] = json.load(handle)
+    return schema
 
 
 @cache
@@ -93,7 +94,7 @@ def _field_name(path: JsonPath) -> str:
     return "the file"
 
 
-def _consts(schema: dict) -> list | None:
+def _consts(schema: dict[str, Any]) -> list[Any] | None:
     """The allowed values of an enumeration written as oneOf of consts, or None."""
     branches = schema.get("oneOf")
     if branches and all("const" in branch for branch in branches):
@@ -129,11 +130,11 @@ def explain(error: ValidationError) -> Iterator[SchemaProblem]:
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
         yield SchemaProblem(path, f"'{name}' should be {words}, not {_describe_value(value)}", "type")
         return
-    if kind in ("oneOf", "enum") and _consts(schema) is not None:
-        allowed = _consts(schema)
-        hint = did_you_mean(value, [str(a) for a in allowed])
+    consts = _consts(schema) if kind in ("oneOf", "enum") else None
+    if consts is not None:
+        hint = did_you_mean(value, [str(a) for a in consts])
         yield SchemaProblem(path, f"{_describe_value(value)} is not an allowed {name}{hint}; "
-                              f"use one of: {', '.join(map(str, allowed))}", "not-allowed")
+                              f"use one of: {', '.join(map(str, consts))}", "not-allowed")
         return
     if kind == "oneOf" and "when" in schema.get("properties", {}):
         present = [key for key in ("when", "on_outcome") if key in value]
@@ -152,8 +153,8 @@ def explain(error: ValidationError) -> Iterator[SchemaProblem]:
     if kind == "pattern":
         named = re.search(r"\\\{\(([a-z_|]+)\)\\\}", error.validator_value)
         if named or "[^{}]" in error.validator_value:  # a sentence of schema/messages.yaml
-            allowed = ", ".join("{" + name + "}" for name in named.group(1).split("|")) if named else "nothing"
-            yield SchemaProblem(path, f"{_describe_value(value)}: in braces, {name} may name only {allowed} "
+            names = ", ".join("{" + name + "}" for name in named.group(1).split("|")) if named else "nothing"
+            yield SchemaProblem(path, f"{_describe_value(value)}: in braces, {name} may name only {names} "
                                       "(write no other brace)", "pattern")
             return
         if "[0-9]{4}" in error.validator_value:

@@ -34,7 +34,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policykit.core.errors import PolicyIssue, did_you_mean
 from policykit.core.vocabulary import WHEN_MISSING, Vocabulary, item_phrase, vocabulary_from_schema
@@ -86,7 +86,7 @@ def check_vocabulary(path: Path, display: str | None = None) -> tuple[Vocabulary
     return vocabulary, _locate(path, name, gaps)
 
 
-def _schema_gaps(schema: dict) -> Iterator[_Gap]:
+def _schema_gaps(schema: dict[str, Any]) -> Iterator[_Gap]:
     """Every gap of a parsed request schema, with the path of the key it concerns."""
     walker = _Walker(schema)
     walker.walk(schema["properties"], schema.get("required", []), "", ("properties",))
@@ -101,7 +101,7 @@ class _Fact:
     path: str
     kind: str
     where: JsonPath  # the fact's key under properties
-    values: tuple[tuple[dict, JsonPath], ...] = ()  # (the value's entry, the path of its "const" key)
+    values: tuple[tuple[dict[str, Any], JsonPath], ...] = ()  # (the value's entry, the path of its "const" key)
     phrases: tuple[tuple[str, str], ...] = ()  # a yes/no fact's or a group's x-phrases: (case, words)
     item_phrase: str = ""  # a list fact's x-item-phrase: its own words for values it shares
     own_phrases: bool = False  # the fact has an x-item-phrase (usable or not): its values' x-phrase is not its words
@@ -114,7 +114,7 @@ class _Fact:
 class _Walker:
     """Walks the facts as ``vocabulary_from_schema`` does, noting each gap."""
 
-    def __init__(self, schema: dict):
+    def __init__(self, schema: dict[str, Any]):
         defs = schema.get("$defs", {})
         self.defs = defs if isinstance(defs, dict) else {}
         self.gaps: list[_Gap] = []
@@ -124,7 +124,7 @@ class _Walker:
     def gap(self, path: JsonPath, message: str, code: str) -> None:
         self.gaps.append(_Gap(path, message, code))
 
-    def resolve(self, node: dict, where: JsonPath, path: str) -> tuple[dict, JsonPath] | None:
+    def resolve(self, node: dict[str, Any], where: JsonPath, path: str) -> tuple[dict[str, Any], JsonPath] | None:
         """The node with its ``$ref`` followed (the reference's own keys winning), and where its
         values live; None (after noting the gap) for a reference to nothing."""
         if "$ref" not in node:
@@ -141,7 +141,7 @@ class _Walker:
         merged.update({k: v for k, v in node.items() if k != "$ref"})
         return merged, ("$defs", name)
 
-    def walk(self, properties: dict, required: list, prefix: str, where: JsonPath) -> None:
+    def walk(self, properties: dict[str, Any], required: list[Any], prefix: str, where: JsonPath) -> None:
         for name, raw in properties.items():
             path, at = prefix + name, where + (name,)
             if not isinstance(raw, dict):
@@ -154,7 +154,7 @@ class _Walker:
             is_required = name in required
             kind = _kind(node)
             self._fact_gaps(path, at, raw, node, kind, is_required)
-            values: tuple[tuple[dict, JsonPath], ...] = ()
+            values: tuple[tuple[dict[str, Any], JsonPath], ...] = ()
             phrases = node.get("x-phrases")
             cases = tuple((case, words) for case, words in phrases.items() if _text(words)) \
                 if isinstance(phrases, dict) and kind in ("boolean", "object") else ()
@@ -172,7 +172,7 @@ class _Walker:
                 resolved_items = self.resolve(items, item_at, path)
                 template = raw.get("x-item-phrase")
                 own = template is not None
-                if own and (not _text(template) or "{title}" not in template):
+                if template is not None and (not _text(template) or "{title}" not in template):
                     self.gap(at + ("x-item-phrase",), f"fact '{path}' has an x-item-phrase without {{title}}: every "
                              "value would get the same words; write the words with {title} standing for the "
                              "value's title", "phrase")
@@ -189,7 +189,8 @@ class _Walker:
                 values = self._value_gaps(path, kind, at, raw, node, node, home)
             self.facts.append(_Fact(path, kind, at, values, cases))
 
-    def _fact_gaps(self, path: str, at: JsonPath, raw: dict, node: dict, kind: str, is_required: bool) -> None:
+    def _fact_gaps(self, path: str, at: JsonPath, raw: dict[str, Any], node: dict[str, Any], kind: str,
+                   is_required: bool) -> None:
         if not _text(node.get("description")):
             self.gap(at, f"fact '{path}' has no description: the glossary and the ask page have nothing to say "
                          "about it; add a sentence saying what it means", "description")
@@ -226,8 +227,9 @@ class _Walker:
             self.gap(at, f"fact '{path}' has no x-phrases given: scenarios cannot state that it is involved; "
                          "add the words staff would write", "phrase")
 
-    def _value_gaps(self, path: str, kind: str, where: JsonPath, raw: dict, node: dict, values_node: dict,
-                    home: JsonPath, own_phrases: bool = False) -> tuple[tuple[dict, JsonPath], ...]:
+    def _value_gaps(self, path: str, kind: str, where: JsonPath, raw: dict[str, Any], node: dict[str, Any],
+                    values_node: dict[str, Any], home: JsonPath,
+                    own_phrases: bool = False) -> tuple[tuple[dict[str, Any], JsonPath], ...]:
         """The gaps of each value of a fact; its named values, with the paths of their consts.
         ``own_phrases``: the fact states its values in its own words (x-item-phrase), so a value
         needs no x-phrase for it."""
@@ -239,7 +241,7 @@ class _Walker:
         shared = home in self.checked  # the values' own words were checked with the first fact using them
         self.checked.add(home)
         seen: set[str] = set()
-        values: list[tuple[dict, JsonPath]] = []
+        values: list[tuple[dict[str, Any], JsonPath]] = []
         for index, branch in enumerate(branches):
             at = home + ("oneOf", index)
             if not isinstance(branch, dict) or not isinstance(branch.get("const"), str) or not branch["const"]:
@@ -317,7 +319,7 @@ class _Walker:
                                          f"{did_you_mean(item, channel_names)}; use one of: "
                                          f"{', '.join(channel_names)}", "channels")
         offered = {item for branch, _ in (action.values if action else ())
-                   for item in (branch.get("x-channels") if isinstance(branch.get("x-channels"), list) else ())}
+                   if isinstance(listed := branch.get("x-channels"), list) for item in listed}
         for branch, const_at in channels.values if channels and action else ():
             name = branch["const"]
             if name not in offered:
@@ -343,10 +345,11 @@ def _read_as_gaps(path: str, name: str, read_as: object, names: list[str], by_pa
         yield _Gap(at, f"{said} whose value {json.dumps(value)} is not another value of {path}"
                        f"{did_you_mean(value, names)}; use one of: {', '.join(n for n in names if n != name)}",
                    "read-as")
-    unless = read_as.get("unless")
-    other = by_path.get(unless.get("fact")) if isinstance(unless, dict) else None
+    given = read_as.get("unless")
+    unless: dict[str, Any] = given if isinstance(given, dict) else {}
+    fact = unless.get("fact")
+    other = by_path.get(fact) if isinstance(fact, str) else None
     if other is None:
-        fact = unless.get("fact") if isinstance(unless, dict) else None
         yield _Gap(at, f"{said} whose unless names no fact of the request"
                        f"{did_you_mean(fact, by_path)}: give unless a fact and the value it is (is)", "read-as")
     elif unless.get("is") not in other.names:
@@ -358,7 +361,7 @@ def _read_as_gaps(path: str, name: str, read_as: object, names: list[str], by_pa
                        "sentence it shows", "read-as")
 
 
-def _kind(node: dict) -> str:
+def _kind(node: dict[str, Any]) -> str:
     """The fact's kind, as ``vocabulary_from_schema`` decides it."""
     if node.get("type") == "object":
         return "object"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from policykit.core.schemaerrors import load_schema
 
@@ -107,7 +107,7 @@ def item_phrase(template: str, title: str) -> str:
     return " ".join(template.replace("{title}", title).split())
 
 
-def _read_as(data: dict | None) -> ReadAs | None:
+def _read_as(data: dict[str, Any] | None) -> ReadAs | None:
     if not data:
         return None
     unless = data["unless"]
@@ -120,18 +120,18 @@ def load_vocabulary() -> Vocabulary:
     return vocabulary_from_schema(load_schema("request"))
 
 
-def vocabulary_from_schema(schema: dict) -> Vocabulary:
+def vocabulary_from_schema(schema: dict[str, Any]) -> Vocabulary:
     """Build the vocabulary from a request schema (as a parsed JSON object)."""
     defs = schema.get("$defs", {})
 
-    def resolve(node: dict) -> dict:
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
         if "$ref" in node:
             target = dict(defs[node["$ref"].rsplit("/", 1)[-1]])
             target.update({k: v for k, v in node.items() if k != "$ref"})
             return target
         return node
 
-    def values_of(node: dict) -> tuple[Value, ...]:
+    def values_of(node: dict[str, Any]) -> tuple[Value, ...]:
         return tuple(Value(b["const"], b.get("title", b["const"]), b.get("description", ""), b.get("x-phrase", ""),
                            _read_as(b.get("x-read-as")), b.get("x-instead", ""), b.get("x-instead-of", ""),
                            bool(b.get("x-district-route")), tuple(b.get("x-channels", ())))
@@ -139,7 +139,7 @@ def vocabulary_from_schema(schema: dict) -> Vocabulary:
 
     facts: list[Fact] = []
 
-    def walk(properties: dict, required: list[str], prefix: str) -> None:
+    def walk(properties: dict[str, Any], required: list[str], prefix: str) -> None:
         for name, raw in properties.items():
             node = resolve(raw)
             path = prefix + name

@@ -12,6 +12,7 @@ import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import yaml
 from yaml.composer import ComposerError
@@ -20,9 +21,8 @@ from yaml.events import AliasEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.tokens import ScalarToken
 
+from policykit.core.errors import JsonPath as JsonPath  # exported: the readers of documents name it from here
 from policykit.core.errors import PolicyIssue
-
-JsonPath = tuple[str | int, ...]
 
 _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -73,7 +73,8 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[YamlDocument | No
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [PolicyIssue(name, 1, 1, f"cannot read the file: {exc.strerror.lower()}", "unreadable")]
+        reason = (exc.strerror or str(exc)).lower()
+        return None, [PolicyIssue(name, 1, 1, f"cannot read the file: {reason}", "unreadable")]
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     try:
@@ -119,12 +120,13 @@ def _tab_issues(name: str, text: str) -> Iterator[PolicyIssue]:
 def _anchor_issues(name: str, text: str) -> Iterator[PolicyIssue]:
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         mark = event.start_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         if isinstance(event, AliasEvent):
-            yield PolicyIssue(name, mark.line + 1, mark.column + 1,
+            yield PolicyIssue(name, line, column,
                               f"alias '*{event.anchor}' is not allowed; write the value out in full",
                               "alias")
         elif isinstance(event, NodeEvent) and event.anchor is not None:
-            yield PolicyIssue(name, mark.line + 1, mark.column + 1,
+            yield PolicyIssue(name, line, column,
                               f"anchor '&{event.anchor}' is not allowed; write each value out in full",
                               "anchor")
 
@@ -155,7 +157,7 @@ def _syntax_issue(name: str, exc: yaml.MarkedYAMLError, text: str = "") -> Polic
     quoted = _quote_before(text, exc.problem_mark) if isinstance(exc, ParserError) else None
     if quoted is not None and quoted.start_mark.line < quoted.end_mark.line:
         mark = quoted.start_mark
-        message = (f"the quoted text starting here runs on to line {exc.problem_mark.line + 1}; "
+        message = (f"the quoted text starting here runs on to line {quoted.end_mark.line + 1}; "
                    "add its closing quote")
     elif quoted is not None and problem.startswith("expected <block end>"):
         message = "text after a closing quote; quote the whole value, and inside '...' write '' for an apostrophe"
@@ -212,7 +214,7 @@ class _Builder:
                 self._tag_issue(node)
             value = [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         else:
-            value = self._scalar(node)
+            value = self._scalar(cast(ScalarNode, node))  # a node neither a mapping nor a sequence
         self.built[id(node)] = value
         return value
 
