@@ -29,14 +29,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import NamedTuple, cast
+from urllib.parse import urlsplit
 
 from policykit.core.conditions import All, Any, Condition, Not, Test, facts_read, reading_tags, to_data
 from policykit.core.decision import Notice, Reason
 from policykit.core.kinds import unmet_obligation_outcome
 from policykit.core.messages import Messages, load_messages
 from policykit.core.model import OUTCOMES, Clause, ClauseVersion, Interpretation, PolicyDocument
+from policykit.core.slices import SliceTable
 from policykit.core.vocabulary import Vocabulary
 
 RANK = {name: rank for rank, name in enumerate(OUTCOMES)}
@@ -144,7 +146,6 @@ def to_terms(condition: Condition, layout: AtomLayout, negated: bool = False) ->
 
 
 _TABLE_LIMIT = 16777216  # most valid states one slice may have (its table is filled lazily)
-_TABLE_BYTES = 4 * 1024 * 1024  # about the most memory one slice table keeps (SliceTable.limit)
 _CHUNK = 16  # a long list fact is split into chunks of this many values
 
 
@@ -215,7 +216,7 @@ class Program:
     cases: tuple[CompiledCase, ...]  # cases with a condition over facts, in printed order
     outcome_cases: tuple[CompiledCase, ...]  # cases triggered by the decision's outcome
     reasons: tuple[Reason, ...]  # one per clause in force, in printed order
-    slices: tuple[tuple[int, "SliceTable"], ...]  # (state mask, state -> packed term masks)
+    slices: tuple[tuple[int, SliceTable], ...]  # (state mask, state -> packed term masks)
     unknown_shift: int  # a request's state is true | unknown << unknown_shift; a slice's, state & its mask
     term_case: tuple[int, ...]  # term index -> index into cases
     term_reads: tuple[tuple[tuple[int, str, int], ...], ...]  # term index -> (order, fact, mask) it reads
@@ -262,8 +263,6 @@ def site_base_url(text: str | None) -> str | None:
     None when none is configured. ValueError names what is wrong with any other text."""
     if text is None or not text.strip():
         return None
-    from urllib.parse import urlsplit
-
     url = text.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
@@ -342,65 +341,16 @@ def _slices(layout: AtomLayout, facts: list[str]) -> list[list[tuple[str, int]]]
     return groups
 
 
-class SliceTable(dict[int, int]):
-    """The term masks of each state of one slice, filled in as states are met.
-
-    An entry packs two masks into one integer: the terms the state makes false (the low
-    ``terms`` bits) and the terms it keeps from being true (the bits above), so that
-    ``term_states`` combines slices with one OR each. A state's entry is computed the first time
-    a request shows it and kept while the table holds fewer than ``limit`` entries (a bound on its
-    memory, set from the number of terms); past that, further states are computed each time. A
-    policy is compiled without paying for states no request asks about (most of them)."""
-
-    def __init__(self, mask: int, need_p: dict[int, int], need_n: dict[int, int], need_k: dict[int, int],
-                 shift: int, terms: int) -> None:
-        super().__init__()
-        self.mask = mask
-        self.shift = shift
-        self.terms = terms
-        self.limit = max(1024, _TABLE_BYTES // (terms // 4 + 200))
-        bits = bits_of(mask)
-        # Per bit of the slice: what it does when true, false or unknown.
-        self.effects = tuple((bit, need_n.get(bit, 0), need_p.get(bit, 0),
-                              need_p.get(bit, 0) | need_n.get(bit, 0), need_k.get(bit, 0)) for bit in bits)
-
-    def __missing__(self, key: int) -> int:
-        true = key & ((1 << self.shift) - 1)
-        unknown = key >> self.shift
-        false = not_true = 0
-        for bit, if_true, if_false, unknown_blocks, unknown_falsifies in self.effects:
-            if true & bit:  # a true atom falsifies the terms that need it false
-                false |= if_true
-            elif unknown & bit:  # an unknown atom keeps every term reading it from being true
-                not_true |= unknown_blocks
-                false |= unknown_falsifies  # and falsifies the terms that need it known
-            else:  # a false atom falsifies the terms that need it true
-                false |= if_false
-        entry = false | (false | not_true) << self.terms
-        if len(self) < self.limit:
-            self[key] = entry
-        return entry
-
-    def __reduce__(self) -> tuple[Callable[..., SliceTable], tuple[object, ...]]:
-        """Pickled as its recipe and the entries met so far."""
-        return (_rebuild_table, (self.mask, self.shift, self.terms, self.limit, self.effects, dict(self)))
-
-
-def _rebuild_table(mask: int, shift: int, terms: int, limit: int, effects: tuple[tuple[int, int, int, int, int], ...],
-                   entries: dict[int, int]) -> SliceTable:
-    table = SliceTable.__new__(SliceTable)
-    dict.__init__(table, entries)
-    table.mask, table.shift, table.terms, table.limit, table.effects = mask, shift, terms, limit, effects
-    return table
-
-
 def _slice_table(layout: AtomLayout, group: list[tuple[str, int]], need_p: dict[int, int],
                  need_n: dict[int, int], need_k: dict[int, int],
                  shift: int, terms: int) -> tuple[int, SliceTable]:
     """One slice: the mask that cuts its state out of ``true | unknown << shift``, and its
     (lazily filled) state table."""
     mask = union_of(m for _, m in group)
-    return mask | mask << shift, SliceTable(mask, need_p, need_n, need_k, shift, terms)
+    # Per bit of the slice: what it does when true, false or unknown.
+    effects = tuple((bit, need_n.get(bit, 0), need_p.get(bit, 0), need_p.get(bit, 0) | need_n.get(bit, 0),
+                     need_k.get(bit, 0)) for bit in bits_of(mask))
+    return mask | mask << shift, SliceTable(mask, effects, shift, terms)
 
 
 def compile_program(document: PolicyDocument, day: date, layout: AtomLayout, *,

@@ -384,7 +384,7 @@ def _locate(path: Path, name: str, gaps: list[_Gap]) -> list[PolicyIssue]:
     when there is a gap); a key the file does not hold gives its nearest parent's place."""
     if not gaps:
         return []
-    from policykit.core.yamlfile import Position, read_yaml
+    from policykit.core.yamlfile import Position, read_yaml  # deferred: the YAML reader (12 ms), only for a gap
 
     doc, _ = read_yaml(path, name)
     keys = doc.keys if doc is not None else {}
