@@ -90,8 +90,9 @@ class Policy:
         self._encode: Encoder = encode if encode is not None else build_encoder(vocabulary, self.layout)
         self._id_prefix = os.urandom(6).hex() + "-"
         self._ids = itertools.count(1)
-        # as_of text -> (index of the program in force, the decision's stamp), for dates already asked about
-        self._days: dict[str, tuple[int, PolicyStamp]] = {}
+        # a request's as_of text, or a date given beside it -> (index of the program in force, the
+        # decision's stamp), for dates already asked about
+        self._days: dict[str | date, tuple[int, PolicyStamp]] = {}
         # evaluate() is pure, so its verdicts can be remembered: (program, true, unknown, reread) -> verdict.
         self._verdicts: ByteBoundedLRU[Verdict] = ByteBoundedLRU(CACHE_BYTES, _verdict_bytes)
         # Per program, its determined verdicts by pattern (engine.PatternTable), filled as patterns are met.
@@ -184,10 +185,9 @@ class Policy:
         if encoded is None:
             raise self.request_error(request)
         true, unknown, as_of_text, reread = encoded
-        if as_of_text is None:
-            as_of_text = (as_of if as_of is not None else self.today()).isoformat()
-        day = self._days.get(as_of_text)
-        index, stamp = day if day is not None else self._day(as_of_text)
+        when = as_of_text if as_of_text is not None else as_of if as_of is not None else self.today()
+        day = self._days.get(when)
+        index, stamp = day if day is not None else self._day(when)
         if self._cache_on:
             verdict = self._verdicts.get((index, true, unknown, reread)) or self._verdict(index, true, unknown, reread)
         else:
@@ -214,7 +214,8 @@ class Policy:
         encoded = self._encode(request)
         if encoded is None:
             return None
-        index, stamp = self._in_force(encoded.as_of, as_of)
+        when = encoded.as_of if encoded.as_of is not None else as_of if as_of is not None else self.today()
+        index, stamp = self._days.get(when) or self._day(when)
         verdict = self._verdicts.get((index, encoded.true, encoded.unknown, encoded.reread))
         if verdict is None:
             return None
@@ -223,14 +224,6 @@ class Policy:
         said = self._seen_by(request, verdict) if type(request) is dict and request.get("seen_by") else verdict
         return plain_decision(said, stamp, decision_id)
 
-    def _in_force(self, as_of_text: str | None, as_of: date | None) -> tuple[int, PolicyStamp]:
-        """The index of the program in force and the decision's stamp, for the request's own date
-        (``as_of_text``), else ``as_of``, else the clock's day."""
-        if as_of_text is None:
-            as_of_text = (as_of if as_of is not None else self.today()).isoformat()
-        day = self._days.get(as_of_text)
-        return day if day is not None else self._day(as_of_text)
-
     def _seen_by(self, request: dict[str, Any], verdict: Verdict) -> Verdict:
         """``verdict`` saying who else can see it: the values of ``seen_by`` not in the audience,
         by their titles (no rule reads ``seen_by``, so nothing else changes)."""
@@ -238,9 +231,10 @@ class Policy:
         titles = [title for name, title in self._seen_titles if name in seen and name not in audience]
         return engine.with_seen_by(verdict, engine.seen_by_sentence(self.messages, titles)) if titles else verdict
 
-    def _day(self, as_of_text: str) -> tuple[int, PolicyStamp]:
-        """The program in force on a date given as text, and the stamp of decisions about it;
-        RequestError before the first revision. Remembered for up to 4,096 dates."""
+    def _day(self, when: str | date) -> tuple[int, PolicyStamp]:
+        """The program in force on a date (a request's as_of text, or a day), and the stamp of
+        decisions about it; RequestError before the first revision. Remembered for up to 4,096 dates."""
+        as_of_text = when.isoformat() if isinstance(when, date) else when
         day = date.fromisoformat(as_of_text)
         if day < self._first:
             raise RequestError([_too_early(day, self._first)])
@@ -248,7 +242,7 @@ class Policy:
         program = self._programs[index]
         found = (index, PolicyStamp(program.policy_id, program.revision, program.digest, as_of_text))
         if len(self._days) < 4096:
-            self._days[as_of_text] = found
+            self._days[when] = found
         return found
 
     def _verdict(self, index: int, true: int, unknown: int, reread: int) -> Verdict:
