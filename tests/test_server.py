@@ -329,8 +329,7 @@ def test_beyond_the_queued_work_limit_requests_get_a_503_with_retry_after(decide
     decide = fresh.decide
 
     def slow_decide(request, **kwargs):
-        if not kwargs.get("cached_only"):  # the work on the threads is slow; the loop's cache lookup is not
-            release.wait(10)
+        release.wait(10)  # the work on the threads is slow; the loop's cache lookup (cached_decision) is not
         return decide(request, **kwargs)
 
     fresh.decide = slow_decide  # type: ignore[method-assign]

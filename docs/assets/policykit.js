@@ -1,6 +1,6 @@
 /* The policy's evaluator in the browser: a small interpreter of the data policykit.ask emits
    from the compiled policy (window.POLICYKIT_DATA). It mirrors request.build_encoder,
-   engine.evaluate (with stakes.analyse) and engine.explain (in the words of D.messages), and alternatives.Searcher, step for step; it holds no
+   engine.evaluate (with stakes.analyse) and engine.explain (in the words of D.messages), and alternatives.Searcher (with nearest.NearestSearch), step for step; it holds no
    rule of its own. window.policykit.decide(request) returns the decision as the HTTP API
    does (Decision.to_dict() with alternatives and questions) and throws for a malformed
    request, naming the field (error.problems: [{pointer, message}]). No request leaves the page. */
@@ -568,7 +568,7 @@
   }
 
   // The search, within the budget the decision schema declares (x-search-budget, as S.budget):
-  // the same steps as alternatives.Searcher._search, in the same order, so that the same change
+  // the same steps as nearest.NearestSearch (core/nearest.py), in the same order, so that the same change
   // sets are tried and the same one is the last when the budget runs out.
   function search(program, enc, current, budget) {
     var t = enc.t, u = enc.u, states = termStates(program, t, u), cases = program.cases, terms = program.terms;
@@ -703,7 +703,7 @@
     }) };
   }
 
-  // alternatives.Searcher._removals: for one change set, the fewest items to leave out for each
+  // nearest.NearestSearch._removals: for one change set, the fewest items to leave out for each
   // outcome better than the current one ([removed, rank] pairs); null when the budget ran out.
   function removals(program, t, u, removable, current, rankOf, outcomes) {
     var states = termStates(program, t, u), terms = program.terms, seen = new Set();
