@@ -53,6 +53,16 @@ class EncodedRequest(NamedTuple):
     reread: int  # bit ``i`` set when the layout's ``i``-th x-read-as rule read a value as another
 
 
+class ReadAsBits(NamedTuple):
+    """An ``x-read-as`` rule in a layout's bits: a request stating ``value`` is read as stating
+    ``read_as`` unless ``unless`` is true too; ``explanation`` is the sentence saying so."""
+
+    value: int
+    read_as: int
+    unless: int
+    explanation: str
+
+
 @dataclass(frozen=True)
 class AtomLayout:
     """The bit of every (fact, value) pair, and each fact's mask."""
@@ -62,11 +72,11 @@ class AtomLayout:
     order: dict[str, int]  # fact path -> position in the vocabulary
     initially_unknown: int  # bits unknown when a request leaves every optional fact out
     choice_facts: frozenset[str]  # single-valued facts: exactly one bit true when known
-    read_as: tuple[tuple[int, int, int, str], ...] = ()  # x-read-as: (value bit, read as bit, unless bit, words)
+    read_as: tuple[ReadAsBits, ...] = ()  # the x-read-as rules, in schema order
 
     @property
     def read_as_explanations(self) -> tuple[str, ...]:
-        return tuple(words for *_, words in self.read_as)
+        return tuple(rule.explanation for rule in self.read_as)
 
     @classmethod
     def from_vocabulary(cls, vocabulary: Vocabulary) -> "AtomLayout":
@@ -85,8 +95,8 @@ class AtomLayout:
                 unknown |= masks[fact.path]
         order = {fact.path: i for i, fact in enumerate(vocabulary.facts)}
         choices = frozenset(f.path for f in vocabulary.facts if f.kind == "choice")
-        read_as = tuple((bits[path][value.name], bits[path][rule.value], bits[rule.unless_fact][rule.unless_value],
-                         rule.explanation)
+        read_as = tuple(ReadAsBits(bits[path][value.name], bits[path][rule.value],
+                                   bits[rule.unless_fact][rule.unless_value], rule.explanation)
                         for path, value in vocabulary.read_as_rules() if (rule := value.read_as) is not None)
         return cls(bits, masks, order, unknown, choices, read_as)
 
