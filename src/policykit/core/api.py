@@ -197,6 +197,12 @@ class Policy:
             decision_id = f"{self._id_prefix}{next(self._ids):x}"
         if not alternatives:
             return plain_decision(said, stamp, decision_id)
+        return self._with_alternatives(index, true, unknown, reread, verdict, said, stamp, decision_id, budget)
+
+    def _with_alternatives(self, index: int, true: int, unknown: int, reread: int, verdict: Verdict, said: Verdict,
+                           stamp: PolicyStamp, decision_id: str, budget: SearchBudget | None) -> Decision:
+        """The decision with the ways to do it within the policy and the questions to ask
+        (``decide(alternatives=True)``); its own function, so that plain ``decide`` keeps no closure."""
 
         def evaluate(t: int, u: int, r: int) -> Verdict:
             return self._verdict(index, t, u, r)
