@@ -3,7 +3,7 @@ decision schema."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from policykit.core.values import dataclass
 from typing import Any
 
 from policykit.core.model import Interpretation

@@ -5,10 +5,10 @@ The encoder is Python source generated from the vocabulary (the way ``dataclasse
 ``__init__``), its value tables bound as constants, in two forms:
 
 * **by shape.** A request's *shape* is its top-level keys in order. The second request of a shape
-  gets a function written for exactly those keys (a one-off shape is not worth writing one): it unpacks the values in order and encodes
-  each by its fact's kind, one table lookup and one OR for a single-valued fact; which facts are
-  stated, hence which open facts are unknown and whether a required one is missing, is known when
-  the function is written. Up to ``SHAPE_LIMIT`` shapes are kept; clients send few.
+  gets a function written for exactly those keys (a one-off shape is not worth writing one): it
+  unpacks the values in order and encodes each by its fact's kind, one table lookup and one OR for
+  a single-valued fact; which facts are stated, hence which open facts are unknown and whether a
+  required one is missing, is known when the function is written. Up to ``SHAPE_LIMIT`` shapes are kept; clients send few.
 * **generic**, for every other shape: one pass over the fields, where a single-valued fact's
   table gives its bit and its fact's mask together (the stated-facts half of the accumulator,
   above ``shift``), so the masks stated give the unknown bits at the end.

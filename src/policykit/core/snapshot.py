@@ -5,8 +5,9 @@ Loading a policy reads every YAML file, checks it against the JSON Schemas and c
 pickled ``Policy``, and the next run reads it back in a few milliseconds without importing the
 YAML reader or jsonschema. The library's ``load_policy`` never uses it: a snapshot is asked for.
 
-The key. A snapshot is used only for exactly the inputs it was made from: its key is a SHA-256
-over everything that determines the loaded policy, read as bytes and never parsed:
+The key. A snapshot is used only for exactly the inputs it was made from: its key is everything
+that determines the loaded policy, read as bytes and never parsed, each part labelled and its length
+given:
 
 * ``policy.yaml`` and every entry of ``clauses/`` (names and bytes: an added, removed or renamed
   clause file changes it);
@@ -17,16 +18,22 @@ over everything that determines the loaded policy, read as bytes and never parse
 * the policy directory as given, its resolved path and the working directory (the loaded clauses
   carry their file's path relative to the working directory).
 
-The file. One file per policy location (a digest of the location names it, so a changed policy
-overwrites its old snapshot instead of piling up), holding a header (a magic string, ``FORMAT``,
-the key, the SHA-256 of the payload) and the pickle. It is written to a temporary file in the same
+The snapshot stores its key whole and compares it with the inputs byte for byte: no digest, so
+no hash function runs over the half megabyte of inputs (with SHA-256 that, and loading OpenSSL for
+it, came to a tenth of a ``policykit decide`` process, ``bench/cli.py``), and no two inputs can
+share a key.
+
+The file. One file per policy location (a checksum of the location names it, so a changed policy
+overwrites its old snapshot instead of piling up; two locations whose names collide would only take
+turns overwriting one file), holding a header (a magic string, ``FORMAT``, the key's length, the
+key, the payload's length and CRC-32) and the pickle. It is written to a temporary file in the same
 directory and moved into place with ``os.replace``, so a reader sees a whole old file or a whole new
-one. On reading, anything wrong (no file, another format or key, a payload whose digest does not
-match, a pickle that fails, an object that is not a ``Policy``) makes it ignored: the policy is
+one. On reading, anything wrong (no file, another format or key, a payload whose length or CRC-32 does
+not match, a pickle that fails, an object that is not a ``Policy``) makes it ignored: the policy is
 loaded from its files as if there were no cache, and the snapshot is written anew. A snapshot never
 changes an answer: at worst it is not used.
 
-Why pickle, and why it is safe here. The compiled program is a graph of frozen dataclasses, bit
+Why pickle, and why it is safe here. The compiled program is a graph of frozen values, bit
 masks and tables whose fields other modules change freely; pickle stores any of them without a
 schema of its own to keep in step, and reads them back faster than anything that would rebuild them.
 Unpickling runs code named by the file, so a snapshot is read only from a directory an attacker
@@ -39,11 +46,11 @@ Where. ``$POLICYKIT_CACHE_DIR``, or else ``$XDG_CACHE_HOME/policykit``, or else
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import stat
 import sys
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,11 +60,10 @@ if TYPE_CHECKING:  # the loader and the compiler are imported when a snapshot is
 
     from policykit.core.api import Policy
 
-FORMAT = 1
+FORMAT = 2
 """The layout of a snapshot file; a file of another format is ignored."""
 
 MAGIC = b"policykit-snapshot\n"
-_HEADER = len(MAGIC) + 4 + 64 + 32  # magic, format (4 bytes), key (hex), payload digest
 _PACKAGE = Path(__file__).resolve().parents[1]  # src/policykit
 _LIBRARIES = ("yaml", "jsonschema", "referencing")
 """The third-party packages whose reading of the files decides what loads."""
@@ -95,15 +101,14 @@ def _trusted(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def snapshot_key(root: Path | str) -> str:
-    """The hex SHA-256 of everything that determines the policy loaded from ``root`` (see the
-    module's docstring); cheap: files are hashed as bytes, nothing is parsed."""
+def snapshot_key(root: Path | str) -> bytes:
+    """Everything that determines the policy loaded from ``root`` (see the module's docstring), each
+    part labelled and its length given; cheap: files are read as bytes, nothing is parsed."""
     root = Path(root)
-    digest = hashlib.sha256()
+    parts: list[bytes] = []
 
     def add(label: str, data: bytes) -> None:
-        digest.update(f"{label}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-        digest.update(data)
+        parts.extend((f"{label}\0{len(data)}\0".encode("utf-8", "surrogateescape"), data))
 
     add("format", str(FORMAT).encode())
     add("python", f"{sys.version}|{sys.implementation.cache_tag}".encode())
@@ -121,7 +126,7 @@ def snapshot_key(root: Path | str) -> str:
             add(f"core/{path.name}", _bytes(path))
     for name in _LIBRARIES:
         add(f"library/{name}", _library_stamp(name))
-    return digest.hexdigest()
+    return b"".join(parts)
 
 
 def _resolved(path: Path) -> str:
@@ -167,12 +172,11 @@ def _library_stamp(name: str) -> bytes:
 
 def snapshot_path(directory: Path, root: Path | str) -> Path:
     """The file holding the snapshot of the policy at ``root`` (one file per location)."""
-    location = f"{os.fspath(root)}\0{_resolved(Path(root))}\0{os.getcwd()}"
-    name = hashlib.sha256(location.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return directory / f"{name}.snapshot"
+    location = f"{os.fspath(root)}\0{_resolved(Path(root))}\0{os.getcwd()}".encode("utf-8", "surrogateescape")
+    return directory / f"{zlib.crc32(location):08x}{zlib.adler32(location):08x}.snapshot"
 
 
-def read_snapshot(path: Path, key: str) -> Policy | None:
+def read_snapshot(path: Path, key: bytes) -> Policy | None:
     """The policy stored at ``path`` under ``key``, or None if the file is missing, not trusted
     (not this user's, or writable by others), of another format or key, damaged in any way, or
     does not hold a Policy."""
@@ -187,11 +191,13 @@ def read_snapshot(path: Path, key: str) -> Policy | None:
             data = handle.read()
     except OSError:
         return None
-    header = MAGIC + FORMAT.to_bytes(4, "big") + key.encode("ascii")
-    if len(data) < _HEADER or not data.startswith(header):
+    header = _header(key)
+    start = len(header) + 12
+    if not data.startswith(header) or len(data) < start:
         return None
-    payload = memoryview(data)[_HEADER:]
-    if hashlib.sha256(payload).digest() != data[_HEADER - 32:_HEADER]:
+    payload = memoryview(data)[start:]
+    if (len(payload), zlib.crc32(payload)) != (int.from_bytes(data[start - 12:start - 4], "big"),
+                                               int.from_bytes(data[start - 4:start], "big")):
         return None
     try:
         policy = pickle.loads(payload)
@@ -202,14 +208,20 @@ def read_snapshot(path: Path, key: str) -> Policy | None:
     return policy if type(policy) is Policy else None
 
 
-def write_snapshot(path: Path, key: str, policy: Policy) -> bool:
+def _header(key: bytes) -> bytes:
+    """What a snapshot file under ``key`` starts with: the magic string, the format, the key's
+    length and the key (then come the payload's length and CRC-32, and the payload)."""
+    return MAGIC + FORMAT.to_bytes(4, "big") + len(key).to_bytes(8, "big") + key
+
+
+def write_snapshot(path: Path, key: bytes, policy: Policy) -> bool:
     """Store ``policy`` under ``key`` at ``path`` atomically (a temporary file, then ``os.replace``);
     False (and nothing left behind) if it cannot be written."""
     try:
         payload = pickle.dumps(policy, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # something in the policy that pickle cannot store: no snapshot, no harm
         return False
-    data = MAGIC + FORMAT.to_bytes(4, "big") + key.encode("ascii") + hashlib.sha256(payload).digest() + payload
+    data = b"".join((_header(key), len(payload).to_bytes(8, "big"), zlib.crc32(payload).to_bytes(4, "big"), payload))
     import tempfile
 
     try:
@@ -256,12 +268,12 @@ def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], 
     return policy
 
 
-def _with_site(key: str, site_url: str | None) -> str:
+def _with_site(key: bytes, site_url: str | None) -> bytes:
     """The key of a policy loaded with the site address ``site_url``: its decisions' clause URLs are
     compiled in, so a snapshot made for one address (or none) is never read back for another."""
     if not site_url:
         return key
-    return hashlib.sha256(f"{key}\0site_url\0{site_url}".encode("utf-8", "surrogateescape")).hexdigest()
+    return key + f"site_url\0{len(site_url)}\0{site_url}".encode("utf-8", "surrogateescape")
 
 
 def _load(root: Path, today: Callable[[], date] | None, site_url: str | None) -> Policy:

@@ -183,7 +183,8 @@ def format_decision(decision: Decision, messages: Messages, width: int = 88) -> 
         lines += ["", "You must:"]
         for obligation in duties:
             mark = {True: "[x]", False: "[ ]", None: "[?]"}[obligation.met]
-            lines += textwrap.wrap(f"{mark} {messages.duty(obligation.met, obligation.text)} ({obligation.clause})", width,
+            duty = messages.duty(obligation.met, obligation.text)
+            lines += textwrap.wrap(f"{mark} {duty} ({obligation.clause})", width,
                                    initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False)
     if decision.notices:
         lines += ["", "Good to know:"]
