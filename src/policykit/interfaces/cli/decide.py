@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from policykit.core.messages import Messages
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "decide", help="ask whether an action is allowed",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -149,11 +149,13 @@ def request_from_settings(settings: Sequence[str], role: str) -> dict[str, objec
         target = request
         *parents, leaf = name.split(".")
         for parent in parents:
-            target = target.setdefault(parent, {})  # type: ignore[assignment]
+            target = target.setdefault(parent, {})  # type: ignore[assignment]  # a parent is always an object
         target[leaf] = value
     if problems:
         raise SystemExit("\n".join(f"error: {p}" for p in problems))
-    request.setdefault("actor", {}).setdefault("role", role)  # type: ignore[union-attr]
+    actor = request.setdefault("actor", {})
+    if isinstance(actor, dict):  # always: actor is an object, which --set refuses to set whole
+        actor.setdefault("role", role)
     return request
 
 

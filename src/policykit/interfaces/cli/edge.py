@@ -130,7 +130,7 @@ def load_policy_or_report(path: str | None, site_url: str | None = None) -> "Pol
     clause URLs under ``site_url`` (see ``site_url``), or None after printing every problem with
     it. It is read from the compiled-policy snapshot when one matches the files
     (``policykit.core.snapshot``; ``POLICYKIT_NO_CACHE=1`` turns it off)."""
-    from policykit.core.snapshot import load_policy_snapshot  # deferred: 8 M instructions a command without a policy skips
+    from policykit.core.snapshot import load_policy_snapshot  # deferred: 8 M instructions, only to read a policy
 
     collecting = gc.isenabled()
     gc.disable()  # the policy's objects live as long as the process: no garbage to look for while they are made
