@@ -52,13 +52,15 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable, Mapping
+from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the loader and the compiler are imported when a snapshot is read or missing
-    from datetime import date
+from policykit.core.api import Policy, load_policy
+from policykit.core import paths
 
-    from policykit.core.api import Policy
+if TYPE_CHECKING:
+    from datetime import date
 
 FORMAT = 2
 """The layout of a snapshot file; a file of another format is ignored."""
@@ -103,8 +105,9 @@ def _trusted(info: os.stat_result) -> bool:
 
 def snapshot_key(root: Path | str) -> bytes:
     """Everything that determines the policy loaded from ``root`` (see the module's docstring), each
-    part labelled and its length given; cheap: files are read as bytes, nothing is parsed."""
-    root = Path(root)
+    part labelled and its length given; cheap: files are read as bytes, nothing is parsed (and
+    paths stay strings: a ``Path`` per file cost more than reading it)."""
+    root = os.fspath(root)
     parts: list[bytes] = []
 
     def add(label: str, data: bytes) -> None:
@@ -112,42 +115,43 @@ def snapshot_key(root: Path | str) -> bytes:
 
     add("format", str(FORMAT).encode())
     add("python", f"{sys.version}|{sys.implementation.cache_tag}".encode())
-    add("location", f"{os.fspath(root)}\0{_resolved(root)}\0{os.getcwd()}".encode("utf-8", "surrogateescape"))
-    add("policy.yaml", _bytes(root / "policy.yaml"))
-    for path in _entries(root / "clauses"):
-        add(f"clauses/{path.name}", _bytes(path))
-    from policykit.core.paths import schema_dir
-
-    for path in _entries(schema_dir()):
-        add(f"schema/{path.name}", _bytes(path))
-    add("policykit/__init__.py", _bytes(_PACKAGE / "__init__.py"))
-    for path in _entries(_PACKAGE / "core"):
-        if path.suffix == ".py":
-            add(f"core/{path.name}", _bytes(path))
-    for name in _LIBRARIES:
-        add(f"library/{name}", _library_stamp(name))
+    add("location", f"{root}\0{_resolved(root)}\0{os.getcwd()}".encode("utf-8", "surrogateescape"))
+    add("policy.yaml", _bytes(os.path.join(root, "policy.yaml")))
+    for name, path in _entries(os.path.join(root, "clauses")):
+        add(f"clauses/{name}", _bytes(path))
+    for name, path in _entries(os.fspath(paths.schema_dir())):
+        add(f"schema/{name}", _bytes(path))
+    add("policykit/__init__.py", _bytes(os.path.join(_PACKAGE, "__init__.py")))
+    for name, path in _entries(os.path.join(_PACKAGE, "core")):
+        if name.endswith(".py"):
+            add(f"core/{name}", _bytes(path))
+    for library in _LIBRARIES:
+        add(f"library/{library}", _library_stamp(library))
     return b"".join(parts)
 
 
-def _resolved(path: Path) -> str:
+def _resolved(path: str) -> str:
     try:
-        return str(path.resolve())
+        return str(Path(path).resolve())
     except OSError:
         return ""
 
 
-def _entries(directory: Path) -> list[Path]:
+def _entries(directory: str) -> list[tuple[str, str]]:
+    """The directory's entries, (name, path), sorted by name; none when it cannot be listed."""
     try:
-        return sorted(Path(entry.path) for entry in os.scandir(directory))
+        with os.scandir(directory) as entries:
+            return sorted((entry.name, entry.path) for entry in entries)
     except OSError:
         return []
 
 
-def _bytes(path: Path) -> bytes:
+def _bytes(path: str) -> bytes:
     """The file's bytes; a marker for a directory or a file that cannot be read (distinct from
-    any bytes a file could hold, since the length is hashed with them)."""
+    any bytes a file could hold, since the length is given with them)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb", buffering=0) as handle:
+            return handle.readall()
     except IsADirectoryError:
         return b"\0directory"
     except OSError as error:
@@ -157,8 +161,6 @@ def _bytes(path: Path) -> bytes:
 def _library_stamp(name: str) -> bytes:
     """Where the library's package lives, with its size and modification time (a reinstall or
     an upgrade changes them), found without importing it."""
-    from importlib.machinery import PathFinder
-
     spec = PathFinder.find_spec(name)
     origin = spec.origin if spec is not None else None
     if not origin:
@@ -172,7 +174,7 @@ def _library_stamp(name: str) -> bytes:
 
 def snapshot_path(directory: Path, root: Path | str) -> Path:
     """The file holding the snapshot of the policy at ``root`` (one file per location)."""
-    location = f"{os.fspath(root)}\0{_resolved(Path(root))}\0{os.getcwd()}".encode("utf-8", "surrogateescape")
+    location = f"{os.fspath(root)}\0{_resolved(os.fspath(root))}\0{os.getcwd()}".encode("utf-8", "surrogateescape")
     return directory / f"{zlib.crc32(location):08x}{zlib.adler32(location):08x}.snapshot"
 
 
@@ -203,8 +205,6 @@ def read_snapshot(path: Path, key: bytes) -> Policy | None:
         policy = pickle.loads(payload)
     except Exception:  # a damaged or outdated pickle is no snapshot
         return None
-    from policykit.core.api import Policy
-
     return policy if type(policy) is Policy else None
 
 
@@ -222,7 +222,7 @@ def write_snapshot(path: Path, key: bytes, policy: Policy) -> bool:
     except Exception:  # something in the policy that pickle cannot store: no snapshot, no harm
         return False
     data = b"".join((_header(key), len(payload).to_bytes(8, "big"), zlib.crc32(payload).to_bytes(4, "big"), payload))
-    import tempfile
+    import tempfile  # deferred: 3 M instructions (random, shutil) that only a snapshot's writer needs
 
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")  # mode 0600
@@ -247,9 +247,7 @@ def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], 
     loaded from them and stored for the next time. Raises ``PolicyError`` as ``load_policy`` does
     (an invalid policy is never stored). With the cache off or its directory refused, it is
     exactly ``load_policy``."""
-    from policykit.core.paths import default_policy_dir
-
-    root = Path(path) if path is not None else default_policy_dir()
+    root = Path(path) if path is not None else paths.default_policy_dir()
     directory = cache_dir(environ)
     if directory is None or not usable_dir(directory):
         return _load(root, today, site_url)
@@ -277,6 +275,4 @@ def _with_site(key: bytes, site_url: str | None) -> bytes:
 
 
 def _load(root: Path, today: Callable[[], date] | None, site_url: str | None) -> Policy:
-    from policykit.core.api import load_policy
-
     return load_policy(root, today=today, site_url=site_url)
