@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from policykit import __version__
-from policykit.interfaces.cli.edge import EXIT_OK
+from policykit.interfaces.cli.edge import EXIT_OK, help_formatter
 
 COMMANDS = ("validate", "show", "decide", "phrases", "coverage", "mutate", "site", "serve", "lint", "diff", "export")
 """The commands, each the name of its module here, in the order ``policykit --help`` lists them."""
@@ -23,7 +23,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policykit",
         description="Ledyard Public Schools' policy on electronic communications and social media, "
-                    "as policy-as-code.")
+                    "as policy-as-code.", formatter_class=help_formatter())
     parser.add_argument("--version", action="version", version=f"policykit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True

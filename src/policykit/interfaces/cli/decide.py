@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from policykit.core.errors import RequestError, did_you_mean
 from policykit.core.vocabulary import load_vocabulary
 from policykit.interfaces.cli.edge import (add_site_url_argument, load_policy_or_report, site_url,
-                                           EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
+                                           EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument, help_formatter,
                                            report_request_error, request_error_dict)
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "decide", help="ask whether an action is allowed",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=help_formatter(argparse.RawDescriptionHelpFormatter),
         description="Answer a request (a JSON object following schema/request.schema.json) with a "
                     "decision: the outcome, why, what you must do and what you should know.",
         epilog="examples:\n"
