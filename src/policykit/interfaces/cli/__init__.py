@@ -1,17 +1,20 @@
 """The ``policykit`` command: a thin shell over the library, one module per command. A run of one
 command imports only that command's module and builds only its parser; each command imports
-what it runs when it runs."""
+what it runs when it runs. This module imports nothing at the top but ``gc`` and ``sys``: as the
+process's own command line, ``main`` first turns the garbage collector off (``_as_process``), and
+everything imported after that is imported without collections."""
 
 from __future__ import annotations
 
-import argparse
 import gc
-import importlib
 import sys
-from collections.abc import Sequence
 
 from policykit import __version__
-from policykit.interfaces.cli.edge import EXIT_OK, help_formatter
+
+TYPE_CHECKING = False  # typing itself is imported after the collector is off
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
 COMMANDS = ("validate", "show", "decide", "phrases", "coverage", "mutate", "site", "serve", "lint", "diff", "export")
 """The commands, each the name of its module here, in the order ``policykit --help`` lists them."""
@@ -20,6 +23,11 @@ COMMANDS = ("validate", "show", "decide", "phrases", "coverage", "mutate", "site
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser of every command, or of the one named ``only`` (when it names one): a
     run of one command need not build the others' parsers (a few milliseconds of start-up)."""
+    import argparse  # deferred: imported once main has turned the collector off (see _as_process)
+    import importlib  # deferred: as argparse
+
+    from policykit.interfaces.cli.edge import help_formatter  # deferred: as argparse
+
     parser = argparse.ArgumentParser(
         prog="policykit",
         description="Ledyard Public Schools' policy on electronic communications and social media, "
@@ -47,8 +55,9 @@ def _as_process(argv: list[str]) -> int:
     the command ends dies with the process, yet the collection Python makes at exit would walk it.
     Together that was a tenth of a ``policykit decide`` run (``bench/cli.py``). So the collector is
     off until the command line is parsed, the objects made by then are frozen (no collection walks
-    them again), and so are those alive when the command ends. Called with an ``argv`` (tests, the
-    library), ``main`` leaves the collector alone."""
+    them again), and so are those alive when the command ends. This module and ``policykit``
+    import nothing more before, so that the collector is off for every import but the interpreter's
+    own. Called with an ``argv`` (tests, the library), ``main`` leaves the collector alone."""
     gc.disable()
     try:
         args = _parse(argv)
@@ -66,6 +75,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def _execute(args: argparse.Namespace) -> int:
+    from policykit.interfaces.cli.edge import EXIT_OK  # deferred: as argparse in build_parser
+
     try:
         result: int = args.func(args)
         return result

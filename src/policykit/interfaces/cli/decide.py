@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policykit.core.errors import RequestError, did_you_mean
+from policykit.core.requestjson import JsonInputError, parse_json
 from policykit.core.vocabulary import load_vocabulary
 from policykit.interfaces.cli.edge import (add_site_url_argument, load_policy_or_report, site_url,
                                            EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument, help_formatter,
@@ -68,8 +69,6 @@ def _roles() -> tuple[str, ...] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from policykit.core.requestjson import JsonInputError, parse_json
-
     policy = load_policy_or_report(args.policy, site_url(args))
     if policy is None:
         return EXIT_FAILURE
