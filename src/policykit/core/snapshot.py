@@ -47,7 +47,6 @@ Where. ``$POLICYKIT_CACHE_DIR``, or else ``$XDG_CACHE_HOME/policykit``, or else
 from __future__ import annotations
 
 import os
-import pickle
 import stat
 import sys
 import zlib
@@ -55,6 +54,11 @@ from collections.abc import Callable, Mapping
 from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+try:  # CPython's pickler itself, which the pickle module re-exports after defining its Python one (5 M instructions)
+    from _pickle import dumps, loads
+except ImportError:  # another Python
+    from pickle import dumps, loads
 
 from policykit.core.api import Policy, load_policy
 from policykit.core import paths
@@ -202,7 +206,7 @@ def read_snapshot(path: Path, key: bytes) -> Policy | None:
                                                int.from_bytes(data[start - 4:start], "big")):
         return None
     try:
-        policy = pickle.loads(payload)
+        policy = loads(payload)
     except Exception:  # a damaged or outdated pickle is no snapshot
         return None
     return policy if type(policy) is Policy else None
@@ -218,7 +222,7 @@ def write_snapshot(path: Path, key: bytes, policy: Policy) -> bool:
     """Store ``policy`` under ``key`` at ``path`` atomically (a temporary file, then ``os.replace``);
     False (and nothing left behind) if it cannot be written."""
     try:
-        payload = pickle.dumps(policy, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = dumps(policy, protocol=-1)  # the highest protocol
     except Exception:  # something in the policy that pickle cannot store: no snapshot, no harm
         return False
     data = b"".join((_header(key), len(payload).to_bytes(8, "big"), zlib.crc32(payload).to_bytes(4, "big"), payload))
