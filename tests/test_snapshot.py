@@ -272,6 +272,18 @@ def test_a_damaged_snapshot_is_ignored_and_rewritten(cache: Path, how: str, monk
     assert [path.name for path in cache.iterdir()] == [file.name]  # no temporary file left behind
 
 
+def test_a_snapshot_brings_its_generic_encoder_compiled(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykit.core import encoder
+    from policykit.core.vocabulary import load_vocabulary
+
+    load_policy_snapshot(today=today)
+    monkeypatch.setattr(encoder, "_COMPILED", {})
+    policy = load_policy_snapshot(today=today)
+    source, code = encoder.generic_encoder(load_vocabulary(), policy.layout)
+    assert encoder._COMPILED == {source: code}
+    assert answer(policy, CASES[0].request) == answer(load_policy(today=today), CASES[0].request)
+
+
 def test_a_missing_cache_directory_that_cannot_be_made_falls_back(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from types import CodeType
 
 from policykit.core.compiler import AtomLayout, union_of
 from policykit.core.request import Encoded, valid_date
@@ -33,6 +34,12 @@ DATE_LIMIT = 4096
 """The most dates one encoder remembers as valid (checking one costs more than encoding a request)."""
 
 Encoder = Callable[[object], "Encoded | None"]
+
+_COMPILED: dict[str, CodeType] = {}
+"""Encoders compiled before, by their source: what a policy's snapshot brings along
+(``remember_compiled``), so that a process reading it back does not compile its generic encoder
+again (compiling it is 6 M instructions, a fortieth of a ``policykit decide`` process). The same
+source compiles to the same code, so a hit changes nothing but the cost."""
 
 
 def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = SHAPE_LIMIT) -> Encoder:
@@ -87,6 +94,19 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
     return encode
 
 
+def generic_encoder(vocabulary: Vocabulary, layout: AtomLayout) -> tuple[str, CodeType]:
+    """The source of the generic encoder and its code: what ``remember_compiled`` takes."""
+    writer = _Writer(vocabulary, layout)
+    return writer.compiled("encode", writer.generic())
+
+
+def remember_compiled(source: str, code: CodeType) -> None:
+    """Use ``code`` for an encoder whose source is ``source`` (from ``generic_encoder``, kept in a
+    snapshot) instead of compiling it again."""
+    if type(source) is str and type(code) is CodeType:
+        _COMPILED[source] = code
+
+
 def encoder_source(vocabulary: Vocabulary, layout: AtomLayout, keys: tuple[str, ...] | None = None) -> str:
     """The generated source: the generic encoder, or the one for requests with exactly ``keys``
     (a valid shape: known fields, the required ones among them)."""
@@ -109,8 +129,16 @@ class _Writer:
 
     def function(self, name: str, lines: list[str]) -> Encoder:
         namespace: dict[str, object] = dict(self.constants)
-        exec(compile("\n".join(lines) + "\n", f"<policykit {name}>", "exec"), namespace)  # noqa: S102 - our own code
+        exec(self.compiled(name, lines)[1], namespace)  # noqa: S102 - our own code
         return namespace[name]  # type: ignore[return-value]  # the function the source just defined
+
+    def compiled(self, name: str, lines: list[str]) -> tuple[str, CodeType]:
+        """The source of function ``name`` and its code, compiled unless remembered."""
+        source = "\n".join(lines) + "\n"
+        code = _COMPILED.get(source)
+        if code is None:
+            code = compile(source, f"<policykit {name}>", "exec")
+        return source, code
 
     # ------------------------------------------------------------------------------ constants
 

@@ -26,7 +26,9 @@ share a key.
 The file. One file per policy location (a checksum of the location names it, so a changed policy
 overwrites its old snapshot instead of piling up; two locations whose names collide would only take
 turns overwriting one file), holding a header (a magic string, ``FORMAT``, the key's length, the
-key, the payload's length and CRC-32) and the pickle. It is written to a temporary file in the same
+key, the payload's length and CRC-32) and the payload: a pickle of the policy and of its generic
+request encoder's source and compiled code (``marshal``), which the encoder then need not compile
+(``policykit.core.encoder.remember_compiled``). It is written to a temporary file in the same
 directory and moved into place with ``os.replace``, so a reader sees a whole old file or a whole new
 one. On reading, anything wrong (no file, another format or key, a payload whose length or CRC-32 does
 not match, a pickle that fails, an object that is not a ``Policy``) makes it ignored: the policy is
@@ -46,6 +48,7 @@ Where. ``$POLICYKIT_CACHE_DIR``, or else ``$XDG_CACHE_HOME/policykit``, or else
 
 from __future__ import annotations
 
+import marshal
 import os
 import stat
 import sys
@@ -61,6 +64,8 @@ except ImportError:  # another Python
     from pickle import dumps, loads
 
 from policykit.core.api import Policy, load_policy
+from policykit.core.encoder import generic_encoder, remember_compiled
+from policykit.core.vocabulary import load_vocabulary
 from policykit.core import paths
 
 if TYPE_CHECKING:
@@ -206,10 +211,13 @@ def read_snapshot(path: Path, key: bytes) -> Policy | None:
                                                int.from_bytes(data[start - 4:start], "big")):
         return None
     try:
-        policy = loads(payload)
+        policy, encoder = loads(payload)
+        if type(policy) is not Policy:
+            return None
+        remember_compiled(*marshal.loads(encoder))
     except Exception:  # a damaged or outdated pickle is no snapshot
         return None
-    return policy if type(policy) is Policy else None
+    return policy
 
 
 def _header(key: bytes) -> bytes:
@@ -222,7 +230,8 @@ def write_snapshot(path: Path, key: bytes, policy: Policy) -> bool:
     """Store ``policy`` under ``key`` at ``path`` atomically (a temporary file, then ``os.replace``);
     False (and nothing left behind) if it cannot be written."""
     try:
-        payload = dumps(policy, protocol=-1)  # the highest protocol
+        encoder = marshal.dumps(generic_encoder(load_vocabulary(), policy.layout))
+        payload = dumps((policy, encoder), protocol=-1)  # the highest protocol
     except Exception:  # something in the policy that pickle cannot store: no snapshot, no harm
         return False
     data = b"".join((_header(key), len(payload).to_bytes(8, "big"), zlib.crc32(payload).to_bytes(4, "big"), payload))
