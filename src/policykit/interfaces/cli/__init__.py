@@ -83,5 +83,6 @@ def _execute(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK
 
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -160,7 +160,7 @@ def request_from_settings(settings: Sequence[str], role: str) -> dict[str, objec
 
 def format_decision(decision: Decision, messages: Messages, width: int = 88) -> str:
     """A decision laid out for a terminal, in the words of ``messages`` (``schema/messages.yaml``)."""
-    from policykit.core.engine import PROVISO_OUTCOMES
+    from policykit.core.engine import PROVISO_OUTCOMES  # deferred: the engine, which decide --help need not import
 
     words = messages.outcomes
     lines = [words[decision.outcome].headline, ""]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policykit.core.errors import PolicyError, PolicyIssue, RequestError
-from policykit.core.paths import default_features_dir, default_policy_dir
+from policykit.core.paths import default_features_dir, default_policy_dir, project_mkdocs_file
 
 if TYPE_CHECKING:
     from policykit.authoring.scenarios import Scenario
@@ -30,7 +30,7 @@ def clock() -> date:
     which a policy reads as a date in its own time zone, or the moment ``POLICYKIT_NOW`` (an instant)
     or ``POLICYKIT_TODAY`` (a date) pins, so that the whole project (decide, diff, coverage, mutate,
     site build) can be run at another moment. Pass it as ``load_policy(today=clock)``."""
-    from policykit.interfaces.clock import ClockError, now
+    from policykit.interfaces.clock import ClockError, now  # deferred: zoneinfo, 10 M instructions, to ask the date
 
     try:
         return now()
@@ -123,9 +123,8 @@ def report_request_error(error: RequestError, fmt: str) -> int:
 def load_scenarios(args: argparse.Namespace, site_url: str | None = None) -> "tuple[Policy, list[Scenario]] | None":
     """The policy (its clause URLs under ``site_url``, if given) and the scenarios, or None after
     printing every problem."""
-    from policykit.core.api import load_policy
-    from policykit.core.errors import PolicyError
-    from policykit.authoring.scenarios import read_features
+    from policykit.authoring.scenarios import read_features  # deferred: ~35 ms, only for the scenarios' commands
+    from policykit.core.api import load_policy  # deferred: the compiler and the engine, only to load a policy
 
     try:
         policy = load_policy(args.policy, today=clock, site_url=site_url)
@@ -183,7 +182,7 @@ def site_url(args: argparse.Namespace) -> str | None:
     """The staff site's base URL for this run: ``--site-url``, else ``site_url`` in the project's
     mkdocs.yml (the one place a published site declares its address), else None. SystemExit
     (status 2) naming the problem when it is not an absolute http(s) address."""
-    from policykit.core.compiler import site_base_url
+    from policykit.core.compiler import site_base_url  # deferred: the compiler, only for commands that decide
 
     given = getattr(args, "site_url", None)
     try:
@@ -196,8 +195,6 @@ def site_url(args: argparse.Namespace) -> str | None:
 def mkdocs_site_url() -> str | None:
     """``site_url`` of the project's mkdocs.yml (read at the edge; None when it is not set, or
     from an installed package, which has no mkdocs.yml)."""
-    from policykit.core.paths import project_mkdocs_file
-
     config = project_mkdocs_file()
     if config is None:
         return None
@@ -208,7 +205,7 @@ def mkdocs_site_url() -> str | None:
     line = next((line for line in lines if line.startswith("site_url:")), None)
     if line is None:
         return None
-    import yaml
+    import yaml  # deferred: PyYAML (9 ms), only when mkdocs.yml sets site_url
 
     value = yaml.safe_load(line).get("site_url")
     return str(value) if value else None
