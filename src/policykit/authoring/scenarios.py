@@ -43,7 +43,6 @@ from policykit.core.loader import display_path
 from policykit.core.readings import read_reading_ids
 from policykit.core.paths import default_features_dir
 from policykit.authoring.phrases import Phrasebook, PhraseError, load_phrasebook
-from policykit.core.yamlfile import read_yaml
 
 ASK = "I ask the policy"
 CLAUSE_TAG = "@clause:"
@@ -177,7 +176,8 @@ class ScenarioRun:
             if clause not in obligations:
                 return [f"expected an obligation under {clause}; obligations: {_list(list(obligations))}"]
             return [] if obligations[clause] is met else [
-                f"expected the obligation under {clause} to be {_met_words(met)}, it is {_met_words(obligations[clause])}"]
+                f"expected the obligation under {clause} to be {_met_words(met)}, "
+                f"it is {_met_words(obligations[clause])}"]
         if kind == "no_obligations":
             return [] if not obligations else [f"expected no obligations; got {_list(list(obligations))}"]
         if kind == "no_other_obligations":
