@@ -61,7 +61,7 @@ class Asked:
     source: str  # "question" or "scenario"
     id: str  # the corpus id, or the scenario's file:line
     words: str
-    request: dict
+    request: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,8 @@ class Condition:
     words: str
     fact: str
     item: str
-    values: tuple
-    witness: dict
+    values: tuple[object, ...]
+    witness: dict[str, Any]
     witness_old: str
     witness_new: str
 
@@ -93,11 +93,11 @@ class Sentence:
     new: str
     conditions: tuple[Condition, ...]
     unless: tuple[Condition, ...]  # "unless another rule already decides it"
-    example: dict
+    example: dict[str, Any]
     example_words: str
     covers: tuple[str, ...]  # ids of the corpus questions and scenarios it covers
     requests: int  # the pattern's count of requests, for the detail
-    base: dict  # the request of the pattern each witness varies in one fact
+    base: dict[str, Any]  # the request of the pattern each witness varies in one fact
 
     def words(self) -> str:
         """The sentence in plain words: "When I send a message, and it reaches a student, the answer
@@ -149,7 +149,7 @@ def changed_questions(old: Policy, new: Policy, day: date, asked: Sequence[Asked
     return found
 
 
-def matches(where: Sequence[tuple[str, str, tuple]], request: Mapping) -> bool:
+def matches(where: Sequence[tuple[str, str, tuple[object, ...]]], request: Mapping[str, Any]) -> bool:
     """Whether a request meets every condition ``(fact, list item or "", the states allowed)`` of a
     pattern (``Flip.where``) or a sentence."""
     vocabulary = load_vocabulary()
@@ -157,7 +157,7 @@ def matches(where: Sequence[tuple[str, str, tuple]], request: Mapping) -> bool:
         value = fact_value(request, fact)
         kind = vocabulary[fact].kind
         if item:
-            if (item in (value or [])) not in allowed:
+            if (item in _listed(value)) not in allowed:
                 return False
         elif kind == "object":
             if (value is not None) not in allowed:
@@ -170,7 +170,12 @@ def matches(where: Sequence[tuple[str, str, tuple]], request: Mapping) -> bool:
     return True
 
 
-def _set(request: dict, path: str, value: object) -> None:
+def _listed(value: object) -> list[object]:
+    """A list fact's values (none when it is not given)."""
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _set(request: dict[str, Any], path: str, value: object) -> None:
     *parents, leaf = path.split(".")
     target = request
     for part in parents:
@@ -181,7 +186,7 @@ def _set(request: dict, path: str, value: object) -> None:
         target[leaf] = value
 
 
-def _neighbours(request: dict, fact: str, item: str, allowed: tuple) -> list[dict]:
+def _neighbours(request: dict[str, Any], fact: str, item: str, allowed: tuple[object, ...]) -> list[dict[str, Any]]:
     """Requests like ``request`` but for one fact, whose state is outside ``allowed``."""
     vocabulary = load_vocabulary()
     definition = vocabulary[fact]
@@ -191,7 +196,7 @@ def _neighbours(request: dict, fact: str, item: str, allowed: tuple) -> list[dic
             if state in allowed:
                 continue
             other = copy.deepcopy(request)
-            items = [v for v in (fact_value(other, fact) or []) if v != item] + ([item] if state else [])
+            items = [v for v in _listed(fact_value(other, fact)) if v != item] + ([item] if state else [])
             _set(other, fact, items)
             found.append(other)
         return found
@@ -203,10 +208,10 @@ def _neighbours(request: dict, fact: str, item: str, allowed: tuple) -> list[dic
                 found.append(other)
         return found
     if definition.kind == "list":
-        for state in ("given", None):
-            if state not in allowed:
+        for given in ("given", None):
+            if given not in allowed:
                 other = copy.deepcopy(request)
-                _set(other, fact, [] if state == "given" else None)
+                _set(other, fact, [] if given == "given" else None)
                 found.append(other)
         return found
     if definition.kind == "boolean":
@@ -222,7 +227,7 @@ def _neighbours(request: dict, fact: str, item: str, allowed: tuple) -> list[dic
     return found
 
 
-def plain_example(flip: Flip) -> dict:
+def plain_example(flip: Flip) -> dict[str, Any]:
     """The pattern's example with every fact the pattern leaves free left out (or, for the role,
     the first one): still a request of the pattern, so it changes as the pattern says."""
     vocabulary = load_vocabulary()
@@ -242,10 +247,10 @@ def plain_example(flip: Flip) -> dict:
                 _set(request, fact.path, fact.value_names[0])
             continue
         _set(request, fact.path, None)
-    for fact in {f for f, _ in items}:
-        value = fact_value(request, fact)
+    for path in {f for f, _ in items}:
+        value = fact_value(request, path)
         if isinstance(value, list):
-            _set(request, fact, [v for v in value if (fact, v) in items])
+            _set(request, path, [v for v in value if (path, v) in items])
     return request
 
 
@@ -350,7 +355,7 @@ def sentences(old: Policy, new: Policy, day: date, flips: Sequence[Flip], asked:
     return sorted(chosen, key=lambda s: (-len(s.covers), -s.requests))
 
 
-def witness_change(base: Mapping, witness: Mapping) -> str:
+def witness_change(base: Mapping[str, Any], witness: Mapping[str, Any]) -> str:
     """How a witness differs from the request it varies, in words: "“it is a phone call” instead of
     “it goes by text message”"."""
     before, after = request_words(base).split("; "), request_words(witness).split("; ")
@@ -363,7 +368,7 @@ def witness_change(base: Mapping, witness: Mapping) -> str:
     return "no " + " and no ".join(f"“{w}”" for w in removed) if removed else "the same words"
 
 
-def request_words(request: Mapping) -> str:
+def request_words(request: Mapping[str, Any]) -> str:
     """A request in the phrasebook's words: "I am a teacher; I send a message; it goes by text message"."""
     book = {(p.fact, p.value): p.text for p in load_phrasebook().phrases}
     words = []
@@ -377,7 +382,7 @@ def request_words(request: Mapping) -> str:
             if (fact.path, None) in book:
                 words.append(book[(fact.path, None)])
         elif fact.kind == "list":
-            words += [book.get((fact.path, v), f"{fact.path} has {v}") for v in value]
+            words += [book.get((fact.path, v), f"{fact.path} has {v}") for v in _listed(value)]
         elif fact.kind == "boolean":
             if value:
                 words.append(book.get((fact.path, True), fact.path))

@@ -107,7 +107,8 @@ class Question:
     @property
     def request(self) -> dict[str, Any]:
         """The request, as a new dict each time (safe to change)."""
-        return json.loads(self.request_json)
+        request: dict[str, Any] = json.loads(self.request_json)
+        return request
 
     @property
     def as_of(self) -> date:
@@ -197,7 +198,7 @@ def _check_readings(root: Path) -> tuple[tuple[Reading, ...], list[PolicyIssue]]
             issues.append(doc.issue(where + ("id",), f"duplicate reading id '{entry['id']}'", "duplicate-id"))
             continue
         seen.add(entry["id"])
-        clauses = entry.get("clauses") if isinstance(entry.get("clauses"), list) else []
+        clauses = entry["clauses"] if isinstance(entry.get("clauses"), list) else []
         readings.append(Reading(entry["id"], str(entry.get("title", "")), tuple(map(str, clauses)),
                                 str(entry.get("summary", ""))))
     return tuple(readings), issues
@@ -295,7 +296,8 @@ def _check_file(path: Path, context: _Context, issues: list[PolicyIssue]) -> Top
     return Topic(path.stem, data["topic"], data["intro"], tuple(questions), doc.path)
 
 
-def _question_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _Context) -> Iterator[PolicyIssue]:
+def _question_issues(doc: YamlDocument, where: JsonPath, entry: dict[str, Any],
+                     context: _Context) -> Iterator[PolicyIssue]:
     """The checks the schema cannot make: unique ids, known clauses, facts and readings, accept
     or refused, ask_for with undetermined, and the quote inside the clause's text."""
     qid = entry.get("id")
@@ -380,7 +382,8 @@ def _clause_ref(doc: YamlDocument, path: JsonPath, clause_id: object, context: _
         yield doc.issue(path, f"no clause '{clause_id}' in the policy{hint}", "unknown-clause")
 
 
-def _quote_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _Context) -> Iterator[PolicyIssue]:
+def _quote_issues(doc: YamlDocument, where: JsonPath, entry: dict[str, Any],
+                  context: _Context) -> Iterator[PolicyIssue]:
     clause_id, quote = entry.get("clause"), entry.get("quote")
     if not isinstance(clause_id, str) or clause_id not in context.clauses:
         yield from _clause_ref(doc, where + ("clause",), clause_id, context)
@@ -390,7 +393,7 @@ def _quote_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _Con
     clause = context.clauses[clause_id]
     request = entry.get("request")
     as_of = request.get("as_of") if isinstance(request, dict) else None
-    if not valid_date(as_of):
+    if not isinstance(as_of, str) or not valid_date(as_of):
         return  # the schema reports the date
     day = date.fromisoformat(as_of)
     version = clause.version_on(day)
@@ -404,7 +407,7 @@ def _quote_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _Con
                                             "copy the words exactly from the clause's text", "quote-not-found")
 
 
-def _build_question(doc: YamlDocument, where: JsonPath, entry: dict) -> Question:
+def _build_question(doc: YamlDocument, where: JsonPath, entry: dict[str, Any]) -> Question:
     start = doc.position(where)
     positions = tuple((key, doc.position(where + (key,)).line, doc.position(where + (key,)).column)
                       for key in entry)

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from policykit.core.api import Policy
 from policykit.core.decision import Decision
@@ -67,7 +68,7 @@ def _example_block(example: Example, heading: str = "???", also: Sequence[str] =
     return card
 
 
-def question_key(request: dict) -> str:
+def question_key(request: dict[str, Any]) -> str:
     """What makes two questions the same question: their request, facts in a fixed order."""
     return json.dumps(request, sort_keys=True)
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from policykit.core.model import PolicyDocument
+from policykit.core.model import PolicyDocument, Reference
 from policykit.authoring.phrases import Phrase, Phrasebook, load_phrasebook
 from policykit.core.schemaerrors import load_schema
 from policykit.core.vocabulary import Fact, Vocabulary
@@ -77,7 +77,7 @@ def references_page(document: PolicyDocument) -> str:
     """The references grouped by jurisdiction, in the order the policy file first names each; under
     a jurisdiction, the heading the adopted text prints above them (``group``), when there is one."""
     titles = jurisdiction_titles()
-    by_jurisdiction: dict[str, list] = {}
+    by_jurisdiction: dict[str, list[Reference]] = {}
     for reference in document.references:
         by_jurisdiction.setdefault(reference.jurisdiction, []).append(reference)
     parts = front_matter(SEARCH_BOOST["references"]) + [
@@ -100,7 +100,7 @@ def glossary_page(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
     """The staff glossary, in staff words: what a question to the policy can say, what each answer
     means, what the policy takes when it is not said, and the words the examples use. The request's
     field names and codes are on the developers' page (``request_fields_page``)."""
-    by_fact: dict[str, list] = defaultdict(list)
+    by_fact: dict[str, list[Phrase]] = defaultdict(list)
     for phrase in phrasebook.phrases:
         by_fact[phrase.fact].append(phrase)
     parts = front_matter(SEARCH_BOOST["glossary"]) + [
@@ -165,7 +165,7 @@ FIELDS_PAGE = "fields.md"
 def request_fields_page(vocabulary: Vocabulary, phrasebook: Phrasebook) -> str:
     """The developers' glossary: every field of a request by its path, its values by their codes,
     what a missing field means (``x-when-missing``), and the phrases the scenarios use for them."""
-    by_fact: dict[str, list] = defaultdict(list)
+    by_fact: dict[str, list[Phrase]] = defaultdict(list)
     for phrase in phrasebook.phrases:
         by_fact[phrase.fact].append(phrase)
     parts = front_matter(SEARCH_BOOST["developer"]) + ["# Request fields", "",
