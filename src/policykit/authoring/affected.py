@@ -66,6 +66,8 @@ class Asked:
 
 @dataclass(frozen=True)
 class ChangedQuestion:
+    """An everyday question whose outcome differs between the sides."""
+
     asked: Asked
     old: str  # outcome before
     new: str  # outcome after

@@ -45,6 +45,8 @@ class DatedReview:
 
 @dataclass(frozen=True)
 class Review:
+    """The review of a change: every compared date, and the correction errors found."""
+
     old: str
     new: str
     dates: tuple[DatedReview, ...]
@@ -102,6 +104,7 @@ def review(old: diff.Side, new: diff.Side, *, questions: Path | None = None, fea
 
 
 def date_heading(dated: DatedReview) -> str:
+    """A compared date as a heading: "Today, …" or "From …"."""
     return f"Today, {dated.day.isoformat()}" if dated.today else f"From {dated.day.isoformat()}"
 
 
@@ -111,11 +114,13 @@ def compared(reviewed: Review) -> str:
 
 
 def question_line(dated: DatedReview) -> str:
+    """How many of the questions asked change, in one line."""
     return (f"**{len(dated.questions)} of {dated.asked} questions change** (the question corpus and the scenarios, "
             f"each asked as of {dated.day.isoformat()}).")
 
 
 def sentence_example(sentence: Sentence) -> str:
+    """A sentence's example question, and how many questions it covers."""
     size = len(sentence.covers)
     covered = "none" if not size else f"{size}"
     return f"For example: “{sentence.example_words}” (it covers {covered} of the questions and scenarios asked)."

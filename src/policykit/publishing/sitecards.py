@@ -40,6 +40,7 @@ def section_path(section: Section) -> str:
 
 
 def scenario_examples(policy: Policy, scenarios: Sequence[Scenario], phrasebook: Phrasebook) -> list[Example]:
+    """Each scenario decided by the policy, as a worked example."""
     examples = []
     for scenario in scenarios:
         # The scenario's date pins the revision it illustrates; a staff card does not need it.
@@ -107,6 +108,7 @@ class Cards:
 
 
 def claim_cards(examples: Sequence[Example], cards: Cards, page: str) -> None:
+    """Note that ``page`` asks each example's question (the first page to claim a question holds its card)."""
     book = load_phrasebook()
     for example in examples:
         cards.claim(question_key(example.scenario.request(book)), page, example.scenario.name)
@@ -192,14 +194,17 @@ def answer_card(title: str, facts: Sequence[str], decision: Decision, heading: s
 
 
 def escape_markdown(text: str) -> str:
+    """Text with Markdown's emphasis marks and double quotes escaped."""
     return text.replace("*", "\\*").replace("_", "\\_").replace('"', "&quot;")
 
 
 def long_date(day: date) -> str:
+    """A date as staff read it: "June 1, 2026"."""
     return f"{day.strftime('%B')} {day.day}, {day.year}"
 
 
 def clause_link(document: PolicyDocument, clause_id: str, from_root: bool = False) -> str:
+    """A link to a clause on its section page (from a section page, or from the site's root)."""
     return f"{'sections/' if from_root else ''}{document.clause(clause_id).section}.md#{clause_id}"
 
 
@@ -214,4 +219,5 @@ thousand times a word in the text, so the developer pages' rank is low enough th
 
 
 def front_matter(boost: float) -> list[str]:
+    """A page's front matter: its boost in the site's search."""
     return ["---", "search:", f"  boost: {boost}", "---", ""]

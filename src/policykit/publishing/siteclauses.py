@@ -207,6 +207,7 @@ SEARCH_FACTS = ("channel", "account")
 
 def section_page(section: Section, document: PolicyDocument, day: date, by_clause: dict[str, list[Example]],
                   loose: Sequence[Example], cards: Cards) -> str:
+    """One section's page: every clause of the section, with its cards."""
     page = section_path(section)
     parts = ["---", "search:", f"  boost: {SEARCH_BOOST['section']}", "---", "", f"# {section.title}", "",
              f"*{built_on(day)}*", ""]
@@ -227,6 +228,7 @@ def section_page(section: Section, document: PolicyDocument, day: date, by_claus
 
 
 def changelog_page(document: PolicyDocument, day: date) -> str:
+    """The changelog: every version of every clause, by the day it took (or takes) effect."""
     parts = front_matter(SEARCH_BOOST["changelog"]) + [
         "# Changelog", "", "Every version of every clause and every correction, newest first: each heading is "
         "the day a version took effect (or takes effect, for an upcoming one) or a correction was made.", ""]

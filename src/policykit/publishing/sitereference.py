@@ -40,6 +40,7 @@ def rank_as_developer_page(page: Path) -> None:
 
 
 def home_page(document: PolicyDocument, day: date, faq: Sequence[Example], cards: Cards) -> str:
+    """The home page: what the policy is, its sections, and the frequently asked questions."""
     scope = [document.clause(cid).version_on(day) for cid in document.sections[0].clause_ids]
     parts = front_matter(SEARCH_BOOST["home"]) + [
         f"# {document.title}", "",

@@ -26,6 +26,9 @@ class CorrectionNote:
 
 @dataclass(frozen=True)
 class ClauseChange:
+    """One clause that differs between the sides: how (added, removed, changed, corrected), its text as a
+    redline, the rule cases only each side has, and the corrections made in place."""
+
     clause: str
     title: str
     status: str  # added, removed, changed, corrected

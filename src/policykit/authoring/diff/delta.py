@@ -55,6 +55,7 @@ class Delta:
 
     @property
     def outcome_changed(self) -> bool:
+        """Whether the outcome itself changes."""
         return self.old_outcome != self.new_outcome
 
     @property
@@ -64,6 +65,7 @@ class Delta:
                                             self.new_obligations, self.old_notices, self.new_notices))
 
     def to_dict(self) -> dict[str, object]:
+        """The delta as JSON data."""
         return {"old_outcome": self.old_outcome, "new_outcome": self.new_outcome,
                 "old_reasons": list(self.old_reasons), "new_reasons": list(self.new_reasons),
                 "old_obligations": [list(o) for o in self.old_obligations],
@@ -114,6 +116,9 @@ class Flip:
 
 @dataclass(frozen=True)
 class PolicyDiff:
+    """The diff of one date: the clauses that changed, the facts the impact had to settle, the size
+    of the request space, the patterns of requests that change, notes and errors."""
+
     old: str
     new: str
     changes: tuple[ClauseChange, ...]

@@ -45,6 +45,7 @@ def _table(rows: Sequence[Flip], shown: int = SHOWN) -> list[str]:
 
 
 def cell(text: str) -> str:
+    """Text for a Markdown table cell."""
     return text.replace("|", "\\|")
 
 
@@ -80,6 +81,7 @@ def to_markdown(report: PolicyDiff, shown: int = SHOWN) -> str:
 
 
 def errors_markdown(errors: Sequence[str]) -> list[str]:
+    """The errors section of a report (nothing when there are none)."""
     if not errors:
         return []
     return ["### Errors", ""] + [f"- error: {e}" for e in errors] + [""]

@@ -23,6 +23,8 @@ MAX_STEPS = 400_000
 
 @dataclass(frozen=True)
 class Leaf:
+    """A cube of requests whose decision changes, and how."""
+
     cube: Cube
     delta: Delta
 
@@ -94,6 +96,7 @@ class ImpactSearch:
         return leaves, self.settled_units
 
     def link(self, index: int, choices: list[int], rest: int) -> int:
+        """The number of the chain (``index`` settled to ``choices``, then chain ``rest``), made once."""
         entry = (index, frozenset(choices), rest)
         number = self.chain_ids.get(entry)
         if number is None:

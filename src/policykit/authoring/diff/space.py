@@ -43,6 +43,8 @@ WhereWords = dict[tuple[int, frozenset[int]], tuple[str, Where]]
 
 @dataclass(frozen=True)
 class State:
+    """One state of a unit: the bits it sets, its weight in requests, and its words."""
+
     true: int
     unknown: int
     weight: int  # how many requests (by meaning) the state stands for, its children aside

@@ -28,6 +28,8 @@ TermStates = list[int]
 
 @dataclass(frozen=True)
 class Term:
+    """One term (a conjunction of bit tests) of a side's compiled rule cases, as the search reads it."""
+
     positive: int
     negative: int
     known: int
@@ -87,6 +89,7 @@ class CaseInfo:
 
     @property
     def effect(self) -> bool:
+        """Whether the case yields an obligation or a notice."""
         return self.obligation is not None or self.notice is not None
 
 
@@ -303,6 +306,8 @@ def _shared(rank: int, old: _Regime, new: _Regime) -> bool:
 
 
 def met_state(bit: int, true: int, unknown: int, settled: int) -> object:
+    """How an obligation's settling bit stands over a cube: met, unmet, open, or not settled yet
+    (then named by its bit, the same wherever the same bit settles it)."""
     if not bit:
         return "open"
     if bit & ~settled:
