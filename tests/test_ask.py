@@ -1,8 +1,9 @@
 """The browser's evaluator (``policykit.js`` of ``policykit.publishing.browser``, reading
-``policykit.publishing.ask``'s data) against ``Policy.decide(..., alternatives=True)``: thousands of seeded requests over the vocabulary, the
-whole question corpus and malformed requests, in Debian's Chromium; then the same for mutated
-policies, to show the page's answers come from the compiled policy and change with it, and for small
-synthetic policies where only an exact reading of what is at stake gives the right answer."""
+``policykit.publishing.ask``'s data) against ``Policy.decide(..., alternatives=True)``: thousands of
+seeded requests over the vocabulary, the whole question corpus and malformed requests, in Debian's
+Chromium; then the same for mutated policies, to show the page's answers come from the compiled
+policy and change with it, and for small synthetic policies where only an exact reading of what is
+at stake gives the right answer."""
 
 from __future__ import annotations
 

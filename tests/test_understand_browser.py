@@ -1,8 +1,9 @@
 """``window.policykit.understand`` (``understand.js`` of ``policykit.publishing.browser``) in Debian's
-Chromium, on the everyday phrasings of tests/corpus/phrasings.yaml: nothing is read that the words do not say (precision), every
-fact they state is read or offered as a choice (recall), each reading names the words that gave it,
-and what it reads is a request the evaluator accepts. The page's data comes from the policy and the
-request schema, as on the site (``policykit.publishing.ask.ask_script``)."""
+Chromium, on the everyday phrasings of tests/corpus/phrasings.yaml: nothing is read that the words
+do not say (precision), every fact they state is read or offered as a choice (recall), each reading
+names the words that gave it, and what it reads is a request the evaluator accepts. The page's data
+comes from the policy and the request schema, as on the site
+(``policykit.publishing.ask.ask_script``)."""
 
 from __future__ import annotations
 
