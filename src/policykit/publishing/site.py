@@ -23,6 +23,7 @@ from policykit.authoring.answers import information_answer
 from policykit.authoring.questions import Question, Topic
 from policykit.authoring.scenarios import Scenario
 from policykit.publishing.ask import ask_page, ask_script
+from policykit.publishing.browser import copy_scripts
 from policykit.core.vocabulary import load_vocabulary
 from policykit.publishing.sitecards import (
     ON_SCREEN, SEARCH_BOOST, Cards, Example, answer_card, card_anchor, card_link, claim_cards, clause_link,
@@ -110,6 +111,7 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(schema, target)
             written.append(target)
+    written += copy_scripts(out / "assets")
     return written
 
 
