@@ -9,10 +9,18 @@ from conftest import PROJECT_ROOT
 from policykit.interfaces.cli import build_parser
 
 
-def test_pre_commit_runs_validate_lint_and_coverage():
+def test_pre_commit_runs_validate_lint_coverage_ruff_and_mypy():
     config = yaml.safe_load((PROJECT_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     entries = [hook["entry"] for repo in config["repos"] for hook in repo["hooks"]]
-    assert entries == [".venv/bin/policykit validate", ".venv/bin/policykit lint", ".venv/bin/policykit coverage"]
+    assert entries == [".venv/bin/policykit validate", ".venv/bin/policykit lint", ".venv/bin/policykit coverage",
+                       ".venv/bin/ruff check", ".venv/bin/mypy"]
+
+
+def test_make_test_runs_ruff_and_mypy_first():
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "test: setup lint\n" in makefile
+    lint = makefile.split("\nlint: setup\n", 1)[1].split("\n\n", 1)[0]
+    assert lint.split("\n") == ["\t$(BIN)/ruff check src tests bench scripts", "\t$(BIN)/mypy"]
 
 
 def test_the_pull_request_workflow_validates_tests_builds_and_diffs():
@@ -29,7 +37,8 @@ def test_the_pull_request_workflow_validates_tests_builds_and_diffs():
 def test_contributing_explains_every_check_and_command():
     text = (PROJECT_ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for words in ("policykit validate", "policykit lint", "policykit coverage", "policykit mutate", "policykit diff",
-                  "mkdocs serve", "add a version", "awaits board confirmation"):
+                  "mkdocs serve", "add a version", "awaits board confirmation", "make lint", "ruff check",
+                  "mypy"):
         assert words in text, words
     commands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001 - the parser's own commands
     assert {"validate", "lint", "diff", "coverage", "mutate", "phrases"} <= set(commands)
