@@ -24,13 +24,12 @@ _EXPORTS = {
     "check_policy_dir": "policykit.core.loader", "load_policy_dir": "policykit.core.loader",
 }
 
+
 def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'policykit' has no attribute '{name}'")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(__import__(module, fromlist=[name]), name)
     globals()[name] = value
     return value
 
