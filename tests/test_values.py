@@ -57,16 +57,25 @@ def test_construction_defaults_and_factories_behave_like_a_dataclass() -> None:
     assert Point.y == 0 and Point(5).norm() == 5 and Point.__match_args__ == ("x", "y", "tags", "note")
 
 
-@pytest.mark.parametrize("args, kwargs, message", [
-    ((), {}, "Point() missing required argument: 'x'"),
-    ((1, 2, (), {}, 5), {}, "Point() takes 4 arguments but 5 were given"),
-    ((1,), {"x": 2}, "Point() got multiple values for argument 'x'"),
-    ((1,), {"z": 2}, "Point() got an unexpected keyword argument 'z'"),
-])
-def test_wrong_arguments_are_refused(args: tuple, kwargs: dict, message: str) -> None:
+@pytest.mark.parametrize("args, kwargs", [((), {}), ((1, 2, (), {}, 5), {}), ((1,), {"x": 2}), ((1,), {"z": 2})])
+def test_wrong_arguments_are_refused_as_a_dataclass_refuses_them(args: tuple, kwargs: dict) -> None:
     with pytest.raises(TypeError) as raised:
         Point(*args, **kwargs)
-    assert str(raised.value) == message
+    with pytest.raises(TypeError) as standard:
+        StandardPoint(*args, **kwargs)
+    assert str(raised.value) == str(standard.value).replace("StandardPoint", "Point")
+
+
+def test_the_init_is_written_when_the_class_is_first_constructed() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Later:
+        a: int
+        b: list = field(default_factory=list)
+
+    first = Later.__init__
+    assert Later(1) == Later(1, []) and Later(a=1, b=[2]).b == [2]
+    assert Later.__init__ is not first and Later.__init__.__qualname__.endswith("Later.__init__")
+    assert Later(3).b is not Later(3).b
 
 
 def test_equality_and_hash_read_the_compared_fields_of_the_same_class() -> None:

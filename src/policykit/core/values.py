@@ -1,23 +1,27 @@
-"""Immutable values, declared as frozen dataclasses are, without generating code.
+"""Immutable values, declared as frozen dataclasses are, at the cost of a plain class.
 
 ``@dataclass(frozen=True)`` from this module reads the same declaration as the standard one (the
 class's annotated fields in order, their defaults, ``field(default_factory=..., compare=False,
 repr=False)``, ``order=True``, ``slots=True``) and gives the class methods shared by every value:
-``__init__`` (positional or keyword arguments, defaults), ``__repr__``, ``__eq__`` and ``__hash__``
-over the compared fields, ordering when asked, and no assignment or deletion once built
-(``FrozenInstanceError``). ``replace``, ``fields``, ``asdict`` and ``astuple`` work on these values
-as the standard functions do on dataclasses. A value's class holds its fields in ``__dict__``
-(pickle then restores it without calling Python code), or in ``__slots__`` with ``slots=True``.
+``__repr__``, ``__eq__`` and ``__hash__`` over the compared fields, ordering when asked, and no
+assignment or deletion once built (``FrozenInstanceError``); its ``__init__`` (positional or
+keyword arguments, defaults) is written for its fields when the class is first constructed.
+``replace``, ``fields``, ``asdict`` and ``astuple`` work on these values as the standard functions
+do on dataclasses. A value's class holds its fields in ``__dict__`` (pickle then restores it
+without calling Python code), or in ``__slots__`` with ``slots=True``.
 
-Why not the standard module: it writes and compiles the source of six methods for every class, and
-importing it imports ``inspect`` and ``ast``. For the three dozen classes a ``policykit decide``
-process loads, that came to about 180 million instructions of start-up, more than the rest of the
-decision; here a class costs what creating a class costs (``bench/cli.py`` measures the process).
-Only frozen values are offered: everything declared here is immutable."""
+Why not the standard module: it writes and compiles the source of six methods for every class
+when the class is declared, and importing it imports ``inspect`` and ``ast``. For the three dozen
+classes a ``policykit decide`` process imports, that came to about 180 million instructions of
+start-up, more than the rest of the decision; here declaring a class costs what creating a class
+costs, and only the few classes a process builds values of get an ``__init__`` written
+(``bench/cli.py`` measures the process). Only frozen values are offered: everything declared here
+is immutable."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import repeat
 from operator import attrgetter
 from typing import Any, Literal, TypeVar, dataclass_transform, overload
 
@@ -105,7 +109,7 @@ def _make_value(cls: type[T], order: bool, slots: bool) -> type[T]:
                     setattr(cls, spec.name, spec.default)
     compared = tuple(spec.name for spec in declared if spec.compare)
     methods: dict[str, object] = {
-        "__init__": _init_slots if slots else _init_dict,
+        "__init__": _first_init,
         "__repr__": _repr, "__eq__": _eq, "__hash__": _hash,
         "__setattr__": _frozen_setattr, "__delattr__": _frozen_delattr,
     }
@@ -119,8 +123,6 @@ def _make_value(cls: type[T], order: bool, slots: bool) -> type[T]:
     declaration = {
         "__value_fields__": tuple(declared),  # read by fields()
         "__value_names__": names,
-        "__value_defaults__": {spec.name: spec for spec in declared
-                               if spec.default is not _MISSING or spec.default_factory is not _MISSING},
         "__value_shown__": tuple(spec.name for spec in declared if spec.repr),
         "__value_key__": staticmethod(_getter(compared)),  # what __eq__, __hash__ and the order compare
         "__value_all__": staticmethod(_getter(names)),
@@ -142,40 +144,46 @@ def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
     return lambda value: ()
 
 
-def _arguments(cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """The fields' values from ``__init__``'s arguments, with the defaults filled in."""
-    names: tuple[str, ...] = cls.__value_names__  # type: ignore[attr-defined]  # set by dataclass
-    if len(args) > len(names):
-        raise TypeError(f"{cls.__qualname__}() takes {len(names)} arguments but {len(args)} were given")
-    defaults: dict[str, Field] = cls.__value_defaults__  # type: ignore[attr-defined]  # set by dataclass
-    values = list(args)
-    for name in names[len(args):]:
-        if name in kwargs:
-            values.append(kwargs.pop(name))
-        elif name in defaults:
-            spec = defaults[name]
-            values.append(spec.default if spec.default_factory is _MISSING else spec.default_factory())
+def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    """A value's ``__init__`` until its class is first constructed: it writes the class's own
+    ``__init__`` (``_written_init``), puts it in its place and runs it."""
+    cls = type(self)
+    init = _written_init(cls)
+    cls.__init__ = init
+    init(self, *args, **kwargs)
+
+
+def _written_init(cls: type) -> Callable[..., None]:
+    """The ``__init__`` of a value's class, written for its fields as the standard module writes
+    it (one parameter per field, in order, with its default), but when the class is first
+    constructed rather than when it is declared: a process pays only for the classes it builds
+    values of (a ``policykit decide`` reading a snapshot builds a handful; unpickling calls no
+    ``__init__``), and building a value then costs what it costs with a dataclass."""
+    declared: tuple[Field, ...] = cls.__value_fields__  # type: ignore[attr-defined]  # set by dataclass
+    names = {"_set": _set, "_MISSING": _MISSING}
+    parameters, values = [], []
+    for number, spec in enumerate(declared):
+        if spec.default_factory is not _MISSING:
+            names[f"_factory{number}"] = spec.default_factory
+            parameters.append(f"{spec.name}=_MISSING")
+            values.append(f"_factory{number}() if {spec.name} is _MISSING else {spec.name}")
+        elif spec.default is not _MISSING:
+            names[f"_default{number}"] = spec.default
+            parameters.append(f"{spec.name}=_default{number}")
+            values.append(spec.name)
         else:
-            raise TypeError(f"{cls.__qualname__}() missing required argument: '{name}'")
-    for name in kwargs:
-        problem = "multiple values for argument" if name in names else "an unexpected keyword argument"
-        raise TypeError(f"{cls.__qualname__}() got {problem} '{name}'")
-    return tuple(values)
-
-
-def _init_dict(self: Any, *args: Any, **kwargs: Any) -> None:
-    cls = type(self)
-    names = cls.__value_names__
-    self.__dict__.update(zip(names, args if not kwargs and len(args) == len(names) else
-                             _arguments(cls, args, kwargs)))
-
-
-def _init_slots(self: Any, *args: Any, **kwargs: Any) -> None:
-    cls = type(self)
-    names = cls.__value_names__
-    for name, value in zip(names, args if not kwargs and len(args) == len(names) else
-                           _arguments(cls, args, kwargs)):
-        _set(self, name, value)
+            parameters.append(spec.name)
+            values.append(spec.name)
+    if "__slots__" in cls.__dict__:
+        body = [f"_set(self, {spec.name!r}, {value})" for spec, value in zip(declared, values)] or ["pass"]
+    else:
+        body = ["self.__dict__.update({" + ", ".join(f"{spec.name!r}: {value}" for spec, value in zip(declared, values))
+                + "})"]
+    source = f"def __init__(self, {', '.join(parameters)}):\n    " + "\n    ".join(body) + "\n"
+    exec(compile(source, f"<{cls.__qualname__}.__init__>", "exec"), names)  # noqa: S102 - our own code
+    init: Callable[..., None] = names["__init__"]  # the function just defined
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
 
 
 def _getstate(self: Any) -> tuple[Any, ...]:
@@ -184,8 +192,7 @@ def _getstate(self: Any) -> tuple[Any, ...]:
 
 
 def _setstate(self: Any, state: tuple[Any, ...]) -> None:
-    for name, value in zip(type(self).__value_names__, state):
-        _set(self, name, value)
+    any(map(_set, repeat(self), type(self).__value_names__, state))
 
 
 def _repr(self: Any) -> str:
@@ -250,8 +257,10 @@ def fields(value: object) -> tuple[Field, ...]:
 
 def replace(value: T, /, **changes: Any) -> T:
     """A copy of ``value`` with the fields named in ``changes`` set to their new values."""
-    names = fields(value)
-    return type(value)(**{spec.name: getattr(value, spec.name) for spec in names} | changes)
+    given = [changes.pop(spec.name) if spec.name in changes else getattr(value, spec.name) for spec in fields(value)]
+    if changes:
+        raise TypeError(f"{type(value).__qualname__}() got an unexpected keyword argument '{next(iter(changes))}'")
+    return type(value)(*given)
 
 
 def asdict(value: object) -> dict[str, Any]:
