@@ -12,6 +12,7 @@ import policykit
 from policykit.core import engine
 from policykit.core.model import OUTCOMES
 from policykit.core.schemaerrors import validator
+from policykit.core.values import replace
 from reference import observed, reference_decision
 from strategies import VOCABULARY, valid_requests
 
@@ -228,7 +229,6 @@ def test_a_clause_without_interpretation_gives_no_interpretation_field(policy):
 
 
 def test_the_digest_covers_interpretations(policy):
-    from dataclasses import replace
 
     from policykit.core.api import Policy
     from policykit.core.model import Interpretation

@@ -26,20 +26,19 @@ from conftest import FIXTURES, PROJECT_ROOT
 from liveserver import LiveServer
 
 import policykit
+from policykit.authoring.answers import answer_in_words, answer_problems, information_answer
 from policykit.authoring.questions import (
     Information,
     Question,
     Topic,
     all_questions,
-    answer_in_words,
-    answer_problems,
     check_questions_dir,
-    information_answer,
     load_questions,
     load_readings,
 )
 from policykit.publishing.rego import ENTRYPOINT, load_bundle_into, write_bundle
-from policykit.publishing.site import OUTCOME_WORDS, build_pages
+from policykit.authoring.words import OUTCOME_WORDS
+from policykit.publishing.site import build_pages
 from policykit.core.request import request_problems
 from policykit.interfaces.server import ServerConfig, create_app
 from policykit.core.sourcetext import normalize_whitespace
@@ -577,8 +576,8 @@ BROWSER_BATCH = """(requests) => requests.map((request) => {
 
 
 def _browser_answers(decider: policykit.Policy, questions: list[Question], tmp_path: Path) -> list[dict[str, Any]]:
-    """The staff site's evaluator (docs/assets/policykit.js with the policy's generated data) in
-    Debian's Chromium, every question in one batch."""
+    """The staff site's evaluator (policykit.js of policykit.publishing.browser with the policy's
+    generated data) in Debian's Chromium, every question in one batch."""
     from playwright.sync_api import sync_playwright
 
     from evaluatorpage import write_evaluator_page

@@ -25,11 +25,9 @@ deciding, and the explanation names it (when the clause's reading still awaits t
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 from typing import NamedTuple, cast
 from urllib.parse import urlsplit
 
@@ -39,6 +37,7 @@ from policykit.core.kinds import unmet_obligation_outcome
 from policykit.core.messages import Messages, load_messages
 from policykit.core.model import OUTCOMES, Clause, ClauseVersion, Interpretation, PolicyDocument
 from policykit.core.slices import SliceTable
+from policykit.core.values import dataclass
 from policykit.core.vocabulary import Vocabulary
 
 RANK = {name: rank for rank, name in enumerate(OUTCOMES)}
@@ -175,25 +174,6 @@ class CompiledCase:
     interpretation: Interpretation | None = None  # the clause's reading, carried by its obligations
 
 
-class CaseSignature(NamedTuple):
-    """What a compiled case is, independent of where it sits in its program (``case_signatures``):
-    its clause, its terms and what it yields."""
-
-    clause: str  # the clause's id
-    terms: tuple[tuple[int, int, int], ...]  # its terms' (P, N, K) masks
-    rank: int
-    obligation: str | None
-    met_bit: int
-    notice: str | None  # the notice's text
-    unmet: bool
-    interpretation: Interpretation | None
-
-    @property
-    def yields(self) -> tuple[str, int, str | None, int, str | None, bool]:
-        """What the case adds, independent of its terms: (clause, rank, obligation, met bit, notice, unmet)."""
-        return self.clause, self.rank, self.obligation, self.met_bit, self.notice, self.unmet
-
-
 @dataclass(frozen=True)
 class ReadingProbe:
     """A case as it would read without one condition a reading added (``reading:`` in the clause
@@ -244,18 +224,6 @@ class Program:
     probes: tuple[ReadingProbe, ...] = ()  # the cases without each condition a reading added
 
 
-def case_signatures(program: Program) -> list[CaseSignature]:
-    """Per case of ``program``, in order: what it is, independent of where it sits in the program
-    (two programs' cases with equal signatures are the same case)."""
-    grouped: dict[int, list[tuple[int, int, int]]] = {}
-    for term, case in enumerate(program.term_case):
-        grouped.setdefault(case, []).append((*program.term_pairs[term], program.term_known[term]))
-    return [CaseSignature(program.reasons[case.clause].id, tuple(grouped.get(index, ())), case.rank,
-                          case.obligation_text, case.met_bit, case.notice.text if case.notice else None, case.unmet,
-                          case.interpretation)
-            for index, case in enumerate(program.cases)]
-
-
 SECTION_PAGE = "sections/{section}.html"
 """A section's page on the staff site, relative to the site's root: a file (mkdocs.yml sets
 ``use_directory_urls: false``), so that a link opens the page itself, never a redirect, and works
@@ -303,6 +271,8 @@ def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersi
         ],
     }
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    import hashlib  # deferred: loading OpenSSL, 11 M instructions, which a snapshot's reader never needs
+
     return "sha256:" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
@@ -314,6 +284,8 @@ def policy_digest(document: PolicyDocument) -> str:
     payload = {"time_zone": document.time_zone, "revisions": [day.isoformat() for day in document.revisions],
                "versions": digest_of(document, every)}
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    import hashlib  # deferred: loading OpenSSL, 11 M instructions, which a snapshot's reader never needs
+
     return "sha256:" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 

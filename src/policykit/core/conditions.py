@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Container, Iterator
-from dataclasses import dataclass
 from typing import Union, cast
+
+from policykit.core.values import dataclass
 
 TESTS = ("is", "in", "has", "has_any", "given")
 

@@ -35,8 +35,7 @@ a ``Decision``):
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import NamedTuple
+from policykit.core.values import replace
 
 from policykit.core.compiler import CompiledCase, Program
 from policykit.core.decision import Notice, Obligation, Reason, Verdict
@@ -140,24 +139,6 @@ def evaluate(program: Program, true: int, unknown: int, reread: int = 0,
         if len(patterns) < VERDICT_TABLE_LIMIT:
             patterns[key] = verdict
     return verdict
-
-
-class VerdictKey(NamedTuple):
-    """What a comparison of two verdicts reads (``verdict_key``): the outcome, the reasons (clause
-    ids, in printed order), and the obligations and notices as sorted multisets."""
-
-    outcome: str
-    reasons: tuple[str, ...]
-    obligations: tuple[tuple[str, str, str], ...]  # (clause, text, "met", "unmet" or "open")
-    notices: tuple[tuple[str, str], ...]  # (clause, text)
-
-
-def verdict_key(verdict: Verdict) -> VerdictKey:
-    """``verdict`` as a comparison reads it (a policy diff compares two sides' verdicts by it)."""
-    return VerdictKey(verdict.outcome, tuple(r.id for r in verdict.reasons),
-                      tuple(sorted((o.clause, o.text, "met" if o.met else "unmet" if o.met is False else "open")
-                                   for o in verdict.obligations)),
-                      tuple(sorted((n.clause, n.text) for n in verdict.notices)))
 
 
 def _probed(program: Program, true: int, unknown: int, final: int) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ The change sets tried are kept small without losing any minimal answer:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from policykit.core.values import dataclass
 
 from policykit.core.compiler import Program
 from policykit.core.decision import Alternative, Change
