@@ -190,7 +190,11 @@ class Policy:
         day = self._days.get(when)
         index, stamp = day if day is not None else self._day(when)
         if self._cache_on:
-            verdict = self._verdicts.get((index, true, unknown, reread)) or self._verdict(index, true, unknown, reread)
+            key = (index, true, unknown, reread)
+            verdict = self._verdicts.get(key)
+            if verdict is None:
+                verdict = engine.evaluate(self._programs[index], true, unknown, reread, self._patterns[index])
+                self._verdicts.put(key, verdict)
         else:
             verdict = engine.evaluate(self._programs[index], true, unknown, reread, self._patterns[index])
         said = self._seen_by(request, verdict) if type(request) is dict and request.get("seen_by") else verdict

@@ -32,6 +32,7 @@ rules when the exception is known not to hold: the request saying it is decided 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from policykit.core.values import dataclass
 
 from policykit.core.compiler import Program, bits_of
@@ -128,46 +129,56 @@ def analyse(program: Program, true: int, unknown: int, best: int, at_stake: int)
     mentioned = 0
     for _, (_, p, n) in live:
         mentioned |= p | n
-    diagram = _Diagram(_variables(program, unknown, mentioned), len(program.above))
+    variables = _variables(program, unknown, mentioned)
+    terminals = len(program.above)  # node ids below this are terminal outcome ranks
+    node_variable: list[int] = []  # node id - terminals -> its variable
+    node_children: list[tuple[int, ...]] = []
+    build = _builder(variables, terminals, node_variable, node_children)
     floor = best
     for _, (rank, p, n) in live:
         if not p | n and rank > floor:
             floor = rank  # true in every completion: its only unknown value can never be read (x-read-as)
-    root = diagram.build(0, floor, frozenset(term for _, term in live if term[0] > floor and term[1] | term[2]))
-    possible, facts = diagram.reach(root)
+    root = build(0, floor, frozenset(term for _, term in live if term[0] > floor and term[1] | term[2]))
+    possible: set[int] = set()
+    facts: set[str] = set()
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node < terminals:
+            possible.add(node)
+            continue
+        facts.add(variables[node_variable[node - terminals]].fact)
+        stack.extend(node_children[node - terminals])
     order = program.layout.order
     cases = tuple(sorted({case for case, _ in live}))
     return Stakes(tuple(sorted(possible)), tuple(sorted(facts, key=order.__getitem__)), cases)
 
 
-class _Diagram:
-    """The reduced ordered decision diagram over ``variables`` (see the module docstring): node
-    ids below ``terminals`` are terminal outcome ranks, the others inner nodes."""
+def _builder(variables: list[_Variable], terminals: int, node_variable: list[int],
+             node_children: list[tuple[int, ...]]) -> Callable[[int, int, frozenset[Residual]], int]:
+    """The function building the reduced ordered decision diagram over ``variables`` top down (see
+    the module docstring): from the variable ``start`` on, with the best rank ``reached`` so far
+    and the residual ``terms``, the state's node id; ids below ``terminals`` are outcome ranks, and
+    each inner node's variable and children are appended to ``node_variable`` and
+    ``node_children``. A closure, not a class: the diagram is the engine's hottest loop."""
+    nodes: dict[tuple[int, tuple[int, ...]], int] = {}  # (variable, children) -> node id
+    memo: dict[tuple[int, frozenset[Residual]], int] = {}
 
-    __slots__ = ("variables", "terminals", "nodes", "node_variable", "node_children", "memo")
-
-    def __init__(self, variables: list[_Variable], terminals: int) -> None:
-        self.variables = variables
-        self.terminals = terminals
-        self.nodes: dict[tuple[int, tuple[int, ...]], int] = {}  # (variable, children) -> node id
-        self.node_variable: list[int] = []  # node id - terminals -> its variable
-        self.node_children: list[tuple[int, ...]] = []
-        self.memo: dict[tuple[int, frozenset[Residual]], int] = {}
-
-    def build(self, start: int, reached: int, terms: frozenset[Residual]) -> int:
-        """The node of the state: the best rank ``reached`` so far and the residual ``terms``, the
-        variables before ``start`` assigned."""
+    def build(start: int, reached: int, terms: frozenset[Residual]) -> int:
         key = (reached, terms)
-        found = self.memo.get(key)
+        found = memo.get(key)
         if found is not None:
             return found
         if not terms:
-            self.memo[key] = reached
+            memo[key] = reached
             return reached
         used = 0
         for _, p, n in terms:
             used |= p | n
-        variables = self.variables
         index = start
         while not variables[index].mask & used:
             index += 1  # every term's bits belong to variables from here on
@@ -185,35 +196,18 @@ class _Diagram:
                     rest.append((rank, p_left, n_left))
                 elif rank > best_now:
                     best_now = rank  # nothing left to satisfy: the term is true
-            children.append(self.build(index + 1, best_now, frozenset(t for t in rest if t[0] > best_now)))
+            children.append(build(index + 1, best_now, frozenset(t for t in rest if t[0] > best_now)))
         if all(child == children[0] for child in children):
             node = children[0]  # the variable does not matter here
         else:
             shape = (index, tuple(children))
-            node = self.nodes.get(shape, -1)
+            node = nodes.get(shape, -1)
             if node < 0:
-                node = self.terminals + len(self.node_variable)
-                self.nodes[shape] = node
-                self.node_variable.append(index)
-                self.node_children.append(shape[1])
-        self.memo[key] = node
+                node = terminals + len(node_variable)
+                nodes[shape] = node
+                node_variable.append(index)
+                node_children.append(shape[1])
+        memo[key] = node
         return node
 
-    def reach(self, root: int) -> tuple[set[int], set[str]]:
-        """The outcome ranks below ``root`` (its terminals) and the facts of its variables."""
-        terminals = self.terminals
-        possible: set[int] = set()
-        facts: set[str] = set()
-        seen: set[int] = set()
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            if node < terminals:
-                possible.add(node)
-                continue
-            facts.add(self.variables[self.node_variable[node - terminals]].fact)
-            stack.extend(self.node_children[node - terminals])
-        return possible, facts
+    return build
