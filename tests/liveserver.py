@@ -1,5 +1,5 @@
 """A real uvicorn server on a loopback port, in a background thread, for the duration of a test,
-with the settings ``policykit serve`` uses (``policykit.interfaces.server.uvicorn_options``)."""
+with the settings ``policykit serve`` uses (``policykit.interfaces.http.serving.uvicorn_options``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 
-from policykit.interfaces.server import uvicorn_options
+from policykit.interfaces.http.serving import uvicorn_options
 
 
 class LiveServer:

@@ -14,7 +14,7 @@ from policykit.interfaces.cli.edge import (EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ad
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "serve", help="serve the decision API (and the staff site)",
         description="Serve the HTTP JSON API (POST /v1/decide, POST /v1/decide/batch, GET /v1/policy, "
@@ -35,7 +35,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--decision-log-max-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
                         help="rotate the decision log past this size (default 64 MiB; 0: never)")
     parser.add_argument("--decision-log-backups", type=int, default=4, metavar="N",
-                        help="rotated decision logs kept, FILE.1 (newest) to FILE.N; older ones are deleted (default 4)")
+                        help="rotated decision logs kept, FILE.1 (newest) to FILE.N; older ones are deleted "
+                             "(default 4)")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker doing policy work (default: one "
                         "per core but one, at least one)")
     parser.add_argument("--header-seconds", type=float, default=10.0, metavar="S",
@@ -69,16 +70,18 @@ def run(args: argparse.Namespace) -> int:
 
     base = site_url(args)
     try:
-        load_policy(args.policy, today=clock, site_url=base).today()  # fail before binding if the policy or the clock is not valid
+        # Fail before binding if the policy or the clock is not valid.
+        load_policy(args.policy, today=clock, site_url=base).today()
     except PolicyError as error:
         print_issues(error.issues)
         return EXIT_FAILURE
     from policykit.core.paths import project_site_dir
-    from policykit.interfaces.protocol import default_max_connections
-    from policykit.interfaces.server import uvicorn_options
+    from policykit.interfaces.http.listener import default_max_connections
+    from policykit.interfaces.http.serving import uvicorn_options
 
+    site: Path | None
     if args.site:  # asked for by name: it must be there
-        site: Path | None = Path(args.site)
+        site = Path(args.site)
         if not (site / "index.html").is_file():
             print(f"error: {args.site} holds no built site (no index.html); build one with `policykit site build` "
                   "and `mkdocs build`", file=sys.stderr)
@@ -106,6 +109,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"policykit serving on {where} (API /v1/, OpenAPI /openapi.json"
           f"{', site / from ' + settings['POLICYKIT_SITE'] if site else ', no site built'}); Ctrl-C stops",
           file=sys.stderr)
-    uvicorn.run("policykit.interfaces.server:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, **uvicorn_options())
+    uvicorn.run("policykit.interfaces.http.serving:app_from_environment", factory=True, host=args.host,
+                port=args.port, workers=args.workers, log_level=args.log_level, **uvicorn_options())
     return EXIT_OK
