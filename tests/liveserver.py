@@ -15,9 +15,10 @@ from policykit.interfaces.http.serving import uvicorn_options
 
 class LiveServer:
     """``with LiveServer(app) as url:`` serves ``app`` on 127.0.0.1 at a free port. Keyword
-    arguments override uvicorn's settings; ``header_seconds`` and ``max_connections`` set the
-    guarded protocol's. ``LiveServer.last`` is the server most recently entered (its
-    ``server.server_state.policykit_stats`` counts what its connections did)."""
+    arguments override uvicorn's settings; ``header_seconds`` sets the guarded protocol's head
+    deadline and ``max_connections`` the guarded event loop's cap. ``LiveServer.last`` is the
+    server most recently entered (its ``server.server_state.policykit_stats`` counts what its
+    connections did, and ``server.servers[0].get_loop().connection_book`` the sockets it held)."""
 
     last: "LiveServer | None" = None
 

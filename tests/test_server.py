@@ -239,6 +239,9 @@ def test_policykit_serve_runs_the_service_and_refuses_open_binding_without_a_tok
     refused = subprocess.run([sys.executable, "-m", "policykit", "serve", "--host", "0.0.0.0"], capture_output=True,
                              text=True, timeout=60)
     assert refused.returncode == 2 and "needs --token-file" in refused.stderr
+    capless = subprocess.run([sys.executable, "-m", "policykit", "serve", "--max-connections", "1"],
+                             capture_output=True, text=True, timeout=60)
+    assert capless.returncode == 2 and "--max-connections takes at least 2" in capless.stderr
     token = tmp_path / "token"
     token.write_text("t0ken\n", encoding="utf-8")
     port = _free_port()

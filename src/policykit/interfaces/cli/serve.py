@@ -66,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: serving on {args.host} (beyond this machine) needs --token-file: clients must then send "
               "'Authorization: Bearer <token>'", file=sys.stderr)
         return EXIT_USAGE
+    if args.max_connections < 0 or args.max_connections == 1:
+        print("error: --max-connections takes at least 2 (one place is kept for refusing when every other "
+              "connection has a request in progress), or 0 for the default", file=sys.stderr)
+        return EXIT_USAGE
     from policykit.core.api import load_policy
 
     base = site_url(args)

@@ -53,6 +53,8 @@ class ConnectionBook:
                  "_paused")
 
     def __init__(self, cap: int) -> None:
+        if cap < 2:
+            raise ValueError(f"a connection cap of {cap}: at least 2, one place being kept for refusing")
         self.cap = cap
         self.batch = accept_batch(cap)  # the most accepted or closed to make room in one turn
         self.held = 0
@@ -216,8 +218,8 @@ def _queued(listener: socket.socket) -> int | None:
 
 
 def accept_batch(max_connections: int) -> int:
-    """The most connections accepted, or closed to make room, in one turn of the loop: a small
-    share of the cap, so that a connection just made has turns to send its request."""
+    """The most connections accepted, or closed to make room, in one turn of the loop: a share
+    of the cap, so that the connections already held are served between batches."""
     return max(64, min(512, max_connections // 2))
 
 
