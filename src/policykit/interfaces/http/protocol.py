@@ -14,7 +14,8 @@ but still accepts and keeps their connections. So this protocol:
 * tells the connection book of its event loop (``listener.ConnectionBook``) when it waits for a
   request (and since when), when it has one in progress and when its socket closes, so that the
   loop accepts only below the cap and makes room by closing, at once (``abort``), the connection
-  waiting longest;
+  waiting longest; a connection the loop accepted in the place kept for refusing (every other
+  one has a request in progress) gets a JSON 503 and is closed at once;
 * closes the door after an error answered before the request body was read (the application
   marks such answers ``Connection: close`` and sets ``LINGER`` in the scope): it stops writing,
   reads and discards at most ``LINGER_BYTES`` more for at most ``LINGER_SECONDS`` (so that the
