@@ -195,7 +195,8 @@ class GuardedEventLoop(asyncio.SelectorEventLoop):
                      *timeouts: Any, most: int) -> int:
         """Accept at most ``most`` connections (asyncio makes each one); how many were accepted."""
         counted = _Counted(listener, self.connection_book)
-        super()._accept_connection(protocol_factory, counted, sslcontext, server, most, *timeouts)  # type: ignore[misc]  # asyncio's own, undeclared in its stubs
+        accept = super()._accept_connection  # type: ignore[misc]  # asyncio's own method, absent from its stubs
+        accept(protocol_factory, counted, sslcontext, server, most, *timeouts)
         return counted.accepted
 
     def _listen_again(self, protocol_factory: Any, listener: socket.socket, sslcontext: Any, server: Any,
