@@ -177,7 +177,7 @@ class GuardedEventLoop(asyncio.SelectorEventLoop):
                 return  # nothing more to accept now
             if book.held < book.cap - 1:
                 return  # a full batch, below the cap: the rest on the next turn
-        queued = _queued(listener)
+        queued = waiting_to_accept(listener)
         if queued == 0:
             return  # nothing waits to be accepted after all
         made = book.make_room(min(book.batch, queued) if queued is not None else book.burst)
@@ -206,7 +206,7 @@ class GuardedEventLoop(asyncio.SelectorEventLoop):
                             server, backlog, *timeouts)
 
 
-def _queued(listener: socket.socket) -> int | None:
+def waiting_to_accept(listener: socket.socket) -> int | None:
     """How many connections wait in the listening socket's queue, as Linux reports it for a
     listening TCP socket (``tcpi_unacked`` of TCP_INFO); None where it cannot be known."""
     if _TCP_INFO is None:
