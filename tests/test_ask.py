@@ -1,8 +1,9 @@
-"""The browser's evaluator (``docs/assets/policykit.js`` reading ``policykit.publishing.ask``'s data) against
-``Policy.decide(..., alternatives=True)``: thousands of seeded requests over the vocabulary, the
-whole question corpus and malformed requests, in Debian's Chromium; then the same for mutated
-policies, to show the page's answers come from the compiled policy and change with it, and for small
-synthetic policies where only an exact reading of what is at stake gives the right answer."""
+"""The browser's evaluator (``policykit.js`` of ``policykit.publishing.browser``, reading
+``policykit.publishing.ask``'s data) against ``Policy.decide(..., alternatives=True)``: thousands of
+seeded requests over the vocabulary, the whole question corpus and malformed requests, in Debian's
+Chromium; then the same for mutated policies, to show the page's answers come from the compiled
+policy and change with it, and for small synthetic policies where only an exact reading of what is
+at stake gives the right answer."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import policykit
 from conftest import MINIMAL, PROJECT_ROOT
 from policykit.core.api import Policy
 from policykit.publishing.ask import ask_data, information_notices_missing, understanding
+from policykit.publishing.browser import script_text
 from policykit.core.conditions import All, Not
 from policykit.core.conditions import Test as FactTest
 from policykit.core.errors import RequestError
@@ -27,7 +29,7 @@ from policykit.core.model import OUTCOMES
 from policykit.authoring.mutate import mutants
 from policykit.authoring.questions import all_questions, load_questions
 from policykit.core.vocabulary import load_vocabulary
-from evaluatorpage import INTERPRETER, write_evaluator_page
+from evaluatorpage import write_evaluator_page
 from synthetic import ALL_CHANNELS, EMAIL, NARROW, WIDE, synthetic
 
 CHROMIUM = "/usr/bin/chromium"
@@ -205,7 +207,7 @@ def test_the_data_is_generated_from_the_policy(policy: Policy) -> None:
         assert len(emitted["terms"]) == len(program.term_pairs)
         assert [r["id"] for r in emitted["reasons"]] == [r.id for r in program.reasons]
         assert emitted["digest"] == program.digest
-    assert "relationships" not in INTERPRETER.read_text(encoding="utf-8")  # no clause id in the interpreter
+    assert "relationships" not in script_text("policykit.js")  # no clause id in the interpreter
 
 
 def test_every_question_for_information_names_notices_of_the_policy(policy: Policy) -> None:

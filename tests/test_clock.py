@@ -26,6 +26,7 @@ from liveserver import LiveServer
 from policykit.interfaces.clock import ClockError, now
 from policykit.interfaces.http.app import create_app
 from policykit.publishing.ask import ask_script
+from policykit.publishing.browser import script_text
 from policykit.publishing.rego import bundle_modules, write_bundle
 
 EVENING = "2027-08-31T23:30:00-04:00"
@@ -193,7 +194,7 @@ def test_the_browser_answers_for_the_date_in_new_york(amended: Path, tmp_path: P
 
     policy = policykit.load_policy(amended)
     (tmp_path / "data.js").write_text(ask_script(policy), encoding="utf-8")
-    shutil.copy(PROJECT_ROOT / "docs" / "assets" / "policykit.js", tmp_path / "policykit.js")
+    (tmp_path / "policykit.js").write_text(script_text("policykit.js"), encoding="utf-8")
     (tmp_path / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>evaluator</title>'
                                          '<script src="data.js"></script><script src="policykit.js"></script>',
                                          encoding="utf-8")

@@ -1,10 +1,10 @@
-"""The corpus (tests/corpus/decisions.yaml, written from docs/semantics.md) through the Python
-API, and through the browser's evaluator (``docs/assets/policykit.js`` in Debian's Chromium):
-every case's whole expected decision, or its exact request-error pointers and the words its
-messages must name; every decision valid against schema/decision.schema.json; every reason,
-obligation and notice carrying exactly its clause's interpretation, and the explanation saying so
-when a reason rests on a reading the board has not confirmed; the corpus covering every clause
-with a rule, every outcome and every reading of questions/readings.yaml."""
+"""The corpus (tests/corpus/decisions.yaml, written from docs/semantics.md) through the Python API,
+and through the browser's evaluator (``policykit.js`` of ``policykit.publishing.browser``, in
+Debian's Chromium): every case's whole expected decision, or its exact request-error pointers and
+the words its messages must name; every decision valid against schema/decision.schema.json; every
+reason, obligation and notice carrying exactly its clause's interpretation, and the explanation
+saying so when a reason rests on a reading the board has not confirmed; the corpus covering every
+clause with a rule, every outcome and every reading of questions/readings.yaml."""
 
 from __future__ import annotations
 

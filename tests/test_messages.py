@@ -63,12 +63,12 @@ def test_a_broken_messages_file_is_reported_where_it_is_broken(tmp_path: Path):
 # ------------------------------------------------------------------ one edit, every evaluator
 
 def _copy_project(root: Path) -> None:
-    """The project's tracked files that answer questions: the code, the schemas (and messages),
-    the policy, the readings list and the browser's interpreter."""
+    """The project's tracked files that answer questions: the code (the browser's interpreter
+    included), the schemas (and messages), the policy and the readings list."""
     listed = subprocess.run(["git", "-C", str(PROJECT_ROOT), "ls-files", "-co", "--exclude-standard"],
                             check=True, capture_output=True, text=True).stdout.splitlines()
     for name in listed:
-        if name.split("/")[0] in ("src", "schema", "policy", "questions") or name == "docs/assets/policykit.js":
+        if name.split("/")[0] in ("src", "schema", "policy", "questions"):
             source = PROJECT_ROOT / name
             if source.is_file():
                 (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +144,7 @@ def test_the_browser_answers_in_the_changed_words(changed: Path):
     page_dir = changed / "page"
     page_dir.mkdir(exist_ok=True)
     shutil.copy(changed / "data.js", page_dir / "data.js")
-    shutil.copy(changed / "docs" / "assets" / "policykit.js", page_dir / "policykit.js")
+    shutil.copy(changed / "src" / "policykit" / "publishing" / "browser" / "policykit.js", page_dir / "policykit.js")
     (page_dir / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>evaluator</title>'
                                          '<script src="data.js"></script><script src="policykit.js"></script>',
                                          encoding="utf-8")

@@ -16,7 +16,11 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import policykit
 from conftest import PROJECT_ROOT
+from policykit.publishing.browser import SCRIPTS
+from policykit.publishing.rego import bundle_files
+from policykit.publishing.rego.templates import TEMPLATES
 
 DISTRIBUTION = "ledyard-policykit"
 
@@ -39,6 +43,11 @@ def test_the_wheel_installs_into_a_fresh_environment_and_validates_from_its_own_
     assert "policykit/_data/policy/policy.yaml" in names and "policykit/_data/schema/request.schema.json" in names
     assert "policykit/_data/schema/messages.yaml" in names  # the words of the answers
     assert "policykit/_data/questions/readings.yaml" in names  # the ids reading tags name
+    # The browser's scripts, which the site build copies into the site, and the Rego templates.
+    assert {name.rsplit("/", 1)[1] for name in names if name.startswith("policykit/publishing/browser/")} == \
+        {"__init__.py", *SCRIPTS}
+    assert {name.rsplit("/", 1)[1] for name in names if name.startswith("policykit/publishing/rego/")
+            and name.endswith(".rego")} == set(TEMPLATES)
     assert not [name for name in names if name.startswith(("site/", "build/", ".venv/", "policykit/_data/site"))]
 
     venv = tmp_path / "venv"
@@ -70,6 +79,13 @@ def test_the_wheel_installs_into_a_fresh_environment_and_validates_from_its_own_
                              capture_output=True, text=True, cwd=outside, env=clean, timeout=60)
     assert decided.returncode == 0, decided.stderr
     assert json.loads(decided.stdout)["outcome"] == "prohibited"
+    # The Rego templates are read from the installed package: the same bundle as from the checkout.
+    exported = subprocess.run([str(venv / "bin" / "policykit"), "export", "rego", "bundle"], capture_output=True,
+                              text=True, cwd=outside, env=clean, timeout=120)
+    assert exported.returncode == 0, exported.stderr
+    expected = bundle_files(policykit.load_policy())
+    assert {path.relative_to(outside / "bundle").as_posix(): path.read_bytes()
+            for path in (outside / "bundle").rglob("*") if path.is_file()} == expected
     # Installed, there is no project root: serve has no site of its own to find.
     no_site = subprocess.run([str(python), "-c", "from policykit.core.paths import project_site_dir; "
                               "print(project_site_dir())"], capture_output=True, text=True, cwd=outside, env=clean)

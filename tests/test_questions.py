@@ -578,8 +578,8 @@ BROWSER_BATCH = """(requests) => requests.map((request) => {
 
 
 def _browser_answers(decider: policykit.Policy, questions: list[Question], tmp_path: Path) -> list[dict[str, Any]]:
-    """The staff site's evaluator (docs/assets/policykit.js with the policy's generated data) in
-    Debian's Chromium, every question in one batch."""
+    """The staff site's evaluator (policykit.js of policykit.publishing.browser with the policy's
+    generated data) in Debian's Chromium, every question in one batch."""
     from playwright.sync_api import sync_playwright
 
     from evaluatorpage import write_evaluator_page

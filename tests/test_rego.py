@@ -36,7 +36,7 @@ from strategies import FIRST_DATE, valid_requests
 import policykit
 import policykit.core.api
 import policykit.core.engine
-import policykit.publishing.rego
+import policykit.publishing.rego.model
 from policykit.interfaces.cli import main
 from policykit.core.paths import default_features_dir
 from policykit.publishing.rego import (ENTRYPOINT, PERIOD_MODULES, QUERY, SELECT_MODULE, bundle_files,
@@ -656,7 +656,7 @@ def test_the_bundle_follows_x_when_missing(monkeypatch: pytest.MonkeyPatch, tmp_
                                       ("effects",): "unknown", ("interferes_with_duties",): "unknown"})
     assert vocabulary["site.approved"].open and not vocabulary["site.monitored"].open
     monkeypatch.setattr(policykit.core.api, "load_vocabulary", lambda: vocabulary)
-    monkeypatch.setattr(policykit.publishing.rego, "load_vocabulary", lambda: vocabulary)
+    monkeypatch.setattr(policykit.publishing.rego.model, "load_vocabulary", lambda: vocabulary)
     policy = policykit.load_policy()
     write_bundle(policy, tmp_path, AS_OF)
     rego = Regorus(tmp_path)  # regopy takes some four times as long on this bundle
@@ -867,7 +867,7 @@ def test_a_wide_clause_is_decided_exactly(monkeypatch: pytest.MonkeyPatch, tmp_p
     nothing can. The bundle, decide() and the brute-force oracle agree."""
     vocabulary = reopened_vocabulary({(fact,): "unknown" for fact in WIDE_OPEN})
     monkeypatch.setattr(policykit.core.api, "load_vocabulary", lambda: vocabulary)
-    monkeypatch.setattr(policykit.publishing.rego, "load_vocabulary", lambda: vocabulary)
+    monkeypatch.setattr(policykit.publishing.rego.model, "load_vocabulary", lambda: vocabulary)
     policy = synthetic_policy(tmp_path, {
         "communications.wide": WIDE,
         "communications.personal": "- when: {fact: purpose, is: personal}\n  outcome: prohibited\n"})

@@ -1,8 +1,9 @@
-"""``window.policykit.understand`` (docs/assets/understand.js) in Debian's Chromium, on the everyday
-phrasings of tests/corpus/phrasings.yaml: nothing is read that the words do not say (precision), every
-fact they state is read or offered as a choice (recall), each reading names the words that gave it,
-and what it reads is a request the evaluator accepts. The page's data comes from the policy and the
-request schema, as on the site (``policykit.publishing.ask.ask_script``)."""
+"""``window.policykit.understand`` (``understand.js`` of ``policykit.publishing.browser``) in Debian's
+Chromium, on the everyday phrasings of tests/corpus/phrasings.yaml: nothing is read that the words
+do not say (precision), every fact they state is read or offered as a choice (recall), each reading
+names the words that gave it, and what it reads is a request the evaluator accepts. The page's data
+comes from the policy and the request schema, as on the site
+(``policykit.publishing.ask.ask_script``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import policykit
 from conftest import PROJECT_ROOT
 from policykit.core.vocabulary import load_vocabulary
 from policykit.publishing.ask import ask_script
+from policykit.publishing.browser import script_text
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -26,7 +28,6 @@ if not Path(CHROMIUM).exists():
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-ASSETS = PROJECT_ROOT / "docs" / "assets"
 PHRASINGS = yaml.safe_load((PROJECT_ROOT / "tests" / "corpus" / "phrasings.yaml").read_text(encoding="utf-8"))
 VOCABULARY = load_vocabulary()
 
@@ -40,7 +41,7 @@ def page() -> Iterator[Page]:
         tab.set_content("<!doctype html><title>understand</title>")
         tab.add_script_tag(content=ask_script(policykit.load_policy()))
         for name in ("policykit.js", "understand.js"):
-            tab.add_script_tag(content=(ASSETS / name).read_text(encoding="utf-8"))
+            tab.add_script_tag(content=script_text(name))
         yield tab
         browser.close()
 

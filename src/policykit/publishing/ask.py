@@ -1,48 +1,54 @@
-"""The policy as data for the browser: what ``docs/assets/policykit.js`` reads to decide offline.
+"""The policy as data for the browser: what ``policykit.js`` (``policykit.publishing.browser``)
+reads to decide offline.
 
-``ask_data(policy)`` emits, for every date range (``Policy._programs``), the compiled program:
-each term's (P, N, K) masks, the case it belongs to, the facts it reads; each case's outcome rank,
+``ask_data(policy)`` emits, for every date range (``Policy._programs``), the compiled program: each
+term's (P, N, K) masks, the case it belongs to, the facts it reads; each case's outcome rank,
 obligation, settling bit, notice and reading; the outcome-triggered cases; the reading probes
-(``compiler.ReadingProbe``); the reasons as the HTTP API prints them; and the words the answers
-are given in (``schema/messages.yaml``, as ``Messages.to_data()`` gives them). Beside them: the atom layout (every fact's bits and mask, which facts are single
-choices, the ``x-read-as`` rules), the request encoder's tree (kinds, required fields, bits), and
-what ``alternatives.Searcher`` needs (the controllable facts with their words, each action's
-channels, each clause's remedy). Nothing in it is written by hand: it all comes from the policy
-files and the request schema, so a changed policy changes the page's answers.
+(``compiler.ReadingProbe``); the reasons as the HTTP API prints them; and the words the answers are
+given in (``schema/messages.yaml``, as ``Messages.to_data()`` gives them). Beside them: the atom
+layout (every fact's bits and mask, which facts are single choices, the ``x-read-as`` rules), the
+request encoder's tree (kinds, required fields, bits), and what ``alternatives.Searcher`` needs (the
+controllable facts with their words, each action's channels, each clause's remedy). Nothing in it is
+written by hand: it all comes from the policy files and the request schema, so a changed policy
+changes the page's answers.
 
-Bit masks are cut into words of ``WORD_BITS`` bits (small integers JavaScript's bit operators
-handle exactly); the interpreter works word by word. The interpreter evaluates each term's
-Kleene state directly from its masks, which is what the engine's slice tables precompute
-(``compiler._slice_table``): a term is false when a bit of P is known false, a bit of N is true
-or a bit of K is unknown; true when every bit of P is true and no bit of N is true or unknown;
-unknown otherwise. What is at stake when a request leaves facts out is read exactly, as
-``stakes.analyse`` does, from the same term masks, term reads and cases."""
+Bit masks are cut into words of ``WORD_BITS`` bits (small integers JavaScript's bit operators handle
+exactly); the interpreter works word by word. The interpreter evaluates each term's Kleene state
+directly from its masks, which is what the engine's slice tables precompute
+(``compiler._slice_table``): a term is false when a bit of P is known false, a bit of N is true or a
+bit of K is unknown; true when every bit of P is true and no bit of N is true or unknown; unknown
+otherwise. What is at stake when a request leaves facts out is read exactly, as ``stakes.analyse``
+does, from the same term masks, term reads and cases."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from policykit.core.alternatives import search_budget
 from policykit.core.api import Policy
 from policykit.core.compiler import AtomLayout, Program, clause_url
 from policykit.core.engine import ALLOWED_RANK, PROVISO_OUTCOMES
-from policykit.core.model import OUTCOMES
+from policykit.core.model import OUTCOMES, Interpretation
 from policykit.core.schemaerrors import load_schema
 from policykit.core.vocabulary import Fact, Vocabulary, load_vocabulary
 
 WORD_BITS = 30
+
+Words = Callable[[int], list[int]]
+"""A mask cut into words of ``WORD_BITS`` bits, as many as every mask of the policy needs."""
 
 
 def _words(mask: int, count: int) -> list[int]:
     return [(mask >> (WORD_BITS * i)) & ((1 << WORD_BITS) - 1) for i in range(count)]
 
 
-def _reading(interpretation) -> dict[str, str] | None:
+def _reading(interpretation: Interpretation | None) -> dict[str, str] | None:
     return interpretation.to_dict() if interpretation is not None else None
 
 
-def _program(program: Program, w, fact_index: dict[str, int]) -> dict[str, Any]:
+def _program(program: Program, w: Words, fact_index: dict[str, int]) -> dict[str, Any]:
     cases = []
     for case in program.cases:
         cases.append({
@@ -76,7 +82,7 @@ def _program(program: Program, w, fact_index: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _encoder_tree(vocabulary: Vocabulary, layout: AtomLayout, w, prefix: str = "") -> list[dict[str, Any]]:
+def _encoder_tree(vocabulary: Vocabulary, layout: AtomLayout, w: Words, prefix: str = "") -> list[dict[str, Any]]:
     nodes = []
     for fact in vocabulary.facts:
         parent, _, name = fact.path.rpartition(".")
@@ -96,7 +102,7 @@ def _encoder_tree(vocabulary: Vocabulary, layout: AtomLayout, w, prefix: str = "
     return nodes
 
 
-def _searchable(fact: Fact, layout: AtomLayout, w, order: int) -> dict[str, Any]:
+def _searchable(fact: Fact, layout: AtomLayout, w: Words, order: int) -> dict[str, Any]:
     data: dict[str, Any] = {"path": fact.path, "order": order, "kind": fact.kind, "instead": fact.instead}
     if fact.kind in ("choice", "list"):
         data["mask"] = w(layout.masks[fact.path])
@@ -130,7 +136,7 @@ def staff_questions() -> dict[str, dict[str, Any]]:
     vocabulary = load_vocabulary()
     found: dict[str, dict[str, Any]] = {}
 
-    def walk(properties: dict, prefix: str) -> None:
+    def walk(properties: dict[str, Any], prefix: str) -> None:
         for name, node in properties.items():
             path = prefix + name
             if "x-question" in node:
@@ -161,7 +167,7 @@ def understanding() -> dict[str, Any]:
         if path not in paths:
             raise ValueError(f"request schema: x-understand {where} names {path}, which is not a fact")
         fact = vocabulary[path]
-        allowed: tuple = (True, False) if fact.kind == "boolean" else tuple(fact.value_names)
+        allowed: tuple[object, ...] = (True, False) if fact.kind == "boolean" else tuple(fact.value_names)
         if value not in allowed:
             raise ValueError(f"request schema: x-understand {where} gives {path} the value {value!r}; "
                              f"allowed: {', '.join(map(str, allowed))}")
@@ -298,11 +304,13 @@ def ask_script(policy: Policy) -> str:
     """The data as a script that sets ``window.POLICYKIT_DATA`` (a plain <script src>, so it loads
     from file:// where fetch() would be refused)."""
     text = json.dumps(ask_data(policy), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    return "// Generated by policykit.publishing.ask from the compiled policy; do not edit.\nwindow.POLICYKIT_DATA = " + text + ";\n"
+    return ("// Generated by policykit.publishing.ask from the compiled policy; do not edit.\n"
+            "window.POLICYKIT_DATA = " + text + ";\n")
 
 
 def ask_page() -> str:
-    """The "Ask the policy" page: a place for the interview (``docs/assets/ask.js``), which runs
+    """The "Ask the policy" page: a place for the interview (``ask.js``, ``policykit.publishing.browser``),
+    which runs
     entirely in the page."""
     return "\n".join([
         "---", "search:", "  boost: 3", "---", "",

@@ -30,6 +30,7 @@ from policykit.authoring.questions import Question, Topic, information_answer
 from policykit.authoring.scenarios import Scenario
 from policykit.core.sourcetext import paragraphs
 from policykit.core.vocabulary import Fact, Vocabulary, load_vocabulary
+from policykit.publishing.browser import copy_scripts
 
 class _OutcomeWords(Mapping[str, str]):
     """The staff-facing word of each outcome, as ``schema/messages.yaml`` declares it (read when
@@ -845,6 +846,7 @@ def build_pages(policy: Policy, scenarios: Sequence[Scenario], out: Path, *, day
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(schema, target)
             written.append(target)
+    written += copy_scripts(out / "assets")
     return written
 
 

@@ -4,8 +4,9 @@ The theme's search runs in a web worker and reads its index with ``fetch``; a pa
 disk (file://) may do neither. The theme itself loads ``search/search_index.js`` (the index as a
 script setting ``__index``) when opened from disk; this hook writes it, and writes
 ``search/search_worker.js``: the theme's worker, preceded by the site's own search script
-(``docs/assets/search.js``, which makes staff words and hyphenated words findable), as a string
-that ``search.js`` runs as a worker of its own making. Served over HTTP, neither file is used.
+(``assets/search.js``, copied from ``policykit.publishing.browser`` by the site build, which makes
+staff words and hyphenated words findable), as a string that ``search.js`` runs as a worker of its
+own making. Served over HTTP, neither file is used.
 
 Standard library only: MkDocs loads this file by its path, outside the package."""
 
