@@ -176,7 +176,7 @@ def test_every_request_matching_a_pattern_flips_as_it_says(report, texting):
 
 
 def _outcome(words: str) -> str:
-    from policykit.publishing.site import OUTCOME_WORDS
+    from policykit.authoring.words import OUTCOME_WORDS
 
     head = words.split(" (")[0].split(";")[0].split(", also under ")[0]
     return next(k for k, v in OUTCOME_WORDS.items() if v.lower() == head)

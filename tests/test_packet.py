@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from policykit.authoring import diff, packet
+from policykit.authoring import packet
+from policykit.authoring.words import word_runs
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists() or not shutil.which("pdftotext"):
@@ -59,7 +60,7 @@ def test_the_board_packet_prints_with_its_redline_questions_and_page_numbers(wor
     for change in dated.report.changes:
         assert _words(change.title) in flat
         # the redline's words, removed and added alike, in order
-        runs = " ".join(words for _, words in diff.word_runs(*_texts(worked_amendment, change.clause)))
+        runs = " ".join(words for _, words in word_runs(*_texts(worked_amendment, change.clause)))
         assert _words(runs)[:60] in flat, change.clause
     assert f"{len(dated.questions)} of {dated.asked} everyday questions change" in flat
     for question in dated.questions:

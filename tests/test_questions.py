@@ -26,20 +26,19 @@ from conftest import FIXTURES, PROJECT_ROOT
 from liveserver import LiveServer
 
 import policykit
+from policykit.authoring.answers import answer_in_words, answer_problems, information_answer
 from policykit.authoring.questions import (
     Information,
     Question,
     Topic,
     all_questions,
-    answer_in_words,
-    answer_problems,
     check_questions_dir,
-    information_answer,
     load_questions,
     load_readings,
 )
 from policykit.publishing.rego import ENTRYPOINT, load_bundle_into, write_bundle
-from policykit.publishing.site import OUTCOME_WORDS, build_pages
+from policykit.authoring.words import OUTCOME_WORDS
+from policykit.publishing.site import build_pages
 from policykit.core.request import request_problems
 from policykit.interfaces.http.config import ServerConfig
 from policykit.interfaces.http.app import create_app

@@ -14,7 +14,7 @@ import pytest
 
 from amend import amend_texting
 from conftest import PROJECT_ROOT, Amended
-from policykit.authoring import diff, review
+from policykit.authoring import affected, diff, review
 from policykit.core.api import load_policy
 from policykit.core.errors import RequestError
 
@@ -61,7 +61,7 @@ def test_the_dates_compared_are_the_day_and_every_later_effective_date(amended):
 
 def test_the_changed_questions_are_those_whose_answers_differ(amended):
     """A plain loop over the question corpus and the scenarios, each asked as of each compared date."""
-    asked = review.everyday_questions(features=_features(amended))
+    asked = affected.everyday_questions(features=_features(amended))
     assert len(asked) > 100
     for dated in amended.review.dates:
         differ = set()
@@ -81,7 +81,7 @@ def _sentences(amended: Amended):
 
 
 def test_each_example_changes_as_its_sentence_says(amended):
-    by_id = {q.id: q for q in review.everyday_questions(features=_features(amended))}
+    by_id = {q.id: q for q in affected.everyday_questions(features=_features(amended))}
     said = list(_sentences(amended))
     assert said
     for day, sentence in said:
@@ -112,8 +112,8 @@ def test_every_witness_changes_differently_or_not_at_all(amended):
             others = [(c.fact, c.item, c.values) for c in every
                       if c is not condition and not c.fact.startswith(condition.fact + ".")
                       and not (c.item and c.fact == condition.fact and not condition.item)]
-            assert review.matches(others, condition.witness), condition.words
-            assert not review.matches([(condition.fact, condition.item, condition.values)], condition.witness)
+            assert affected.matches(others, condition.witness), condition.words
+            assert not affected.matches([(condition.fact, condition.item, condition.values)], condition.witness)
     assert witnesses > 0
 
 

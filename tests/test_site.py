@@ -245,7 +245,7 @@ def _text(page: str) -> str:
 
 def test_a_clause_page_shows_the_text_in_force_the_upcoming_text_and_the_history(amended_site, amended,
                                                                                    before_amendment):
-    from policykit.publishing.site import redline
+    from policykit.publishing.siteclauses import redline
 
     clause = amended.document.clause(AMENDED_CLAUSE)
     current, upcoming = clause.version_on(before_amendment), clause.versions[-1]
@@ -352,7 +352,7 @@ def test_the_site_holds_each_distinct_question_once(markdown):
 
 
 def test_home_page_verdicts_say_when_they_rest_on_an_unconfirmed_reading(markdown, decider):
-    from policykit.publishing.site import reading_status
+    from policykit.publishing.sitecards import reading_status
 
     home = (markdown / "index.md").read_text(encoding="utf-8")
     answers = home[home.index("## Questions staff ask most"):].splitlines()
@@ -542,7 +542,7 @@ def _staff_pages(site: Path) -> list[str]:
 def test_every_date_on_a_staff_page_says_what_it_is(site):
     """Each date staff read says what day it is: the words before it, or for a clause's history and
     the changelog's headings, the sentence that says what their dates are."""
-    from policykit.publishing.site import HISTORY_DATES
+    from policykit.publishing.siteclauses import HISTORY_DATES
 
     unsaid = {}
     for name in _staff_pages(site):

@@ -182,7 +182,7 @@ def _meant() -> dict[str, set[str]]:
     """Each staff word of the request schema's ``x-synonyms`` for a channel or an account, and the
     clauses whose rules name what it stands for: the clauses a staff member means."""
     from policykit.publishing.ask import synonyms
-    from policykit.publishing.site import SEARCH_FACTS, _tested_values
+    from policykit.publishing.siteclauses import SEARCH_FACTS, _tested_values
 
     document = policykit.load_policy().document
     meant: dict[str, set[str]] = {}
@@ -260,7 +260,7 @@ def _settled(page: Page) -> tuple[str, list[str]]:
 def _everyday_words() -> list[str]:
     """Every everyday word or phrase of the request schema's x-synonyms, and the words staff type
     that the issue named."""
-    from policykit.publishing.site import search_synonyms
+    from policykit.publishing.siteclauses import search_synonyms
 
     words = ["email", "e-mail", "friend request", "texting", "social media", "personal account"]
     return words + [word for word, _ in search_synonyms() if word not in words]
@@ -342,7 +342,7 @@ def test_the_print_copy_as_a_pdf_has_the_revision_and_page_number_on_every_page_
     from datetime import date
 
     from policykit.core.sourcetext import normalize_whitespace, paragraphs
-    from policykit.publishing.site import print_revision
+    from policykit.publishing.siteprint import print_revision
 
     page.goto(f"{base_url}print.html")
     pdf = tmp_path / "print.pdf"

@@ -9,6 +9,8 @@ phrase, check, clause id or reading id fails the scenario with the closest valid
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from pytest_bdd import given, parsers, then, when
 
@@ -26,7 +28,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "reading(id): the reading of the policy a scenario pins (@reading:<id> tag)")
 
 
-def pytest_bdd_apply_tag(tag: str, function) -> bool | None:
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
     """``@clause:<id>`` and ``@reading:<id>`` (a tag with a colon cannot be a registered marker
     name) -> ``clause(id)`` and ``reading(id)``."""
     for prefix, marker in _MARKERS.items():

@@ -106,7 +106,8 @@ def measure(policy: Policy, scenarios: Sequence[Scenario], *, as_of: date | None
                                  {n.clause for n in decision.notices} | {o.clause for o in decision.obligations})
     # Scenarios sorted by date and indexed by the clauses they are tagged with, so each version
     # looks only at its own: the work grows with the policy, not with its square.
-    dated = sorted((days[id(s)], position) for position, s in enumerate(scenarios) if days[id(s)] is not None)
+    dated: list[tuple[date, int]] = sorted((day, position) for position, s in enumerate(scenarios)
+                                           if (day := days[id(s)]) is not None)
     dated_days = [day for day, _ in dated]
     tagged: dict[str, list[int]] = {}
     for position, scenario in enumerate(scenarios):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,9 @@ from policykit.core.model import Case, Clause, PolicyDocument
 from policykit.core.paths import schema_dir
 from policykit.core.vocabulary import Vocabulary, load_vocabulary
 from policykit.core.yamlfile import JsonPath, read_yaml
+
+_Locate = Callable[[Clause, JsonPath, str, str], PolicyIssue]
+"""A warning about a clause, located at a path of its file."""
 
 CODES = {
     "never-applies": "a rule case whose condition can never hold",
@@ -129,7 +132,7 @@ def _live_terms(item: _Ruled, layout: AtomLayout) -> list[tuple[int, int]]:
     return [t for t in item.terms if _satisfiable(*t, layout)]
 
 
-def _never_and_outranked(ruled: list[_Ruled], layout: AtomLayout, at) -> Iterator[PolicyIssue]:
+def _never_and_outranked(ruled: list[_Ruled], layout: AtomLayout, at: _Locate) -> Iterator[PolicyIssue]:
     by_rank = {rank: _TermIndex(layout) for rank in RANK.values()}
     for item in ruled:
         if item.case.outcome:
@@ -158,7 +161,7 @@ def _never_and_outranked(ruled: list[_Ruled], layout: AtomLayout, at) -> Iterato
                      f"{', '.join(sorted(beaten_by))} gives a stronger outcome", "always-outranked")
 
 
-def _together(ruled: list[_Ruled], layout: AtomLayout, at) -> Iterator[PolicyIssue]:
+def _together(ruled: list[_Ruled], layout: AtomLayout, at: _Locate) -> Iterator[PolicyIssue]:
     """Pairs of cases of different clauses with the same outcome whose conditions hold for exactly
     the same requests. Candidates come from the index: a partner must have a term implied by
     this case's first term; only those are compared in full."""

@@ -96,7 +96,8 @@ def _rule_mutants(rule: tuple[Case, ...]) -> Iterator[tuple[str, tuple[Case, ...
             for j, item in enumerate(case.when.items):
                 rest = case.when.items[:j] + case.when.items[j + 1:]
                 when = rest[0] if len(rest) == 1 else All(rest)
-                yield f"{label}: drop the condition '{describe(item)}'", rule[:i] + (replace(case, when=when),) + rule[i + 1:]
+                dropped = rule[:i] + (replace(case, when=when),) + rule[i + 1:]
+                yield f"{label}: drop the condition '{describe(item)}'", dropped
 
 
 def mutants(document: PolicyDocument, day: date | None = None, only: Sequence[str] = ()) -> Iterator[Mutant]:
@@ -243,7 +244,8 @@ def run(document: PolicyDocument, scenarios: Sequence[Scenario], *, today: date,
     for number, mutant in enumerate(every, start=1):
         original = document.clauses[_positions(document)[mutant.clause]].versions[mutant.version].rule
         in_range = examples.in_range(mutant.effective, mutant.until)
-        reach = in_range & (examples.reachable(original) | examples.reachable(mutant.changed.versions[mutant.version].rule))
+        changed_rule = mutant.changed.versions[mutant.version].rule
+        reach = in_range & (examples.reachable(original) | examples.reachable(changed_rule))
         # The clause's own examples first (they are the likeliest to notice), each group in file order.
         own = reach & examples.tagged.get(mutant.clause, 0)
         candidates = []

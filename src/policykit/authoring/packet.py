@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 import re
 
-from policykit.authoring.review import Review, outcome_words, compared, date_heading, impact_line, sentence_example
+from policykit.authoring.review import Review, compared, date_heading, impact_line, sentence_example
+from policykit.authoring.words import outcome_words
 
 _STYLE = """
 @page { size: letter; margin: 18mm 16mm 20mm;
@@ -18,7 +19,8 @@ body { font: 11pt/1.45 Georgia, "Times New Roman", serif; color: #111; max-width
 h1 { font-size: 17pt; margin: 0 0 .3rem; } h2 { font-size: 14pt; margin-top: 1.6rem; break-after: avoid; }
 h3 { font-size: 12pt; break-after: avoid; } table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #999; padding: .25rem .4rem; text-align: left; vertical-align: top; }
-tr { break-inside: avoid; } del { color: #8b0000; } ins { color: #004d00; font-weight: bold; text-decoration: underline; }
+tr { break-inside: avoid; } del { color: #8b0000; } \
+ins { color: #004d00; font-weight: bold; text-decoration: underline; }
 blockquote { margin: .4rem 0 .8rem 1rem; padding-left: .6rem; border-left: 3px solid #999; }
 .meta { color: #333; } li { margin-bottom: .35rem; break-inside: avoid; }
 @media screen { body { padding: 1rem; } }

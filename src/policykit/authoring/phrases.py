@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import Any
 from dataclasses import dataclass
 from functools import cache
 
@@ -55,7 +56,7 @@ class Phrasebook:
         close = difflib.get_close_matches(text, texts, n=count, cutoff=0.0)
         return "; ".join(f"'{c}'" for c in close)
 
-    def apply(self, request: dict, text: str) -> Phrase:
+    def apply(self, request: dict[str, Any], text: str) -> Phrase:
         """State the phrase's fact in ``request`` (a dict being built). A second value for a
         single-valued fact is an error; list facts accumulate."""
         phrase = self.find(text)

@@ -1,4 +1,4 @@
-"""The corpus of everyday staff questions (``questions/<topic>.yaml``): load, check, answer.
+"""The corpus of everyday staff questions (``questions/<topic>.yaml``): load and check.
 
 Each topic file holds a heading, a short introduction and its questions; each question has the
 words staff use (``ask``), the request it maps to, the outcome(s) a careful reader of the policy
@@ -10,13 +10,13 @@ Some questions are not "may I?" but "what happens if / is it private / could I b
 question for information (``information:``) names the notice that answers it and the lead of its
 answer (``lead``). ``information_answer`` gives its answer as the site and the interview say it,
 the lead and then the notice's own words ("No: the District may monitor …"), never an outcome
-word; ``answer_in_words`` does the same for a lead and notice texts.
+word (``authoring.answers``).
 
 ``check_questions_dir`` returns the topics and every problem found, each located
 ``file:line:col`` in words an editor understands (the same YAML traps and schema wording as the
-policy files); ``load_questions`` raises ``PolicyError`` listing them all. ``answer_issues`` asks
-the policy every question and reports, again located, each answer that is not an accepted one.
-The staff site renders its Common questions page from ``load_questions()``."""
+policy files); ``load_questions`` raises ``PolicyError`` listing them all;
+``answers.answer_problems`` says, again located, how an answer falls short of the one the question
+accepts. The staff site renders its Common questions page from ``load_questions()``."""
 
 from __future__ import annotations
 
@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from policykit.core.errors import PolicyError, PolicyIssue, RequestError, did_you_mean
+from policykit.core.errors import PolicyError, PolicyIssue, did_you_mean
 from policykit.core.loader import display_path, load_policy_dir
 from policykit.core.model import PolicyDocument
 from policykit.core.paths import default_policy_dir, default_questions_dir, schema_dir
@@ -40,10 +40,6 @@ from policykit.core.schemaerrors import explain, load_schema
 from policykit.core.sourcetext import normalize_whitespace
 from policykit.core.vocabulary import load_vocabulary
 from policykit.core.yamlfile import JsonPath, YamlDocument, read_yaml
-
-if TYPE_CHECKING:
-    from policykit.core.api import Policy
-    from policykit.core.decision import Decision
 
 SCHEMA = "questions"
 READINGS_FILE = "readings.yaml"
@@ -111,7 +107,8 @@ class Question:
     @property
     def request(self) -> dict[str, Any]:
         """The request, as a new dict each time (safe to change)."""
-        return json.loads(self.request_json)
+        request: dict[str, Any] = json.loads(self.request_json)
+        return request
 
     @property
     def as_of(self) -> date:
@@ -201,7 +198,7 @@ def _check_readings(root: Path) -> tuple[tuple[Reading, ...], list[PolicyIssue]]
             issues.append(doc.issue(where + ("id",), f"duplicate reading id '{entry['id']}'", "duplicate-id"))
             continue
         seen.add(entry["id"])
-        clauses = entry.get("clauses") if isinstance(entry.get("clauses"), list) else []
+        clauses = entry["clauses"] if isinstance(entry.get("clauses"), list) else []
         readings.append(Reading(entry["id"], str(entry.get("title", "")), tuple(map(str, clauses)),
                                 str(entry.get("summary", ""))))
     return tuple(readings), issues
@@ -299,7 +296,8 @@ def _check_file(path: Path, context: _Context, issues: list[PolicyIssue]) -> Top
     return Topic(path.stem, data["topic"], data["intro"], tuple(questions), doc.path)
 
 
-def _question_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _Context) -> Iterator[PolicyIssue]:
+def _question_issues(doc: YamlDocument, where: JsonPath, entry: dict[str, Any],
+                     context: _Context) -> Iterator[PolicyIssue]:
     """The checks the schema cannot make: unique ids, known clauses, facts and readings, accept
     or refused, ask_for with undetermined, and the quote inside the clause's text."""
     qid = entry.get("id")
@@ -364,9 +362,9 @@ def _question_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _
     if isinstance(information, dict) and isinstance(information.get("lead"), str):
         lead = information["lead"]
         if lead and (not lead[:1].isupper() or ":" in lead or "\n" in lead or lead.rstrip()[-1:] in (".", ",", ";")):
-            yield doc.issue(where + ("information", "lead"), f"'{lead}' is not a lead: give the answer's first words "
-                                                            "(e.g. No, or Yes, it can), starting with a capital letter, "
-                                                            "without the colon the answer adds or a full stop",
+            yield doc.issue(where + ("information", "lead"),
+                            f"'{lead}' is not a lead: give the answer's first words (e.g. No, or Yes, it can), "
+                            "starting with a capital letter, without the colon the answer adds or a full stop",
                             "bad-lead")
     if isinstance(information, dict) and isinstance(refused, list):
         yield doc.issue(where + ("information",), "a refused question cannot be a question for information; "
@@ -384,7 +382,8 @@ def _clause_ref(doc: YamlDocument, path: JsonPath, clause_id: object, context: _
         yield doc.issue(path, f"no clause '{clause_id}' in the policy{hint}", "unknown-clause")
 
 
-def _quote_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _Context) -> Iterator[PolicyIssue]:
+def _quote_issues(doc: YamlDocument, where: JsonPath, entry: dict[str, Any],
+                  context: _Context) -> Iterator[PolicyIssue]:
     clause_id, quote = entry.get("clause"), entry.get("quote")
     if not isinstance(clause_id, str) or clause_id not in context.clauses:
         yield from _clause_ref(doc, where + ("clause",), clause_id, context)
@@ -394,7 +393,7 @@ def _quote_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _Con
     clause = context.clauses[clause_id]
     request = entry.get("request")
     as_of = request.get("as_of") if isinstance(request, dict) else None
-    if not valid_date(as_of):
+    if not isinstance(as_of, str) or not valid_date(as_of):
         return  # the schema reports the date
     day = date.fromisoformat(as_of)
     version = clause.version_on(day)
@@ -408,7 +407,7 @@ def _quote_issues(doc: YamlDocument, where: JsonPath, entry: dict, context: _Con
                                             "copy the words exactly from the clause's text", "quote-not-found")
 
 
-def _build_question(doc: YamlDocument, where: JsonPath, entry: dict) -> Question:
+def _build_question(doc: YamlDocument, where: JsonPath, entry: dict[str, Any]) -> Question:
     start = doc.position(where)
     positions = tuple((key, doc.position(where + (key,)).line, doc.position(where + (key,)).column)
                       for key in entry)
@@ -427,96 +426,3 @@ def _build_question(doc: YamlDocument, where: JsonPath, entry: dict) -> Question
         ask_first=entry.get("ask_first"),
         information=Information(entry["information"]["notice"], entry["information"]["lead"])
         if "information" in entry else None)
-
-
-# ----------------------------------------------------------------------------------- answers
-
-
-def answer_problems(question: Question, answer: Decision | RequestError | dict[str, Any]) -> list[PolicyIssue]:
-    """How an answer (a Decision, a RequestError, or a decision or error as JSON, such as the CLI
-    and the HTTP API give) falls short of what the question accepts; empty when it is accepted."""
-    if isinstance(answer, RequestError):
-        answer = {"error": {"errors": answer.errors}}
-    elif not isinstance(answer, dict):
-        answer = answer.to_dict()
-    if "error" in answer or "errors" in answer:
-        errors = answer.get("error", answer).get("errors", [])
-        pointers = sorted({e["pointer"] for e in errors})
-        if not question.refused:
-            message = "; ".join(f"{e['pointer'] or '/'}: {e['message']}" for e in errors) or "no reason given"
-            return [question.issue("request", f"the request is refused ({message})", "refused")]
-        if pointers != sorted(question.refused):
-            return [question.issue("refused", f"the refusal names {', '.join(pointers) or 'nothing'}, not "
-                                              f"{', '.join(sorted(question.refused))}", "refused-otherwise")]
-        return []
-    if question.refused:
-        return [question.issue("refused", f"the request is answered ({answer['outcome']}), not refused", "not-refused")]
-    problems: list[PolicyIssue] = []
-    outcome = answer["outcome"]
-    if outcome not in question.accept:
-        problems.append(question.issue("accept", f"the policy answers {outcome.replace('_', ' ')}, not "
-                                                 f"{' or '.join(o.replace('_', ' ') for o in question.accept)}: "
-                                                 f"{answer['explanation']}", "wrong-outcome"))
-    elif outcome == "undetermined" and list(answer["missing_facts"]) != list(question.ask_for):
-        problems.append(question.issue("ask_for", f"the policy asks for {', '.join(answer['missing_facts'])}, not "
-                                                  f"{', '.join(question.ask_for)}", "wrong-missing-facts"))
-    notices = [notice["clause"] for notice in answer["notices"]]
-    for clause_id in question.notices:
-        if clause_id not in notices:
-            problems.append(question.issue("notices", f"the answer gives no notice from {clause_id}", "missing-notice"))
-    for clause_id in question.no_notices:
-        if clause_id in notices:
-            problems.append(question.issue("no_notices", f"the answer gives a notice from {clause_id}",
-                                           "unexpected-notice"))
-    if question.information is not None and question.information.notice not in notices:
-        problems.append(question.issue("information", f"the answer gives no notice from {question.information.notice}, "
-                                                      "which this question for information is answered by",
-                                       "missing-information"))
-    listed = [(o["clause"], o["met"]) for o in answer["obligations"]]
-    for expected in question.obligations:
-        if (expected.clause, expected.met) not in listed:
-            states = [met for clause, met in listed if clause == expected.clause]
-            found = f"listed with met: {json.dumps(states[0])}" if states else "not listed"
-            problems.append(question.issue("obligations", f"the obligation of {expected.clause} is {found}, not "
-                                                          f"met: {json.dumps(expected.met)}", "wrong-obligation"))
-    return problems
-
-
-def information_answer(question: Question, answer: Decision | dict[str, Any]) -> str | None:
-    """The answer to a question for information in words, as the site and the interview give it:
-    the lead, a colon, and the words of the notices its clause gives in ``answer`` (e.g. "No: the
-    District may monitor communications made on school telephones …"). None when the question is
-    not one for information or the answer gives no such notice."""
-    if question.information is None:
-        return None
-    if not isinstance(answer, dict):
-        answer = answer.to_dict()
-    texts = [notice["text"] for notice in answer["notices"] if notice["clause"] == question.information.notice]
-    return answer_in_words(question.information.lead, texts) if texts else None
-
-
-def answer_in_words(lead: str, notice_texts: Sequence[str]) -> str:
-    """A lead and the notices' own words as one answer: "No" and "The District may monitor …"
-    give "No: the District may monitor …". The first notice continues after the colon, so its
-    first letter is lower case, unless its first word is an acronym or a name the policy
-    capitalizes (FOIA, Ledyard, Connecticut, District)."""
-    first, *rest = notice_texts
-    word = first.split(" ", 1)[0]
-    if not (word[:1].islower() or (len(word) > 1 and word.isupper()) or word in _NAMES):
-        first = first[0].lower() + first[1:]
-    return f"{lead}: " + " ".join([first, *rest])
-
-
-_NAMES = frozenset({"Ledyard", "Connecticut", "District", "I"})
-
-
-def answer_issues(policy: Policy, topics: Sequence[Topic]) -> list[PolicyIssue]:
-    """Ask ``policy`` every question; every answer that is not an accepted one, located."""
-    issues: list[PolicyIssue] = []
-    for question in all_questions(topics):
-        try:
-            answer: Decision | RequestError = policy.decide(question.request)
-        except RequestError as error:
-            answer = error
-        issues.extend(answer_problems(question, answer))
-    return issues

@@ -27,15 +27,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from gherkin.errors import CompositeParserException, ParserError
 from gherkin.parser import Parser
-from gherkin.pickles.compiler import Compiler
+from gherkin.pickles.compiler import Compiler, GherkinDocumentWithURI
 
 from policykit.core.decision import Decision
 from policykit.core.errors import PolicyError, PolicyIssue, did_you_mean
@@ -43,7 +43,6 @@ from policykit.core.loader import display_path
 from policykit.core.readings import read_reading_ids
 from policykit.core.paths import default_features_dir
 from policykit.authoring.phrases import Phrasebook, PhraseError, load_phrasebook
-from policykit.core.yamlfile import read_yaml
 
 ASK = "I ask the policy"
 CLAUSE_TAG = "@clause:"
@@ -134,7 +133,7 @@ class ScenarioRun:
     """One scenario being run: facts stated so far, the decision, and what the checks saw."""
 
     phrasebook: Phrasebook = field(default_factory=load_phrasebook)
-    request: dict = field(default_factory=dict)
+    request: dict[str, Any] = field(default_factory=dict)
     decision: Decision | None = None
     cited: set[str] = field(default_factory=set)
     told: set[str] = field(default_factory=set)
@@ -172,12 +171,13 @@ class ScenarioRun:
             seen = self.cited if which == "reasons" else self.told
             return _list_check(form, value, items, seen, which)
         if kind == "obligation":
-            clause, met = value
+            clause, met = cast(tuple[str, bool | None], value)
             self.obliged.add(clause)
             if clause not in obligations:
                 return [f"expected an obligation under {clause}; obligations: {_list(list(obligations))}"]
             return [] if obligations[clause] is met else [
-                f"expected the obligation under {clause} to be {_met_words(met)}, it is {_met_words(obligations[clause])}"]
+                f"expected the obligation under {clause} to be {_met_words(met)}, "
+                f"it is {_met_words(obligations[clause])}"]
         if kind == "no_obligations":
             return [] if not obligations else [f"expected no obligations; got {_list(list(obligations))}"]
         if kind == "no_other_obligations":
@@ -185,13 +185,15 @@ class ScenarioRun:
             return [] if not extra else [f"it also imposes obligations under {_list(extra)}"]
         if kind == "could_be":
             got = decision.possible_outcomes
-            return [] if tuple(got) == value else [f"expected it could be {_list(value)}; possible: {_list(got)}"]
+            wanted = cast(tuple[str, ...], value)
+            return [] if tuple(got) == wanted else [f"expected it could be {_list(wanted)}; possible: {_list(got)}"]
         if kind == "needs":
             got = decision.missing_facts
-            return [] if tuple(got) == value else [f"expected missing facts {_list(value)}; got {_list(got)}"]
+            wanted = cast(tuple[str, ...], value)
+            return [] if tuple(got) == wanted else [f"expected missing facts {_list(wanted)}; got {_list(got)}"]
         if kind in ("says", "not_says"):
             said = " ".join(decision.explanation.split())
-            if (value in said) == (kind == "says"):
+            if (cast(str, value) in said) == (kind == "says"):
                 return []
             expected = "to say" if kind == "says" else "not to say"
             return [f"expected the explanation {expected} \"{value}\"; it says: {decision.explanation}"]
@@ -250,7 +252,7 @@ class PreparedScenario:
     """A scenario whose request is built and whose checks are parsed (``Scenario.prepare``)."""
 
     title: str
-    request: dict
+    request: dict[str, Any]
     checks: tuple[Check, ...]
     phrasebook: Phrasebook
 
@@ -330,7 +332,7 @@ class Scenario:
             return None
         return PreparedScenario(self.title, run.request, tuple(checks), book) if asked else None
 
-    def request(self, phrasebook: Phrasebook | None = None) -> dict:
+    def request(self, phrasebook: Phrasebook | None = None) -> dict[str, Any]:
         """The request its Given steps build."""
         run = ScenarioRun(phrasebook or load_phrasebook())
         for step in self.steps:
@@ -397,10 +399,10 @@ def read_features(directory: Path | str, clause_ids: Iterable[str] = (),
                 issues.append(PolicyIssue(shown, location["line"], location.get("column") or 1,
                                           f"not valid Gherkin: {message}", "gherkin"))
             continue
-        document["uri"] = shown
-        locations = _locations(document)
-        feature = document.get("feature") or {}
-        for pickle in Compiler().compile(document):
+        located = GherkinDocumentWithURI(**document, uri=shown)
+        locations = _locations(located)
+        feature = located.get("feature") or {}
+        for pickle in Compiler().compile(located):
             # An outline's example row is the pickle's last AST node; a plain scenario its only one.
             line = locations.get(pickle["astNodeIds"][-1], (1, 1))[0]
             steps = tuple(Step(s["type"], s["text"], *locations.get(s["astNodeIds"][0], (line, 1)))
@@ -438,7 +440,7 @@ class _Readings:
                                   f"{did_you_mean(reading_id, self._ids)}", "unknown-reading")
 
 
-def _locations(document: dict) -> dict[str, tuple[int, int]]:
+def _locations(document: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
     """Every AST node id -> (line, column); for a step, the column where its words start."""
     found: dict[str, tuple[int, int]] = {}
 
