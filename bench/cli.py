@@ -19,7 +19,11 @@ round after round, so that a busy spell of the machine slows all of them alike.
   bundle ``policykit export`` writes and evaluating it (the full decision document).
 
 The table gives the wall time's median, 90th percentile and minimum, the median's distance from
-the floor, and the median CPU time (user + system) of the child.
+the floor, and the median CPU time (user + system) of the child; and, beside them, the
+instructions one run of the command executes, counted by valgrind's callgrind (``--trace-children=no``,
+``PYTHONHASHSEED=0`` so that the count repeats): a measure the machine's drift and other jobs
+do not move, as they move every time. ``--no-instructions`` leaves the counts out (valgrind runs
+a command some fifty times slower).
 
 The child environment drops ``PYTHONDONTWRITEBYTECODE`` (set in some of our shells), so that
 imported modules are read from their compiled ``.pyc`` files as an installed package's are; one
@@ -28,9 +32,11 @@ untimed run of each command first writes them."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -95,10 +101,27 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
 
 
+def instructions(argv: list[str], env: dict[str, str], valgrind: str) -> int | None:
+    """The instructions one run of ``argv`` executes, as callgrind counts them (its children not
+    traced, the hash seed fixed); None for a program that cannot run under valgrind (regopy's
+    allocator, snmalloc, refuses to), said on standard error."""
+    completed = subprocess.run([valgrind, "--tool=callgrind", "--trace-children=no", "--callgrind-out-file=/dev/null",
+                                *argv], env={**env, "PYTHONHASHSEED": "0"}, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    counted = re.search(rb"Collected : (\d+)", completed.stderr)
+    if completed.returncode != 0 or counted is None:
+        print(f"not counted: {argv[:3]} exits with {completed.returncode} under callgrind", file=sys.stderr)
+        return None
+    return int(counted.group(1))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each command (default 30)")
     parser.add_argument("--request", metavar="FILE", help="the request to decide (default: a built-in one)")
+    parser.add_argument("--no-instructions", action="store_true", help="leave out the callgrind instruction counts")
+    parser.add_argument("--valgrind", default=shutil.which("valgrind") or "/usr/bin/valgrind",
+                        help="the valgrind to count instructions with (default: the one on PATH)")
     args = parser.parse_args(argv)
 
     base = child_environment()
@@ -112,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         policykit = [python, "-c", CONSOLE_SCRIPT]
         decide = [*policykit, "decide", request]
         warm_dir = scratch / "warm"
-        cold_dirs = iter(scratch / f"cold-{i}" for i in range(args.runs + 1))
+        cold_dirs = (scratch / f"cold-{i}" for i in itertools.count())
 
         def cold() -> dict[str, str]:
             return {**base, "POLICYKIT_CACHE_DIR": str(next(cold_dirs))}
@@ -140,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
                 wall, used = timed(command, env())
                 times[label].append(wall)
                 cpu[label].append(used)
+        counts = {label: None if args.no_instructions else instructions(command, env(), args.valgrind)
+                  for label, command, env in commands}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -151,9 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         series = sorted(times[label])
         median = statistics.median(series)
         p90 = series[min(len(series) - 1, int(len(series) * 0.9))]
+        count = counts[label]
         rows.append((label, f"{median:.1f}", f"{p90:.1f}", f"{series[0]:.1f}", f"{median - floor:+.1f}",
-                     f"{statistics.median(cpu[label]):.1f}"))
-    header = ("command", "median ms", "p90 ms", "min ms", "median above the floor", "median CPU ms")
+                     f"{statistics.median(cpu[label]):.1f}", "—" if count is None else f"{count / 1e6:.1f}"))
+    header = ("command", "median ms", "p90 ms", "min ms", "median above the floor", "median CPU ms",
+              "instructions (M)")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
     print("|" + "|".join("-" * (w + 1) + ":" if i else "-" * (w + 2) for i, w in enumerate(widths)) + "|")

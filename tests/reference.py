@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from policykit.core.conditions import UNKNOWN, evaluate, facts_read
 from policykit.core.model import OUTCOMES, PolicyDocument
+from policykit.core.values import replace
 from policykit.core.vocabulary import load_vocabulary
 
 VOCABULARY = load_vocabulary()

@@ -3,13 +3,13 @@ with rules given as (condition, outcome) cases; and the wide conditions issue 16
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from policykit.core.api import Policy
 from policykit.core.conditions import All, Condition
 from policykit.core.conditions import Test as FactTest
 from policykit.core.model import Case, Clause, ClauseVersion, PolicyDocument
+from policykit.core.values import replace
 from strategies import VOCABULARY
 
 EFFECTIVE = date(2015, 11, 18)

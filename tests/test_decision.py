@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import pickle
 from datetime import date
 
@@ -10,6 +9,7 @@ import pytest
 
 import policykit
 from policykit.core.decision import Decision, plain_decision
+from policykit.core.values import FrozenInstanceError, astuple
 
 
 @pytest.fixture(scope="module")
@@ -19,12 +19,12 @@ def decision() -> Decision:
                           "audience": ["student"], "purpose": "personal"}, as_of=date(2026, 1, 5))
 
 
-def test_plain_decision_is_the_decision_the_dataclass_builds(decision):
+def test_plain_decision_is_the_decision_the_constructor_builds(decision):
     built = plain_decision(decision.verdict, decision.policy, "id-1")
     expected = Decision(decision.verdict, decision.policy, "id-1")
     assert type(built) is Decision
     assert built == expected and hash(built.policy) == hash(expected.policy)
-    assert dataclasses.astuple(built) == dataclasses.astuple(expected)
+    assert astuple(built) == astuple(expected)
     assert built.to_dict() == expected.to_dict()
     assert pickle.loads(pickle.dumps(built)) == expected
     assert repr(built) == repr(expected)
@@ -32,9 +32,9 @@ def test_plain_decision_is_the_decision_the_dataclass_builds(decision):
 
 def test_a_decision_cannot_be_changed(decision):
     built = plain_decision(decision.verdict, decision.policy, "id-1")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         built.decision_id = "id-2"  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         del built.verdict  # type: ignore[misc]
 
 

@@ -160,3 +160,24 @@ def test_the_policy_uses_the_encoder_by_shape():
     policy = policykit.load_policy()
     request = dict(TEACHER, channel="social_media", audience=["student"])
     assert policy.encode(request) == (lambda t, u, a, r: (t, u, r))(*reference_encoding(request))
+
+
+def test_a_remembered_compilation_is_used_instead_of_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a snapshot brings: the generic encoder's source and code, used as they are."""
+    import builtins
+
+    from policykit.core import encoder
+
+    source, code = encoder.generic_encoder(VOCABULARY, LAYOUT)
+    assert source == encoder_source(VOCABULARY, LAYOUT) and code.co_filename == "<policykit encode>"
+    monkeypatch.setattr(encoder, "_COMPILED", {})
+    encoder.remember_compiled(source, code)
+    encoder.remember_compiled("not code", source)  # type: ignore[arg-type]  # what a damaged snapshot might hold
+    assert encoder._COMPILED == {source: code}
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(builtins, "compile", refused)
+    generic = build_encoder(VOCABULARY, LAYOUT, shapes=0)
+    assert generic(TEACHER) == reference_encoding(TEACHER) and generic({"actor": {}}) is None

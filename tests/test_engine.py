@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
@@ -13,6 +12,7 @@ import policykit
 from policykit.core import engine
 from policykit.core.model import OUTCOMES
 from policykit.core.schemaerrors import validator
+from policykit.core.values import replace
 from reference import observed, reference_decision
 from strategies import VOCABULARY, valid_requests
 
@@ -107,7 +107,7 @@ def test_a_known_pattern_gives_the_verdict_assembled_afresh(policy, request):
     day = date.fromisoformat(request["as_of"]) if "as_of" in request else AS_OF
     program = policy.program(day)
     true, unknown, reread = policy.encode(request)
-    empty = dataclasses.replace(program, verdicts={})
+    empty = replace(program, verdicts={})
     assert engine.evaluate(program, true, unknown, reread) == engine.evaluate(empty, true, unknown, reread)
 
 
@@ -224,7 +224,6 @@ def test_a_clause_without_interpretation_gives_no_interpretation_field(policy):
 
 
 def test_the_digest_covers_interpretations(policy):
-    from dataclasses import replace
 
     from policykit.core.api import Policy
     from policykit.core.model import Interpretation

@@ -3,7 +3,6 @@ kind of mistake in a policy file is reported as path:line:col: message, all at o
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from policykit.core.conditions import Test as FactTest
 from policykit.core.errors import PolicyError, PolicyIssue
 from policykit.core.loader import check_policy_dir, load_policy_dir
 from policykit.core.model import Case, Clause, ClauseVersion, PolicyDocument
+from policykit.core.values import FrozenInstanceError
 
 #: The inventory of clauses (docs/semantics.md, "Clauses and kinds"): every clause id, in printed
 #: order, with the kind of its version in force (professional judgment's reading makes it a
@@ -169,11 +169,11 @@ def test_version_on_picks_the_version_in_force(make_policy: MakePolicy) -> None:
 
 def test_model_is_frozen(policy: PolicyDocument) -> None:
     clause = policy.clauses[0]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         policy.title = "changed"  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         clause.kind = "prohibition"  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         clause.versions[0].text = "changed"  # type: ignore[misc]
     assert isinstance(policy.clauses, tuple) and isinstance(clause.versions, tuple)
     assert all(isinstance(s.clause_ids, tuple) for s in policy.sections)

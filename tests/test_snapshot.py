@@ -154,7 +154,7 @@ def test_a_policy_that_cannot_be_pickled_is_not_stored(cache: Path) -> None:
     policy = load_policy()
     policy.document = lambda: None  # type: ignore[assignment]  # pickle cannot store a lambda
     cache.mkdir()
-    assert not write_snapshot(cache / "x.snapshot", "0" * 64, policy)
+    assert not write_snapshot(cache / "x.snapshot", b"0" * 64, policy)
     assert list(cache.iterdir()) == []
 
 
@@ -230,8 +230,8 @@ def test_a_file_changed_while_loading_is_not_stored(cache: Path, make_policy: Ma
 
 # --- a damaged snapshot is ignored and written anew ----------------------------------------------
 
-def _damaged(data: bytes, how: str) -> bytes:
-    header = len(MAGIC) + 4 + 64 + 32
+def _damaged(data: bytes, key: bytes, how: str) -> bytes:
+    header = len(MAGIC) + 4 + 8 + len(key) + 8 + 4  # then the payload
     if how == "empty":
         return b""
     if how == "truncated":
@@ -244,12 +244,12 @@ def _damaged(data: bytes, how: str) -> bytes:
     if how == "other format":
         return MAGIC + (FORMAT + 1).to_bytes(4, "big") + data[len(MAGIC) + 4:]
     if how == "other key":
-        return data[: len(MAGIC) + 4] + b"f" * 64 + data[len(MAGIC) + 4 + 64:]
+        return data[: header - 13] + bytes([data[header - 13] ^ 0x01]) + data[header - 12:]
     if how == "not a policy":
-        import hashlib
+        import zlib
 
         payload = pickle.dumps({"outcome": "permitted"})
-        return data[: header - 32] + hashlib.sha256(payload).digest() + payload
+        return data[: header - 12] + len(payload).to_bytes(8, "big") + zlib.crc32(payload).to_bytes(4, "big") + payload
     if how == "garbage":
         return b"\x80\x04garbage" * 100
     raise AssertionError(how)
@@ -262,7 +262,7 @@ def test_a_damaged_snapshot_is_ignored_and_rewritten(cache: Path, how: str, monk
     [file] = cache.iterdir()
     good = file.read_bytes()
     key = snapshot_key(paths.default_policy_dir())
-    file.write_bytes(_damaged(good, how))
+    file.write_bytes(_damaged(good, key, how))
     assert read_snapshot(file, key) is None
     loaded = loads_from_files(monkeypatch)
     policy = load_policy_snapshot(today=today)
@@ -270,6 +270,18 @@ def test_a_damaged_snapshot_is_ignored_and_rewritten(cache: Path, how: str, monk
     assert answer(policy, CASES[0].request) == answer(load_policy(today=today), CASES[0].request)
     assert isinstance(read_snapshot(file, key), Policy)  # written anew
     assert [path.name for path in cache.iterdir()] == [file.name]  # no temporary file left behind
+
+
+def test_a_snapshot_brings_its_generic_encoder_compiled(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykit.core import encoder
+    from policykit.core.vocabulary import load_vocabulary
+
+    load_policy_snapshot(today=today)
+    monkeypatch.setattr(encoder, "_COMPILED", {})
+    policy = load_policy_snapshot(today=today)
+    source, code = encoder.generic_encoder(load_vocabulary(), policy.layout)
+    assert encoder._COMPILED == {source: code}
+    assert answer(policy, CASES[0].request) == answer(load_policy(today=today), CASES[0].request)
 
 
 def test_a_missing_cache_directory_that_cannot_be_made_falls_back(tmp_path: Path,
@@ -313,7 +325,7 @@ def test_the_cached_policy_decides_any_request_like_a_fresh_one(fresh_and_cached
 
 def test_a_key_that_cannot_be_computed_falls_back_to_the_files(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Say the working directory was removed: no snapshot is read or written."""
-    def gone(root: object) -> str:
+    def gone(root: object) -> bytes:
         raise FileNotFoundError(2, "No such file or directory")
 
     monkeypatch.setattr(snapshot, "snapshot_key", gone)

@@ -3,7 +3,12 @@ as policy-as-code."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # not typing's: ``import policykit`` (the command line's first step) imports nothing
+if TYPE_CHECKING:
+    from .core.api import Policy, load_policy
+    from .core.decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
+    from .core.errors import PolicyError, PolicyIssue, RequestError, RequestProblem
+    from .core.loader import check_policy_dir, load_policy_dir
 
 __version__ = "0.1.0"
 
@@ -19,20 +24,12 @@ _EXPORTS = {
     "check_policy_dir": "policykit.core.loader", "load_policy_dir": "policykit.core.loader",
 }
 
-if TYPE_CHECKING:
-    from .core.api import Policy, load_policy
-    from .core.decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict
-    from .core.errors import PolicyError, PolicyIssue, RequestError, RequestProblem
-    from .core.loader import check_policy_dir, load_policy_dir
-
 
 def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'policykit' has no attribute '{name}'")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(__import__(module, fromlist=[name]), name)
     globals()[name] = value
     return value
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from policykit.core.api import Policy
@@ -33,6 +33,7 @@ from policykit.core.compiler import to_terms
 from policykit.core.conditions import All, describe
 from policykit.core.engine import term_states
 from policykit.core.model import OUTCOMES, Case, Clause, PolicyDocument
+from policykit.core.values import replace
 from policykit.authoring.coverage import version_ranges
 from policykit.authoring.scenarios import Scenario
 

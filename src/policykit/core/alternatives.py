@@ -45,7 +45,7 @@ ordered so that the fact whose worst answer leaves the fewest possible outcomes 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from policykit.core.values import dataclass
 from functools import cache
 
 from policykit.core.compiler import RANK, Program

@@ -25,7 +25,6 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from policykit.core import engine
 from policykit.core.alternatives import SearchBudget, Searcher, search_budget
@@ -152,6 +151,8 @@ class Policy:
         if moment.utcoffset() is None:
             raise ValueError(f"{moment.isoformat()} has no UTC offset: the clock must give an instant "
                              "(an aware datetime) or a date")
+        from zoneinfo import ZoneInfo  # deferred: 10 M instructions (sysconfig) a request with a date never needs
+
         return moment.astimezone(ZoneInfo(self.document.time_zone)).date()
 
     @property

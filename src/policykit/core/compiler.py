@@ -25,9 +25,8 @@ deciding, and the explanation names it (when the clause's reading still awaits t
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass, field
+from policykit.core.values import dataclass, field
 from datetime import date
 
 from policykit.core.conditions import All, Any, Condition, Not, Test, facts_read, reading_tags, to_data
@@ -254,6 +253,8 @@ def digest_of(document: PolicyDocument, in_force: list[tuple[Clause, ClauseVersi
         ],
     }
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    import hashlib  # deferred: loading OpenSSL, 11 M instructions, which a snapshot's reader never needs
+
     return "sha256:" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
@@ -265,6 +266,8 @@ def policy_digest(document: PolicyDocument) -> str:
     payload = {"time_zone": document.time_zone, "revisions": [day.isoformat() for day in document.revisions],
                "versions": digest_of(document, every)}
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    import hashlib  # deferred: loading OpenSSL, 11 M instructions, which a snapshot's reader never needs
+
     return "sha256:" + hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 

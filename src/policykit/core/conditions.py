@@ -13,7 +13,7 @@ allowed answer names the reading when the case would have decided but for that c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from policykit.core.values import dataclass
 from typing import Union
 
 TESTS = ("is", "in", "has", "has_any", "given")

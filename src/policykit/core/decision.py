@@ -3,7 +3,7 @@ decision schema."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from policykit.core.values import dataclass
 from typing import Any
 
 from policykit.core.model import Interpretation
@@ -231,8 +231,8 @@ class _Unfinished:
 
 def plain_decision(verdict: Verdict, policy: PolicyStamp, decision_id: str) -> Decision:
     """``Decision(verdict, policy, decision_id)``, the same value, built without the frozen
-    dataclass's ``__init__`` (which sets each field through ``object.__setattr__``, costing as
-    much as evaluating a known pattern): the hot path of ``Policy.decide``."""
+    value's ``__init__`` (which sets each field through ``object.__setattr__``, costing as much
+    as evaluating a known pattern): the hot path of ``Policy.decide``."""
     decision = _Unfinished(verdict, policy, decision_id)
-    decision.__class__ = Decision  # type: ignore[assignment]
-    return decision  # type: ignore[return-value]
+    decision.__class__ = Decision  # type: ignore[assignment]  # the same slots: CPython allows it
+    return decision  # type: ignore[return-value]  # a Decision since the line above

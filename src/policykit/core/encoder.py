@@ -5,10 +5,11 @@ The encoder is Python source generated from the vocabulary (the way ``dataclasse
 ``__init__``), its value tables bound as constants, in two forms:
 
 * **by shape.** A request's *shape* is its top-level keys in order. The second request of a shape
-  gets a function written for exactly those keys (a one-off shape is not worth writing one): it unpacks the values in order and encodes
-  each by its fact's kind, one table lookup and one OR for a single-valued fact; which facts are
-  stated, hence which open facts are unknown and whether a required one is missing, is known when
-  the function is written. Up to ``SHAPE_LIMIT`` shapes are kept; clients send few.
+  gets a function written for exactly those keys (a one-off shape is not worth writing one): it
+  unpacks the values in order and encodes each by its fact's kind, one table lookup and one OR for
+  a single-valued fact; which facts are stated, hence which open facts are unknown and whether a
+  required one is missing, is known when the function is written. Up to ``SHAPE_LIMIT`` shapes are
+  kept; clients send few.
 * **generic**, for every other shape: one pass over the fields, where a single-valued fact's
   table gives its bit and its fact's mask together (the stated-facts half of the accumulator,
   above ``shift``), so the masks stated give the unknown bits at the end.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from types import CodeType
 
 from policykit.core.compiler import AtomLayout, union_of
 from policykit.core.request import Encoded, valid_date
@@ -33,6 +35,12 @@ DATE_LIMIT = 4096
 
 Encoder = Callable[[object], "Encoded | None"]
 
+_COMPILED: dict[str, CodeType] = {}
+"""Encoders compiled before, by their source: what a policy's snapshot brings along
+(``remember_compiled``), so that a process reading it back does not compile its generic encoder
+again (compiling it is 6 M instructions, a fortieth of a ``policykit decide`` process). The same
+source compiles to the same code, so a hit changes nothing but the cost."""
+
 
 def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = SHAPE_LIMIT) -> Encoder:
     """A function encoding a valid request, or returning None for anything the schema rejects;
@@ -40,13 +48,13 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
     writer = _Writer(vocabulary, layout)
     if not shapes:
         return writer.function("encode", writer.generic())
-    by_shape: dict[tuple, Encoder] = {}
-    seen_once: set[tuple] = set()
+    by_shape: dict[tuple[str, ...], Encoder] = {}
+    seen_once: set[tuple[str, ...]] = set()
     lock = threading.Lock()
     generic: list[Encoder] = []  # written when first needed
     top = len(writer.top)
 
-    def unseen(request: dict, keys: tuple) -> Encoded | None:
+    def unseen(request: dict[str, object], keys: tuple[str, ...]) -> Encoded | None:
         # A shape without a function of its own: the generic form answers. A valid shape met a
         # second time gets its function while there is room (a one-off shape is not worth writing).
         if len(by_shape) < shapes and len(keys) <= top and writer.valid_shape(keys):
@@ -81,9 +89,22 @@ def build_encoder(vocabulary: Vocabulary, layout: AtomLayout, *, shapes: int = S
             by_shape.clear()
             seen_once.clear()
 
-    encode.shapes = by_shape  # type: ignore[attr-defined]  # the shapes written so far, for inspection
-    encode.forget = forget  # type: ignore[attr-defined]
+    encode.shapes = by_shape  # type: ignore[attr-defined]  # a function's attribute: the shapes written so far
+    encode.forget = forget  # type: ignore[attr-defined]  # a function's attribute, for the tests
     return encode
+
+
+def generic_encoder(vocabulary: Vocabulary, layout: AtomLayout) -> tuple[str, CodeType]:
+    """The source of the generic encoder and its code: what ``remember_compiled`` takes."""
+    writer = _Writer(vocabulary, layout)
+    return writer.compiled("encode", writer.generic())
+
+
+def remember_compiled(source: str, code: CodeType) -> None:
+    """Use ``code`` for an encoder whose source is ``source`` (from ``generic_encoder``, kept in a
+    snapshot) instead of compiling it again."""
+    if type(source) is str and type(code) is CodeType:
+        _COMPILED[source] = code
 
 
 def encoder_source(vocabulary: Vocabulary, layout: AtomLayout, keys: tuple[str, ...] | None = None) -> str:
@@ -103,17 +124,25 @@ class _Writer:
         self.layout = layout
         self.shift = max(layout.masks.values()).bit_length()
         self.constants: dict[str, object] = {"valid_date": valid_date}
-        self._named: dict[tuple, str] = {}
+        self._named: dict[tuple[str, ...], str] = {}
         self.top = {fact.path: fact for fact in vocabulary.facts if "." not in fact.path}  # top-level fields
 
     def function(self, name: str, lines: list[str]) -> Encoder:
         namespace: dict[str, object] = dict(self.constants)
-        exec(compile("\n".join(lines) + "\n", f"<policykit {name}>", "exec"), namespace)  # noqa: S102 - our own code
-        return namespace[name]  # type: ignore[return-value]
+        exec(self.compiled(name, lines)[1], namespace)  # noqa: S102 - our own code
+        return namespace[name]  # type: ignore[return-value]  # the function the source just defined
+
+    def compiled(self, name: str, lines: list[str]) -> tuple[str, CodeType]:
+        """The source of function ``name`` and its code, compiled unless remembered."""
+        source = "\n".join(lines) + "\n"
+        code = _COMPILED.get(source)
+        if code is None:
+            code = compile(source, f"<policykit {name}>", "exec")
+        return source, code
 
     # ------------------------------------------------------------------------------ constants
 
-    def constant(self, key: tuple, make: Callable[[], object]) -> str:
+    def constant(self, key: tuple[str, ...], make: Callable[[], object]) -> str:
         """The name of a constant, made once per ``key``."""
         name = self._named.get(key)
         if name is None:
@@ -125,7 +154,7 @@ class _Writer:
         return self.constant(("plain", path), lambda: dict(self.layout.bits[path]))
 
     def packed(self, prefix: str) -> str:  # field -> value -> bit | the fact's mask << shift
-        def make() -> dict:
+        def make() -> dict[str, dict[object, int]]:
             return {f.path.rpartition(".")[2]: {value: bit | self.stated(f.path)
                                                 for value, bit in self.layout.bits[f.path].items()}
                     for f in self.children(prefix) if f.kind == "choice"}
@@ -168,13 +197,13 @@ class _Writer:
         lines.append(f"    unknown = {self.layout.initially_unknown:#x} & ~facts")
         return lines + self.finish()
 
-    def valid_shape(self, keys: tuple) -> bool:
+    def valid_shape(self, keys: tuple[object, ...]) -> bool:
         """Whether requests with these top-level keys can be valid: each a field of the schema
         (so no more of them than it has fields) and every required field among them."""
         top = self.top
         if len(keys) > len(top) or not all(type(key) is str and key in top for key in keys):
             return False
-        return not self.required("") & ~union_of(self.layout.masks.get(key, 0) for key in keys)
+        return not self.required("") & ~union_of(self.layout.masks.get(str(key), 0) for key in keys)
 
 
     def for_shape(self, keys: tuple[str, ...]) -> list[str]:

@@ -34,7 +34,7 @@ and returns a ``Verdict``; ``decide`` adds the date the question is about and an
 
 from __future__ import annotations
 
-from dataclasses import replace
+from policykit.core.values import replace
 
 from policykit.core.compiler import Program
 from policykit.core.decision import Decision, Notice, Obligation, PolicyStamp, Reason, Verdict

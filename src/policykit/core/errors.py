@@ -4,7 +4,7 @@ located by JSON pointer. Exceptions carry the whole list and are raised only at 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from policykit.core.values import asdict, dataclass
 
 
 @dataclass(frozen=True, order=True)

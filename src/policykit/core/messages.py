@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from policykit.core.values import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from policykit.core.values import dataclass
 from datetime import date
 
 from policykit.core.conditions import Condition

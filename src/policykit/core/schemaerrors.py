@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from policykit.core.values import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING

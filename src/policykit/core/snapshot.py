@@ -5,8 +5,9 @@ Loading a policy reads every YAML file, checks it against the JSON Schemas and c
 pickled ``Policy``, and the next run reads it back in a few milliseconds without importing the
 YAML reader or jsonschema. The library's ``load_policy`` never uses it: a snapshot is asked for.
 
-The key. A snapshot is used only for exactly the inputs it was made from: its key is a SHA-256
-over everything that determines the loaded policy, read as bytes and never parsed:
+The key. A snapshot is used only for exactly the inputs it was made from: its key is everything
+that determines the loaded policy, read as bytes and never parsed, each part labelled and its length
+given:
 
 * ``policy.yaml`` and every entry of ``clauses/`` (names and bytes: an added, removed or renamed
   clause file changes it);
@@ -17,16 +18,24 @@ over everything that determines the loaded policy, read as bytes and never parse
 * the policy directory as given, its resolved path and the working directory (the loaded clauses
   carry their file's path relative to the working directory).
 
-The file. One file per policy location (a digest of the location names it, so a changed policy
-overwrites its old snapshot instead of piling up), holding a header (a magic string, ``FORMAT``,
-the key, the SHA-256 of the payload) and the pickle. It is written to a temporary file in the same
+The snapshot stores its key whole and compares it with the inputs byte for byte: no digest, so
+no hash function runs over the half megabyte of inputs (with SHA-256 that, and loading OpenSSL for
+it, came to a tenth of a ``policykit decide`` process, ``bench/cli.py``), and no two inputs can
+share a key.
+
+The file. One file per policy location (a checksum of the location names it, so a changed policy
+overwrites its old snapshot instead of piling up; two locations whose names collide would only take
+turns overwriting one file), holding a header (a magic string, ``FORMAT``, the key's length, the
+key, the payload's length and CRC-32) and the payload: a pickle of the policy and of its generic
+request encoder's source and compiled code (``marshal``), which the encoder then need not compile
+(``policykit.core.encoder.remember_compiled``). It is written to a temporary file in the same
 directory and moved into place with ``os.replace``, so a reader sees a whole old file or a whole new
-one. On reading, anything wrong (no file, another format or key, a payload whose digest does not
-match, a pickle that fails, an object that is not a ``Policy``) makes it ignored: the policy is
+one. On reading, anything wrong (no file, another format or key, a payload whose length or CRC-32 does
+not match, a pickle that fails, an object that is not a ``Policy``) makes it ignored: the policy is
 loaded from its files as if there were no cache, and the snapshot is written anew. A snapshot never
 changes an answer: at worst it is not used.
 
-Why pickle, and why it is safe here. The compiled program is a graph of frozen dataclasses, bit
+Why pickle, and why it is safe here. The compiled program is a graph of frozen values, bit
 masks and tables whose fields other modules change freely; pickle stores any of them without a
 schema of its own to keep in step, and reads them back faster than anything that would rebuild them.
 Unpickling runs code named by the file, so a snapshot is read only from a directory an attacker
@@ -39,25 +48,33 @@ Where. ``$POLICYKIT_CACHE_DIR``, or else ``$XDG_CACHE_HOME/policykit``, or else
 
 from __future__ import annotations
 
-import hashlib
+import marshal
 import os
-import pickle
 import stat
 import sys
+import zlib
 from collections.abc import Callable, Mapping
+from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the loader and the compiler are imported when a snapshot is read or missing
+try:  # CPython's pickler itself, which the pickle module re-exports after defining its Python one (5 M instructions)
+    from _pickle import dumps, loads
+except ImportError:  # another Python
+    from pickle import dumps, loads
+
+from policykit.core.api import Policy, load_policy
+from policykit.core.encoder import generic_encoder, remember_compiled
+from policykit.core.vocabulary import load_vocabulary
+from policykit.core import paths
+
+if TYPE_CHECKING:
     from datetime import date
 
-    from policykit.core.api import Policy
-
-FORMAT = 1
+FORMAT = 2
 """The layout of a snapshot file; a file of another format is ignored."""
 
 MAGIC = b"policykit-snapshot\n"
-_HEADER = len(MAGIC) + 4 + 64 + 32  # magic, format (4 bytes), key (hex), payload digest
 _PACKAGE = Path(__file__).resolve().parents[1]  # src/policykit
 _LIBRARIES = ("yaml", "jsonschema", "referencing")
 """The third-party packages whose reading of the files decides what loads."""
@@ -95,54 +112,55 @@ def _trusted(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def snapshot_key(root: Path | str) -> str:
-    """The hex SHA-256 of everything that determines the policy loaded from ``root`` (see the
-    module's docstring); cheap: files are hashed as bytes, nothing is parsed."""
-    root = Path(root)
-    digest = hashlib.sha256()
+def snapshot_key(root: Path | str) -> bytes:
+    """Everything that determines the policy loaded from ``root`` (see the module's docstring), each
+    part labelled and its length given; cheap: files are read as bytes, nothing is parsed (and
+    paths stay strings: a ``Path`` per file cost more than reading it)."""
+    root = os.fspath(root)
+    parts: list[bytes] = []
 
     def add(label: str, data: bytes) -> None:
-        digest.update(f"{label}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-        digest.update(data)
+        parts.extend((f"{label}\0{len(data)}\0".encode("utf-8", "surrogateescape"), data))
 
     add("format", str(FORMAT).encode())
     add("python", f"{sys.version}|{sys.implementation.cache_tag}".encode())
-    add("location", f"{os.fspath(root)}\0{_resolved(root)}\0{os.getcwd()}".encode("utf-8", "surrogateescape"))
-    add("policy.yaml", _bytes(root / "policy.yaml"))
-    for path in _entries(root / "clauses"):
-        add(f"clauses/{path.name}", _bytes(path))
-    from policykit.core.paths import schema_dir
-
-    for path in _entries(schema_dir()):
-        add(f"schema/{path.name}", _bytes(path))
-    add("policykit/__init__.py", _bytes(_PACKAGE / "__init__.py"))
-    for path in _entries(_PACKAGE / "core"):
-        if path.suffix == ".py":
-            add(f"core/{path.name}", _bytes(path))
-    for name in _LIBRARIES:
-        add(f"library/{name}", _library_stamp(name))
-    return digest.hexdigest()
+    add("location", f"{root}\0{_resolved(root)}\0{os.getcwd()}".encode("utf-8", "surrogateescape"))
+    add("policy.yaml", _bytes(os.path.join(root, "policy.yaml")))
+    for name, path in _entries(os.path.join(root, "clauses")):
+        add(f"clauses/{name}", _bytes(path))
+    for name, path in _entries(os.fspath(paths.schema_dir())):
+        add(f"schema/{name}", _bytes(path))
+    add("policykit/__init__.py", _bytes(os.path.join(_PACKAGE, "__init__.py")))
+    for name, path in _entries(os.path.join(_PACKAGE, "core")):
+        if name.endswith(".py"):
+            add(f"core/{name}", _bytes(path))
+    for library in _LIBRARIES:
+        add(f"library/{library}", _library_stamp(library))
+    return b"".join(parts)
 
 
-def _resolved(path: Path) -> str:
+def _resolved(path: str) -> str:
     try:
-        return str(path.resolve())
+        return str(Path(path).resolve())
     except OSError:
         return ""
 
 
-def _entries(directory: Path) -> list[Path]:
+def _entries(directory: str) -> list[tuple[str, str]]:
+    """The directory's entries, (name, path), sorted by name; none when it cannot be listed."""
     try:
-        return sorted(Path(entry.path) for entry in os.scandir(directory))
+        with os.scandir(directory) as entries:
+            return sorted((entry.name, entry.path) for entry in entries)
     except OSError:
         return []
 
 
-def _bytes(path: Path) -> bytes:
+def _bytes(path: str) -> bytes:
     """The file's bytes; a marker for a directory or a file that cannot be read (distinct from
-    any bytes a file could hold, since the length is hashed with them)."""
+    any bytes a file could hold, since the length is given with them)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb", buffering=0) as handle:
+            return handle.readall()
     except IsADirectoryError:
         return b"\0directory"
     except OSError as error:
@@ -152,8 +170,6 @@ def _bytes(path: Path) -> bytes:
 def _library_stamp(name: str) -> bytes:
     """Where the library's package lives, with its size and modification time (a reinstall or
     an upgrade changes them), found without importing it."""
-    from importlib.machinery import PathFinder
-
     spec = PathFinder.find_spec(name)
     origin = spec.origin if spec is not None else None
     if not origin:
@@ -167,12 +183,11 @@ def _library_stamp(name: str) -> bytes:
 
 def snapshot_path(directory: Path, root: Path | str) -> Path:
     """The file holding the snapshot of the policy at ``root`` (one file per location)."""
-    location = f"{os.fspath(root)}\0{_resolved(Path(root))}\0{os.getcwd()}"
-    name = hashlib.sha256(location.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return directory / f"{name}.snapshot"
+    location = f"{os.fspath(root)}\0{_resolved(os.fspath(root))}\0{os.getcwd()}".encode("utf-8", "surrogateescape")
+    return directory / f"{zlib.crc32(location):08x}{zlib.adler32(location):08x}.snapshot"
 
 
-def read_snapshot(path: Path, key: str) -> Policy | None:
+def read_snapshot(path: Path, key: bytes) -> Policy | None:
     """The policy stored at ``path`` under ``key``, or None if the file is missing, not trusted
     (not this user's, or writable by others), of another format or key, damaged in any way, or
     does not hold a Policy."""
@@ -187,30 +202,40 @@ def read_snapshot(path: Path, key: str) -> Policy | None:
             data = handle.read()
     except OSError:
         return None
-    header = MAGIC + FORMAT.to_bytes(4, "big") + key.encode("ascii")
-    if len(data) < _HEADER or not data.startswith(header):
+    header = _header(key)
+    start = len(header) + 12
+    if not data.startswith(header) or len(data) < start:
         return None
-    payload = memoryview(data)[_HEADER:]
-    if hashlib.sha256(payload).digest() != data[_HEADER - 32:_HEADER]:
+    payload = memoryview(data)[start:]
+    if (len(payload), zlib.crc32(payload)) != (int.from_bytes(data[start - 12:start - 4], "big"),
+                                               int.from_bytes(data[start - 4:start], "big")):
         return None
     try:
-        policy = pickle.loads(payload)
+        policy, encoder = loads(payload)
+        if type(policy) is not Policy:
+            return None
+        remember_compiled(*marshal.loads(encoder))
     except Exception:  # a damaged or outdated pickle is no snapshot
         return None
-    from policykit.core.api import Policy
-
-    return policy if type(policy) is Policy else None
+    return policy
 
 
-def write_snapshot(path: Path, key: str, policy: Policy) -> bool:
+def _header(key: bytes) -> bytes:
+    """What a snapshot file under ``key`` starts with: the magic string, the format, the key's
+    length and the key (then come the payload's length and CRC-32, and the payload)."""
+    return MAGIC + FORMAT.to_bytes(4, "big") + len(key).to_bytes(8, "big") + key
+
+
+def write_snapshot(path: Path, key: bytes, policy: Policy) -> bool:
     """Store ``policy`` under ``key`` at ``path`` atomically (a temporary file, then ``os.replace``);
     False (and nothing left behind) if it cannot be written."""
     try:
-        payload = pickle.dumps(policy, protocol=pickle.HIGHEST_PROTOCOL)
+        encoder = marshal.dumps(generic_encoder(load_vocabulary(), policy.layout))
+        payload = dumps((policy, encoder), protocol=-1)  # the highest protocol
     except Exception:  # something in the policy that pickle cannot store: no snapshot, no harm
         return False
-    data = MAGIC + FORMAT.to_bytes(4, "big") + key.encode("ascii") + hashlib.sha256(payload).digest() + payload
-    import tempfile
+    data = b"".join((_header(key), len(payload).to_bytes(8, "big"), zlib.crc32(payload).to_bytes(4, "big"), payload))
+    import tempfile  # deferred: 3 M instructions (random, shutil) that only a snapshot's writer needs
 
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")  # mode 0600
@@ -235,9 +260,7 @@ def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], 
     loaded from them and stored for the next time. Raises ``PolicyError`` as ``load_policy`` does
     (an invalid policy is never stored). With the cache off or its directory refused, it is
     exactly ``load_policy``."""
-    from policykit.core.paths import default_policy_dir
-
-    root = Path(path) if path is not None else default_policy_dir()
+    root = Path(path) if path is not None else paths.default_policy_dir()
     directory = cache_dir(environ)
     if directory is None or not usable_dir(directory):
         return _load(root, today, site_url)
@@ -256,15 +279,13 @@ def load_policy_snapshot(path: str | Path | None = None, *, today: Callable[[], 
     return policy
 
 
-def _with_site(key: str, site_url: str | None) -> str:
+def _with_site(key: bytes, site_url: str | None) -> bytes:
     """The key of a policy loaded with the site address ``site_url``: its decisions' clause URLs are
     compiled in, so a snapshot made for one address (or none) is never read back for another."""
     if not site_url:
         return key
-    return hashlib.sha256(f"{key}\0site_url\0{site_url}".encode("utf-8", "surrogateescape")).hexdigest()
+    return key + f"site_url\0{len(site_url)}\0{site_url}".encode("utf-8", "surrogateescape")
 
 
 def _load(root: Path, today: Callable[[], date] | None, site_url: str | None) -> Policy:
-    from policykit.core.api import load_policy
-
     return load_policy(root, today=today, site_url=site_url)

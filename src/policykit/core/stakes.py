@@ -31,7 +31,7 @@ rules when the exception is known not to hold: the request saying it is decided 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from policykit.core.values import dataclass
 
 from policykit.core.compiler import Program, bits_of
 

@@ -4,7 +4,7 @@ checker, the request validator, the scenario phrases and the site all read it fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from policykit.core.values import dataclass, replace
 from functools import cache
 from typing import Literal
 

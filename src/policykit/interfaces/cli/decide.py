@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policykit.core.errors import RequestError, did_you_mean
+from policykit.core.requestjson import JsonInputError, parse_json
 from policykit.core.vocabulary import load_vocabulary
 from policykit.interfaces.cli.edge import (add_site_url_argument, load_policy_or_report, site_url,
-                                           EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument,
+                                           EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument, help_formatter,
                                            report_request_error, request_error_dict)
 
 if TYPE_CHECKING:
@@ -23,10 +24,10 @@ if TYPE_CHECKING:
     from policykit.core.messages import Messages
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "decide", help="ask whether an action is allowed",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=help_formatter(argparse.RawDescriptionHelpFormatter),
         description="Answer a request (a JSON object following schema/request.schema.json) with a "
                     "decision: the outcome, why, what you must do and what you should know.",
         epilog="examples:\n"
@@ -68,8 +69,6 @@ def _roles() -> tuple[str, ...] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from policykit.core.requestjson import JsonInputError, parse_json
-
     policy = load_policy_or_report(args.policy, site_url(args))
     if policy is None:
         return EXIT_FAILURE
@@ -149,17 +148,19 @@ def request_from_settings(settings: Sequence[str], role: str) -> dict[str, objec
         target = request
         *parents, leaf = name.split(".")
         for parent in parents:
-            target = target.setdefault(parent, {})  # type: ignore[assignment]
+            target = target.setdefault(parent, {})  # type: ignore[assignment]  # a parent is always an object
         target[leaf] = value
     if problems:
         raise SystemExit("\n".join(f"error: {p}" for p in problems))
-    request.setdefault("actor", {}).setdefault("role", role)  # type: ignore[union-attr]
+    actor = request.setdefault("actor", {})
+    if isinstance(actor, dict):  # always: actor is an object, which --set refuses to set whole
+        actor.setdefault("role", role)
     return request
 
 
 def format_decision(decision: Decision, messages: Messages, width: int = 88) -> str:
     """A decision laid out for a terminal, in the words of ``messages`` (``schema/messages.yaml``)."""
-    from policykit.core.engine import PROVISO_OUTCOMES
+    from policykit.core.engine import PROVISO_OUTCOMES  # deferred: the engine, which decide --help need not import
 
     words = messages.outcomes
     lines = [words[decision.outcome].headline, ""]
@@ -183,7 +184,8 @@ def format_decision(decision: Decision, messages: Messages, width: int = 88) -> 
         lines += ["", "You must:"]
         for obligation in duties:
             mark = {True: "[x]", False: "[ ]", None: "[?]"}[obligation.met]
-            lines += textwrap.wrap(f"{mark} {messages.duty(obligation.met, obligation.text)} ({obligation.clause})", width,
+            duty = messages.duty(obligation.met, obligation.text)
+            lines += textwrap.wrap(f"{mark} {duty} ({obligation.clause})", width,
                                    initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False)
     if decision.notices:
         lines += ["", "Good to know:"]

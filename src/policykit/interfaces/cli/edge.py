@@ -4,15 +4,17 @@ problems the way editors and integrators read them."""
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policykit.core.errors import PolicyIssue, RequestError
-from policykit.core.paths import default_features_dir, default_policy_dir
+from policykit.core.errors import PolicyError, PolicyIssue, RequestError
+from policykit.core.paths import default_features_dir, default_policy_dir, project_mkdocs_file
 
 if TYPE_CHECKING:
     from policykit.authoring.scenarios import Scenario
@@ -28,7 +30,7 @@ def clock() -> date:
     which a policy reads as a date in its own time zone, or the moment ``POLICYKIT_NOW`` (an instant)
     or ``POLICYKIT_TODAY`` (a date) pins, so that the whole project (decide, diff, coverage, mutate,
     site build) can be run at another moment. Pass it as ``load_policy(today=clock)``."""
-    from policykit.interfaces.clock import ClockError, now
+    from policykit.interfaces.clock import ClockError, now  # deferred: zoneinfo, 10 M instructions, to ask the date
 
     try:
         return now()
@@ -44,6 +46,32 @@ def today_for(path: str | Path | None) -> date:
     if policy is None:
         raise SystemExit(EXIT_FAILURE)
     return policy.today()
+
+
+def help_formatter(kind: type[argparse.HelpFormatter] = argparse.HelpFormatter
+                   ) -> Callable[..., argparse.HelpFormatter]:
+    """argparse's ``formatter_class``: ``kind`` laid out for the terminal's width as argparse would
+    lay it out, without the import of shutil argparse makes to find that width (with the
+    compression modules shutil imports, 6 M instructions of every ``policykit decide``)."""
+    def formatter(*, prog: str) -> argparse.HelpFormatter:
+        return kind(prog, width=terminal_columns() - 2)
+
+    return formatter
+
+
+def terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` finds it: ``COLUMNS`` when it is a
+    positive number, else the width of the terminal standard output is, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]  # None: caught
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def date_argument(text: str) -> date:
@@ -95,9 +123,8 @@ def report_request_error(error: RequestError, fmt: str) -> int:
 def load_scenarios(args: argparse.Namespace, site_url: str | None = None) -> "tuple[Policy, list[Scenario]] | None":
     """The policy (its clause URLs under ``site_url``, if given) and the scenarios, or None after
     printing every problem."""
-    from policykit.core.api import load_policy
-    from policykit.core.errors import PolicyError
-    from policykit.authoring.scenarios import read_features
+    from policykit.authoring.scenarios import read_features  # deferred: ~35 ms, only for the scenarios' commands
+    from policykit.core.api import load_policy  # deferred: the compiler and the engine, only to load a policy
 
     try:
         policy = load_policy(args.policy, today=clock, site_url=site_url)
@@ -129,14 +156,18 @@ def load_policy_or_report(path: str | None, site_url: str | None = None) -> "Pol
     clause URLs under ``site_url`` (see ``site_url``), or None after printing every problem with
     it. It is read from the compiled-policy snapshot when one matches the files
     (``policykit.core.snapshot``; ``POLICYKIT_NO_CACHE=1`` turns it off)."""
-    from policykit.core.errors import PolicyError
-    from policykit.core.snapshot import load_policy_snapshot
+    from policykit.core.snapshot import load_policy_snapshot  # deferred: 8 M instructions, only to read a policy
 
+    collecting = gc.isenabled()
+    gc.disable()  # the policy's objects live as long as the process: no garbage to look for while they are made
     try:
         return load_policy_snapshot(path, today=clock, site_url=site_url)
     except PolicyError as error:
         print_issues(error.issues)
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def add_site_url_argument(parser: argparse.ArgumentParser) -> None:
@@ -151,7 +182,7 @@ def site_url(args: argparse.Namespace) -> str | None:
     """The staff site's base URL for this run: ``--site-url``, else ``site_url`` in the project's
     mkdocs.yml (the one place a published site declares its address), else None. SystemExit
     (status 2) naming the problem when it is not an absolute http(s) address."""
-    from policykit.core.compiler import site_base_url
+    from policykit.core.compiler import site_base_url  # deferred: the compiler, only for commands that decide
 
     given = getattr(args, "site_url", None)
     try:
@@ -164,8 +195,6 @@ def site_url(args: argparse.Namespace) -> str | None:
 def mkdocs_site_url() -> str | None:
     """``site_url`` of the project's mkdocs.yml (read at the edge; None when it is not set, or
     from an installed package, which has no mkdocs.yml)."""
-    from policykit.core.paths import project_mkdocs_file
-
     config = project_mkdocs_file()
     if config is None:
         return None
@@ -176,7 +205,7 @@ def mkdocs_site_url() -> str | None:
     line = next((line for line in lines if line.startswith("site_url:")), None)
     if line is None:
         return None
-    import yaml
+    import yaml  # deferred: PyYAML (9 ms), only when mkdocs.yml sets site_url
 
     value = yaml.safe_load(line).get("site_url")
     return str(value) if value else None

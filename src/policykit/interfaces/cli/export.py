@@ -35,12 +35,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    from policykit.publishing.rego import write_bundle
+    from policykit.publishing.rego import write_bundle  # deferred: the Rego writer, only for this command
 
     policy = load_policy_or_report(args.policy, site_url(args))
     if policy is None:
         return EXIT_FAILURE
-    from policykit.core.compiler import policy_digest
+    from policykit.core.compiler import policy_digest  # deferred: the compiler, only for this command
 
     try:
         written = write_bundle(policy, Path(args.outdir), args.as_of)
