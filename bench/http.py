@@ -102,7 +102,8 @@ def bench_app() -> Starlette:
     from starlette.routing import Route
 
     from policykit.core.api import load_policy
-    from policykit.interfaces.server import ServerConfig, create_app
+    from policykit.interfaces.http.config import ServerConfig
+    from policykit.interfaces.http.app import create_app
 
     policy = load_policy()
     if os.environ.get(COLD_VARIABLE) == "1":
@@ -464,7 +465,7 @@ def _served_in_thread(app: "Starlette", **options: object):
 
     import uvicorn
 
-    from policykit.interfaces.server import uvicorn_options
+    from policykit.interfaces.http.serving import uvicorn_options
 
     settings = {**uvicorn_options(header_seconds=10.0, max_connections=options.pop("max_connections", None)),
                 "log_level": "warning", **options}
@@ -507,7 +508,8 @@ def hostile(repeat: int) -> int:
 
     import policykit
     from policykit.core.vocabulary import load_vocabulary
-    from policykit.interfaces.server import Limits, ServerConfig, create_app
+    from policykit.interfaces.http.config import Limits, ServerConfig
+    from policykit.interfaces.http.app import create_app
 
     policy = policykit.load_policy()
     rows: list[tuple[str, list[float], str]] = []
@@ -529,7 +531,7 @@ def hostile(repeat: int) -> int:
                                                             request_seconds=60, threads=1)))
         server, thread, port = _served_in_thread(app)
         try:
-            work = app.state.work
+            work = app.state.service.work
             raw = socket.create_connection((HOST, port))
             raw.sendall(head + body)
             while work.pending < 1:
@@ -614,10 +616,12 @@ def hostile(repeat: int) -> int:
             time.sleep(0.05)
         made = json.loads(flood.communicate()[0])
         evicted = server.server_state.policykit_stats.evicted
+        held = server.servers[0].get_loop().connection_book.peak  # counted from accept() to close
     finally:
         _stop(server, thread)
     rows.append((f"/health during a flood ({made['connected']:,} connections, cap {cap}), ms", probes,
-                 f"{len(probes)} probes, none failed; {evicted:,} evicted; peak {peak:,} descriptors"))
+                 f"{len(probes)} probes, none failed; {evicted:,} evicted; at most {held:,} connection sockets "
+                 f"held, {peak:,} descriptors more than before the flood"))
 
     print(f"policykit under attack · Python {platform.python_version()} · {os.cpu_count()} CPUs · "
           f"load average {os.getloadavg()[0]:.1f} · {repeat} run(s) each")

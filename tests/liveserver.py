@@ -1,5 +1,5 @@
 """A real uvicorn server on a loopback port, in a background thread, for the duration of a test,
-with the settings ``policykit serve`` uses (``policykit.interfaces.server.uvicorn_options``)."""
+with the settings ``policykit serve`` uses (``policykit.interfaces.http.serving.uvicorn_options``)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 
-from policykit.interfaces.server import uvicorn_options
+from policykit.interfaces.http.serving import uvicorn_options
 
 
 class LiveServer:
     """``with LiveServer(app) as url:`` serves ``app`` on 127.0.0.1 at a free port. Keyword
-    arguments override uvicorn's settings; ``header_seconds`` and ``max_connections`` set the
-    guarded protocol's. ``LiveServer.last`` is the server most recently entered (its
-    ``server.server_state.policykit_stats`` counts what its connections did)."""
+    arguments override uvicorn's settings; ``header_seconds`` sets the guarded protocol's head
+    deadline and ``max_connections`` the guarded event loop's cap. ``LiveServer.last`` is the
+    server most recently entered (its ``server.server_state.policykit_stats`` counts what its
+    connections did, and ``server.servers[0].get_loop().connection_book`` the sockets it held)."""
 
     last: "LiveServer | None" = None
 

@@ -24,7 +24,7 @@ from amend import amend_worked
 from conftest import PROJECT_ROOT
 from liveserver import LiveServer
 from policykit.interfaces.clock import ClockError, now
-from policykit.interfaces.server import create_app
+from policykit.interfaces.http.app import create_app
 from policykit.publishing.ask import ask_script
 from policykit.publishing.browser import script_text
 from policykit.publishing.rego import bundle_modules, write_bundle

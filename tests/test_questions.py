@@ -40,7 +40,8 @@ from policykit.publishing.rego import ENTRYPOINT, load_bundle_into, write_bundle
 from policykit.authoring.words import OUTCOME_WORDS
 from policykit.publishing.site import build_pages
 from policykit.core.request import request_problems
-from policykit.interfaces.server import ServerConfig, create_app
+from policykit.interfaces.http.config import ServerConfig
+from policykit.interfaces.http.app import create_app
 from policykit.core.sourcetext import normalize_whitespace
 from policykit.core.vocabulary import load_vocabulary
 

@@ -23,7 +23,8 @@ import policykit
 from corpus_cases import CASES, assert_matches, error_pointers
 from liveserver import LiveServer
 from policykit.core.schemaerrors import load_schema, validator
-from policykit.interfaces.server import Limits, ServerConfig, create_app
+from policykit.interfaces.http.config import Limits, ServerConfig
+from policykit.interfaces.http.app import create_app
 
 TEXTING = {"actor": {"role": "teacher"}, "action": "message", "channel": "text_message", "audience": ["student"],
            "purpose": "personal", "as_of": "2026-01-05"}
@@ -238,6 +239,9 @@ def test_policykit_serve_runs_the_service_and_refuses_open_binding_without_a_tok
     refused = subprocess.run([sys.executable, "-m", "policykit", "serve", "--host", "0.0.0.0"], capture_output=True,
                              text=True, timeout=60)
     assert refused.returncode == 2 and "needs --token-file" in refused.stderr
+    capless = subprocess.run([sys.executable, "-m", "policykit", "serve", "--max-connections", "1"],
+                             capture_output=True, text=True, timeout=60)
+    assert capless.returncode == 2 and "--max-connections takes at least 2" in capless.stderr
     token = tmp_path / "token"
     token.write_text("t0ken\n", encoding="utf-8")
     port = _free_port()
@@ -343,7 +347,7 @@ def test_beyond_the_queued_work_limit_requests_get_a_503_with_retry_after(decide
         for worker in workers:
             worker.start()
         deadline = time.monotonic() + 5
-        while app.state.work.pending < 2 and time.monotonic() < deadline:
+        while app.state.service.work.pending < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
         third = raw_request(port, "POST", "/v1/decide", body)
         assert is_json_error(third, 503, "busy") and third.header("retry-after") == "1"
@@ -361,7 +365,7 @@ def test_an_error_lists_twenty_problems_and_counts_the_rest_over_http(client):
 
 
 def test_the_error_body_is_capped_in_bytes():
-    from policykit.interfaces.server import ApiError
+    from policykit.interfaces.http.errors import ApiError
 
     error = ApiError(400, "invalid_request", "the request is malformed",
                      [{"pointer": f"/f{i}", "message": "x" * 1000} for i in range(20)])
@@ -371,7 +375,7 @@ def test_the_error_body_is_capped_in_bytes():
 
 
 def test_the_decision_log_rotates_by_size_even_when_two_processes_share_it(decider, tmp_path):
-    from policykit.interfaces.server import DecisionLog
+    from policykit.interfaces.http.decisionlog import DecisionLog
 
     path = tmp_path / "decisions.jsonl"
     first, second = DecisionLog(path, max_bytes=5_000, backups=2), DecisionLog(path, max_bytes=5_000, backups=2)
@@ -399,14 +403,14 @@ def test_the_site_is_served_with_a_csp_and_redirects_by_path_only(decider, tmp_p
     (site / "assets").mkdir()
     (site / "assets" / "bundle.4f3a9c21.min.js").write_text("var a = 1;", encoding="utf-8")
     (site / "assets" / "policykit.js").write_text("var b = 2;", encoding="utf-8")
-    from policykit.interfaces.server import _csp_hash
+    from policykit.interfaces.http.sitefiles import csp_hash
 
     with LiveServer(create_app(decider, ServerConfig(site_dir=site))) as url:
         port = _port(url)
         home = raw_request(port, "GET", "/")
         csp = home.header("content-security-policy")
-        assert f"script-src 'self' {_csp_hash(script)};" in csp  # the inline script by its hash, and no other
-        assert "'unsafe-inline'" not in csp and "'unsafe-hashes' " + _csp_hash("text-align: right;") in csp
+        assert f"script-src 'self' {csp_hash(script)};" in csp  # the inline script by its hash, and no other
+        assert "'unsafe-inline'" not in csp and "'unsafe-hashes' " + csp_hash("text-align: right;") in csp
         assert "frame-ancestors 'none'" in csp and "worker-src 'self'" in csp
         assert home.header("x-content-type-options") == "nosniff" and home.header("x-frame-options") == "DENY"
         for path in ("/sections", "//evil.example/sections", "/sections?next=//evil.example"):
@@ -473,7 +477,7 @@ def test_work_whose_client_has_gone_stops_queued_and_running(decider):
     body = json.dumps({"requests": _distinct_requests(50_000, seed=22)}).encode()
     head = (b"POST /v1/decide/batch?alternatives=true HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
-    work = app.state.work
+    work = app.state.service.work
     with LiveServer(app) as url:
         port = int(url.rsplit(":", 1)[1])
         clients = []

@@ -17,7 +17,8 @@ import pytest
 import policykit
 from conftest import PROJECT_ROOT
 from liveserver import LiveServer
-from policykit.interfaces.server import ServerConfig, create_app
+from policykit.interfaces.http.config import ServerConfig
+from policykit.interfaces.http.app import create_app
 
 DOCUMENTS = [PROJECT_ROOT / "README.md", PROJECT_ROOT / "docs" / "integrators.md"]
 ROW = re.compile(r"^\| `(GET|POST) (/[^`]*)` \| `([a-z_]+)` \|")

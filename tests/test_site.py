@@ -426,7 +426,7 @@ def test_the_command_line_and_the_service_give_absolute_urls_under_a_site_addres
     from liveserver import LiveServer
 
     from policykit.interfaces.cli import main
-    from policykit.interfaces.server import create_app
+    from policykit.interfaces.http.app import create_app
 
     monkeypatch.setenv("POLICYKIT_NO_CACHE", "1")
     request = tmp_path / "request.json"
@@ -501,7 +501,8 @@ def test_under_a_site_address_every_decision_url_of_the_corpus_opens_the_served_
     from starlette.routing import Mount
     from starlette.staticfiles import StaticFiles
 
-    from policykit.interfaces.server import ServerConfig, create_app
+    from policykit.interfaces.http.config import ServerConfig
+    from policykit.interfaces.http.app import create_app
 
     requests = _corpus_requests()
     plain = policykit.load_policy(today=lambda: date(2026, 1, 5))

@@ -1,5 +1,5 @@
 """The built site in a real headless Chromium (Debian's package, driven by Playwright), served
-by the service itself (``policykit.interfaces.server``, with its Content-Security-Policy) on a loopback
+by the service itself (``policykit.interfaces.http``, with its Content-Security-Policy) on a loopback
 port: search, clause anchors, printing, accessibility, no request leaving the machine, and
 nothing the CSP blocks."""
 
@@ -15,7 +15,8 @@ import pytest
 
 import policykit
 from liveserver import LiveServer
-from policykit.interfaces.server import ServerConfig, create_app
+from policykit.interfaces.http.config import ServerConfig
+from policykit.interfaces.http.app import create_app
 from sitebuild import build_site
 
 CHROMIUM = "/usr/bin/chromium"

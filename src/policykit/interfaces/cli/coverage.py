@@ -9,7 +9,7 @@ import sys
 from policykit.interfaces.cli.edge import add_scenario_arguments, EXIT_FAILURE, EXIT_OK, date_argument, load_scenarios
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "coverage", help="show which scenarios illustrate each clause version",
         description="Run every scenario and list, for each version of each clause (future ones included), the "

@@ -12,7 +12,7 @@ from policykit.core.paths import default_policy_dir
 from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, date_argument, print_issues, today_for
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "diff", help="what a change to the policy does: the questions that change, who is affected, redline",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -33,8 +33,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("old", metavar="OLD")
     parser.add_argument("new", metavar="NEW")
     parser.add_argument("--format", choices=("markdown", "json", "html"), default="markdown",
-                        help="markdown to paste into a pull request (default), json with the same content (one line), or "
-                             "html: the board packet, a printable page")
+                        help="markdown to paste into a pull request (default), json with the same content (one "
+                             "line), or html: the board packet, a printable page")
     parser.add_argument("--as-of", type=date_argument, metavar="YYYY-MM-DD",
                         help="for revisions and directories: read the versions in force on this date "
                              "(default: today)")
@@ -83,6 +83,6 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(to_html(reviewed, new.policy.document.title))
         else:
             sys.stdout.write(review.to_markdown(reviewed))
-    for error in errors:
-        print(f"error: {error}", file=sys.stderr)
+    for problem in errors:
+        print(f"error: {problem}", file=sys.stderr)
     return EXIT_FAILURE if errors else EXIT_OK

@@ -12,7 +12,7 @@ from policykit.interfaces.cli.edge import (add_site_url_argument, load_policy_or
                                            print_request_error)
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser("export", help="export the policy for other engines",
                                  description="Export the policy for another policy engine.")
     targets = export.add_subparsers(dest="target", metavar="TARGET")

@@ -17,7 +17,7 @@ INFORMATIONAL = {
 """Lint findings that describe the policy rather than ask an editor to act: summarised, not listed."""
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "lint", help="warn about rules that never decide, unread values and unconfirmed readings",
         description="Check a valid policy for things an editor should look at: rule cases that can never apply "

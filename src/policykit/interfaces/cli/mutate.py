@@ -8,7 +8,7 @@ import sys
 from policykit.interfaces.cli.edge import add_scenario_arguments, EXIT_FAILURE, EXIT_OK, date_argument, load_scenarios
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "mutate", help="check that the scenarios pin every rule down",
         description="Change one rule at a time (drop it, drop a case, make an outcome one step weaker or stronger, "

@@ -8,7 +8,7 @@ import json
 from policykit.interfaces.cli.edge import EXIT_OK
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "phrases", help="print the words scenarios are written in",
         description="Print the scenario vocabulary: one phrase per fact value (generated from "

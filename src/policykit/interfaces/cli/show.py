@@ -8,7 +8,7 @@ from policykit.core.loader import check_policy_dir
 from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, policy_dir, print_issues, summary
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("show", help="print what the policy holds, section by section",
                                  description="Validate the policy, then list its sections and clauses.")
     parser.add_argument("policy_dir", nargs="?", metavar="POLICY_DIR",

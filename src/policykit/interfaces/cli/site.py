@@ -11,7 +11,7 @@ from policykit.interfaces.cli.edge import (add_scenario_arguments, add_site_url_
                                           load_scenarios, site_url)
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     site = commands.add_parser("site", help="build the staff site's pages",
                                description="Write the staff site's Markdown pages (then run mkdocs).")
     site_commands = site.add_subparsers(dest="site_command", metavar="COMMAND")

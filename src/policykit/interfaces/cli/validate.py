@@ -10,7 +10,7 @@ from policykit.core.loader import check_policy_dir, display_path
 from policykit.interfaces.cli.edge import EXIT_FAILURE, EXIT_OK, policy_dir, summary
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "validate", help="check the policy files and report every problem",
         description="Check policy.yaml and every clause file: YAML traps, the JSON Schemas, the rule "

@@ -1,6 +1,6 @@
 """uvicorn's h11 protocol with what it lacks against hostile clients: a deadline for the request
-head, a hard cap on open connections, and JSON errors carrying the policy headers for what is
-refused before the application sees a request.
+head, its part in the connection cap (see ``policykit.interfaces.http.listener``), and JSON errors
+carrying the policy headers for what is refused before the application sees a request.
 
 uvicorn 0.54 closes a connection only ``timeout_keep_alive`` seconds after a response, and
 resets that timer on every byte received: a connection that never sends a request, or sends
@@ -11,13 +11,11 @@ but still accepts and keeps their connections. So this protocol:
 * gives every connection ``header_seconds`` (default 10) from its opening, or from the end of
   its previous response, to deliver a complete request head; past it, a connection that sent
   part of a head gets a 408 and is closed, an idle one is closed;
-* holds at most ``max_connections`` open at once: at the limit, a new connection makes room by
-  closing the one that has waited longest without a request in progress, among those that have
-  never completed a request first (a flood, a slowloris), and only then among idle keep-alive
-  connections (a monitor's /health probe reuses one); if every connection has a request in
-  progress, the new one gets a 503 and is closed at once. Closing is immediate (``abort``), and
-  the listening socket accepts at most ``accept_batch`` connections per turn of the loop, so the
-  descriptors held stay near the cap during a burst;
+* tells the connection book of its event loop (``listener.ConnectionBook``) when it waits for a
+  request (and since when), when it has one in progress and when its socket closes, so that the
+  loop accepts only below the cap and makes room by closing, at once (``abort``), the connection
+  waiting longest; a connection the loop accepted in the place kept for refusing (every other
+  one has a request in progress) gets a JSON 503 and is closed at once;
 * closes the door after an error answered before the request body was read (the application
   marks such answers ``Connection: close`` and sets ``LINGER`` in the scope): it stops writing,
   reads and discards at most ``LINGER_BYTES`` more for at most ``LINGER_SECONDS`` (so that the
@@ -28,22 +26,23 @@ but still accepts and keeps their connections. So this protocol:
   still incomplete after a read, so a larger head arriving whole would otherwise pass).
 
 The application is found through the ``.app`` chain of uvicorn's wrappers: the service sets
-``app.state.raw_error`` (see ``policykit.interfaces.server``) to render those answers with its headers."""
+``app.state.raw_error`` (see ``policykit.interfaces.http.app``) to render those answers with its headers."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-import resource
-from collections import OrderedDict
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import h11
 import orjson
 from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from policykit.interfaces.http.listener import ConnectionBook
 
 logger = logging.getLogger("uvicorn.error")
 
@@ -69,12 +68,6 @@ class ConnectionStats:
         self.refused = 0
 
 
-def accept_batch(max_connections: int) -> int:
-    """How many connections the listening socket accepts per turn of the loop (asyncio accepts
-    up to its ``backlog`` at once, before any of them can be refused): a small share of the cap."""
-    return max(64, min(512, max_connections // 2))
-
-
 class _Transport:
     """The connection's transport as uvicorn sees it: ``close`` goes through the protocol, which
     closes gently after an error answered before the body was read; while it does, the
@@ -96,15 +89,6 @@ class _Transport:
         return self._protocol._lingering or self._transport.is_closing()
 
 
-def default_max_connections() -> int:
-    """Half the process's file-descriptor limit, at most 1,000: room for the files, the
-    sockets of other work and the listening socket."""
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY:
-        soft = 4096
-    return max(16, min(1000, soft // 2))
-
-
 RawError = Callable[[int, str, str], bytes]
 
 
@@ -123,62 +107,57 @@ def _find_raw_error(app: Any) -> RawError:
         state = getattr(node, "state", None)
         render = getattr(state, "raw_error", None)
         if callable(render):
-            return render
+            return cast(RawError, render)
         node = getattr(node, "app", None)
     return plain_raw_error
 
 
 class GuardedH11Protocol(H11Protocol):
-    """See the module's docstring. ``header_seconds`` and ``max_connections`` are class
-    attributes (``guarded_protocol`` makes a subclass with others); when None they are read
-    from POLICYKIT_HEADER_SECONDS and POLICYKIT_MAX_CONNECTIONS, as ``policykit serve`` sets them."""
+    """See the module's docstring. ``header_seconds`` is a class attribute (``guarded_protocol``
+    makes a subclass with another); when None it is read from POLICYKIT_HEADER_SECONDS, as
+    ``policykit serve`` sets it. The connection cap is the event loop's: this protocol runs on
+    the loop of ``listener.guarded_loop``."""
 
     header_seconds: float | None = None
-    max_connections: int | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cls = type(self)
         self._header_seconds = (cls.header_seconds if cls.header_seconds is not None
                                 else float(os.environ.get("POLICYKIT_HEADER_SECONDS") or HEADER_SECONDS))
-        self._max_connections = (cls.max_connections if cls.max_connections is not None
-                                 else int(os.environ.get("POLICYKIT_MAX_CONNECTIONS") or default_max_connections()))
+        book = getattr(self.loop, "connection_book", None)
+        if not isinstance(book, ConnectionBook):
+            raise RuntimeError("GuardedH11Protocol runs on the event loop of guarded_loop "
+                               "(uvicorn_options sets both)")
+        self._book = book
         self._deadline: Any = None
         self._refused = False
         self._lingering = False
         self._lingered_bytes = 0
         self._linger_timer: Any = None
         self._served = False  # completed a request: an idle keep-alive connection, evicted last
-        shared = self.server_state.__dict__
-        # Connections waiting for a request, oldest first, shared by every connection of this
-        # server: those that never completed one, and idle keep-alive ones.
-        self._fresh: OrderedDict[GuardedH11Protocol, None] = shared.setdefault("policykit_waiting", OrderedDict())
-        self._idle: OrderedDict[GuardedH11Protocol, None] = shared.setdefault("policykit_idle", OrderedDict())
-        self._stats: ConnectionStats = shared.setdefault("policykit_stats", ConnectionStats())
+        self._evicted = False
+        self._stats: ConnectionStats = self.server_state.__dict__.setdefault("policykit_stats", ConnectionStats())
         self._raw_error = _find_raw_error(self.app)
         self._head_limit = self.config.h11_max_incomplete_event_size or DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
         self._head_bytes = 0
         self._head_tail = b""
 
-    # -- the connection cap -------------------------------------------------------------------
+    # -- the connection's life -----------------------------------------------------------------
 
-    def connection_made(self, transport: Any) -> None:  # type: ignore[override]
-        if len(self.connections) >= self._max_connections:
-            waiting = self._fresh or self._idle
-            if waiting:
-                oldest, _ = waiting.popitem(last=False)
-                oldest._close_waiting(evicted=True)
-            else:
-                self._refused = True
-                self._stats.refused += 1
-                self.transport = transport
-                logger.warning("Refused a connection: %d are open, each with a request in progress",
-                               len(self.connections))
-                transport.write(self._raw_error(503, "too_many_connections",
-                                                "the service has as many connections as it takes; try again shortly"))
-                transport.close()
-                return
-        super().connection_made(_Transport(transport, self))
+    def connection_made(self, transport: Any) -> None:
+        if not self._book.made():
+            self._refused = True
+            self._stats.refused += 1
+            self.transport = transport
+            logger.warning("Refused a connection: %d are open, each with a request in progress",
+                           len(self.connections))
+            transport.write(self._raw_error(503, "too_many_connections",
+                                            "the service has as many connections as it takes; try again shortly"))
+            transport.close()
+            return
+        # The wrapper passes for the transport uvicorn declares: it forwards all but close.
+        super().connection_made(cast(asyncio.Transport, _Transport(transport, self)))
         self._sync_deadline()
 
     def data_received(self, data: bytes) -> None:
@@ -220,6 +199,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self._book.closed(self._evicted)
         if self._linger_timer is not None:
             self._linger_timer.cancel()
         super().connection_lost(exc)
@@ -255,7 +235,7 @@ class GuardedH11Protocol(H11Protocol):
         waiting = (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing()
         if waiting and self._deadline is None:
             self._deadline = self.loop.call_later(self._header_seconds, self._close_waiting)
-            (self._idle if self._served else self._fresh)[self] = None
+            self._book.waiting(self, self._served)
         elif not waiting:
             self._disarm()
 
@@ -263,20 +243,25 @@ class GuardedH11Protocol(H11Protocol):
         if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
-        self._fresh.pop(self, None)
-        self._idle.pop(self, None)
+        self._book.busy(self)
 
-    def _close_waiting(self, evicted: bool = False) -> None:
+    def evict(self) -> bool:
+        """Close at once to make room for a new connection: its descriptor is needed now. False
+        when it was closing already."""
+        self._disarm()
+        if self.transport.is_closing():
+            return False
+        self._stats.evicted += 1
+        self._evicted = True
+        logger.info("Closed the longest-waiting connection to make room for a new one")
+        self._transport_itself().abort()
+        return True
+
+    def _close_waiting(self) -> None:
         self._disarm()
         if self.transport.is_closing():
             return
-        partial = bool(self.conn.trailing_data[0])
-        if evicted:
-            self._stats.evicted += 1
-            logger.info("Closed the longest-waiting connection to make room for a new one")
-            self._transport_itself().abort()  # at once: its descriptor is needed now
-            return
-        if partial:
+        if self.conn.trailing_data[0]:
             self.transport.write(self._raw_error(
                 408, "request_timeout", f"the request head did not arrive within {self._header_seconds:g} s"))
         logger.info("Closed a connection that sent no complete request within %g s", self._header_seconds)
@@ -294,8 +279,6 @@ class GuardedH11Protocol(H11Protocol):
         self.transport.close()
 
 
-def guarded_protocol(header_seconds: float = HEADER_SECONDS, max_connections: int | None = None) -> type[GuardedH11Protocol]:
-    """A ``GuardedH11Protocol`` with these settings, for a server run in this process."""
-    return type("GuardedH11Protocol", (GuardedH11Protocol,),
-                {"header_seconds": header_seconds,
-                 "max_connections": max_connections if max_connections is not None else default_max_connections()})
+def guarded_protocol(header_seconds: float = HEADER_SECONDS) -> type[GuardedH11Protocol]:
+    """A ``GuardedH11Protocol`` with this head deadline, for a server run in this process."""
+    return type("GuardedH11Protocol", (GuardedH11Protocol,), {"header_seconds": header_seconds})
