@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import policykit
-from conftest import MINIMAL, PROJECT_ROOT
+from conftest import MINIMAL
 from policykit.core.api import Policy
 from policykit.publishing.ask import ask_data, information_notices_missing, understanding
 from policykit.publishing.browser import script_text

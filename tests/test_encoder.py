@@ -10,7 +10,7 @@ from hypothesis import given, settings
 
 import policykit
 from policykit.core.compiler import AtomLayout
-from policykit.core.encoder import SHAPE_LIMIT, build_encoder, encoder_source
+from policykit.core.encoder import build_encoder, encoder_source
 from policykit.core.schemaerrors import validator
 from policykit.core.vocabulary import load_vocabulary
 from strategies import near_valid_requests, valid_requests

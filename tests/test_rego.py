@@ -45,7 +45,6 @@ from policykit.core.compiler import policy_digest
 from policykit.core.request import request_problems
 from policykit.authoring.scenarios import read_features
 from policykit.core.schemaerrors import load_schema
-from policykit.core.decision import ALLOWED
 from policykit.core.model import OUTCOMES
 from policykit.core.vocabulary import Vocabulary, load_vocabulary, vocabulary_from_schema
 

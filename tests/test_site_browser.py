@@ -339,7 +339,6 @@ def test_a_staff_page_outranks_developer_pages_and_glossary_codes(page: Page, ba
 def test_the_print_copy_as_a_pdf_has_the_revision_and_page_number_on_every_page_and_the_adopted_order(
         page: Page, base_url: str, tmp_path: Path) -> None:
     import subprocess
-    from datetime import date
 
     from policykit.core.sourcetext import normalize_whitespace, paragraphs
     from policykit.publishing.siteprint import print_revision

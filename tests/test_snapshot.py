@@ -20,7 +20,7 @@ from policykit.core import paths, snapshot
 from policykit.core.api import Policy, load_policy
 from policykit.core.errors import PolicyError, RequestError
 from policykit.core.snapshot import (FORMAT, MAGIC, cache_dir, load_policy_snapshot, read_snapshot, snapshot_key,
-                                     snapshot_path, usable_dir, write_snapshot)
+                                     usable_dir, write_snapshot)
 
 AS_OF = date(2026, 1, 5)
 
