@@ -18,6 +18,7 @@ a caller would write without decide_many:
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import sys
@@ -69,14 +70,16 @@ def main(argv: list[str] | None = None) -> int:
             policy.cache_bytes = 0
         else:
             policy.decide_many(requests, as_of=AS_OF)  # fill the cache
+        run_many = functools.partial(policy.decide_many, requests, as_of=AS_OF)
+        run_loop = functools.partial(plain_loop, policy, requests)
         loop_s = many_s = float("inf")
         for index in range(args.rounds):  # alternate, so that both see the same machine
             if index % 2:
-                many_s = min(many_s, best_seconds(lambda: policy.decide_many(requests, as_of=AS_OF), 1))
-                loop_s = min(loop_s, best_seconds(lambda: plain_loop(policy, requests), 1))
+                many_s = min(many_s, best_seconds(run_many, 1))
+                loop_s = min(loop_s, best_seconds(run_loop, 1))
             else:
-                loop_s = min(loop_s, best_seconds(lambda: plain_loop(policy, requests), 1))
-                many_s = min(many_s, best_seconds(lambda: policy.decide_many(requests, as_of=AS_OF), 1))
+                loop_s = min(loop_s, best_seconds(run_loop, 1))
+                many_s = min(many_s, best_seconds(run_many, 1))
         per = lambda seconds: seconds / len(requests) * 1e6  # noqa: E731
         rows.append((mode, f"{per(loop_s):.2f}", f"{per(many_s):.2f}", f"{loop_s / many_s:.2f}×"))
         slower |= many_s > loop_s * TOLERANCE

@@ -332,7 +332,8 @@ def _serious(page: Page) -> dict:
             if v.get("impact") in ("serious", "critical")}
 
 
-@pytest.mark.parametrize(("viewport", "scheme"), [(DESKTOP, "light"), (DESKTOP, "dark"), (PHONE, "light"), (PHONE, "dark")],
+@pytest.mark.parametrize(("viewport", "scheme"),
+                         [(DESKTOP, "light"), (DESKTOP, "dark"), (PHONE, "light"), (PHONE, "dark")],
                          ids=["desktop-light", "desktop-dark", "phone-light", "phone-dark"])
 def test_every_step_is_accessible_and_the_answer_is_on_the_first_screen(browser: Browser, base_url: str,
                                                                        viewport: dict, scheme: str) -> None:
@@ -409,7 +410,8 @@ def test_the_home_page_asks_no_question_for_information_with_a_verdict(page: Pag
     assert len(items) >= 5
     open_ask(page, base_url)
     asks = [item.split(" — ")[0] for item in items]
-    informative = page.evaluate("(texts) => texts.map(t => window.policykit.understand(t).information.length > 0)", asks)
+    informative = page.evaluate("(texts) => texts.map(t => window.policykit.understand(t).information.length > 0)",
+                                asks)
     assert [item for item, info in zip(items, informative) if info and any(w in item for w in VERDICT_WORDS)] == []
     page.goto(f"{base_url}questions.html")
     for question in INFORMATION:

@@ -176,8 +176,9 @@ def test_decide_text_format_shows_outcome_reasons_and_notices(tmp_path: Path, ca
 
 
 def test_decide_shorthand_sets_facts_and_defaults_the_role(capsys) -> None:
-    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "account=personal",
-                        "--set", "audience=student", "--set", "as_of=2026-01-05", "--format", "json"], capsys)
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message",
+                        "--set", "account=personal", "--set", "audience=student", "--set", "as_of=2026-01-05",
+                        "--format", "json"], capsys)
     decision = json.loads(out)
     assert (code, decision["outcome"], decision["missing_facts"]) == (0, "undetermined", ["purpose"])
     code, out, _ = run(["decide", "--set", "action=post", "--set", "confidentiality_uncertain=true",
@@ -301,8 +302,8 @@ def test_coverage_exits_1_while_a_clause_lacks_scenarios(capsys) -> None:
 
 
 def test_coverage_reports_problems_in_the_scenarios(tmp_path: Path, capsys) -> None:
-    (tmp_path / "x.feature").write_text("Feature: X\n  Scenario: Y\n    Given I am a teachr\n    When I ask the policy\n"
-                                        "    Then it is permitted\n", encoding="utf-8")
+    (tmp_path / "x.feature").write_text("Feature: X\n  Scenario: Y\n    Given I am a teachr\n"
+                                        "    When I ask the policy\n    Then it is permitted\n", encoding="utf-8")
     code, _, err = run(["coverage", "--features", str(tmp_path)], capsys)
     assert code == 1
     assert "x.feature:3:11: unknown phrase 'I am a teachr'; closest: 'I am a teacher'" in err
@@ -341,24 +342,25 @@ def test_site_build_writes_the_generated_pages(tmp_path: Path, capsys) -> None:
 
 
 def test_decide_says_how_to_do_it_within_the_policy(capsys) -> None:
-    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "account=personal",
-                        "--set", "audience=student", "--set", "purpose=school_business", "--set", "as_of=2026-01-05"],
-                       capsys)
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message",
+                        "--set", "account=personal", "--set", "audience=student", "--set", "purpose=school_business",
+                        "--set", "as_of=2026-01-05"], capsys)
     assert code == 0
     section = out.split("To do this within the policy:\n", 1)[1].split("\n\n", 1)[0]
     assert section.splitlines()[0] == "  - Use a District-managed account. (permitted; communications.district-email)"
-    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "account=personal",
-                        "--set", "audience=student", "--set", "purpose=school_business", "--set", "as_of=2026-01-05",
-                        "--format", "json"], capsys)
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message",
+                        "--set", "account=personal", "--set", "audience=student", "--set", "purpose=school_business",
+                        "--set", "as_of=2026-01-05", "--format", "json"], capsys)
     assert json.loads(out)["alternatives"][0]["remedy_of"] == "communications.district-email"
-    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "audience=student",
-                        "--set", "as_of=2026-01-05", "--no-alternatives", "--format", "json"], capsys)
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message",
+                        "--set", "audience=student", "--set", "as_of=2026-01-05", "--no-alternatives",
+                        "--format", "json"], capsys)
     assert "alternatives" not in json.loads(out) and "questions" not in json.loads(out)
 
 
 def test_decide_orders_the_questions_for_an_undetermined_answer(capsys) -> None:
-    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message", "--set", "audience=student",
-                        "--set", "as_of=2026-01-05"], capsys)
+    code, out, _ = run(["decide", "--set", "action=message", "--set", "channel=text_message",
+                        "--set", "audience=student", "--set", "as_of=2026-01-05"], capsys)
     lines = out.split("To settle it, the policy needs to know (most telling first):\n", 1)[1].splitlines()
     # Either account leaves two outcomes possible (exactly), as purpose's worst answer does, in fewer in all.
     assert lines[0] == "  - account: district → undetermined, personal → undetermined"
@@ -386,7 +388,8 @@ def test_import_policykit_is_lazy_and_still_exports_its_names() -> None:
              "before = 'policykit.core.api' in sys.modules\n"
              "from policykit import Policy, load_policy, PolicyError, check_policy_dir\n"
              "print(json.dumps([before, Policy.__module__, load_policy.__module__, PolicyError.__module__,\n"
-             "                  check_policy_dir.__module__, sorted(policykit.__all__) == sorted(set(policykit.__all__)\n"
+             "                  check_policy_dir.__module__, "
+             "sorted(policykit.__all__) == sorted(set(policykit.__all__)\n"
              "                  & set(dir(policykit)))]))\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (0, "")
@@ -407,7 +410,8 @@ def test_decide_twice_reads_the_snapshot_without_the_yaml_reader_or_the_validato
     imported = []
     for done in runs:
         assert done.returncode == 0, done.stderr
-        names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+                 if line.startswith("import time:")}
         imported.append(sorted(names & {"yaml", "jsonschema", "referencing", "policykit.core.yamlfile"}))
     assert imported == [["jsonschema", "policykit.core.yamlfile", "referencing", "yaml"], []]
     first, second = (json.loads(done.stdout) for done in runs)

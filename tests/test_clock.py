@@ -141,7 +141,8 @@ def test_the_site_build_shows_the_text_in_force_in_new_york(amended: Path, tmp_p
     page = (tmp_path / "docs" / "sections" / "relationships.md").read_text(encoding="utf-8")
     assert f"*Text in force on {text_of}, the day this site was built.*" in page
     assert ('!!! info "Upcoming: takes effect September 1, 2027"' in page) is upcoming
-    in_force = [line for line in page.splitlines() if line.startswith("> - “Texting”")]  # not the indented upcoming text
+    # Not the indented upcoming text.
+    in_force = [line for line in page.splitlines() if line.startswith("> - “Texting”")]
     assert len(in_force) == 1 and ("or messaging students, whatever the purpose" in in_force[0]) is not upcoming
 
 

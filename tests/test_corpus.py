@@ -24,7 +24,8 @@ import policykit
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "decision.schema.json"
 READINGS = ROOT / "questions" / "readings.yaml"
-AWAITING = "has not yet confirmed"  # docs/semantics.md, "Readings": the explanation says when a reading awaits the board
+# docs/semantics.md, "Readings": the explanation says when a reading awaits the board.
+AWAITING = "has not yet confirmed"
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,8 @@ def _reading_problems(policy: policykit.Policy, data: dict) -> list[str]:
     proposed = [r["id"] for r in data["reasons"] if (r.get("interpretation") or {}).get("status") == "proposed"]
     proposed += [o["clause"] for o in data["obligations"]
                  if (o.get("interpretation") or {}).get("status") == "proposed"
-                 and (o["met"] is False or (o["met"] is None and data["outcome"] not in ("prohibited", "undetermined")))]
+                 and (o["met"] is False
+                      or (o["met"] is None and data["outcome"] not in ("prohibited", "undetermined")))]
     deciding = list(dict.fromkeys(proposed))
     text = data["explanation"]
     if text.count(AWAITING) > 1:
@@ -98,7 +100,8 @@ def _reading_problems(policy: policykit.Policy, data: dict) -> list[str]:
     if named[:len(deciding)] != deciding or len(set(named)) != len(named):
         problems.append(f"explanation names {named}, the deciding readings are {deciding}: {text!r}")
     if probed and (data["outcome"] not in ("permitted", "discouraged")
-                   or not set(probed) <= {r["id"] for r in yaml.safe_load(READINGS.read_text(encoding="utf-8"))["readings"]}):
+                   or not set(probed) <= {r["id"] for r in yaml.safe_load(
+                       READINGS.read_text(encoding="utf-8"))["readings"]}):
         problems.append(f"explanation names readings {probed} an answer {data['outcome']} cannot rest on: {text!r}")
     return problems
 

@@ -37,7 +37,8 @@ def test_tagged_clauses_are_sorted_into_deciding_and_near_miss(decider):
         "near_miss": [prefix + "Can I text a student about homework from my own phone?",
                       prefix + "Can I text a colleague about the weekend?",
                       prefix + "Is e-mailing a student about the weekend covered by the texting rule?",
-                      prefix + "Is a personal post in a messaging-app channel my students follow covered by the texting rule?",
+                      prefix + "Is a personal post in a messaging-app channel my students follow covered by the "
+                               "texting rule?",
                       prefix + "Can I text my own child, who is a student here, about dinner?"],
         "complete": True, "needs": []}
     assert report.failures == ()
@@ -49,7 +50,8 @@ def test_tagged_clauses_are_sorted_into_deciding_and_near_miss(decider):
 def test_failing_scenarios_are_reported_and_make_coverage_incomplete(decider):
     scenarios, _ = read_features(FIXTURES / "features")
     report = measure(decider, scenarios)
-    assert [title for title, _ in report.failures] == ["Texting students: Can I text a student about something personal?"]
+    assert [title for title, _ in report.failures] == [
+        "Texting students: Can I text a student about something personal?"]
 
 
 def test_the_project_scenarios_cover_every_clause_section_and_outcome(decider):

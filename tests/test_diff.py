@@ -303,7 +303,8 @@ def test_the_pull_request_diff_script_shows_a_future_amendment(tmp_path):
     assert [d["date"] for d in data["dates"]] == days
     [dated] = [d for d in data["dates"] if d["clauses"]]
     assert dated["date"] == effective
-    assert [(c["clause"], c["effective"]) for c in dated["clauses"]] == [("relationships.texting-and-calling", effective)]
+    assert [(c["clause"], c["effective"]) for c in dated["clauses"]] == [
+        ("relationships.texting-and-calling", effective)]
     changed = dated["impact"]["outcome_changed"]
     assert changed > 0 and data["outcome_changed"] == changed
     assert f"The outcome changes for {changed:,} of {dated['impact']['requests']:,} requests" in later

@@ -1,5 +1,6 @@
-"""The loader and validator: the shipped policy is valid and holds the clauses of docs/semantics.md#clauses-and-kinds; every
-kind of mistake in a policy file is reported as path:line:col: message, all at once, sorted."""
+"""The loader and validator: the shipped policy is valid and holds the clauses of
+docs/semantics.md#clauses-and-kinds; every kind of mistake in a policy file is reported as
+path:line:col: message, all at once, sorted."""
 
 from __future__ import annotations
 

@@ -29,8 +29,9 @@ def test_the_shipped_messages_are_valid_and_every_outcome_has_its_words():
     assert issues == []
     assert list(messages.outcomes) == ["permitted", "discouraged", "requires_approval", "prohibited", "undetermined"]
     assert {name: words.word for name, words in messages.outcomes.items()} == {
-        "permitted": "Permitted", "discouraged": "Allowed, but discouraged", "requires_approval": "Needs approval first",
-        "prohibited": "Prohibited", "undetermined": "Depends on facts not given yet"}
+        "permitted": "Permitted", "discouraged": "Allowed, but discouraged",
+        "requires_approval": "Needs approval first", "prohibited": "Prohibited",
+        "undetermined": "Depends on facts not given yet"}
     assert all(words.verdict for name, words in messages.outcomes.items() if name != "undetermined")
 
 

@@ -1,6 +1,6 @@
-"""The readings of the second and third editions (questions/readings.yaml, docs/semantics.md#readings) are each pinned by at
-least one scenario (tag @reading:<id>) and by at least one question of the corpus (its
-``readings:`` list)."""
+"""The readings of the second and third editions (questions/readings.yaml,
+docs/semantics.md#readings) are each pinned by at least one scenario (tag @reading:<id>) and by at
+least one question of the corpus (its ``readings:`` list)."""
 
 from __future__ import annotations
 

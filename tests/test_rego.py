@@ -544,7 +544,8 @@ def test_an_obligation_known_unmet_requires_approval(shipped: policykit.Policy, 
 def test_an_unknown_settling_fact_never_makes_a_decision_undetermined(shipped: policykit.Policy,
                                                                         rego: Rego) -> None:
     """The unmet cases' K masks: an unknown settling fact makes the case false, not unknown."""
-    for site in ({"approved": True}, {"approved": True, "monitored": True}, {"approved": True, "parents_notified": True}):
+    for site in ({"approved": True}, {"approved": True, "monitored": True},
+                 {"approved": True, "parents_notified": True}):
         document = alike(shipped, rego, {**SITE_POST, "site": site})
         assert document["outcome"] != "undetermined", site
         assert not any(fact.startswith("site.") for fact in document["missing_facts"])

@@ -64,8 +64,9 @@ def test_every_problem_is_reported_at_once_with_pointers_and_allowed_values(poli
         {"pointer": "/audience", "message": "'audience' should be a list, not 'student'"},
         {"pointer": "/chanel", "message": "unknown field 'chanel' (did you mean 'channel'?); allowed here: as_of, "
                                           "actor, action, channel, account, device, network, location, audience, "
-                                          "seen_by, audience_is_family, purpose, content, effects, site, confidentiality_uncertain, "
-                                          "supervisor_consulted, interferes_with_duties, disclaimer_or_alias"},
+                                          "seen_by, audience_is_family, purpose, content, effects, site, "
+                                          "confidentiality_uncertain, supervisor_consulted, interferes_with_duties, "
+                                          "disclaimer_or_alias"},
         {"pointer": "/content", "message": "'content' lists the same value more than once"},
         {"pointer": "/site/approved", "message": "'approved' should be true or false, not 'yes'"},
     ]
@@ -83,10 +84,12 @@ def test_every_problem_is_reported_at_once_with_pointers_and_allowed_values(poli
         ({"actor": {"role": "teacher"}, "action": "post", "as_of": "18/11/2015"},
          [{"pointer": "/as_of", "message": "'18/11/2015' is not a date written YYYY-MM-DD"}]),
         ({"actor": {"role": "teacher"}, "action": "post", "audience": ["studnet"]},
-         [{"pointer": "/audience/0", "message": "'studnet' is not an allowed audience (did you mean 'student'?); "
-                                                "use one of: student, parent_guardian, staff, community, former_student, public"}]),
+         [{"pointer": "/audience/0",
+           "message": "'studnet' is not an allowed audience (did you mean 'student'?); "
+                      "use one of: student, parent_guardian, staff, community, former_student, public"}]),
         ({"actor": {"role": "teacher"}, "action": "post", "interferes_with_duties": 1},
-         [{"pointer": "/interferes_with_duties", "message": "'interferes_with_duties' should be true or false, not 1"}]),
+         [{"pointer": "/interferes_with_duties",
+           "message": "'interferes_with_duties' should be true or false, not 1"}]),
     ],
 )
 def test_request_errors(policy, request_, expected):

@@ -131,7 +131,8 @@ def test_obligation_and_explanation_checks_report_what_the_answer_says(tmp_path,
     said = decider.decide(scenarios[0].request()).explanation
     assert "provided you monitor the site's content regularly" in said
     assert failures == [
-        "line 16: expected the obligation under approved-sites.policy-compliance to be not yet met, it is not known yet",
+        "line 16: expected the obligation under approved-sites.policy-compliance to be not yet met, "
+        "it is not known yet",
         f'line 18: expected the explanation to say "Not yet"; it says: {said}',
         f'line 19: expected the explanation not to say "provided you monitor"; it says: {said}',
     ]
@@ -140,8 +141,8 @@ def test_obligation_and_explanation_checks_report_what_the_answer_says(tmp_path,
 def test_reading_tags_are_read_and_unknown_ones_are_named(tmp_path, clause_ids):
     (tmp_path / "readings.feature").write_text(
         "Feature: Readings\n\n  @clause:relationships.texting-and-calling @reading:family @reading:famly\n"
-        "  Scenario: Tagged\n    Given the date is 2026-01-05\n    And I am a teacher\n    And I browse or read online\n    When I ask the policy\n"
-        "    Then it is permitted\n", encoding="utf-8")
+        "  Scenario: Tagged\n    Given the date is 2026-01-05\n    And I am a teacher\n"
+        "    And I browse or read online\n    When I ask the policy\n    Then it is permitted\n", encoding="utf-8")
     scenarios, issues = read_features(tmp_path, clause_ids)
     assert scenarios[0].reading_ids == ("family", "famly")
     assert [str(i).split(":", 1)[1] for i in issues] == [
@@ -179,7 +180,8 @@ def test_an_undated_scenario_is_a_problem_that_says_where_the_date_goes(tmp_path
         "Feature: Undated\n\n  Scenario: Browsing\n    Given I am a teacher\n    And I browse or read online\n"
         "    When I ask the policy\n    Then it is permitted\n", encoding="utf-8")
     scenarios, issues = read_features(tmp_path, clause_ids)
-    assert [(i.line, i.column, i.code, i.message) for i in issues] == [(3, 1, "undated", UNDATED.format(name="Browsing"))]
+    assert [(i.line, i.column, i.code, i.message) for i in issues] == [
+        (3, 1, "undated", UNDATED.format(name="Browsing"))]
     assert "add 'Given the date is YYYY-MM-DD' to the feature's Background" in issues[0].message
     assert scenarios[0].day() is None
     dated, _ = read_features(FIXTURE, clause_ids)

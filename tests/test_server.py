@@ -65,7 +65,8 @@ def test_decide_answers_with_the_decision_and_the_policy_headers(client):
 def test_the_shared_corpus_gives_the_same_answers_over_http(client):
     answers = []
     for start in range(0, len(CASES), 100):  # in batches the server accepts, however large the corpus grows
-        response = client.post("/v1/decide/batch", json={"requests": [case.request for case in CASES[start:start + 100]]})
+        response = client.post("/v1/decide/batch",
+                               json={"requests": [case.request for case in CASES[start:start + 100]]})
         assert response.status_code == 200
         answers += response.json()["decisions"]
     assert len(answers) == len(CASES)
@@ -512,7 +513,8 @@ def test_a_batch_with_alternatives_shares_one_search_budget(client, decider):
     assert decider.decide(heavy, alternatives=True, budget=alone).alternatives_complete is True
     per_request = alone.spent
     count = search_budget() // per_request + 2
-    decisions = client.post("/v1/decide/batch?alternatives=true", json={"requests": [heavy] * count}).json()["decisions"]
+    decisions = client.post("/v1/decide/batch?alternatives=true",
+                            json={"requests": [heavy] * count}).json()["decisions"]
     complete = [d["alternatives_complete"] for d in decisions]
     assert complete == [True] * (search_budget() // per_request) + [False] * 2
     assert decisions[-1]["outcome"] == "prohibited" and decisions[-1]["alternatives"] is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,8 @@ def test_every_clause_text_is_shown_verbatim(site, decider):
 
 
 def test_the_handwritten_pages_copy_no_policy_text(decider):
-    handwritten = " ".join(normalize_whitespace(p.read_text(encoding="utf-8")) for p in (PROJECT_ROOT / "docs").rglob("*.md"))
+    handwritten = " ".join(normalize_whitespace(p.read_text(encoding="utf-8"))
+                           for p in (PROJECT_ROOT / "docs").rglob("*.md"))
     for clause in decider.document.clauses:
         for sentence in re.split(r"(?<=[.;:])\s+", normalize_whitespace(clause.versions[-1].text)):
             if len(sentence) > 40:
@@ -226,10 +228,8 @@ def amended(amended_root) -> policykit.Policy:
 
 
 @pytest.fixture(scope="module")
-def before_amendment(amended) -> "date":
+def before_amendment(amended) -> date:
     """The day before the amendment takes effect, from the files."""
-    from datetime import date, timedelta
-
     effective = re.search(r'effective: "([0-9-]+)"', AMENDMENT.read_text(encoding="utf-8")).group(1)
     return date.fromisoformat(effective) - timedelta(days=1)
 
@@ -518,7 +518,8 @@ def test_under_a_site_address_every_decision_url_of_the_corpus_opens_the_served_
                 assert len(answers) == len(requests) and not [a for a in answers if "error" in a]
                 urls = sorted({url for answer in answers for url in _urls(answer)})
                 assert len(urls) >= 20 and all(url.startswith(base) for url in urls), (base, urls[:3])
-                relative = sorted({url for r in requests for url in _urls(plain.decide(r, alternatives=True).to_dict())})
+                relative = sorted({url for r in requests
+                                   for url in _urls(plain.decide(r, alternatives=True).to_dict())})
                 assert urls == sorted(base + url for url in relative)
                 for url in urls:
                     _opens_at_its_anchor(client.get(url.split("#")[0]), url)

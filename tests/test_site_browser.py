@@ -398,7 +398,8 @@ def test_only_the_print_copy_prints_as_the_official_copy(page: Page, base_url: s
         assert re.search(r"Not the official copy: printed from the staff site as built on \w+ \d+, \d{4}\. "
                          r"The official copy is the site's Print version\.", sheet), (path, number)
     title = page.locator("article h1").first.inner_text().rstrip("¶").strip()
-    assert sheets[0].startswith(f"Printed from “{title}” ({path}), a page of the staff site as built on "), sheets[0][:200]
+    assert sheets[0].startswith(
+        f"Printed from “{title}” ({path}), a page of the staff site as built on "), sheets[0][:200]
     # On screen the note is not shown.
     page.emulate_media(media="screen")
     assert not page.locator(".policy-print-note").is_visible()
@@ -447,7 +448,8 @@ def test_no_invisible_tab_stops(page: Page, base_url: str, path: str) -> None:
             if (s.display === 'none' || s.visibility === 'hidden' || s.opacity === '0') visible = false;
           }
           const inView = r.bottom > 0 && r.right > 0 && r.left < innerWidth && r.top < innerHeight;
-          const name = e.tagName + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ')[0] : '')
+          const name = e.tagName + (e.id ? '#' + e.id : '')
+                       + (e.className ? '.' + String(e.className).split(' ')[0] : '')
                        + ':' + (e.getAttribute('href') || e.getAttribute('for') || e.textContent.trim().slice(0, 30));
           return {name, visible: visible && inView};
         }""")
@@ -605,8 +607,8 @@ def test_a_printed_section_gives_each_example_its_question_and_answer_only(page:
     cards = page.locator(".policy-card details")
     assert cards.count() > 10
     questions = [normalize_whitespace(s) for s in page.locator(".policy-card summary").all_inner_texts()]
-    answers = [normalize_whitespace(s) for s in page.locator(".policy-card details > summary ~ p:not(.policy-card-more)")
-               .all_text_contents()]
+    answers = [normalize_whitespace(s)
+               for s in page.locator(".policy-card details > summary ~ p:not(.policy-card-more)").all_text_contents()]
     pdf = tmp_path / "section.pdf"
     page.pdf(path=str(pdf), format="Letter")
     text = normalize_whitespace(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,

@@ -5,9 +5,9 @@ its values, a list every subset, a yes/no fact both. Each completed request has 
 guess, so its decision is exact; the outcomes they give are the possible ones, and a missing fact
 matters when two completions differing only in it give different outcomes. Facts that only settle
 an obligation (``met_by``) are not completed: an obligation whose state is unknown never changes
-the outcome (docs/semantics.md#unknown-facts). Values no condition of the policy names behave alike, so one of them stands
-for all (and a list ranges over the subsets of its named items); values ``x-read-as`` reads as
-others are kept."""
+the outcome (docs/semantics.md#unknown-facts). Values no condition of the policy names behave
+alike, so one of them stands for all (and a list ranges over the subsets of its named items);
+values ``x-read-as`` reads as others are kept."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ def _domains(document: PolicyDocument, request: dict) -> dict[str, list]:
             domains[fact.path] = [False, True]
         elif fact.kind == "list":
             items = [v for v in fact.value_names if v in named[fact.path]]
-            domains[fact.path] = [list(c) for size in range(len(items) + 1) for c in itertools.combinations(items, size)]
+            domains[fact.path] = [list(c) for size in range(len(items) + 1)
+                                  for c in itertools.combinations(items, size)]
         else:
             kept = [v.name for v in fact.values if v.name in named[fact.path] or v.read_as is not None]
             others = [v for v in fact.value_names if v not in kept]

@@ -144,13 +144,16 @@ def test_the_words_that_can_mislead(page: Page, text: str, read: set, not_read: 
 
 
 def test_a_word_that_can_mean_several_things_is_a_choice(page: Page) -> None:
-    got = page.evaluate("(t) => window.policykit.understand(t)", "Is it okay to post something personal-ish in private?")
+    got = page.evaluate("(t) => window.policykit.understand(t)",
+                        "Is it okay to post something personal-ish in private?")
     assert [r["fact"] for r in got["read"]] == ["action"]
-    assert got["unsure"] == [{"fact": "purpose", "words": "private", "choices": ["personal", "school_business", "extracurricular"]}]
+    assert got["unsure"] == [{"fact": "purpose", "words": "private",
+                              "choices": ["personal", "school_business", "extracurricular"]}]
 
 
 def test_nothing_typed_means_nothing_read(page: Page) -> None:
-    assert page.evaluate("() => window.policykit.understand('')") == {"request": {}, "read": [], "unsure": [], "information": []}
+    assert page.evaluate("() => window.policykit.understand('')") == {
+        "request": {}, "read": [], "unsure": [], "information": []}
 
 
 def test_questions_for_information_are_recognised(page: Page) -> None:
@@ -160,7 +163,8 @@ def test_questions_for_information_are_recognised(page: Page) -> None:
 
     policy = policykit.load_policy()
     questions = [q for q in all_questions(load_questions(policy=policy.document)) if q.is_information]
-    found = page.evaluate("(texts) => texts.map(t => window.policykit.understand(t).information)", [q.ask for q in questions])
+    found = page.evaluate("(texts) => texts.map(t => window.policykit.understand(t).information)",
+                          [q.ask for q in questions])
     missed = [q.id for q, info in zip(questions, found) if not any(q.information.notice in i["notices"] for i in info)]
     assert len(questions) >= 15 and missed == []
 

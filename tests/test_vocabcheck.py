@@ -237,7 +237,8 @@ CASES: dict[str, tuple[Edit, str, str, str, str]] = {
         lambda s: _defs("purpose")(s)[2]["x-read-as"]["unless"].update({"is": "counselor"}),
         '"const": "counseling"', "",
         "value 'counseling' of purpose has an x-read-as whose unless is \"counselor\", not a value of actor.role "
-        "(did you mean 'school_counselor'?); use one of: teacher, school_counselor, administrator, coach, paraprofessional, support_staff, substitute",
+        "(did you mean 'school_counselor'?); use one of: teacher, school_counselor, administrator, coach, "
+        "paraprofessional, support_staff, substitute",
         "read-as"),
     "read-as without explanation": (
         lambda s: _defs("purpose")(s)[2]["x-read-as"].pop("explanation"),
