@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 import policykit
@@ -208,8 +208,15 @@ def _trim(request: dict) -> dict:
     return request
 
 
+UNKNOWN_TERM_REQUEST = {"action": "message", "actor": {"role": "teacher"},
+                        "content": ["reflects_negatively_on_district"], "purpose": "school_business"}
+"""A request whose better outcome needs a removal while a stronger case's term is unknown but false
+in every completion: that term neither blocks the outcome nor forces an item."""
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(request=small_requests())
+@example(request=UNKNOWN_TERM_REQUEST)
 def test_the_alternatives_are_the_oracles(policy, request):
     expected = oracle(policy, request)
     assume(expected is not None)
@@ -470,6 +477,19 @@ def test_a_search_alternative_says_what_to_do_instead_in_words(policy):
     texts = [a.text for a in decision.alternatives]
     assert texts[0] == "Use a District-managed account."
     assert "Write a letter on paper instead of a text message." in texts
+
+
+def test_an_unknown_term_false_in_every_completion_does_not_block_a_smaller_change(policy):
+    decision = policy.decide(UNKNOWN_TERM_REQUEST, as_of=AS_OF, alternatives=True)
+    assert decision.outcome == "discouraged"
+    assert [(observed_one, a.text) for observed_one, a in zip(observed(decision), decision.alternatives)] == [
+        (((("account", "district"), ("content", ("reflects_negatively_on_district",))), "permitted"),
+         "Use your District account; and leave out what reflects badly on the District."),
+        (((("channel", "letter"), ("content", ("reflects_negatively_on_district",))), "permitted"),
+         "Write a letter on paper; and leave out what reflects badly on the District."),
+    ]
+    assert decision.alternatives_complete is True
+    assert observed(decision) == oracle(policy, UNKNOWN_TERM_REQUEST)
 
 
 def test_removing_content_is_the_smallest_removal(policy):

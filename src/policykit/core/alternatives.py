@@ -21,10 +21,10 @@ changes gets the same outcome or a better one. It is kept small without losing a
 
 * leaving an item out of a list that no rule reads negatively (content items, site uses) only
   ever switches terms off, so those removals are not searched: for each change set of the other
-  facts and each outcome better than the current one, every term of a case yielding more than
-  that outcome must be switched off, and an item that is the only one such a term reads is
-  forced; the forced items (and of the others only those the outcome needs) are one merged
-  removal, decided once. The budget counts each change set tried and each such decision;
+  facts and each outcome better than the current one, every true term of a case yielding more
+  than that outcome must be switched off, and an item that is the only one such a term reads is
+  forced; the forced items (and of the others, the unknown terms' items included, only those the
+  outcome needs) are one merged removal, decided once. The budget counts each change set tried and each such decision;
 * the other changes (a choice, a yes/no, an item of a list read negatively) are tried as sets by
   increasing size, one change per fact, never a superset of a set already permitted;
 * every clause case that decides the current outcome stays true unless a change touches one of

@@ -6,9 +6,10 @@ to say; this module only searches.
 The change sets tried are kept small without losing any minimal answer:
 
 * items left out of a list that no term reads negatively are never searched one by one: for each
-  change set of the other facts and each outcome better than the current one, the terms of cases
-  yielding more than that outcome must be switched off, and an item that is the only one such a
-  term reads is forced (``NearestSearch._plan``);
+  change set of the other facts and each outcome better than the current one, the true terms of
+  cases yielding more than that outcome must be switched off, and an item that is the only one
+  such a term reads is forced; an unknown term's items are left out only where the outcome needs
+  it (``NearestSearch._plan``);
 * the other changes are tried as sets by increasing size, one change per group, never a superset
   of a set already permitted, and never a set that misses every change touching a deciding case."""
 
@@ -118,7 +119,7 @@ class NearestSearch:
                       for case in deciding if not case & self.removable_bits]
         self.tried: dict[int, list[tuple[int, int]]] = {}  # change set (bitmask over others) -> [(removed, rank)]
         self.permitted_sets: list[int] = []  # change sets permitted without removals: no superset can be minimal
-        self.plans: dict[int, list[tuple[int, int]]] = {}  # live terms -> what to leave out (see _plan)
+        self.plans: dict[tuple[int, int], list[tuple[int, int]]] = {}  # live terms -> what to leave out (see _plan)
         self.results: list[tuple[SortKey, tuple[Atom, ...]]] = []
 
     def _relevant(self, live: int, atoms: list[Atom]) -> int:
@@ -218,10 +219,11 @@ class NearestSearch:
         ran out."""
         program = self.program
         true_terms, unknown_terms = term_states(program, true, unknown)
-        live = (true_terms | unknown_terms) & program.above[0]
+        on = true_terms & program.above[0]
+        live = (on, unknown_terms & program.above[0])
         plan = self.plans.get(live)
         if plan is None:
-            plan = self.plans[live] = _plan(program, self.facts, live, self.removable_bits, self.current)
+            plan = self.plans[live] = _plan(program, self.facts, *live, self.removable_bits, self.current)
         seen: set[int] = set()
         for removed, forced in plan:
             if removed in seen:
@@ -243,26 +245,33 @@ class NearestSearch:
         return True
 
 
-def _plan(program: Program, facts: ProgramFacts, live: int, removable: int, current: int) -> list[tuple[int, int]]:
-    """For the live terms of outcome cases after a change set: per outcome better than
-    ``current`` (strongest first, while reachable at all), the items to leave out and those
-    of them that are forced (the only item a term reads). The same live terms give the same
-    plan, so the search works it out once per pattern (``NearestSearch.plans``)."""
+def _plan(program: Program, facts: ProgramFacts, on: int, unknown: int, removable: int,
+          current: int) -> list[tuple[int, int]]:
+    """For the live terms of outcome cases after a change set (``on``: the true ones,
+    ``unknown``: the unknown ones): per outcome better than ``current`` (strongest first, while
+    reachable at all), the items to leave out and those of them that are forced (the only item a
+    true term reads). An unknown term may be false in every completion of the request (the exact
+    analysis of ``outcome_rank`` says), so it neither blocks an outcome nor forces an item: its
+    items are left out only where the outcome needs it. The same live terms give the same plan,
+    so the search works it out once per pattern (``NearestSearch.plans``)."""
     removed_at = [0] * len(OUTCOMES)
     forced_at = [0] * len(OUTCOMES)
-    blocked = -1  # the strongest rank of a live term that no removal switches off
+    blocked = -1  # the strongest rank of a true term that no removal switches off
+    live = on | unknown
     while live:
         low = live & -live
         live ^= low
         term = low.bit_length() - 1
         rank = facts.term_rank[term]
         items = program.term_pairs[term][0] & removable
-        if not items:
+        if not low & on:
+            removed_at[rank] |= items
+        elif not items:
             blocked = max(blocked, rank)
-            continue
-        removed_at[rank] |= items
-        if items & (items - 1) == 0:
-            forced_at[rank] |= items
+        else:
+            removed_at[rank] |= items
+            if items & (items - 1) == 0:
+                forced_at[rank] |= items
     plan = []
     removed = forced = 0
     for target in range(len(OUTCOMES) - 2, -1, -1):

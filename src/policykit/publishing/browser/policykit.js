@@ -712,8 +712,9 @@
       for (var j = 0; j < terms.length; j++) {
         if (!states[j] || terms[j].rank <= target) { continue; }
         var items = and(terms[j].p, removable);
-        if (!any(items)) { return true; }
         removed = or(removed, items);
+        if (states[j] !== 2) { continue; }  // unknown: maybe false in every completion, so neither blocks nor forces
+        if (!any(items)) { return true; }
         if (bitsOf(items).length === 1) { forced = or(forced, items); }
       }
       var k = key(removed);
