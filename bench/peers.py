@@ -25,7 +25,7 @@ cedarpy on the smallest policy that answers it (two rules: permit everything, fo
 student about personal matters). It gives the best round (the machine at its quietest) and the
 median round; "first sight" is one call with every lazily filled table emptied first (the slice
 tables, the verdict patterns, the encoder's shapes), as for a request unlike any seen before.
-``--check`` exits 1 when decide() cold's best round is above 5 µs (issue 16's target).
+``--check`` exits 1 when decide() cold's best round is above 5 µs (the target).
 
 The Cedar policies are generated from the clauses in force: one ``forbid`` per rule case that
 yields ``requires_approval`` or ``prohibited`` (its condition translated) or carries an obligation

@@ -1,5 +1,5 @@
 """Small synthetic policies built in memory: the minimal fixture's metadata and outcome notice,
-with rules given as (condition, outcome) cases; and the wide conditions issue 16 names."""
+with rules given as (condition, outcome) cases; and wide conditions (many values of one fact in one term)."""
 
 from __future__ import annotations
 

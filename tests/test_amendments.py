@@ -1,4 +1,4 @@
-"""The policy as a living document, end to end (issue 13's acceptance).
+"""The policy as a living document, end to end.
 
 On a temporary git copy of the project, a branch adopts what tests/fixtures/amendments/ holds,
 as a board editor would: future-dated versions of three clauses (a wording-only change, a

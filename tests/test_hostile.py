@@ -1,4 +1,4 @@
-"""The attacks of issue #16, each against a real `policykit serve` (one uvicorn worker, in its own
+"""Hostile clients' attacks, each against a real `policykit serve` (one uvicorn worker, in its own
 process, on a loopback port), each bounded in size and time: the answer is checked, and so is
 that /health keeps answering within 50 ms while the attack runs."""
 

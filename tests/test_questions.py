@@ -323,8 +323,8 @@ def test_a_prohibited_answer_with_open_duties_carries_no_proviso(question_id: st
     assert "provided you" not in done.stdout.lower()
 
 
-# The questions issue 12 lists, each with what a careful reader must answer.
-ISSUE_12: dict[str, dict[str, Any]] = {
+# Everyday questions, each with what a careful reader must answer.
+CAREFUL_READER: dict[str, dict[str, Any]] = {
     "racist-joke-email-colleague": {"outcome": "prohibited"},
     "threatening-email-parent": {"outcome": "prohibited"},
     "remark-about-student-religion": {"outcome": "prohibited"},
@@ -338,10 +338,10 @@ ISSUE_12: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("question_id", sorted(ISSUE_12))
+@pytest.mark.parametrize("question_id", sorted(CAREFUL_READER))
 def test_the_questions_of_issue_12_are_in_the_corpus(question_id: str, by_id: dict[str, Question],
                                                      decider: policykit.Policy) -> None:
-    question, want = by_id[question_id], ISSUE_12[question_id]
+    question, want = by_id[question_id], CAREFUL_READER[question_id]
     decision = decider.decide(question.request)
     if "outcome" in want:
         assert question.accept == (want["outcome"],)

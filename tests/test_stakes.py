@@ -1,4 +1,4 @@
-"""Exact undetermined answers (issue 16 point 3) against brute force over every completion.
+"""Exact undetermined answers against brute force over every completion.
 
 A completion gives each missing open fact that a rule reads a value: a single-valued fact each of
 its values, a list every subset, a yes/no fact both. Each completed request has nothing left to
