@@ -48,7 +48,7 @@ def _controllable() -> list[tuple[str, str, dict]]:
             if node.get("type") == "object":
                 walk(node["properties"], path + ".")
             elif node.get("x-controllable"):
-                kind = "list" if node.get("type") == "array" else "boolean" if node.get("type") == "boolean" else "choice"
+                kind = {"array": "list", "boolean": "boolean"}.get(node.get("type"), "choice")
                 found.append((path, kind, node))
 
     walk(SCHEMA["properties"], "")
