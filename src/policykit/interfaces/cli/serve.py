@@ -43,7 +43,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--header-seconds", type=float, default=10.0, metavar="S",
                         help="time a connection has to send a complete request head (default 10)")
     parser.add_argument("--max-connections", type=int, default=0, metavar="N",
-                        help="open connections per worker (default: half the file limit, at most 1000)")
+                        help="open connections per worker, at least 2 (default: half the file limit, at most 1000)")
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     parser.set_defaults(func=run)
 
